@@ -1,0 +1,43 @@
+package org.ppl4j.cli;
+
+import org.graalvm.polyglot.SourceSection;
+
+/** {@code file:line:col: error: message}, the offending line, and a caret under the spot. */
+public final class ErrorFormatter {
+    private ErrorFormatter() {
+    }
+
+    public static String format(String file, int line, int column, int length, String lineText, String message) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(file).append(':').append(line).append(':').append(column).append(": error: ").append(message);
+        if (lineText != null) {
+            String text = lineText.replace('\t', ' ');
+            sb.append('\n').append("  ").append(text).append('\n').append("  ");
+            sb.append(" ".repeat(Math.max(0, column - 1))).append('^');
+            int tildes = Math.min(length, Math.max(0, text.length() - column + 1)) - 1;
+            if (tildes > 0) {
+                sb.append("~".repeat(tildes));
+            }
+        }
+        return sb.toString();
+    }
+
+    public static String format(SourceSection section, String fallbackFile, String message) {
+        if (section == null || !section.isAvailable()) {
+            return fallbackFile + ": error: " + message;
+        }
+        int line = section.getStartLine();
+        String lineText = line <= section.getSource().getLineCount()
+                ? section.getSource().getCharacters(line).toString() : null;
+        int length = section.getStartLine() == section.getEndLine() ? Math.max(1, section.getCharLength())
+                : Math.max(1, lineText == null ? 1 : lineText.length() - section.getStartColumn() + 1);
+        String file = section.getSource().getPath() != null ? fallbackFile.equals(section.getSource().getName())
+                ? fallbackFile : displayName(section, fallbackFile) : section.getSource().getName();
+        return format(file, line, section.getStartColumn(), length, lineText, message);
+    }
+
+    private static String displayName(SourceSection section, String fallbackFile) {
+        String path = section.getSource().getPath();
+        return path.endsWith(fallbackFile) ? fallbackFile : path;
+    }
+}

@@ -1,0 +1,126 @@
+package org.ppl4j.compiler;
+
+import com.oracle.truffle.api.RootCallTarget;
+import com.oracle.truffle.api.source.Source;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.ppl4j.compiler.ast.Ast;
+import org.ppl4j.compiler.ast.Span;
+import org.ppl4j.compiler.passes.EstimatePass;
+import org.ppl4j.compiler.passes.LowerPass;
+import org.ppl4j.compiler.passes.ParsePass;
+import org.ppl4j.compiler.passes.Resolution;
+import org.ppl4j.compiler.passes.ResolvePass;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.PplFrontEnd;
+import org.ppl4j.runtime.PplLanguage;
+import org.ppl4j.runtime.error.PplCompileException;
+import org.ppl4j.runtime.nodes.PplExpressionNode;
+import org.ppl4j.runtime.nodes.PplProgramRootNode;
+import org.ppl4j.runtime.nodes.controlflow.PplBlockNode;
+import org.ppl4j.stdlib.StdlibBuiltins;
+
+/**
+ * The pipeline: parse, resolve, estimate, lower. The stdlib's objectives ({@code objectives.ppl}) are
+ * compiled in front of the first program of each context, so user programs see {@code elbo} and friends.
+ */
+public final class PplCompiler implements PplFrontEnd {
+    public static final String PRELUDE_RESOURCE = "/org/ppl4j/stdlib/objectives.ppl";
+
+    /** The passes' results for one source, for {@code ppl check --dump}. */
+    public record Analysis(Ast.Program program, Resolution resolution, EstimatePass estimates) {
+    }
+
+    @Override
+    public RootCallTarget compile(PplLanguage language, Source source) {
+        PplContext context = PplContext.get(null);
+        List<PplExpressionNode> nodes = new ArrayList<>();
+        Set<String> known = new HashSet<>(context.globals().keySet());
+        if (!context.globals().containsKey(PRELUDE_MARKER)) {
+            Source prelude = preludeSource();
+            Analysis p = analyse(prelude.getCharacters().toString(), prelude, known);
+            nodes.addAll(new LowerPass(language, prelude, p.resolution(), p.estimates()).program(p.program()));
+            context.globals().put(PRELUDE_MARKER, Boolean.TRUE);
+            for (Ast.Stmt s : p.program().items()) {
+                if (s instanceof Ast.Decl d) {
+                    known.add(d.name());
+                }
+            }
+        }
+        Analysis a = analyse(source.getCharacters().toString(), source, known);
+        nodes.addAll(new LowerPass(language, source, a.resolution(), a.estimates()).program(a.program()));
+        PplBlockNode body = new PplBlockNode(nodes.toArray(new PplExpressionNode[0]));
+        PplProgramRootNode root = new PplProgramRootNode(language, LowerPass.frame(a.resolution().frameSize(a.program())),
+                body, source.createSection(0, source.getLength()));
+        return root.getCallTarget();
+    }
+
+    /** A name no program can write (it is not an identifier): marks a context whose prelude has run. */
+    private static final String PRELUDE_MARKER = "<prelude>";
+
+    /** Parses, resolves and estimates, turning a compile error into the language's positioned parse error. */
+    public static Analysis analyse(String text, Source source, Set<String> knownGlobals) {
+        try {
+            return analyse(text, knownGlobals);
+        } catch (CompileError e) {
+            throw toTruffle(e, source);
+        }
+    }
+
+    /** The passes without Truffle: used by {@code ppl check} and tests. */
+    public static Analysis analyse(String text, Set<String> knownGlobals) {
+        Ast.Program program = ParsePass.parse(text);
+        Set<String> known = new HashSet<>(knownGlobals);
+        known.addAll(preludeNames());
+        Resolution r = new ResolvePass(StdlibBuiltins::lookup, StdlibBuiltins.names(), known).run(program);
+        EstimatePass e = new EstimatePass(r).run(program);
+        return new Analysis(program, r, e);
+    }
+
+    private static PplCompileException toTruffle(CompileError e, Source source) {
+        Span s = e.span();
+        int offset = Math.min(s.offset(), source.getLength());
+        int length = Math.max(0, Math.min(s.length(), source.getLength() - offset));
+        return new PplCompileException(e.getMessage(), source.createSection(offset, length), e.incomplete());
+    }
+
+    private static volatile String preludeText;
+    private static volatile Set<String> preludeNames;
+
+    public static String preludeText() {
+        String t = preludeText;
+        if (t == null) {
+            try (InputStream in = PplCompiler.class.getResourceAsStream(PRELUDE_RESOURCE)) {
+                t = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException | NullPointerException e) {
+                throw new IllegalStateException("the stdlib objectives are missing from the class path", e);
+            }
+            preludeText = t;
+        }
+        return t;
+    }
+
+    private static Source preludeSource() {
+        return Source.newBuilder(PplLanguage.ID, preludeText(), "stdlib/objectives.ppl").internal(false).build();
+    }
+
+    /** The names the prelude declares. */
+    public static Set<String> preludeNames() {
+        Set<String> n = preludeNames;
+        if (n == null) {
+            n = new HashSet<>();
+            for (Ast.Stmt s : ParsePass.parse(preludeText()).items()) {
+                if (s instanceof Ast.Decl d) {
+                    n.add(d.name());
+                }
+            }
+            preludeNames = n;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,116 @@
+package org.ppl4j.compiler.ast;
+
+import java.util.List;
+
+/** The abstract syntax of ppl4j: immutable records, each with its source span. */
+public final class Ast {
+    private Ast() {
+    }
+
+    public record Program(List<Stmt> items, Span span) {
+    }
+
+    /** What a declaration declares. */
+    public enum DeclKind {
+        MODEL("model"), OBJECTIVE("objective"), FN("fn");
+
+        public final String keyword;
+
+        DeclKind(String keyword) {
+            this.keyword = keyword;
+        }
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    public sealed interface Stmt permits Decl, Let, Param, Sample, For, If, Return, Assign, ExprStmt {
+        Span span();
+    }
+
+    public record Decl(DeclKind kind, String name, Span nameSpan, List<String> params, List<Span> paramSpans,
+            Block body, Span span) implements Stmt {
+    }
+
+    public record Block(List<Stmt> statements, Span span) {
+    }
+
+    public record Let(String name, Span nameSpan, Expr value, Span span) implements Stmt {
+    }
+
+    public record Param(String name, Span nameSpan, Expr init, String constraint, Span constraintSpan, Span span)
+            implements Stmt {
+    }
+
+    /** {@code name[i]... ~ dist by strategy}; {@code strategy} is null when not annotated. */
+    public record Sample(String name, Span nameSpan, List<Expr> indices, Expr distribution, StrategySpec strategy,
+            Span span) implements Stmt {
+    }
+
+    /** {@code by name(options)} as written. */
+    public record StrategySpec(String name, List<Arg> options, Span span) {
+    }
+
+    public record For(String variable, Span variableSpan, Expr from, Expr to, Block body, Span span)
+            implements Stmt {
+    }
+
+    /** {@code elseBlock} is null when absent; an else-if is an else block holding one If. */
+    public record If(Expr condition, Block thenBlock, Block elseBlock, Span span) implements Stmt {
+    }
+
+    public record Return(Expr value, Span span) implements Stmt {
+    }
+
+    public record Assign(String name, Span nameSpan, Expr value, Span span) implements Stmt {
+    }
+
+    public record ExprStmt(Expr expr, Span span) implements Stmt {
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    public sealed interface Expr permits Num, Str, Bool, Name, ListLit, ChoicesLit, Lambda, Unary, Binary, Call,
+            Index, Member {
+        Span span();
+    }
+
+    public record Num(double value, Span span) implements Expr {
+    }
+
+    public record Str(String value, Span span) implements Expr {
+    }
+
+    public record Bool(boolean value, Span span) implements Expr {
+    }
+
+    public record Name(String name, Span span) implements Expr {
+    }
+
+    public record ListLit(List<Expr> elements, Span span) implements Expr {
+    }
+
+    public record ChoicesLit(List<String> keys, List<Span> keySpans, List<Expr> values, Span span) implements Expr {
+    }
+
+    public record Lambda(List<String> params, List<Span> paramSpans, Block body, Span span) implements Expr {
+    }
+
+    public record Unary(String op, Expr operand, Span span) implements Expr {
+    }
+
+    public record Binary(String op, Expr left, Expr right, Span span) implements Expr {
+    }
+
+    /** An argument, named ({@code steps: 100}) or positional ({@code name} null). */
+    public record Arg(String name, Span nameSpan, Expr value) {
+    }
+
+    public record Call(Expr callee, List<Arg> args, Span span) implements Expr {
+    }
+
+    public record Index(Expr target, Expr index, Span span) implements Expr {
+    }
+
+    public record Member(Expr target, String name, Span span) implements Expr {
+    }
+}

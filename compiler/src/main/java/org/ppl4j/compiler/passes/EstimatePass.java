@@ -1,0 +1,152 @@
+package org.ppl4j.compiler.passes;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ppl4j.compiler.CompileError;
+import org.ppl4j.compiler.ast.Ast;
+import org.ppl4j.estimators.DefaultStrategy;
+import org.ppl4j.estimators.Strategies;
+import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+
+/**
+ * Chooses the gradient strategy of every random choice: the one written after {@code by}, else the
+ * default for its distribution (DESIGN.md section 2). A strategy the distribution cannot support is an
+ * error at the annotation. The result can be dumped ({@code ppl check --dump estimate}).
+ */
+public final class EstimatePass {
+    /** The decision for one site, with the reason shown in dumps. */
+    public record Site(String owner, String address, String distribution, GradientStrategy strategy,
+            String reason, Ast.Sample sample) {
+    }
+
+    private final Resolution resolution;
+    private final Map<Ast.Sample, Site> sites = new IdentityHashMap<>();
+    private final List<Site> ordered = new ArrayList<>();
+
+    public EstimatePass(Resolution resolution) {
+        this.resolution = resolution;
+    }
+
+    public EstimatePass run(Ast.Program program) {
+        program.items().forEach(this::statement);
+        return this;
+    }
+
+    public GradientStrategy strategy(Ast.Sample s) {
+        return sites.get(s).strategy();
+    }
+
+    public List<Site> sites() {
+        return ordered;
+    }
+
+    /** The readable form of the pass's output. */
+    public String dump() {
+        StringBuilder sb = new StringBuilder();
+        String owner = null;
+        for (Site s : ordered) {
+            if (!s.owner().equals(owner)) {
+                owner = s.owner();
+                sb.append(owner).append(":\n");
+            }
+            sb.append("  ").append(s.address()).append(" ~ ").append(s.distribution()).append("  by ")
+                    .append(s.strategy().describe()).append("  (").append(s.reason()).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    private void statement(Ast.Stmt s) {
+        if (s instanceof Ast.Decl d) {
+            d.body().statements().forEach(this::statement);
+        } else if (s instanceof Ast.Sample smp) {
+            decide(smp);
+        } else if (s instanceof Ast.For f) {
+            f.body().statements().forEach(this::statement);
+        } else if (s instanceof Ast.If i) {
+            i.thenBlock().statements().forEach(this::statement);
+            if (i.elseBlock() != null) {
+                i.elseBlock().statements().forEach(this::statement);
+            }
+        }
+    }
+
+    private void decide(Ast.Sample s) {
+        DistributionFamily family = staticFamily(s.distribution());
+        String distName = family != null ? family.name() : describeDynamic(s.distribution());
+        String address = s.name() + (s.indices().isEmpty() ? "" : "[*]".repeat(s.indices().size()));
+        GradientStrategy strategy;
+        String reason;
+        if (s.strategy() != null) {
+            try {
+                strategy = Strategies.create(s.strategy().name(), options(s.strategy()));
+            } catch (IllegalArgumentException e) {
+                throw new CompileError(e.getMessage(), s.strategy().span());
+            }
+            if (family != null && !strategy.supports(family)) {
+                throw new CompileError("the strategy '" + strategy.name() + "' cannot be used for " + family.name()
+                        + (strategy.name().equals("reparam") ? ", which has no reparameterised sampler" : "")
+                        + "; " + family.name() + " supports " + String.join(", ", Strategies.supportedBy(family)),
+                        s.strategy().span());
+            }
+            reason = "annotation";
+        } else if (family != null) {
+            strategy = Strategies.defaultFor(family);
+            reason = family.reparameterized() ? "default: " + family.name() + " is reparameterisable"
+                    : "default: " + family.name() + " has no reparameterised sampler";
+        } else {
+            strategy = DefaultStrategy.INSTANCE;
+            reason = "default, chosen when the distribution is known at run time";
+        }
+        Site site = new Site(resolution.owner(s), address, distName, strategy, reason, s);
+        sites.put(s, site);
+        ordered.add(site);
+    }
+
+    private DistributionFamily staticFamily(Ast.Expr e) {
+        if (e instanceof Ast.Call c && c.callee() instanceof Ast.Name n
+                && resolution.binding(n) instanceof Resolution.Builtin b) {
+            return b.builtin().distributionFamily();
+        }
+        return null;
+    }
+
+    private static String describeDynamic(Ast.Expr e) {
+        if (e instanceof Ast.Call c && c.callee() instanceof Ast.Name n) {
+            return n.name() + "(...)";
+        }
+        return "a distribution";
+    }
+
+    private static Map<String, Strategies.Option> options(Ast.StrategySpec spec) {
+        Map<String, Strategies.Option> options = new LinkedHashMap<>();
+        for (Ast.Arg a : spec.options()) {
+            if (a.name() == null) {
+                throw new CompileError("strategy options are named, as in reinforce(baseline: running_mean)",
+                        a.value().span());
+            }
+            options.put(a.name(), option(a.value()));
+        }
+        return options;
+    }
+
+    private static Strategies.Option option(Ast.Expr e) {
+        if (e instanceof Ast.Name n) {
+            return new Strategies.Option(n.name(), List.of());
+        }
+        if (e instanceof Ast.Call c && c.callee() instanceof Ast.Name n) {
+            List<Double> args = new ArrayList<>();
+            for (Ast.Arg a : c.args()) {
+                if (!(a.value() instanceof Ast.Num num)) {
+                    throw new CompileError("an option's arguments must be numbers", a.value().span());
+                }
+                args.add(num.value());
+            }
+            return new Strategies.Option(n.name(), args);
+        }
+        throw new CompileError("expected an option such as running_mean or running_mean(0.9)", e.span());
+    }
+}

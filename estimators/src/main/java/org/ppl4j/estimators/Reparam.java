@@ -1,0 +1,30 @@
+package org.ppl4j.estimators;
+
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.runtime.estimate.EstimationContext;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+
+/** x = T(eps; theta) with eps parameter-free: the gradient flows through the sample itself. Unbiased. */
+public final class Reparam implements GradientStrategy {
+    public static final Reparam INSTANCE = new Reparam();
+
+    private Reparam() {
+    }
+
+    @Override
+    public String name() {
+        return "reparam";
+    }
+
+    @Override
+    public boolean supports(DistributionFamily family) {
+        return family.reparameterized();
+    }
+
+    @Override
+    public Object sample(Distribution distribution, String siteKey, EstimationContext context) {
+        return context.differentiating() ? distribution.reparamSample(context.rng())
+                : distribution.sample(context.rng());
+    }
+}

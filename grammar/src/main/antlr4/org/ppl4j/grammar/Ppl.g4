@@ -1,0 +1,70 @@
+// The ppl4j grammar: syntax only. Names, scopes and meaning are the compiler's job.
+grammar Ppl;
+
+program     : item* EOF ;
+
+item        : declaration | statement ;
+
+declaration : kind=('model' | 'objective' | 'fn') name=ID '(' paramList? ')' block ;
+
+paramList   : ID (',' ID)* ','? ;
+
+block       : '{' statement* '}' ;
+
+statement
+    : 'let' ID '=' expr ';'?                                   # letStmt
+    | 'param' ID '=' expr (':' constraint=ID)? ';'?            # paramStmt
+    | address '~' expr ('by' strategy)? ';'?                   # sampleStmt
+    | 'for' ID 'in' from=expr '..' to=expr block               # forStmt
+    | ifStatement                                              # ifStmt
+    | 'return' expr ';'?                                       # returnStmt
+    | ID '=' expr ';'?                                         # assignStmt
+    | declaration                                              # nestedDeclStmt
+    | expr ';'?                                                # exprStmt
+    ;
+
+ifStatement : 'if' expr thenBlock=block ('else' (elseBlock=block | elseIf=ifStatement))? ;
+
+address     : ID ('[' expr ']')* ;
+
+strategy    : ID ('(' argList? ')')? ;
+
+expr
+    : expr '.' ID                                              # memberExpr
+    | expr '(' argList? ')'                                    # callExpr
+    | expr '[' expr ']'                                        # indexExpr
+    | <assoc=right> expr '^' expr                              # powExpr
+    | op=('-' | '!') expr                                      # unaryExpr
+    | expr op=('*' | '/' | '%' | '@') expr                     # mulExpr
+    | expr op=('+' | '-') expr                                 # addExpr
+    | expr op=('<' | '<=' | '>' | '>=') expr                   # compareExpr
+    | expr op=('==' | '!=') expr                               # equalExpr
+    | expr '&&' expr                                           # andExpr
+    | expr '||' expr                                           # orExpr
+    | 'choices' '{' (entry (',' entry)* ','?)? '}'             # choicesExpr
+    | 'fn' '(' paramList? ')' block                            # lambdaExpr
+    | '[' (expr (',' expr)* ','?)? ']'                         # listExpr
+    | '(' expr ')'                                             # parenExpr
+    | NUMBER                                                   # numberExpr
+    | STRING                                                   # stringExpr
+    | ('true' | 'false')                                       # boolExpr
+    | ID                                                       # nameExpr
+    ;
+
+entry       : key=(ID | STRING) ':' expr ;
+
+argList     : arg (',' arg)* ','? ;
+
+arg         : (name=ID ':')? expr ;
+
+NUMBER      : DIGITS ('.' DIGITS)? EXPONENT? | '.' DIGITS EXPONENT? ;
+fragment DIGITS   : [0-9] ([0-9_]* [0-9])? ;
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
+STRING      : '"' (~["\\\r\n] | '\\' .)* '"' ;
+ID          : [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS            : [ \t\r\n]+ -> skip ;
+// Anything else is handed to the parser as one bad character, so the error names it.
+BAD_CHAR      : . ;

@@ -1,0 +1,110 @@
+package org.ppl4j.runtime;
+
+import com.oracle.truffle.api.TruffleLanguage.ContextReference;
+import com.oracle.truffle.api.TruffleLanguage.Env;
+import com.oracle.truffle.api.nodes.Node;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.ppl4j.runtime.param.ConstantParams;
+import org.ppl4j.runtime.trace.Handler;
+
+/**
+ * The state of one ppl4j context: top-level names, the global parameters, the random source for
+ * top-level sampling, and the handler of the generative function now running.
+ */
+public final class PplContext {
+    private static final ContextReference<PplContext> REFERENCE = ContextReference.create(PplLanguage.class);
+
+    private final PplLanguage language;
+    private final Env env;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, Object> globals = new HashMap<>();
+    private final ConstantParams params = new ConstantParams();
+    private final long seed;
+    private final boolean json;
+    private final Rng rng;
+    private Handler handler;
+    private Object lastFit;
+
+    PplContext(PplLanguage language, Env env) {
+        this.language = language;
+        this.env = env;
+        this.seed = env.getOptions().get(PplLanguage.SEED);
+        this.json = env.getOptions().get(PplLanguage.JSON);
+        this.out = new PrintStream(env.out(), true);
+        this.err = new PrintStream(env.err(), true);
+        this.rng = new Rng(seed);
+    }
+
+    public static PplContext get(Node node) {
+        return REFERENCE.get(node);
+    }
+
+    public PplLanguage language() {
+        return language;
+    }
+
+    public Env env() {
+        return env;
+    }
+
+    /** Where {@code print} writes: standard output, or standard error when the launcher wants JSON there. */
+    public PrintStream printStream() {
+        return json ? err : out;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    public Map<String, Object> globals() {
+        return globals;
+    }
+
+    public ConstantParams params() {
+        return params;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Rng rng() {
+        return rng;
+    }
+
+    /** The handler of the innermost running generative function, or null at top level. */
+    public Handler handler() {
+        return handler;
+    }
+
+    /** Runs {@code body} with {@code h} as the current handler, restoring the previous one afterwards. */
+    public <T> T withHandler(Handler h, Supplier<T> body) {
+        Handler saved = handler;
+        handler = h;
+        try {
+            return body.get();
+        } finally {
+            handler = saved;
+        }
+    }
+
+    public Object lastFit() {
+        return lastFit;
+    }
+
+    public void setLastFit(Object fit) {
+        this.lastFit = fit;
+    }
+}

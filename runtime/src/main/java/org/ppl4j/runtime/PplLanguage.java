@@ -1,0 +1,62 @@
+package org.ppl4j.runtime;
+
+import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.Option;
+import com.oracle.truffle.api.TruffleLanguage;
+import com.oracle.truffle.api.source.Source;
+import java.util.ServiceLoader;
+import org.graalvm.options.OptionCategory;
+import org.graalvm.options.OptionDescriptors;
+import org.graalvm.options.OptionKey;
+import org.graalvm.options.OptionStability;
+
+/** The ppl4j language: {@code .ppl} sources compiled by the front end into Truffle ASTs. */
+@TruffleLanguage.Registration(id = PplLanguage.ID, name = "ppl4j", defaultMimeType = PplLanguage.MIME_TYPE,
+        characterMimeTypes = PplLanguage.MIME_TYPE, fileTypeDetectors = PplFileDetector.class,
+        contextPolicy = TruffleLanguage.ContextPolicy.SHARED)
+public final class PplLanguage extends TruffleLanguage<PplContext> {
+    public static final String ID = "ppl";
+    public static final String MIME_TYPE = "application/x-ppl";
+
+    @Option(name = "Seed", help = "Seed of the random source for top-level sampling and for fits without a seed.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Long> SEED = new OptionKey<>(0L);
+
+    @Option(name = "JSON", help = "Print the last fit as one JSON object on standard output; print() goes to standard error.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Boolean> JSON = new OptionKey<>(false);
+
+    private static volatile PplFrontEnd frontEnd;
+
+    @Override
+    protected PplContext createContext(Env env) {
+        return new PplContext(this, env);
+    }
+
+    @Override
+    protected OptionDescriptors getOptionDescriptors() {
+        return new PplLanguageOptionDescriptors();
+    }
+
+    @Override
+    protected boolean areOptionsCompatible(org.graalvm.options.OptionValues first,
+            org.graalvm.options.OptionValues second) {
+        return true;
+    }
+
+    @Override
+    protected CallTarget parse(ParsingRequest request) {
+        Source source = request.getSource();
+        return frontEnd().compile(this, source);
+    }
+
+    private static PplFrontEnd frontEnd() {
+        PplFrontEnd f = frontEnd;
+        if (f == null) {
+            f = ServiceLoader.load(PplFrontEnd.class, PplLanguage.class.getClassLoader()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no ppl4j compiler on the class path"));
+            frontEnd = f;
+        }
+        return f;
+    }
+}

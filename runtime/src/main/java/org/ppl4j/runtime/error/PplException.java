@@ -1,0 +1,48 @@
+package org.ppl4j.runtime.error;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.exception.AbstractTruffleException;
+import com.oracle.truffle.api.nodes.Node;
+import com.oracle.truffle.api.source.SourceSection;
+
+/**
+ * A runtime error in a user's program, located at the node that raised it. The launcher prints it as
+ * {@code file:line:col: error: message}, the source line and a caret; never as a Java stack trace.
+ */
+public final class PplException extends AbstractTruffleException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient SourceSection section;
+
+    @TruffleBoundary
+    public PplException(String message, Node location) {
+        super(message, location);
+        this.section = location == null ? null : location.getEncapsulatingSourceSection();
+    }
+
+    @TruffleBoundary
+    public PplException(String message, Node location, Throwable cause) {
+        super(message, cause, UNLIMITED_STACK_TRACE, location);
+        this.section = location == null ? null : location.getEncapsulatingSourceSection();
+    }
+
+    public SourceSection section() {
+        return section;
+    }
+
+    /**
+     * The user-facing form of an exception thrown by library code under {@code location}: a known user error
+     * keeps its message, anything else says what failed.
+     */
+    @TruffleBoundary
+    public static PplException wrap(RuntimeException e, Node location) {
+        if (e instanceof PplException p) {
+            return p;
+        }
+        String message = e.getMessage();
+        if (message == null) {
+            message = e.getClass().getSimpleName();
+        }
+        return new PplException(message, location, e);
+    }
+}

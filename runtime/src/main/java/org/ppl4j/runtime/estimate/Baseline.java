@@ -1,0 +1,29 @@
+package org.ppl4j.runtime.estimate;
+
+/** A control variate for score-function terms: its value must not depend on the current sample. */
+public interface Baseline {
+    /** The baseline for this site now, before the current run's value is known. */
+    double value(String siteKey, BaselineStore store);
+
+    /** Learns from the objective value of a finished run. */
+    void observe(String siteKey, double objectiveValue, BaselineStore store);
+
+    String describe();
+
+    /** No baseline: the plain score-function estimator. */
+    Baseline NONE = new Baseline() {
+        @Override
+        public double value(String siteKey, BaselineStore store) {
+            return 0;
+        }
+
+        @Override
+        public void observe(String siteKey, double objectiveValue, BaselineStore store) {
+        }
+
+        @Override
+        public String describe() {
+            return "none";
+        }
+    };
+}

@@ -1,0 +1,24 @@
+package org.ppl4j.runtime.estimate;
+
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.DistributionFamily;
+
+/**
+ * How one random choice is sampled and differentiated. A strategy is a value attached to each site by
+ * the estimate pass; the runtime calls {@link #sample} and never asks which strategy it has.
+ */
+public interface GradientStrategy {
+    /** The name written after {@code by}. */
+    String name();
+
+    /** Whether this strategy can be used for values of the family. */
+    boolean supports(DistributionFamily family);
+
+    /** Draws the value of the site and registers whatever surrogate terms the strategy needs. */
+    Object sample(Distribution distribution, String siteKey, EstimationContext context);
+
+    /** A readable form with its options, for dumps: {@code reinforce(baseline: running_mean(0.9))}. */
+    default String describe() {
+        return name();
+    }
+}

@@ -1,0 +1,74 @@
+package org.ppl4j.runtime.nodes.expression;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
+import com.oracle.truffle.api.nodes.Node;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.builtins.PplBuiltin;
+import org.ppl4j.runtime.error.PplException;
+import org.ppl4j.runtime.nodes.PplExpressionNode;
+import org.ppl4j.runtime.value.PplList;
+
+/**
+ * A call of a builtin known at compile time; the compiler has already matched named and positional
+ * arguments to parameters ({@code null} entries are omitted optional ones).
+ */
+public final class PplBuiltinCallNode extends PplExpressionNode {
+    private final PplBuiltin builtin;
+    @Children private final PplExpressionNode[] arguments;
+
+    public PplBuiltinCallNode(PplBuiltin builtin, PplExpressionNode[] arguments) {
+        this.builtin = builtin;
+        this.arguments = arguments;
+    }
+
+    public PplBuiltin builtin() {
+        return builtin;
+    }
+
+    @Override
+    @ExplodeLoop
+    public Object executeGeneric(VirtualFrame frame) {
+        Object[] args = new Object[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            args[i] = arguments[i] == null ? null : arguments[i].executeGeneric(frame);
+        }
+        return invoke(builtin, args, this);
+    }
+
+    @TruffleBoundary
+    static Object invoke(PplBuiltin builtin, Object[] args, Node node) {
+        try {
+            return builtin.call(args, PplContext.get(node));
+        } catch (PplException e) {
+            throw e;
+        } catch (StackOverflowError e) {
+            throw new PplException("the program recursed too deeply", node);
+        } catch (RuntimeException e) {
+            throw PplException.wrap(e, node);
+        }
+    }
+
+    /** Positional arguments of a builtin called through a value; extra ones go to a variadic last parameter. */
+    @TruffleBoundary
+    static Object[] bindPositional(PplBuiltin builtin, Object[] args, Node node) {
+        int n = builtin.parameters().size();
+        if (builtin.variadic() && args.length >= n - 1) {
+            Object[] bound = new Object[n];
+            System.arraycopy(args, 0, bound, 0, n - 1);
+            Object[] rest = new Object[args.length - (n - 1)];
+            System.arraycopy(args, n - 1, rest, 0, rest.length);
+            bound[n - 1] = new PplList(rest);
+            return bound;
+        }
+        if (args.length < builtin.required() || args.length > n) {
+            throw new PplException(builtin.name() + " takes " + (builtin.required() == n ? "" : builtin.required()
+                    + " to ") + n + " arguments (" + String.join(", ", builtin.parameters()) + "), got " + args.length,
+                    node);
+        }
+        Object[] bound = new Object[n];
+        System.arraycopy(args, 0, bound, 0, args.length);
+        return bound;
+    }
+}

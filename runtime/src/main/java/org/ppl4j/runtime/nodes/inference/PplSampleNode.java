@@ -1,0 +1,86 @@
+package org.ppl4j.runtime.nodes.inference;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.instrumentation.StandardTags;
+import com.oracle.truffle.api.instrumentation.Tag;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.error.PplException;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.nodes.PplExpressionNode;
+import org.ppl4j.runtime.nodes.expression.Arith;
+import org.ppl4j.runtime.trace.Handler;
+import org.ppl4j.runtime.value.Address;
+import org.ppl4j.runtime.value.TraceDistribution;
+
+/**
+ * A random choice {@code name[i]... ~ dist by strategy}. The handler installed by sim, density or fit
+ * decides what happens; the strategy chosen by the estimate pass travels with the site.
+ */
+public final class PplSampleNode extends PplExpressionNode {
+    private final String owner;
+    private final String name;
+    @Children private final PplExpressionNode[] indices;
+    @Child private PplExpressionNode distribution;
+    private final GradientStrategy strategy;
+
+    public PplSampleNode(String owner, String name, PplExpressionNode[] indices, PplExpressionNode distribution,
+            GradientStrategy strategy) {
+        this.owner = owner;
+        this.name = name;
+        this.indices = indices;
+        this.distribution = distribution;
+        this.strategy = strategy;
+    }
+
+    @Override
+    @ExplodeLoop
+    public Object executeGeneric(VirtualFrame frame) {
+        int[] idx = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            idx[i] = wholeNumber(indices[i].executeGeneric(frame), indices[i]);
+        }
+        Object d = distribution.executeGeneric(frame);
+        return sample(PplContext.get(this), idx, d);
+    }
+
+    @TruffleBoundary
+    private int wholeNumber(Object v, PplExpressionNode at) {
+        Object x = AD.value(v);
+        if (x instanceof Double d && d == Math.rint(d) && d >= 0) {
+            return (int) (double) d;
+        }
+        throw new PplException("an address index must be a non-negative whole number, got " + Arith.kind(v), at);
+    }
+
+    @TruffleBoundary
+    private Object sample(PplContext context, int[] idx, Object d) {
+        if (!(d instanceof Distribution) && !(d instanceof TraceDistribution)) {
+            throw new PplException("the right of '~' must be a distribution, got " + Arith.kind(d), distribution);
+        }
+        if (d instanceof Distribution dist && !strategy.supports(dist.family())) {
+            throw new PplException("the strategy " + strategy.name() + " does not support " + dist.family().name(),
+                    this);
+        }
+        Handler handler = context.handler();
+        if (handler == null) {
+            throw new PplException("a random choice can only be made while a model runs (in sim, density or fit)",
+                    this);
+        }
+        try {
+            return handler.sample(owner, new Address(name, idx), d, strategy);
+        } catch (PplException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw PplException.wrap(e, this);
+        }
+    }
+
+    @Override
+    public boolean hasTag(Class<? extends Tag> tag) {
+        return tag == StandardTags.StatementTag.class || super.hasTag(tag);
+    }
+}

@@ -1,0 +1,28 @@
+package org.ppl4j.runtime.nodes.local;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.nodes.PplExpressionNode;
+import org.ppl4j.runtime.value.PplNothing;
+
+public final class PplWriteGlobalNode extends PplExpressionNode {
+    @Child private PplExpressionNode value;
+    private final String name;
+
+    public PplWriteGlobalNode(String name, PplExpressionNode value) {
+        this.name = name;
+        this.value = value;
+    }
+
+    @Override
+    public Object executeGeneric(VirtualFrame frame) {
+        write(PplContext.get(this), value.executeGeneric(frame));
+        return PplNothing.INSTANCE;
+    }
+
+    @TruffleBoundary
+    private void write(PplContext context, Object v) {
+        context.globals().put(name, v);
+    }
+}

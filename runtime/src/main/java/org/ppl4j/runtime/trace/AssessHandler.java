@@ -1,0 +1,93 @@
+package org.ppl4j.runtime.trace;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.value.Address;
+import org.ppl4j.runtime.value.ChoiceMap;
+import org.ppl4j.runtime.value.PplList;
+
+/**
+ * Reads every choice from a choice map and sums the log densities: Gen's assess. A choice the map lacks is
+ * an error, and so is an entry the model never uses (usually a misspelt address).
+ */
+public final class AssessHandler implements Handler {
+    private final ChoiceMap choices;
+    private final ParamProvider params;
+    private final String modelName;
+    private final Set<Address> used = new HashSet<>();
+    private Object logDensity = 0.0;
+
+    public AssessHandler(ChoiceMap choices, ParamProvider params, String modelName) {
+        this.choices = choices;
+        this.params = params;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public Object sample(String owner, Address address, Object distribution, GradientStrategy strategy) {
+        if (!(distribution instanceof Distribution d)) {
+            throw new IllegalArgumentException("density(" + modelName + "): a model cannot draw from sim(...)");
+        }
+        Object value = choices.lookup(address);
+        if (value == null) {
+            throw new IllegalArgumentException("density(" + modelName + "): no value for the random choice '"
+                    + address + "'");
+        }
+        if (!AD.isNumeric(value)) {
+            if (value instanceof PplList l) {
+                value = AD.stack(l.toArray());
+            } else {
+                throw new IllegalArgumentException("density(" + modelName + "): the value at '" + address
+                        + "' must be a number or a tensor");
+            }
+        }
+        used.add(address);
+        logDensity = AD.add(logDensity, d.logDensity(value));
+        return value;
+    }
+
+    @Override
+    public ParamProvider params() {
+        return params;
+    }
+
+    public Object logDensity() {
+        return logDensity;
+    }
+
+    /** Every entry of the map must have been read by some choice. */
+    void checkAllUsed() {
+        for (Map.Entry<Address, Object> e : choices.entries().entrySet()) {
+            Address a = e.getKey();
+            if (used.contains(a)) {
+                continue;
+            }
+            int n = e.getValue() instanceof PplList l ? l.size() : -1;
+            if (n >= 0) {
+                boolean all = true;
+                for (int i = 0; i < n && all; i++) {
+                    all = used.contains(withIndex(a, i));
+                }
+                if (all) {
+                    continue;
+                }
+            }
+            throw new IllegalArgumentException("density(" + modelName + "): the choice map has a value at '" + a
+                    + "', but the model makes no such random choice");
+        }
+    }
+
+    private static Address withIndex(Address a, int i) {
+        int[] idx = new int[a.depth() + 1];
+        for (int k = 0; k < a.depth(); k++) {
+            idx[k] = a.index(k);
+        }
+        idx[a.depth()] = i;
+        return new Address(a.name(), idx);
+    }
+}

@@ -1,0 +1,32 @@
+package org.ppl4j.runtime.trace;
+
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.value.BoundModel;
+
+/** Running a bound model under a handler: the generative-function interface in one place. */
+public final class Generative {
+    private Generative() {
+    }
+
+    /** Runs the model's body with {@code handler} deciding every random choice; returns its return value. */
+    public static Object run(PplContext context, BoundModel model, Handler handler) {
+        return context.withHandler(handler, () -> model.model().invoke(model.args()));
+    }
+
+    /** A trace of the model: every choice sampled by its site's strategy (gradients as the strategy says). */
+    public static SimulateHandler simulate(PplContext context, BoundModel model,
+            org.ppl4j.runtime.estimate.EstimationContext estimation, org.ppl4j.runtime.param.ParamProvider params) {
+        SimulateHandler h = new SimulateHandler(estimation, params, model.name());
+        h.setReturnValue(run(context, model, h));
+        return h;
+    }
+
+    /** log p(choices) under the model (differentiable), with every choice read from {@code choices}. */
+    public static Object density(PplContext context, BoundModel model, org.ppl4j.runtime.value.ChoiceMap choices,
+            org.ppl4j.runtime.param.ParamProvider params) {
+        AssessHandler h = new AssessHandler(choices, params, model.name());
+        run(context, model, h);
+        h.checkAllUsed();
+        return h.logDensity();
+    }
+}

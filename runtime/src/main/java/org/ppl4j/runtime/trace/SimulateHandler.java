@@ -1,0 +1,51 @@
+package org.ppl4j.runtime.trace;
+
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.estimate.EstimationContext;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.value.Address;
+import org.ppl4j.runtime.value.ChoiceMap;
+
+/** Samples each choice with its gradient strategy and records it: Gen's simulate. */
+public final class SimulateHandler implements Handler {
+    private final EstimationContext estimation;
+    private final ParamProvider params;
+    private final String modelName;
+    private final ChoiceMap trace = new ChoiceMap();
+    private Object returnValue;
+
+    public SimulateHandler(EstimationContext estimation, ParamProvider params, String modelName) {
+        this.estimation = estimation;
+        this.params = params;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public Object sample(String owner, Address address, Object distribution, GradientStrategy strategy) {
+        if (!(distribution instanceof Distribution d)) {
+            throw new IllegalArgumentException("model " + modelName + ": a model cannot draw from sim(...) itself;"
+                    + " sim belongs in objectives");
+        }
+        Object value = strategy.sample(d, owner + "/" + address, estimation);
+        trace.put(address, value);
+        return value;
+    }
+
+    @Override
+    public ParamProvider params() {
+        return params;
+    }
+
+    public ChoiceMap trace() {
+        return trace;
+    }
+
+    void setReturnValue(Object v) {
+        this.returnValue = v;
+    }
+
+    public Object returnValue() {
+        return returnValue;
+    }
+}

@@ -1,0 +1,71 @@
+package org.ppl4j.stdlib.builtins;
+
+import java.util.List;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Fns;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.value.PplList;
+import org.ppl4j.runtime.value.Printer;
+
+/** Elementwise math and reductions, differentiable through the tape. */
+final class MathBuiltins {
+    private MathBuiltins() {
+    }
+
+    static List<Builtin> all() {
+        return List.of(
+                Builtin.unary("abs", x -> AD.unary(x, Fns.ABS)),
+                Builtin.unary("cos", x -> AD.unary(x, Fns.COS)),
+                Builtin.unary("exp", AD::exp),
+                Builtin.unary("lgamma", AD::lgamma),
+                Builtin.unary("log", AD::log),
+                Builtin.unary("log1p", AD::log1p),
+                Builtin.unary("relu", x -> AD.unary(x, Fns.RELU)),
+                Builtin.unary("sigmoid", AD::sigmoid),
+                Builtin.unary("sin", x -> AD.unary(x, Fns.SIN)),
+                Builtin.unary("softplus", AD::softplus),
+                Builtin.unary("sqrt", AD::sqrt),
+                Builtin.unary("tanh", x -> AD.unary(x, Fns.TANH)),
+                Builtin.of("sum", List.of("xs"), (a, c) -> AD.sum(Args.numeric("sum", "xs", a[0]))),
+                Builtin.of("mean", List.of("xs"), (a, c) -> {
+                    Object xs = Args.numeric("mean", "xs", a[0]);
+                    return AD.div(AD.sum(xs), (double) size(xs));
+                }),
+                Builtin.of("logsumexp", List.of("xs"), (a, c) -> logsumexp(Args.numeric("logsumexp", "xs", a[0]))),
+                Builtin.of("logmeanexp", List.of("xs"), (a, c) -> {
+                    Object xs = Args.numeric("logmeanexp", "xs", a[0]);
+                    return AD.sub(logsumexp(xs), Math.log(size(xs)));
+                }),
+                Builtin.of("len", List.of("xs"), (a, c) -> {
+                    if (a[0] instanceof PplList l) {
+                        return (double) l.size();
+                    }
+                    if (AD.isTensor(a[0])) {
+                        Tensor t = AD.tensorValue(a[0]);
+                        return (double) (t.rank() == 0 ? 1 : t.dim(0));
+                    }
+                    throw new IllegalArgumentException("len: expected a list or a tensor, got " + Printer.kind(a[0]));
+                }),
+                Builtin.of("detach", List.of("x"), (a, c) -> AD.detach(a[0])));
+    }
+
+    private static int size(Object xs) {
+        return AD.isTensor(xs) ? AD.tensorValue(xs).size() : 1;
+    }
+
+    /** log sum exp, shifted by the maximum so that it neither overflows nor underflows. */
+    static Object logsumexp(Object xs) {
+        if (!AD.isTensor(xs)) {
+            return xs;
+        }
+        Tensor t = AD.tensorValue(xs);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < t.size(); i++) {
+            max = Math.max(max, t.get(i));
+        }
+        if (Double.isInfinite(max)) {
+            return max;
+        }
+        return AD.add(AD.log(AD.sum(AD.exp(AD.sub(xs, max)))), max);
+    }
+}

@@ -1,0 +1,51 @@
+package org.ppl4j.stdlib.builtins;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ppl4j.runtime.builtins.PplBuiltin;
+import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.stdlib.dist.Distributions;
+import org.ppl4j.vi.Adam;
+import org.ppl4j.vi.Sgd;
+
+/** The sorted table of builtins. */
+public final class Registry {
+    public static final Map<String, PplBuiltin> BY_NAME;
+    public static final List<String> NAMES;
+
+    static {
+        Map<String, PplBuiltin> m = new TreeMap<>();
+        List<PplBuiltin> all = new ArrayList<>();
+        all.addAll(MathBuiltins.all());
+        all.addAll(TensorBuiltins.all());
+        all.addAll(InferenceBuiltins.all());
+        all.add(new FitBuiltin());
+        all.add(new Builtin("adam", List.of("lr", "beta1", "beta2"), 1, false, (a, c) -> {
+            double lr = Args.number("adam", "lr", a[0]);
+            double b1 = a[1] == null ? 0.9 : Args.number("adam", "beta1", a[1]);
+            double b2 = a[2] == null ? 0.999 : Args.number("adam", "beta2", a[2]);
+            return new OptimizerValue("adam(" + lr + ")", () -> new Adam(lr, b1, b2, 1e-8));
+        }));
+        all.add(new Builtin("sgd", List.of("lr", "momentum"), 1, false, (a, c) -> {
+            double lr = Args.number("sgd", "lr", a[0]);
+            double mom = a[1] == null ? 0 : Args.number("sgd", "momentum", a[1]);
+            return new OptimizerValue("sgd(" + lr + ")", () -> new Sgd(lr, mom));
+        }));
+        for (DistributionFamily f : Distributions.families()) {
+            all.add(new DistributionBuiltin(f));
+        }
+        for (PplBuiltin b : all) {
+            if (m.put(b.name(), b) != null) {
+                throw new IllegalStateException("two builtins named " + b.name());
+            }
+        }
+        BY_NAME = Collections.unmodifiableMap(m);
+        NAMES = List.copyOf(m.keySet());
+    }
+
+    private Registry() {
+    }
+}

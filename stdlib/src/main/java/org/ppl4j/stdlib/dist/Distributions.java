@@ -1,0 +1,59 @@
+package org.ppl4j.stdlib.dist;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.DistributionFamily;
+
+/** The built-in distributions by name: their families (for the compiler) and their factories. */
+public final class Distributions {
+    private Distributions() {
+    }
+
+    private record Entry(DistributionFamily family, Function<Object[], Distribution> factory) {
+    }
+
+    private static final Map<String, Entry> BY_NAME = new TreeMap<>();
+
+    static {
+        register(Normal.FAMILY, Normal::create);
+        register(LogNormal.FAMILY, LogNormal::create);
+        register(Uniform.FAMILY, Uniform::create);
+        register(Exponential.FAMILY, Exponential::create);
+        register(Beta.FAMILY, Beta::create);
+        register(Gamma.FAMILY, Gamma::create);
+        register(Bernoulli.FAMILY, Bernoulli::create);
+        register(Categorical.FAMILY, Categorical::create);
+        register(Poisson.FAMILY, Poisson::create);
+    }
+
+    private static void register(DistributionFamily family, Function<Object[], Distribution> factory) {
+        BY_NAME.put(family.name(), new Entry(family, factory));
+    }
+
+    /** Every built-in family, sorted by name. */
+    public static List<DistributionFamily> families() {
+        return BY_NAME.values().stream().map(Entry::family).toList();
+    }
+
+    /** The family called {@code name}, or {@code null} if there is none. */
+    public static DistributionFamily family(String name) {
+        Entry e = BY_NAME.get(name);
+        return e == null ? null : e.family();
+    }
+
+    /**
+     * A distribution of the family {@code name} with {@code args} aligned with its parameters (null for one not
+     * given). Throws IllegalArgumentException for an unknown name or a missing or ill-typed argument, and
+     * {@link org.ppl4j.runtime.dist.DistributionArgumentException} for one outside its domain.
+     */
+    public static Distribution create(String name, Object[] args) {
+        Entry e = BY_NAME.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("unknown distribution '" + name + "'; known: " + BY_NAME.keySet());
+        }
+        return e.factory().apply(args);
+    }
+}

@@ -1,0 +1,174 @@
+package org.ppl4j.stdlib.dist;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.DistributionFamily;
+
+/**
+ * A distribution over a scalar whose parameters may be tensors: it is then a tensor of independent draws, one
+ * per element of the parameters' broadcast shape, and its log density is the sum over elements. A tensor x
+ * given to a scalar-parameter distribution is treated the same way (independent, identically distributed).
+ * Subclasses give the per-element sampler, moments and support test, and the log density as AD operations,
+ * which broadcast by themselves.
+ */
+abstract class ElementwiseDistribution implements Distribution {
+    private final DistributionFamily family;
+    private final List<String> names;
+    private final Object[] params;
+    /** The broadcast shape of the parameters; null when every parameter is a scalar. */
+    private final int[] shape;
+    /** Primal parameter values when every parameter is a scalar (the fast path); null otherwise. */
+    private final double[] scalars;
+
+    /** {@code params} must already be coerced and validated; {@code names} names them for messages. */
+    ElementwiseDistribution(DistributionFamily family, List<String> names, Object... params) {
+        this.family = family;
+        this.names = names;
+        this.params = params;
+        this.shape = Params.broadcastShape(params);
+        if (shape == null) {
+            scalars = new double[params.length];
+            for (int i = 0; i < params.length; i++) {
+                scalars[i] = AD.scalarValue(params[i]);
+            }
+        } else {
+            scalars = null;
+        }
+    }
+
+    /** One draw given the primal parameter values of one element. */
+    abstract double sampleElement(double[] p, Rng rng);
+
+    /** The log density, elementwise, with AD operations on the parameters and x (x is in the support). */
+    abstract Object elementLogDensity(Object x);
+
+    abstract double meanElement(double[] p);
+
+    abstract double varianceElement(double[] p);
+
+    /** Whether x is in the support of the element with parameters p; by default {@link #support()}'s test. */
+    boolean containsElement(double x, double[] p) {
+        return support().contains(x);
+    }
+
+    final Object param(int i) {
+        return params[i];
+    }
+
+    /** Whether a parameter is a tensor, so that draws are tensors. */
+    public final boolean isTensorValued() {
+        return shape != null;
+    }
+
+    /** The parameters' broadcast shape, or {@code null} when the distribution is scalar-valued. */
+    public final int[] batchShape() {
+        return shape == null ? null : shape.clone();
+    }
+
+    @Override
+    public final DistributionFamily family() {
+        return family;
+    }
+
+    @Override
+    public final Object sample(Rng rng) {
+        if (shape == null) {
+            return sampleElement(scalars, rng);
+        }
+        double[][] p = Params.broadcastPrimals(shape, params);
+        double[] one = new double[params.length];
+        double[] out = new double[Tensor.numel(shape)];
+        for (int i = 0; i < out.length; i++) {
+            for (int k = 0; k < one.length; k++) {
+                one[k] = p[k][i];
+            }
+            out[i] = sampleElement(one, rng);
+        }
+        return new Tensor(shape, out);
+    }
+
+    /**
+     * Parameter-free noise for a reparameterised sample: a {@code Double}, or a tensor of the parameters' shape
+     * filled row-major, drawing in the same order as {@link #sample} so that both give the same primal value.
+     */
+    final Object noise(Rng rng, ToDoubleFunction<Rng> draw) {
+        if (shape == null) {
+            return draw.applyAsDouble(rng);
+        }
+        double[] out = new double[Tensor.numel(shape)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = draw.applyAsDouble(rng);
+        }
+        return new Tensor(shape, out);
+    }
+
+    @Override
+    public final Object logDensity(Object x) {
+        Object v = Params.coerce(family.name(), "x", x);
+        if (family.discrete()) {
+            v = AD.value(v); // no derivative with respect to a count or a category
+        }
+        int[] xShape = Params.shape(v);
+        int[] full = xShape == null ? shape : shape == null ? xShape : Tensor.broadcastShape(shape, xShape);
+        if (!inSupport(v, full)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        Object lp = elementLogDensity(v);
+        Object total = AD.sum(lp);
+        // a density that does not involve x (uniform) has fewer elements than x: each repeats equally often
+        int wanted = full == null ? 1 : Tensor.numel(full);
+        int got = AD.isTensor(lp) ? AD.tensorValue(lp).size() : 1;
+        return wanted == got ? total : AD.mul(total, (double) (wanted / got));
+    }
+
+    private boolean inSupport(Object x, int[] full) {
+        if (full == null) {
+            return containsElement(AD.scalarValue(x), scalars);
+        }
+        double[][] p = Params.broadcastPrimals(full, params);
+        double[] xs = AD.tensorValue(x).broadcastTo(full).toArray();
+        double[] one = new double[params.length];
+        for (int i = 0; i < xs.length; i++) {
+            for (int k = 0; k < one.length; k++) {
+                one[k] = p[k][i];
+            }
+            if (!containsElement(xs[i], one)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public final double mean() {
+        return meanElement(scalarParams("mean"));
+    }
+
+    @Override
+    public final double variance() {
+        return varianceElement(scalarParams("variance"));
+    }
+
+    /** The primal parameters of a scalar-valued distribution, for summaries. */
+    final double[] scalarParams(String what) {
+        if (shape == null) {
+            return scalars;
+        }
+        throw new UnsupportedOperationException(family.name() + ": " + what + " of a tensor-valued distribution "
+                + "(parameters of shape " + java.util.Arrays.toString(shape) + ") is not supported");
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(family.name()).append('(');
+        for (int i = 0; i < params.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(names.get(i)).append('=');
+            b.append(AD.isTensor(params[i]) ? AD.describe(params[i]) : Double.toString(AD.scalarValue(params[i])));
+        }
+        return b.append(')').toString();
+    }
+}

@@ -1,0 +1,72 @@
+package org.ppl4j.stdlib.dist;
+
+import java.util.List;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.runtime.dist.Support;
+
+/** The normal distribution with mean {@code mu} and standard deviation {@code sigma > 0}. */
+public final class Normal extends ElementwiseDistribution {
+    public static final DistributionFamily FAMILY =
+            new DistributionFamily("normal", List.of("mu", "sigma"), 2, true, false, false);
+
+    static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    public Normal(Object mu, Object sigma) {
+        super(FAMILY, FAMILY.parameters(),
+                Params.checked(FAMILY.name(), "mu", mu, Params.FINITE),
+                Params.checked(FAMILY.name(), "sigma", sigma, Params.POSITIVE));
+    }
+
+    /** {@code args} aligned with {@code FAMILY.parameters()}: mu, sigma. */
+    public static Distribution create(Object... args) {
+        Object[] a = Params.align(FAMILY, args);
+        return new Normal(a[0], a[1]);
+    }
+
+    public Object mu() {
+        return param(0);
+    }
+
+    public Object sigma() {
+        return param(1);
+    }
+
+    /** -0.5 ((x - mu) / sigma)^2 - log sigma - 0.5 log(2 pi), elementwise. */
+    static Object logDensity(Object x, Object mu, Object sigma) {
+        Object z = AD.div(AD.sub(x, mu), sigma);
+        return AD.sub(AD.sub(AD.mul(-0.5, AD.square(z)), AD.log(sigma)), HALF_LOG_2PI);
+    }
+
+    @Override
+    Object elementLogDensity(Object x) {
+        return logDensity(x, mu(), sigma());
+    }
+
+    @Override
+    double sampleElement(double[] p, Rng rng) {
+        return p[0] + p[1] * rng.nextGaussian();
+    }
+
+    @Override
+    public Object reparamSample(Rng rng) {
+        return AD.add(mu(), AD.mul(sigma(), noise(rng, Rng::nextGaussian)));
+    }
+
+    @Override
+    public Support support() {
+        return Support.REAL;
+    }
+
+    @Override
+    double meanElement(double[] p) {
+        return p[0];
+    }
+
+    @Override
+    double varianceElement(double[] p) {
+        return p[1] * p[1];
+    }
+}

@@ -1,0 +1,156 @@
+package org.ppl4j.stdlib.dist;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoublePredicate;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.ad.Var;
+import org.ppl4j.runtime.dist.DistributionArgumentException;
+import org.ppl4j.runtime.dist.DistributionFamily;
+
+/** Argument handling shared by the distributions: arity, coercion, domain checks, shapes, two AD helpers. */
+final class Params {
+    private Params() {
+    }
+
+    /** What a parameter's every element must satisfy; {@code description} completes "must be ...". */
+    record Requirement(String description, DoublePredicate test) {
+    }
+
+    static final Requirement FINITE = new Requirement("a finite number", Double::isFinite);
+    static final Requirement POSITIVE = new Requirement("a positive finite number", x -> x > 0 && x < Double.POSITIVE_INFINITY);
+    static final Requirement PROBABILITY = new Requirement("a probability in [0, 1]", x -> x >= 0 && x <= 1);
+    static final Requirement NOT_NAN = new Requirement("a number (not NaN)", x -> !Double.isNaN(x));
+
+    /** The arguments padded with nulls to one per parameter; a missing required argument is an error. */
+    static Object[] align(DistributionFamily family, Object[] args) {
+        List<String> names = family.parameters();
+        Object[] given = args == null ? new Object[0] : args;
+        if (given.length > names.size()) {
+            throw new IllegalArgumentException(family.name() + " takes at most " + names.size() + " argument"
+                    + (names.size() == 1 ? "" : "s") + " " + names + ", got " + given.length);
+        }
+        Object[] aligned = Arrays.copyOf(given, names.size());
+        for (int i = 0; i < family.required(); i++) {
+            if (aligned[i] == null) {
+                throw new IllegalArgumentException(family.name() + ": missing argument '" + names.get(i) + "'");
+            }
+        }
+        return aligned;
+    }
+
+    /** For families whose parameters are alternatives (p | logits): the index of the one given. */
+    static int exactlyOne(DistributionFamily family, Object[] aligned) {
+        int found = -1;
+        for (int i = 0; i < aligned.length; i++) {
+            if (aligned[i] != null) {
+                if (found >= 0) {
+                    throw new IllegalArgumentException(family.name() + ": give exactly one of " + alternatives(family)
+                            + ", got both '" + family.parameters().get(found) + "' and '" + family.parameters().get(i) + "'");
+                }
+                found = i;
+            }
+        }
+        if (found < 0) {
+            throw new IllegalArgumentException(family.name() + ": give exactly one of " + alternatives(family)
+                    + ", got neither");
+        }
+        return found;
+    }
+
+    private static String alternatives(DistributionFamily family) {
+        return String.join(" or ", family.parameters().stream().map(n -> "'" + n + "'").toList());
+    }
+
+    /**
+     * The argument as one of the AD value kinds: any {@link Number} becomes a {@code Double}, a list of numbers
+     * (tracked or not) a vector. Anything else is an error naming the distribution and argument.
+     */
+    static Object coerce(String dist, String arg, Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException(dist + ": missing argument '" + arg + "'");
+        }
+        if (AD.isNumeric(v)) {
+            return v;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof List<?> list) {
+            Object[] elements = new Object[list.size()];
+            for (int i = 0; i < elements.length; i++) {
+                Object e = list.get(i);
+                if (e instanceof Number n) {
+                    elements[i] = n.doubleValue();
+                } else if (e instanceof Var) {
+                    elements[i] = e;
+                } else {
+                    throw new IllegalArgumentException(dist + ": argument '" + arg + "' must be a list of numbers, element "
+                            + i + " is " + AD.describe(e));
+                }
+            }
+            return AD.stack(elements);
+        }
+        throw new IllegalArgumentException(dist + ": argument '" + arg + "' must be a number or a tensor, got "
+                + AD.describe(v));
+    }
+
+    /** Coerces the argument and checks every element of its primal value against the requirement. */
+    static Object checked(String dist, String arg, Object v, Requirement requirement) {
+        Object value = coerce(dist, arg, v);
+        for (double x : primals(value)) {
+            if (!requirement.test().test(x)) {
+                throw new DistributionArgumentException(dist, arg, requirement.description(), x);
+            }
+        }
+        return value;
+    }
+
+    /** The primal elements of a value, row-major (one element for a scalar). */
+    static double[] primals(Object v) {
+        return AD.isTensor(v) ? AD.tensorValue(v).toArray() : new double[] {AD.scalarValue(v)};
+    }
+
+    /** The shape of a value, {@code null} for a scalar ({@code Double} or {@code Var}). */
+    static int[] shape(Object v) {
+        return AD.isTensor(v) ? AD.tensorValue(v).shape() : null;
+    }
+
+    /** The broadcast shape of the values, {@code null} when all are scalars. */
+    static int[] broadcastShape(Object... values) {
+        int[] shape = null;
+        for (Object v : values) {
+            int[] s = shape(v);
+            if (s != null) {
+                shape = shape == null ? s : Tensor.broadcastShape(shape, s);
+            }
+        }
+        return shape;
+    }
+
+    /** Each value's primal elements repeated to {@code shape} (or its single element when shape is null). */
+    static double[][] broadcastPrimals(int[] shape, Object... values) {
+        double[][] r = new double[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            r[i] = shape == null ? primals(values[i]) : AD.tensorValue(values[i]).broadcastTo(shape).toArray();
+        }
+        return r;
+    }
+
+    /** {@code a * log(y)}, taken to be 0 where a == 0 (so a Beta(1, b) density at x = 0 is finite, not NaN). */
+    static Object xlogy(Object a, Object y) {
+        return AD.binary(a, y,
+                (p, q) -> p == 0 ? 0 : p * Math.log(q),
+                (p, q) -> Math.log(q),
+                (p, q) -> p == 0 ? 0 : p / q);
+    }
+
+    /** {@code a * log(1 - y)}, accurate for small y, taken to be 0 where a == 0. */
+    static Object xlog1my(Object a, Object y) {
+        return AD.binary(a, y,
+                (p, q) -> p == 0 ? 0 : p * Math.log1p(-q),
+                (p, q) -> Math.log1p(-q),
+                (p, q) -> p == 0 ? 0 : -p / (1 - q));
+    }
+}

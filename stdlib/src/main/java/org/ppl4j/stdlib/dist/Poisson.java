@@ -1,0 +1,55 @@
+package org.ppl4j.stdlib.dist;
+
+import java.util.List;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.runtime.dist.Support;
+
+/** The Poisson distribution of counts with {@code rate > 0}. */
+public final class Poisson extends ElementwiseDistribution {
+    public static final DistributionFamily FAMILY =
+            new DistributionFamily("poisson", List.of("rate"), 1, false, true, false);
+
+    public Poisson(Object rate) {
+        super(FAMILY, FAMILY.parameters(), Params.checked(FAMILY.name(), "rate", rate, Params.POSITIVE));
+    }
+
+    /** {@code args} aligned with {@code FAMILY.parameters()}: rate. */
+    public static Distribution create(Object... args) {
+        Object[] a = Params.align(FAMILY, args);
+        return new Poisson(a[0]);
+    }
+
+    public Object rate() {
+        return param(0);
+    }
+
+    /** x log rate - rate - lgamma(x + 1); x is a constant count. */
+    @Override
+    Object elementLogDensity(Object x) {
+        Object rate = rate();
+        return AD.sub(AD.sub(AD.mul(x, AD.log(rate)), rate), AD.lgamma(AD.add(x, 1.0)));
+    }
+
+    @Override
+    double sampleElement(double[] p, Rng rng) {
+        return rng.nextPoisson(p[0]);
+    }
+
+    @Override
+    public Support support() {
+        return Support.NONNEGATIVE_INTEGER;
+    }
+
+    @Override
+    double meanElement(double[] p) {
+        return p[0];
+    }
+
+    @Override
+    double varianceElement(double[] p) {
+        return p[0];
+    }
+}

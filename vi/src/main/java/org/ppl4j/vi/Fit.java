@@ -1,0 +1,117 @@
+package org.ppl4j.vi;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Arrays;
+import java.util.Map;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tape;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.param.ParamKey;
+
+/** Stochastic gradient ascent on a {@link StochasticObjective}. */
+public final class Fit {
+    private Fit() {
+    }
+
+    /** {@link #run(StochasticObjective, ParamStore, FitOptions, Rng)} with {@code new Rng(options.seed())}. */
+    public static FitHistory run(StochasticObjective objective, ParamStore store, FitOptions options) {
+        return run(objective, store, options, new Rng(options.seed()));
+    }
+
+    /**
+     * Runs {@code options.steps()} steps. Each step evaluates the objective {@code particles} times on one new
+     * tape with the store's parameters tracked, differentiates the mean surrogate, and hands the gradients
+     * (with respect to the unconstrained values) to the optimiser. Parameters the objective creates during a
+     * step are optimised from that step on.
+     *
+     * @throws FitDivergedException if a step's objective value or any gradient element is NaN or infinite;
+     *     the store then holds the values that step started from
+     */
+    public static FitHistory run(StochasticObjective objective, ParamStore store, FitOptions options, Rng rng) {
+        int steps = options.steps();
+        int particles = options.particles();
+        Optimizer optimizer = options.optimizer();
+        FitListener listener = options.listener();
+        double[] history = new double[steps];
+        try {
+            runSteps(objective, store, rng, steps, particles, optimizer, listener, history);
+        } finally {
+            store.releaseTracked(); // do not keep the last step's tape alive
+        }
+        return new FitHistory(history);
+    }
+
+    private static void runSteps(StochasticObjective objective, ParamStore store, Rng rng, int steps, int particles,
+            Optimizer optimizer, FitListener listener, double[] history) {
+        double lastFinite = Double.NaN;
+        for (int step = 1; step <= steps; step++) {
+            Tape tape = new Tape();
+            TrackedParams params = store.tracked(tape);
+            Object total = null;
+            double valueSum = 0;
+            for (int k = 0; k < particles; k++) {
+                Evaluation e = objective.evaluate(params, rng);
+                Object s = e.surrogate();
+                if (!AD.isNumeric(s) || AD.isTensor(s)) {
+                    throw new IllegalArgumentException("the objective's surrogate must be a number, got "
+                            + AD.describe(s));
+                }
+                total = total == null ? s : AD.add(total, s);
+                valueSum += e.value();
+            }
+            Object surrogate = particles == 1 ? total : AD.div(total, (double) particles);
+            double value = valueSum / particles;
+            if (!Double.isFinite(value)) {
+                throw diverged(step, "the objective is " + value, null, lastFinite, store, history);
+            }
+            tape.backward(surrogate);
+            Map<ParamKey, Object> gradients = params.gradients();
+            for (Map.Entry<ParamKey, Object> g : gradients.entrySet()) {
+                String bad = nonFinite(g.getValue());
+                if (bad != null) {
+                    throw diverged(step, "the gradient of " + g.getKey() + " is " + bad, g.getKey(), lastFinite,
+                            store, history);
+                }
+            }
+            optimizer.step(store, gradients);
+            history[step - 1] = value;
+            lastFinite = value;
+            if (listener != null) {
+                listener.onStep(step, value);
+            }
+        }
+    }
+
+    /** "NaN", "Infinity" (with " at element i" for tensors) for a non-finite gradient, else null. */
+    private static String nonFinite(Object gradient) {
+        if (gradient instanceof Double d) {
+            return Double.isFinite(d) ? null : d.toString();
+        }
+        Tensor t = (Tensor) gradient;
+        for (int i = 0; i < t.size(); i++) {
+            double x = t.get(i);
+            if (!Double.isFinite(x)) {
+                return x + " at element " + i;
+            }
+        }
+        return null;
+    }
+
+    private static FitDivergedException diverged(int step, String what, ParamKey key, double lastFinite,
+            ParamStore store, double[] history) {
+        String last = Double.isNaN(lastFinite) ? "no step completed" : "last finite objective: " + format(lastFinite);
+        String message = "fit diverged at step " + step + ": " + what + " (" + last + ")";
+        return new FitDivergedException(message, step, key, lastFinite, store.constrainedValues(),
+                Arrays.copyOf(history, step - 1));
+    }
+
+    /** Six significant digits, no trailing zeros: -6.12, 1234.57, 1.5E-7. */
+    static String format(double x) {
+        if (!Double.isFinite(x)) {
+            return Double.toString(x);
+        }
+        return new BigDecimal(x).round(new MathContext(6)).stripTrailingZeros().toString();
+    }
+}

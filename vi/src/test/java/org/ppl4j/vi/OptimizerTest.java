@@ -1,0 +1,162 @@
+package org.ppl4j.vi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tape;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.param.Constraint;
+import org.ppl4j.runtime.param.ParamKey;
+
+class OptimizerTest {
+    static final ParamKey A = new ParamKey("m", "a");
+    static final ParamKey W = new ParamKey("m", "w");
+
+    /** f(a, w) = -(a - 2)^2 - sum_i c_i (w_i - t_i)^2, maximised at a = 2, w = t. */
+    static Object quadratic(TrackedParams p) {
+        Object a = p.lookup(A);
+        Object w = p.lookup(W);
+        Object fa = AD.neg(AD.square(AD.sub(a, 2.0)));
+        Object dw = AD.sub(w, Tensor.vector(-1, 0.5, 4));
+        Object fw = AD.neg(AD.sum(AD.mul(Tensor.vector(1, 3, 0.2), AD.square(dw))));
+        return AD.add(fa, fw);
+    }
+
+    static ParamStore quadraticStore() {
+        ParamStore s = new ParamStore();
+        s.constants().create(A, 10.0, Constraint.REAL);
+        s.constants().create(W, Tensor.vector(0, 0, 0), Constraint.REAL);
+        return s;
+    }
+
+    static void runDeterministic(ParamStore store, Optimizer opt, int steps) {
+        for (int i = 0; i < steps; i++) {
+            Tape tape = new Tape();
+            TrackedParams p = store.tracked(tape);
+            tape.backward(quadratic(p));
+            opt.step(store, p.gradients());
+        }
+    }
+
+    @Test
+    void adamConvergesToTheMaximiserOfAConcaveQuadratic() {
+        ParamStore store = quadraticStore();
+        runDeterministic(store, new Adam(0.1), 3000);
+        assertEquals(2.0, (Double) store.unconstrained(A), 1e-4);
+        assertArrayEquals(new double[] {-1, 0.5, 4}, ((Tensor) store.unconstrained(W)).toArray(), 1e-4);
+    }
+
+    @Test
+    void sgdConvergesToTheMaximiserOfAConcaveQuadratic() {
+        ParamStore store = quadraticStore();
+        // heavy ball with alpha = 2 lr c in {0.02, 0.1, 0.3} and beta = 0.5 is stable (alpha < 2 (1 + beta));
+        // the slowest mode contracts by about 1 - alpha / (1 - beta) = 0.96 a step, so 5000 steps reach 1e-9
+        runDeterministic(store, new Sgd(0.05, 0.5), 5000);
+        assertEquals(2.0, (Double) store.unconstrained(A), 1e-9);
+        assertArrayEquals(new double[] {-1, 0.5, 4}, ((Tensor) store.unconstrained(W)).toArray(), 1e-9);
+    }
+
+    @Test
+    void sgdStepIsExact() {
+        ParamStore store = new ParamStore();
+        store.put(A, Constraint.REAL, 1.0);
+        store.put(W, Constraint.REAL, Tensor.vector(1, 2));
+        Sgd sgd = new Sgd(0.25);
+        sgd.step(store, Map.of(A, 0.5, W, Tensor.vector(-4, 8)));
+        assertEquals(1.125, (Double) store.unconstrained(A), 0.0); // 1 + 0.25 * 0.5, ascent
+        assertArrayEquals(new double[] {0, 4}, ((Tensor) store.unconstrained(W)).toArray(), 0.0);
+    }
+
+    @Test
+    void sgdMomentumIsExact() {
+        ParamStore store = new ParamStore();
+        store.put(A, Constraint.REAL, 1.0);
+        Sgd sgd = new Sgd(0.5, 0.5);
+        sgd.step(store, Map.of(A, 1.0)); // buf = 1, a = 1.5
+        assertEquals(1.5, (Double) store.unconstrained(A), 0.0);
+        sgd.step(store, Map.of(A, 2.0)); // buf = 0.5 + 2 = 2.5, a = 1.5 + 1.25
+        assertEquals(2.75, (Double) store.unconstrained(A), 0.0);
+    }
+
+    @Test
+    void adamFirstStepsMatchTheFormula() {
+        ParamStore store = new ParamStore();
+        store.put(A, Constraint.REAL, 0.0);
+        Adam adam = new Adam(0.1);
+        adam.step(store, Map.of(A, 3.0));
+        // t = 1: m = 0.3, v = 0.009, mhat = 3, vhat = 9 -> step 0.1 * 3 / (3 + 1e-8)
+        double a1 = 0.1 * 3 / (3 + 1e-8);
+        assertEquals(a1, (Double) store.unconstrained(A), 1e-15);
+        adam.step(store, Map.of(A, -1.0));
+        double m = 0.9 * 0.3 + 0.1 * -1;
+        double v = 0.999 * 0.009 + 0.001 * 1;
+        double a2 = a1 + 0.1 * (m / (1 - 0.81)) / (Math.sqrt(v / (1 - 0.999 * 0.999)) + 1e-8);
+        assertEquals(a2, (Double) store.unconstrained(A), 1e-15);
+    }
+
+    @Test
+    void adamBiasCorrectsALateParameterFromItsOwnFirstStep() {
+        ParamStore store = new ParamStore();
+        store.put(A, Constraint.REAL, 0.0);
+        Adam adam = new Adam(0.1);
+        for (int i = 0; i < 10; i++) {
+            adam.step(store, Map.of(A, 1.0));
+        }
+        store.put(W, Constraint.REAL, Tensor.vector(0, 0));
+        adam.step(store, Map.of(A, 1.0, W, Tensor.vector(2, -5)));
+        assertArrayEquals(new double[] {0.1 * 2 / (2 + 1e-8), -0.1 * 5 / (5 + 1e-8)},
+                ((Tensor) store.unconstrained(W)).toArray(), 1e-15);
+    }
+
+    @Test
+    void stateRestoresToAnIdenticalTrajectory() {
+        for (Optimizer[] pair : new Optimizer[][] {{new Adam(0.05), new Adam(0.05)},
+                {new Sgd(0.01, 0.9), new Sgd(0.01, 0.9)}}) {
+            ParamStore s1 = quadraticStore();
+            runDeterministic(s1, pair[0], 7);
+            ParamStore s2 = s1.copy();
+            pair[1].restore(pair[0].state());
+            runDeterministic(s1, pair[0], 5);
+            runDeterministic(s2, pair[1], 5);
+            assertEquals(s1.unconstrained(A), s2.unconstrained(A));
+            assertEquals(s1.unconstrained(W), s2.unconstrained(W));
+        }
+    }
+
+    @Test
+    void stateIsACopy() {
+        ParamStore store = quadraticStore();
+        Adam adam = new Adam(0.1);
+        runDeterministic(store, adam, 2);
+        Map<String, Object> before = adam.state();
+        runDeterministic(store, adam, 2);
+        @SuppressWarnings("unchecked")
+        Map<ParamKey, Long> t = (Map<ParamKey, Long>) before.get("t");
+        assertEquals(2L, t.get(A));
+    }
+
+    @Test
+    void rejectsGradientsForUnknownParametersOrOfTheWrongShape() {
+        ParamStore store = new ParamStore();
+        store.put(W, Constraint.REAL, Tensor.vector(0, 0));
+        Map<ParamKey, Object> unknown = new LinkedHashMap<>();
+        unknown.put(A, 1.0);
+        assertThrows(IllegalArgumentException.class, () -> new Adam(0.1).step(store, unknown));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Sgd(0.1).step(store, Map.of(W, Tensor.vector(1, 2, 3))));
+        assertTrue(e.getMessage().contains("m.w"), e.getMessage());
+    }
+
+    @Test
+    void parametersWithoutGradientsAreLeftAlone() {
+        ParamStore store = quadraticStore();
+        new Adam(0.1).step(store, Map.of(A, 1.0));
+        assertEquals(Tensor.vector(0, 0, 0), store.unconstrained(W));
+    }
+}
