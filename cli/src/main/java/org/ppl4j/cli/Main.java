@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
@@ -176,7 +175,7 @@ public final class Main implements Callable<Integer> {
                 return NO_INPUT;
             }
             try {
-                PplCompiler.Analysis a = PplCompiler.analyse(text, Set.of());
+                PplCompiler.Analysis a = PplCompiler.check(text, file.toString());
                 if (dump == null) {
                     out.println(file + ": ok");
                 } else if (dump.equals("estimate")) {

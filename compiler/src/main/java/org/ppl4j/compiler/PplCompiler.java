@@ -44,7 +44,7 @@ public final class PplCompiler implements PplFrontEnd {
         if (!context.globals().containsKey(PRELUDE_MARKER)) {
             Source prelude = preludeSource();
             Analysis p = analyse(prelude.getCharacters().toString(), prelude, known);
-            nodes.addAll(new LowerPass(language, prelude, p.resolution(), p.estimates()).program(p.program()));
+            nodes.addAll(lower(language, prelude, p));
             context.globals().put(PRELUDE_MARKER, Boolean.TRUE);
             for (Ast.Stmt s : p.program().items()) {
                 if (s instanceof Ast.Decl d) {
@@ -53,11 +53,30 @@ public final class PplCompiler implements PplFrontEnd {
             }
         }
         Analysis a = analyse(source.getCharacters().toString(), source, known);
-        nodes.addAll(new LowerPass(language, source, a.resolution(), a.estimates()).program(a.program()));
+        nodes.addAll(lower(language, source, a));
         PplBlockNode body = new PplBlockNode(nodes.toArray(new PplExpressionNode[0]));
         PplProgramRootNode root = new PplProgramRootNode(language, LowerPass.frame(a.resolution().frameSize(a.program())),
                 body, source.createSection(0, source.getLength()));
         return root.getCallTarget();
+    }
+
+    private static List<PplExpressionNode> lower(PplLanguage language, Source source, Analysis a) {
+        try {
+            return new LowerPass(language, source, a.resolution(), a.estimates()).program(a.program());
+        } catch (CompileError e) {
+            throw toTruffle(e, source);
+        }
+    }
+
+    /**
+     * Every compile-time check, lowering included, without running anything: {@code ppl check}. Throws
+     * {@link CompileError} for the first problem.
+     */
+    public static Analysis check(String text, String name) {
+        Analysis a = analyse(text, Set.of());
+        Source source = Source.newBuilder(PplLanguage.ID, text, name).build();
+        new LowerPass(null, source, a.resolution(), a.estimates()).program(a.program());
+        return a;
     }
 
     /** A name no program can write (it is not an identifier): marks a context whose prelude has run. */

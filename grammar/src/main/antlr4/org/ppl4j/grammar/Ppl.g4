@@ -30,7 +30,7 @@ address     : ID ('[' expr ']')* ;
 strategy    : ID ('(' argList? ')')? ;
 
 expr
-    : expr '.' ID                                              # memberExpr
+    : expr '.' memberName                                      # memberExpr
     | expr '(' argList? ')'                                    # callExpr
     | expr '[' expr ']'                                        # indexExpr
     | <assoc=right> expr '^' expr                              # powExpr
@@ -50,6 +50,9 @@ expr
     | ('true' | 'false')                                       # boolExpr
     | ID                                                       # nameExpr
     ;
+
+// Fields may be named like keywords: result.objective, trace.model.
+memberName  : ID | 'model' | 'objective' | 'fn' | 'param' | 'let' | 'choices' | 'for' | 'in' | 'if' | 'else' | 'return' | 'by' | 'true' | 'false' ;
 
 entry       : key=(ID | STRING) ':' expr ;
 

@@ -136,8 +136,9 @@ public final class Rng {
         }
     }
 
+    /** The whole state: the four words and the pending second Gaussian of a pair (as raw bits; NaN if none). */
     public long[] state() {
-        return new long[] {s0, s1, s2, s3};
+        return new long[] {s0, s1, s2, s3, Double.doubleToRawLongBits(spareGaussian)};
     }
 
     public void restore(long[] state) {
@@ -145,6 +146,6 @@ public final class Rng {
         s1 = state[1];
         s2 = state[2];
         s3 = state[3];
-        spareGaussian = Double.NaN;
+        spareGaussian = state.length > 4 ? Double.longBitsToDouble(state[4]) : Double.NaN;
     }
 }

@@ -158,7 +158,7 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
 
     @Override
     public Object visitMemberExpr(PplParser.MemberExprContext ctx) {
-        return new Ast.Member(expr(ctx.expr()), ctx.ID().getText(), span(ctx));
+        return new Ast.Member(expr(ctx.expr()), ctx.memberName().getText(), span(ctx));
     }
 
     @Override

@@ -44,8 +44,8 @@ public final class ParsePass {
         Span span = atEnd ? new Span(t.getLine(), t.getCharPositionInLine() + 1, Math.max(0, t.getStartIndex()), 0)
                 : new Span(t.getLine(), t.getCharPositionInLine() + 1, t.getStartIndex(),
                         t.getStopIndex() - t.getStartIndex() + 1);
-        String found = atEnd ? "the end of the input" : t.getType() == PplLexer.BAD_CHAR
-                ? "the character '" + t.getText() + "'" : "'" + t.getText() + "'";
+        String found = atEnd ? "end of input" : t.getType() == PplLexer.BAD_CHAR
+                ? "character '" + t.getText() + "'" : "'" + t.getText() + "'";
         String expectation = describe(expected);
         String message = "unexpected " + found + (expectation.isEmpty() ? "" : "; expected " + expectation);
         return new CompileError(message, span, atEnd);

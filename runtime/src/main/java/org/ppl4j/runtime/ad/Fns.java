@@ -17,7 +17,7 @@ public final class Fns {
     public static final AD.Fn1 TANH = fn(Math::tanh, (x, fx) -> 1 - fx * fx);
     public static final AD.Fn1 SIGMOID = fn(Fns::sigmoid, (x, fx) -> fx * (1 - fx));
     public static final AD.Fn1 SOFTPLUS = fn(Fns::softplus, (x, fx) -> sigmoid(x));
-    public static final AD.Fn1 RELU = fn(x -> x > 0 ? x : 0, (x, fx) -> x > 0 ? 1 : 0);
+    public static final AD.Fn1 RELU = fn(x -> x > 0 || Double.isNaN(x) ? x : 0, (x, fx) -> x > 0 ? 1 : 0);
     public static final AD.Fn1 LGAMMA = fn(Special::lgamma, (x, fx) -> Special.digamma(x));
 
     public static double sigmoid(double x) {

@@ -35,7 +35,7 @@ public final class Special {
         return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
     }
 
-    /** The digamma function psi(x) = d/dx log Gamma(x): recurrence up to x >= 6, then the asymptotic series. */
+    /** The digamma function psi(x) = d/dx log Gamma(x): recurrence up to x >= 12, then the asymptotic series. */
     public static double digamma(double x) {
         if (Double.isNaN(x) || x == Double.NEGATIVE_INFINITY) {
             return Double.NaN;
@@ -49,7 +49,7 @@ public final class Special {
             result -= Math.PI / Math.tan(Math.PI * x);
             x = 1 - x;
         }
-        while (x < 6) {
+        while (x < 12) {
             result -= 1 / x;
             x += 1;
         }

@@ -236,9 +236,6 @@ public final class Tensor {
             for (int i = 0; i < m; i++) {
                 for (int p = 0; p < k; p++) {
                     double xv = x.data[i * k + p];
-                    if (xv == 0) {
-                        continue;
-                    }
                     int yo = p * n;
                     int ro = i * n;
                     for (int j = 0; j < n; j++) {

@@ -10,7 +10,6 @@ import static org.ppl4j.runtime.ad.GradCheck.tensor;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -377,17 +376,11 @@ class ADGradientTest {
     }
 
     @Test
-    @Disabled("runtime bug: Fns.RELU f is x -> x > 0 ? x : 0, so relu(NaN) = 0.0 (and its derivative 0): a NaN "
-            + "reaching a relu disappears instead of surfacing as a diverged fit. Fix: x > 0 || Double.isNaN(x) ? x : 0")
     void nanPropagatesThroughRelu() {
         assertTrue(Double.isNaN(Fns.RELU.f(Double.NaN)), "relu(NaN) = " + Fns.RELU.f(Double.NaN));
     }
 
     @Test
-    @Disabled("runtime bug: Tensor.matmul's Java kernel skips terms whose left element is 0 (if (xv == 0) continue), "
-            + "so 0 * inf and 0 * NaN contribute 0 instead of NaN; [0, 1] @ [inf, 2] is 2.0 (ND4J, used for large "
-            + "products, gives NaN). The same kernel computes matmul gradients (x^T @ g), so a NaN adjoint is dropped "
-            + "wherever x is 0")
     void nanAndInfinityPropagateThroughASmallMatmul() {
         // IEEE: 0 * inf = NaN, and NaN + anything = NaN
         Object r = AD.matmul(Tensor.vector(0, 1), new Tensor(new int[] {2, 1}, new double[] {Double.POSITIVE_INFINITY, 2}));

@@ -3,7 +3,6 @@ package org.ppl4j.runtime.ad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class SpecialTest {
@@ -53,10 +52,6 @@ class SpecialTest {
     }
 
     @Test
-    @Disabled("runtime limitation: Special.digamma is accurate to ~1e-11, not ~1e-15: it switches from the "
-            + "recurrence to the asymptotic series at x >= 6, where the first omitted term 691/(32760 x^12) is "
-            + "9.7e-12 (digamma(1) = -0.577215664910292, true -0.5772156649015329). Recurring up to x >= 10 "
-            + "(omitted term < 2.2e-14) or adding the x^-12 and x^-14 terms would fix it")
     void digammaToFullPrecision() {
         close(-0.5772156649015329, Special.digamma(1), 1e-14, "digamma(1)");
         close(-1.9635100260214235, Special.digamma(0.5), 1e-14, "digamma(0.5)");
