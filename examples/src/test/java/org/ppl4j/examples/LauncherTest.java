@@ -1,0 +1,62 @@
+package org.ppl4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The {@code ./ppl} launcher as a user runs it: a separate JVM on the optimising Truffle runtime. */
+class LauncherTest {
+    private static final Path ROOT = Path.of(System.getProperty("user.dir"));
+
+    private static String[] run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("ppl").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        return new String[] {Integer.toString(p.exitValue()), out, err};
+    }
+
+    @Test
+    void launchesOnTheOptimisingTruffleRuntime() throws Exception {
+        String[] r = run("--version");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Truffle runtime:"), r[1]);
+        assertFalse(r[1].contains("Interpreted"), "the launcher fell back to the interpreter: " + r[1]);
+    }
+
+    /** Acceptance: posterior mean of p within 0.02 of 0.70, sd within 15% of 0.138 (exact Beta(7, 3)). */
+    @Test
+    void coinJsonMatchesTheExactPosterior() throws Exception {
+        String[] r = run("run", "examples/coin.ppl", "--json");
+        assertEquals("0", r[0], r[2]);
+        String json = r[1].trim();
+        assertTrue(json.startsWith("{\"params\":") && json.endsWith("}"), json);
+        Matcher m = Pattern.compile("\"posterior\":\\{\"p\":\\{\"mean\":([-0-9.e]+),\"sd\":([-0-9.e]+)").matcher(json);
+        assertTrue(m.find(), json);
+        double mean = Double.parseDouble(m.group(1));
+        double sd = Double.parseDouble(m.group(2));
+        assertTrue(Math.abs(mean - 0.70) <= 0.02, "mean " + mean);
+        assertTrue(Math.abs(sd - 0.138) <= 0.15 * 0.138, "sd " + sd);
+        assertTrue(json.contains("\"objective\":{\"final\":"), json);
+    }
+
+    @Test
+    void compileAndRuntimeErrorsHaveTheirExitCodes() throws Exception {
+        assertEquals("1", run("run", "examples/errors/unknown_name.ppl")[0]);
+        String[] r = run("run", "examples/errors/distribution_argument.ppl");
+        assertEquals("2", r[0]);
+        assertFalse(r[2].contains("at org."), "a stack trace reached the user: " + r[2]);
+        assertEquals("66", run("run", "examples/no_such_file.ppl")[0]);
+    }
+}
