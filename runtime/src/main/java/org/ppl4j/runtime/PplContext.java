@@ -25,6 +25,7 @@ public final class PplContext {
     private final ConstantParams params = new ConstantParams();
     private final long seed;
     private final boolean json;
+    private final String estimatorOverrides;
     private final Rng rng;
     private Handler handler;
     private Object lastFit;
@@ -34,6 +35,7 @@ public final class PplContext {
         this.env = env;
         this.seed = env.getOptions().get(PplLanguage.SEED);
         this.json = env.getOptions().get(PplLanguage.JSON);
+        this.estimatorOverrides = env.getOptions().get(PplLanguage.ESTIMATORS);
         this.out = new PrintStream(env.out(), true);
         this.err = new PrintStream(env.err(), true);
         this.rng = new Rng(seed);
@@ -66,6 +68,11 @@ public final class PplContext {
 
     public boolean json() {
         return json;
+    }
+
+    /** Strategy overrides given from outside the program ({@code --estimator z=reinforce}), or "". */
+    public String estimatorOverrides() {
+        return estimatorOverrides;
     }
 
     public Map<String, Object> globals() {

@@ -26,6 +26,10 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Boolean> JSON = new OptionKey<>(false);
 
+    @Option(name = "Estimators", help = "Strategy overrides for every fit, by address pattern: 'z=reinforce;flip[*]=enum'.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<String> ESTIMATORS = new OptionKey<>("");
+
     private static volatile PplFrontEnd frontEnd;
 
     @Override

@@ -30,6 +30,55 @@ public interface Distribution {
         throw new UnsupportedOperationException(family().name() + " has no finite support to enumerate");
     }
 
+    /**
+     * The same distribution with every parameter detached (no gradient path to them): what the path
+     * (sticking-the-landing) strategy evaluates the site's own density with.
+     */
+    default Distribution detachParameters() {
+        throw new UnsupportedOperationException(family().name() + " cannot detach its parameters");
+    }
+
+    /**
+     * A measure-valued (weak) derivative of E[f(x)] at the sample {@code x}, one entry per scalar parameter
+     * theta it depends on: d/dtheta E[f] = c (E[f(x+)] - E[f(x-)]), with x+ and x- coupled to x. Extra
+     * randomness (a geometric's second draw) comes from {@code aux}, so the main stream is not disturbed.
+     */
+    default List<WeakDerivative> weakDerivatives(Object x, Rng aux) {
+        throw new UnsupportedOperationException(family().name() + " has no measure-valued derivative");
+    }
+
+    /**
+     * One term of a weak derivative.
+     *
+     * @param parameter the tracked scalar parameter theta (gradients reach the parameters through it)
+     * @param constant  c
+     * @param positive  x+, the value to evaluate f at
+     * @param negative  x-, or null where the term is c f(x+) alone
+     */
+    record WeakDerivative(Object parameter, double constant, Object positive, Object negative) {
+    }
+
+    /**
+     * The straight-through value of a hard sample h: forward value h, gradient as if the value were the
+     * mean p, that is h + p - stop(p). Categorical values become one-hot vectors.
+     */
+    default Object straightThrough(Object hardSample) {
+        throw new UnsupportedOperationException(family().name() + " has no straight-through estimator");
+    }
+
+    /** A Concrete (Gumbel-softmax) relaxed sample at the given temperature, differentiable in the parameters. */
+    default Object relaxedSample(Rng rng, double temperature) {
+        throw new UnsupportedOperationException(family().name() + " has no relaxation");
+    }
+
+    /**
+     * The log density extended to relaxed values (y in [0, 1] for bernoulli, a point of the simplex for
+     * categorical): sum of y log p, the form used for relaxed and straight-through values.
+     */
+    default Object relaxedLogDensity(Object y) {
+        throw new UnsupportedOperationException(family().name() + " has no relaxation");
+    }
+
     /** Mean of the distribution, for summaries and tests. */
     double mean();
 
