@@ -4,6 +4,7 @@ import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.estimate.EstimationContext;
 import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.Site;
 
 /**
  * For a site whose distribution is only known at run time: reparam where the distribution has it,
@@ -26,8 +27,8 @@ public final class DefaultStrategy implements GradientStrategy {
     }
 
     @Override
-    public Object sample(Distribution distribution, String siteKey, EstimationContext context) {
-        return Strategies.defaultFor(distribution.family()).sample(distribution, siteKey, context);
+    public Object sample(Distribution distribution, Site site, EstimationContext context) {
+        return Strategies.defaultFor(distribution.family()).sample(distribution, site, context);
     }
 
     @Override

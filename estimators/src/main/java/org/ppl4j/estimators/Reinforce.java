@@ -5,10 +5,12 @@ import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.estimate.Baseline;
 import org.ppl4j.runtime.estimate.EstimationContext;
 import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.Site;
 
 /**
  * The score-function estimator: the sample is detached and log q(x; theta) joins the surrogate through
- * DiCE's magic box, optionally with a baseline. Works for every distribution; unbiased.
+ * DiCE's magic box, reaching only the terms of the objective that depend on x, with an optional baseline.
+ * Works for every distribution; unbiased.
  */
 public final class Reinforce implements GradientStrategy {
     private final Baseline baseline;
@@ -32,12 +34,12 @@ public final class Reinforce implements GradientStrategy {
     }
 
     @Override
-    public Object sample(Distribution distribution, String siteKey, EstimationContext context) {
+    public Object sample(Distribution distribution, Site site, EstimationContext context) {
         Object x = distribution.sample(context.rng());
-        if (context.differentiating()) {
-            context.addScore(distribution.logDensity(x), baseline, siteKey);
+        if (!context.differentiating()) {
+            return x;
         }
-        return x;
+        return context.scored(site, x, distribution.logDensity(x), baseline);
     }
 
     @Override

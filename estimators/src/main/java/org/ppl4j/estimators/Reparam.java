@@ -1,9 +1,11 @@
 package org.ppl4j.estimators;
 
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.estimate.EstimationContext;
 import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.Site;
 
 /** x = T(eps; theta) with eps parameter-free: the gradient flows through the sample itself. Unbiased. */
 public final class Reparam implements GradientStrategy {
@@ -19,11 +21,11 @@ public final class Reparam implements GradientStrategy {
 
     @Override
     public boolean supports(DistributionFamily family) {
-        return family.reparameterized();
+        return family.has(Capability.REPARAMETERIZED);
     }
 
     @Override
-    public Object sample(Distribution distribution, String siteKey, EstimationContext context) {
+    public Object sample(Distribution distribution, Site site, EstimationContext context) {
         return context.differentiating() ? distribution.reparamSample(context.rng())
                 : distribution.sample(context.rng());
     }

@@ -4,7 +4,7 @@ import org.ppl4j.runtime.estimate.Baseline;
 import org.ppl4j.runtime.estimate.BaselineStore;
 
 /**
- * An exponentially decaying average of the objective's past values at this site: b <- decay b + (1 - decay) v.
+ * An exponentially decaying average of the past costs this site's score multiplied (its downstream terms): b <- decay b + (1 - decay) v.
  * It uses only earlier runs, so it never moves the mean of the estimate. Until the first value is seen it is 0.
  */
 public final class RunningMeanBaseline implements Baseline {
@@ -25,13 +25,13 @@ public final class RunningMeanBaseline implements Baseline {
     }
 
     @Override
-    public void observe(String siteKey, double objectiveValue, BaselineStore store) {
-        if (!Double.isFinite(objectiveValue)) {
+    public void observe(String siteKey, double cost, BaselineStore store) {
+        if (!Double.isFinite(cost)) {
             return;
         }
         double[] s = store.state(siteKey, 2);
         // s[1] counts observations so that the first value is taken whole rather than shrunk towards 0
-        s[0] = s[1] == 0 ? objectiveValue : decay * s[0] + (1 - decay) * objectiveValue;
+        s[0] = s[1] == 0 ? cost : decay * s[0] + (1 - decay) * cost;
         s[1] += 1;
     }
 

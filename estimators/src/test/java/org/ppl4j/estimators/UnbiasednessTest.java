@@ -10,7 +10,12 @@ import org.ppl4j.runtime.ad.Var;
 import org.ppl4j.runtime.estimate.Baseline;
 import org.ppl4j.runtime.estimate.BaselineStore;
 import org.ppl4j.runtime.estimate.GradientStrategy;
-import org.ppl4j.runtime.estimate.ScoreCollector;
+import org.ppl4j.runtime.estimate.ObjectiveRun;
+import org.ppl4j.runtime.estimate.ReplayPlan;
+import org.ppl4j.runtime.estimate.Site;
+import org.ppl4j.runtime.estimate.SurrogateBuilder;
+import org.ppl4j.runtime.value.Address;
+import java.util.List;
 import org.ppl4j.stdlib.dist.Normal;
 
 /**
@@ -33,9 +38,10 @@ class UnbiasednessTest {
         Tape tape = new Tape();
         Var mu = tape.leaf(MU);
         Var sigma = tape.leaf(SIGMA);
-        ScoreCollector scores = new ScoreCollector(rng, new BaselineStore(), true);
-        Object z = strategy.sample(new Normal(mu, sigma), "z", scores);
-        tape.backward(scores.surrogate(AD.square(z)));
+        ObjectiveRun run = new ObjectiveRun(null, null, tape, rng, rng, ReplayPlan.BASE, null);
+        Object z = strategy.sample(new Normal(mu, sigma), new Site("q", new Address("z")), run);
+        Object v = AD.square(z);
+        tape.backward(SurrogateBuilder.lockstep(List.of(run), List.of(v), true, new BaselineStore()).surrogate());
         return new double[] {mu.adjoint(), sigma.adjoint()};
     }
 

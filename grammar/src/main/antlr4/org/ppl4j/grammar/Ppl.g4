@@ -12,7 +12,8 @@ paramList   : ID (',' ID)* ','? ;
 block       : '{' statement* '}' ;
 
 statement
-    : 'let' ID '=' expr ';'?                                   # letStmt
+    : 'let' ID '=' address '~' expr ('by' strategy)? ';'?      # letSampleStmt
+    | 'let' ID '=' expr ';'?                                   # letStmt
     | 'param' ID '=' expr (':' constraint=ID)? ';'?            # paramStmt
     | address '~' expr ('by' strategy)? ';'?                   # sampleStmt
     | 'for' ID 'in' from=expr '..' to=expr block               # forStmt
@@ -43,6 +44,7 @@ expr
     | expr '||' expr                                           # orExpr
     | 'choices' '{' (entry (',' entry)* ','?)? '}'             # choicesExpr
     | 'fn' '(' paramList? ')' block                            # lambdaExpr
+    | '{' (entry (',' entry)* ','?)? '}'                       # recordExpr
     | '[' (expr (',' expr)* ','?)? ']'                         # listExpr
     | '(' expr ')'                                             # parenExpr
     | NUMBER                                                   # numberExpr

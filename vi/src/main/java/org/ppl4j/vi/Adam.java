@@ -8,13 +8,16 @@ import org.ppl4j.runtime.param.ParamKey;
  * Adam (Kingma and Ba 2015) for gradient ascent, with bias correction. Each parameter has its own moment
  * estimates and its own step count, so a parameter created part-way through a fit is bias-corrected from its
  * own first step:
- * {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; u += lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}.
+ * {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; u += lr_t * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}
+ * with {@code lr_t = lr * decay^(t - 1)} (decay 1 by default; below 1 it shrinks the steps, as Pyro's
+ * ClippedAdam {@code lrd} does, so noisy score-function fits settle).
  */
 public final class Adam implements Optimizer {
     private final double lr;
     private final double beta1;
     private final double beta2;
     private final double eps;
+    private final double decay;
     private final LinkedHashMap<ParamKey, Moments> moments = new LinkedHashMap<>();
 
     private static final class Moments {
@@ -33,6 +36,14 @@ public final class Adam implements Optimizer {
     }
 
     public Adam(double lr, double beta1, double beta2, double eps) {
+        this(lr, beta1, beta2, eps, 1.0);
+    }
+
+    public Adam(double lr, double beta1, double beta2, double eps, double decay) {
+        if (!(decay > 0 && decay <= 1)) {
+            throw new IllegalArgumentException("the learning-rate decay must be in (0, 1], got " + decay);
+        }
+        this.decay = decay;
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("the learning rate must be positive, got " + lr);
         }
@@ -79,12 +90,13 @@ public final class Adam implements Optimizer {
             s.t++;
             double c1 = 1 - Math.pow(beta1, s.t);
             double c2 = 1 - Math.pow(beta2, s.t);
+            double rate = decay == 1 ? lr : lr * Math.pow(decay, s.t - 1);
             for (int i = 0; i < u.length; i++) {
                 s.m[i] = beta1 * s.m[i] + (1 - beta1) * g[i];
                 s.v[i] = beta2 * s.v[i] + (1 - beta2) * g[i] * g[i];
                 double mHat = s.m[i] / c1;
                 double vHat = s.v[i] / c2;
-                u[i] += lr * mHat / (Math.sqrt(vHat) + eps);
+                u[i] += rate * mHat / (Math.sqrt(vHat) + eps);
             }
             store.set(key, Optimizer.withElements(param, u));
         }
@@ -98,6 +110,7 @@ public final class Adam implements Optimizer {
         s.put("beta1", beta1);
         s.put("beta2", beta2);
         s.put("eps", eps);
+        s.put("decay", decay);
         LinkedHashMap<ParamKey, Long> t = new LinkedHashMap<>();
         LinkedHashMap<ParamKey, double[]> m = new LinkedHashMap<>();
         LinkedHashMap<ParamKey, double[]> v = new LinkedHashMap<>();
@@ -133,6 +146,6 @@ public final class Adam implements Optimizer {
 
     @Override
     public String toString() {
-        return "Adam(lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ")";
+        return "Adam(lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", decay=" + decay + ")";
     }
 }

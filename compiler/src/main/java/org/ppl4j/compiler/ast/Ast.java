@@ -41,9 +41,12 @@ public final class Ast {
             implements Stmt {
     }
 
-    /** {@code name[i]... ~ dist by strategy}; {@code strategy} is null when not annotated. */
+    /**
+     * {@code name[i]... ~ dist by strategy}, or {@code let v = name[i] ~ dist} ({@code binding} "v"); the
+     * strategy is null when not annotated, the binding null when the value is not bound to another name.
+     */
     public record Sample(String name, Span nameSpan, List<Expr> indices, Expr distribution, StrategySpec strategy,
-            Span span) implements Stmt {
+            String binding, Span span) implements Stmt {
     }
 
     /** {@code by name(options)} as written. */
@@ -69,7 +72,7 @@ public final class Ast {
 
     // ---------------------------------------------------------------- expressions
 
-    public sealed interface Expr permits Num, Str, Bool, Name, ListLit, ChoicesLit, Lambda, Unary, Binary, Call,
+    public sealed interface Expr permits Num, Str, Bool, Name, ListLit, ChoicesLit, RecordLit, Lambda, Unary, Binary, Call,
             Index, Member {
         Span span();
     }
@@ -90,6 +93,10 @@ public final class Ast {
     }
 
     public record ChoicesLit(List<String> keys, List<Span> keySpans, List<Expr> values, Span span) implements Expr {
+    }
+
+    /** {@code { key: value, ... }}: a record; as fit's {@code estimators:} its values are strategies. */
+    public record RecordLit(List<String> keys, List<Span> keySpans, List<Expr> values, Span span) implements Expr {
     }
 
     public record Lambda(List<String> params, List<Span> paramSpans, Block body, Span span) implements Expr {

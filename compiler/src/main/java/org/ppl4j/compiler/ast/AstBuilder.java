@@ -84,17 +84,25 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
 
     @Override
     public Object visitSampleStmt(PplParser.SampleStmtContext ctx) {
-        PplParser.AddressContext a = ctx.address();
+        return sample(ctx.address(), ctx.expr(), ctx.strategy(), null, ctx);
+    }
+
+    @Override
+    public Object visitLetSampleStmt(PplParser.LetSampleStmtContext ctx) {
+        return sample(ctx.address(), ctx.expr(), ctx.strategy(), ctx.ID().getText(), ctx);
+    }
+
+    private Ast.Sample sample(PplParser.AddressContext a, PplParser.ExprContext dist, PplParser.StrategyContext s,
+            String binding, ParserRuleContext ctx) {
         List<Expr> indices = new ArrayList<>();
         for (PplParser.ExprContext e : a.expr()) {
             indices.add(expr(e));
         }
         Ast.StrategySpec strategy = null;
-        if (ctx.strategy() != null) {
-            PplParser.StrategyContext s = ctx.strategy();
+        if (s != null) {
             strategy = new Ast.StrategySpec(s.ID().getText(), args(s.argList()), span(s));
         }
-        return new Ast.Sample(a.ID().getText(), span(a.ID()), indices, expr(ctx.expr()), strategy, span(ctx));
+        return new Ast.Sample(a.ID().getText(), span(a.ID()), indices, expr(dist), strategy, binding, span(ctx));
     }
 
     @Override
@@ -231,6 +239,20 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
             values.add(expr(e.expr()));
         }
         return new Ast.ChoicesLit(keys, keySpans, values, span(ctx));
+    }
+
+    @Override
+    public Object visitRecordExpr(PplParser.RecordExprContext ctx) {
+        List<String> keys = new ArrayList<>();
+        List<Span> keySpans = new ArrayList<>();
+        List<Expr> values = new ArrayList<>();
+        for (PplParser.EntryContext e : ctx.entry()) {
+            String k = e.key.getText();
+            keys.add(e.key.getType() == PplParser.STRING ? unquote(k) : k);
+            keySpans.add(span(e.key));
+            values.add(expr(e.expr()));
+        }
+        return new Ast.RecordLit(keys, keySpans, values, span(ctx));
     }
 
     @Override

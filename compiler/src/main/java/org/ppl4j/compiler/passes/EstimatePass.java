@@ -121,19 +121,37 @@ public final class EstimatePass {
         return "a distribution";
     }
 
+    /** A strategy written as an expression, as in fit's estimators table: {@code reinforce(baseline: none)}. */
+    public static GradientStrategy strategy(Ast.Expr e) {
+        try {
+            if (e instanceof Ast.Name n) {
+                return Strategies.create(n.name(), Map.of());
+            }
+            if (e instanceof Ast.Call c && c.callee() instanceof Ast.Name n) {
+                return Strategies.create(n.name(), options(new Ast.StrategySpec(n.name(), c.args(), c.span())));
+            }
+            if (e instanceof Ast.Str s) {
+                return Strategies.parse(s.value());
+            }
+        } catch (IllegalArgumentException ex) {
+            throw new CompileError(ex.getMessage(), e.span());
+        }
+        throw new CompileError("expected a strategy such as reinforce, enum or relax(0.5)", e.span());
+    }
+
     private static Map<String, Strategies.Option> options(Ast.StrategySpec spec) {
         Map<String, Strategies.Option> options = new LinkedHashMap<>();
+        int position = 0;
         for (Ast.Arg a : spec.options()) {
-            if (a.name() == null) {
-                throw new CompileError("strategy options are named, as in reinforce(baseline: running_mean)",
-                        a.value().span());
-            }
-            options.put(a.name(), option(a.value()));
+            options.put(a.name() == null ? Integer.toString(position++) : a.name(), option(a.value()));
         }
         return options;
     }
 
     private static Strategies.Option option(Ast.Expr e) {
+        if (e instanceof Ast.Num num) {
+            return Strategies.Option.number(num.value());
+        }
         if (e instanceof Ast.Name n) {
             return new Strategies.Option(n.name(), List.of());
         }

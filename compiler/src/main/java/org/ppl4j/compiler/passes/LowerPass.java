@@ -37,6 +37,7 @@ import org.ppl4j.runtime.nodes.expression.PplMemberNode;
 import org.ppl4j.runtime.nodes.expression.PplModNodeGen;
 import org.ppl4j.runtime.nodes.expression.PplMulNodeGen;
 import org.ppl4j.runtime.nodes.expression.PplPowNodeGen;
+import org.ppl4j.runtime.nodes.expression.PplRecordNode;
 import org.ppl4j.runtime.nodes.expression.PplSubNodeGen;
 import org.ppl4j.runtime.nodes.expression.PplUnaryNode;
 import org.ppl4j.runtime.nodes.inference.PplParamNode;
@@ -204,6 +205,9 @@ public final class LowerPass {
                 }
             }
             return new PplChoicesNode(addresses, c.values().stream().map(this::expr).toArray(PplExpressionNode[]::new));
+        } else if (e instanceof Ast.RecordLit r) {
+            return new PplRecordNode(r.keys().toArray(new String[0]),
+                    r.values().stream().map(this::expr).toArray(PplExpressionNode[]::new));
         } else if (e instanceof Ast.Lambda l) {
             return function(l, Ast.DeclKind.FN, "<lambda>", l.params(), l.body(), true);
         } else if (e instanceof Ast.Unary u) {
@@ -300,7 +304,7 @@ public final class LowerPass {
                 if (bound[k] != null) {
                     throw new CompileError("the argument '" + a.name() + "' is given twice", a.nameSpan());
                 }
-                bound[k] = expr(a.value());
+                bound[k] = ResolvePass.isStrategyTable(c, a) ? strategyTable((Ast.RecordLit) a.value()) : expr(a.value());
             }
         }
         if (builtin.variadic()) {
@@ -318,6 +322,15 @@ public final class LowerPass {
             }
         }
         return bound;
+    }
+
+    /** fit's {@code estimators:} table, with each strategy built (and checked) at compile time. */
+    private PplExpressionNode strategyTable(Ast.RecordLit r) {
+        java.util.Map<String, Object> table = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < r.keys().size(); i++) {
+            table.put(r.keys().get(i), EstimatePass.strategy(r.values().get(i)));
+        }
+        return at(new PplLiteralNode(new org.ppl4j.runtime.value.PplRecord("strategy table", table)), r.span());
     }
 
     private static CompileError arity(PplBuiltin builtin, Ast.Call c) {

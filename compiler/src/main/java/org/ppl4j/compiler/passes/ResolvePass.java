@@ -134,7 +134,9 @@ public final class ResolvePass {
                     smp.strategy().options().forEach(a -> strategyOption(a.value()));
                 }
                 result.owners.put(smp, scope.owner);
-                if (smp.indices().isEmpty()) {
+                if (smp.binding() != null) {
+                    result.definitions.put(smp, define(smp.binding(), false));
+                } else if (smp.indices().isEmpty()) {
                     result.definitions.put(smp, define(smp.name(), false));
                 }
             } else if (s instanceof Ast.For f) {
@@ -213,9 +215,16 @@ public final class ResolvePass {
             } else if (e instanceof Ast.Binary b) {
                 expr(b.left());
                 expr(b.right());
+            } else if (e instanceof Ast.RecordLit r) {
+                r.values().forEach(this::expr);
             } else if (e instanceof Ast.Call c) {
                 expr(c.callee());
-                c.args().forEach(a -> expr(a.value()));
+                for (Ast.Arg a : c.args()) {
+                    if (isStrategyTable(c, a)) {
+                        continue; // its values are strategies, read by the estimate pass
+                    }
+                    expr(a.value());
+                }
             } else if (e instanceof Ast.Index i) {
                 expr(i.target());
                 expr(i.index());
@@ -223,6 +232,12 @@ public final class ResolvePass {
                 expr(m.target());
             }
 
+    }
+
+    /** {@code fit(..., estimators: { "z": reinforce })}: the table's values name strategies, not variables. */
+    static boolean isStrategyTable(Ast.Call c, Ast.Arg a) {
+        return "estimators".equals(a.name()) && a.value() instanceof Ast.RecordLit
+                && c.callee() instanceof Ast.Name n && n.name().equals("fit");
     }
 
     private Resolution.Binding lookup(String name, Span span) {

@@ -7,10 +7,22 @@ public final class Suggestions {
     private Suggestions() {
     }
 
+    /**
+     * Longer names get no suggestion: the distance costs length squared in time and memory, and a typo in a name
+     * this long is not what went wrong.
+     */
+    static final int MAX_LENGTH = 64;
+
     public static String closest(String name, Collection<String> candidates) {
+        if (name.length() > MAX_LENGTH) {
+            return null;
+        }
         String best = null;
         int bestDistance = Math.max(1, name.length() / 3) + 1;
         for (String c : candidates) {
+            if (c.length() > MAX_LENGTH || Math.abs(c.length() - name.length()) >= bestDistance) {
+                continue;
+            }
             int d = distance(name, c);
             if (d < bestDistance) {
                 bestDistance = d;

@@ -43,9 +43,18 @@ public final class AD {
         return o;
     }
 
-    /** Stops gradients: the same value, no longer on any tape. */
+    /**
+     * Stops gradients: the same value with no gradient path. A tracked value stays on its tape through a
+     * dependency-only edge, so the estimate pass still knows which random choices it came from.
+     */
     public static Object detach(Object o) {
-        return value(o);
+        if (o instanceof Var v) {
+            return Var.dependent(v.tape, v.value, null, v);
+        }
+        if (o instanceof TensorVar t) {
+            return TensorVar.record(t.tape, t.value, g -> { }, t);
+        }
+        return o;
     }
 
     public static double scalarValue(Object o) {
@@ -94,12 +103,18 @@ public final class AD {
         if (a instanceof Double x && b instanceof Double y) {
             return x + y;
         }
+        if (!isTensor(a) && !isTensor(b)) {
+            return linear(a, 1, b, 1, 0);
+        }
         return binary(a, b, Double::sum, (x, y) -> 1, (x, y) -> 1);
     }
 
     public static Object sub(Object a, Object b) {
         if (a instanceof Double x && b instanceof Double y) {
             return x - y;
+        }
+        if (!isTensor(a) && !isTensor(b)) {
+            return linear(a, 1, b, -1, 0);
         }
         return binary(a, b, (x, y) -> x - y, (x, y) -> 1, (x, y) -> -1);
     }
@@ -108,6 +123,12 @@ public final class AD {
         if (a instanceof Double x && b instanceof Double y) {
             return x * y;
         }
+        if (a instanceof Double k && b instanceof Var) {
+            return linear(b, k, null, 0, 0);
+        }
+        if (b instanceof Double k && a instanceof Var) {
+            return linear(a, k, null, 0, 0);
+        }
         return binary(a, b, (x, y) -> x * y, (x, y) -> y, (x, y) -> x);
     }
 
@@ -115,7 +136,27 @@ public final class AD {
         if (a instanceof Double x && b instanceof Double y) {
             return x / y;
         }
+        if (b instanceof Double k && a instanceof Var) {
+            return linear(a, 1 / k, null, 0, 0);
+        }
         return binary(a, b, (x, y) -> x / y, (x, y) -> 1 / y, (x, y) -> -x / (y * y));
+    }
+
+    /**
+     * ka * a + kb * b + c for scalars, recorded as a linear node: the estimate pass's Rao-Blackwellisation
+     * splits an objective into its additive terms through such nodes.
+     */
+    static Object linear(Object a, double ka, Object b, double kb, double c) {
+        double x = a == null ? 0 : scalarValue(a);
+        double y = b == null ? 0 : scalarValue(b);
+        double v = ka * x + kb * y + c;
+        Tape tape = tapeOf(a, b);
+        if (tape == null) {
+            return v;
+        }
+        Var va = a instanceof Var p ? p : null;
+        Var vb = b instanceof Var q ? q : null;
+        return Var.linear(tape, v, va, va == null ? 0 : ka, vb, vb == null ? 0 : kb);
     }
 
     public static Object pow(Object a, Object b) {
@@ -160,7 +201,7 @@ public final class AD {
             if (isTracked(b)) {
                 sendAdjoint(b, g.times(Tensor.zipWith(x, y, dfb)));
             }
-        });
+        }, a, b);
     }
 
     /** Adds an adjoint (of the broadcast shape) to a tracked input, summing over broadcast dimensions. */
@@ -193,11 +234,14 @@ public final class AD {
                 d[i] = g.data[i] * fn.df(x.data[i], fx.data[i]);
             }
             t.addAdjoint(new Tensor(x.shape(), d));
-        });
+        }, t);
     }
 
     public static Object neg(Object a) {
-        return a instanceof Double x ? -x : unary(a, Fns.NEG);
+        if (a instanceof Double x) {
+            return -x;
+        }
+        return a instanceof Var ? linear(a, -1, null, 0, 0) : unary(a, Fns.NEG);
     }
 
     public static Object exp(Object a) {
@@ -258,28 +302,7 @@ public final class AD {
         if (!(a instanceof TensorVar t)) {
             return s;
         }
-        Var r = new Var(t.tape, s);
-        t.tape.record(new SumNode(r, t));
-        t.tape.record(r);
-        return r;
-    }
-
-    /** Links a scalar result back to the tensor it summed; recorded before the scalar so it runs after it. */
-    private static final class SumNode extends TapeNode {
-        private final Var out;
-        private final TensorVar in;
-
-        SumNode(Var out, TensorVar in) {
-            this.out = out;
-            this.in = in;
-        }
-
-        @Override
-        void propagate() {
-            if (out.adjoint != 0) {
-                in.addAdjoint(Tensor.full(in.value.shape(), out.adjoint));
-            }
-        }
+        return Var.reading(t, -1, s);
     }
 
     public static Object matmul(Object a, Object b) {
@@ -302,7 +325,7 @@ public final class AD {
                 Tensor gb = Tensor.matmul(xm.transpose(), gm);
                 sendAdjoint(b, new Tensor(y.shape(), gb.data));
             }
-        });
+        }, a, b);
         return v.rank() == 0 ? sum(r) : r;
     }
 
@@ -318,10 +341,7 @@ public final class AD {
             return v;
         }
         if (v instanceof Double d) {
-            Var r = new Var(t.tape, d);
-            t.tape.record(new IndexNode(r, t, i));
-            t.tape.record(r);
-            return r;
+            return Var.reading(t, i, d);
         }
         Tensor s = (Tensor) v;
         int n = s.size();
@@ -329,26 +349,26 @@ public final class AD {
             for (int k = 0; k < n; k++) {
                 t.addAdjointAt(i * n + k, g.data[k]);
             }
-        });
+        }, t);
     }
 
-    private static final class IndexNode extends TapeNode {
-        private final Var out;
-        private final TensorVar in;
-        private final int flat;
-
-        IndexNode(Var out, TensorVar in, int flat) {
-            this.out = out;
-            this.in = in;
-            this.flat = flat;
+    /**
+     * {@code value}, marked as depending on {@code on} (a tracked index, a sample's distribution) with no
+     * gradient path through that edge. Returns the value unchanged when {@code on} is not tracked.
+     */
+    public static Object dependsOn(Object value, Object on) {
+        if (!(on instanceof TapeNode node)) {
+            return value;
         }
-
-        @Override
-        void propagate() {
-            if (out.adjoint != 0) {
-                in.addAdjointAt(flat, out.adjoint);
-            }
+        Tape tape = on instanceof Var v ? v.tape : ((TensorVar) on).tape;
+        if (isTensor(value)) {
+            Tensor t = tensorValue(value);
+            return TensorVar.record(tape, t, g -> sendAdjoint(value, g), value, node);
         }
+        if (!isNumeric(value)) {
+            return value;
+        }
+        return Var.dependent(tape, scalarValue(value), value instanceof Var p ? p : null, node);
     }
 
     /** Stacks scalars (tracked or not) into a vector, keeping each element's gradient path. */
@@ -358,7 +378,10 @@ public final class AD {
         for (int i = 0; i < elements.length; i++) {
             d[i] = scalarValue(elements[i]);
             if (elements[i] instanceof Var v) {
-                tape = tapeOf(tape == null ? null : tapeMarker(tape), v);
+                if (tape != null && tape != v.tape) {
+                    throw new IllegalStateException("values from two different gradient evaluations were combined");
+                }
+                tape = v.tape;
             }
         }
         Tensor t = new Tensor(new int[] {d.length}, d);
@@ -371,10 +394,6 @@ public final class AD {
                     v.accumulate(g.data[i]);
                 }
             }
-        });
-    }
-
-    private static Object tapeMarker(Tape tape) {
-        return new Var(tape, 0);
+        }, (Object[]) elements);
     }
 }

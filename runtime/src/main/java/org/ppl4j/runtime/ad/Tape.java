@@ -1,20 +1,35 @@
 package org.ppl4j.runtime.ad;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The reverse-mode tape of one gradient evaluation. Nodes are appended in creation order, which is a
  * topological order, so {@link #backward} walks the array once from the end. A tape belongs to one
  * thread; it is thrown away after its gradient is read.
+ *
+ * <p>The tape also knows provenance: random choices are marked as sources ({@link #source}), and
+ * {@link #dependencies} tells, for every node, which sources its value depends on (through gradient edges
+ * and dependency-only ones). Rao-Blackwellised estimators use it with {@link #decompose}.
  */
 public final class Tape {
     private TapeNode[] nodes = new TapeNode[256];
     private int size;
+    private int sources;
+    private boolean controlDependent;
 
     void record(TapeNode node) {
         if (size == nodes.length) {
             nodes = Arrays.copyOf(nodes, size * 2);
         }
+        node.id = size;
         nodes[size++] = node;
     }
 
@@ -33,6 +48,142 @@ public final class Tape {
         TensorVar v = new TensorVar(this, value);
         record(v);
         return v;
+    }
+
+    /**
+     * A random choice's value as a provenance source: no gradient flows through it, but every value computed
+     * from it is known to depend on choice number {@code site} (and on whatever {@code dependsOn} depends on,
+     * e.g. the log density of the choice, which depends on the distribution's parameters).
+     */
+    public Object source(Object value, int site, Object dependsOn) {
+        Object v = AD.dependsOn(AD.value(value), dependsOn instanceof TapeNode ? dependsOn : marker());
+        TapeNode n = (TapeNode) v;
+        n.source = site;
+        sources = Math.max(sources, site + 1);
+        return v;
+    }
+
+    private Var marker() {
+        return leaf(0);
+    }
+
+    /** How many sources have been marked. */
+    public int sourceCount() {
+        return sources;
+    }
+
+    /**
+     * Notes that a decision (a branch, a loop bound, a comparison) was taken on {@code observed}: if that value
+     * depends on a random-choice source, the run's structure depends on the choice, and term-by-term
+     * Rao-Blackwellisation is no longer sound for this run.
+     */
+    public static void observe(Object observed) {
+        Tape tape = observed instanceof Var v ? v.tape : observed instanceof TensorVar t ? t.tape : null;
+        if (tape == null || tape.sources == 0 || tape.controlDependent) {
+            return;
+        }
+        Deque<TapeNode> stack = new ArrayDeque<>();
+        Set<TapeNode> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        stack.push((TapeNode) observed);
+        while (!stack.isEmpty()) {
+            TapeNode n = stack.pop();
+            if (!seen.add(n)) {
+                continue;
+            }
+            if (n.source >= 0) {
+                tape.controlDependent = true;
+                return;
+            }
+            n.forEachParent(stack::push);
+        }
+    }
+
+    /** Whether some decision of this run depended on a random choice (see {@link #observe}). */
+    public boolean controlDependent() {
+        return controlDependent;
+    }
+
+    private BitSet[] deps = new BitSet[0];
+    private int depsComputed;
+
+    /**
+     * For every node (by id), the set of sources its value depends on; null for none. Computed incrementally:
+     * nodes recorded since the last call are added, earlier ones are kept.
+     */
+    public BitSet[] dependencies() {
+        if (deps.length < size) {
+            deps = Arrays.copyOf(deps, size);
+        }
+        for (int i = depsComputed; i < size; i++) {
+            TapeNode n = nodes[i];
+            BitSet[] acc = {null};
+            boolean[] shared = {false};
+            n.forEachParent(p -> {
+                BitSet d = deps[p.id];
+                if (d == null) {
+                    return;
+                }
+                if (acc[0] == null) {
+                    acc[0] = d;
+                    shared[0] = true;
+                } else if (acc[0] != d) {
+                    if (shared[0]) {
+                        acc[0] = (BitSet) acc[0].clone();
+                        shared[0] = false;
+                    }
+                    acc[0].or(d);
+                }
+            });
+            if (n.source >= 0) {
+                BitSet own = acc[0] == null ? new BitSet() : (BitSet) acc[0].clone();
+                own.set(n.source);
+                acc[0] = own;
+            }
+            deps[i] = acc[0];
+        }
+        depsComputed = size;
+        return deps;
+    }
+
+    /** v = constant + sum of coefficient * term, split through linear nodes (sums, differences, scalings). */
+    public record Decomposition(double constant, List<TapeNode> terms, double[] coefficients) {
+    }
+
+    /**
+     * Splits a scalar into its additive terms: each term is a node that is not a linear combination (a log
+     * density, a product, a log-mean-exp), with the coefficient it enters with. Terms reached along several
+     * paths are merged.
+     */
+    public static Decomposition decompose(Object v) {
+        if (!(v instanceof Var root)) {
+            return new Decomposition(AD.scalarValue(v), List.of(), new double[0]);
+        }
+        Map<TapeNode, Double> terms = new LinkedHashMap<>();
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 1.0});
+        while (!stack.isEmpty()) {
+            Object[] e = stack.pop();
+            Var n = (Var) e[0];
+            double k = (Double) e[1];
+            if (n.linear && n.source < 0) {
+                if (n.b != null) {
+                    stack.push(new Object[] {n.b, k * n.db});
+                }
+                if (n.a != null) {
+                    stack.push(new Object[] {n.a, k * n.da});
+                }
+            } else {
+                terms.merge(n, k, Double::sum);
+            }
+        }
+        double covered = 0;
+        double[] coefficients = new double[terms.size()];
+        int i = 0;
+        for (Map.Entry<TapeNode, Double> t : terms.entrySet()) {
+            coefficients[i++] = t.getValue();
+            covered += t.getValue() * t.getKey().scalar();
+        }
+        return new Decomposition(root.value - covered, List.copyOf(terms.keySet()), coefficients);
     }
 
     /** Seeds d(output)/d(output) = 1 and propagates adjoints to every node recorded before it. */

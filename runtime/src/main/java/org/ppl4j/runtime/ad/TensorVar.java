@@ -1,5 +1,7 @@
 package org.ppl4j.runtime.ad;
 
+import java.util.function.Consumer;
+
 /** A tensor on the tape. Its backward rule receives the full adjoint and hands each input its share. */
 public final class TensorVar extends TapeNode {
     /** How a tensor node passes its adjoint to its inputs. */
@@ -8,29 +10,52 @@ public final class TensorVar extends TapeNode {
         void apply(Tensor adjoint);
     }
 
+    private static final TapeNode[] NO_PARENTS = {};
+
     final Tape tape;
     public final Tensor value;
     private double[] adjoint;
     private final Backward backward;
+    private final TapeNode[] parents;
 
     TensorVar(Tape tape, Tensor value) {
-        this(tape, value, null);
+        this(tape, value, null, NO_PARENTS);
     }
 
-    TensorVar(Tape tape, Tensor value, Backward backward) {
+    TensorVar(Tape tape, Tensor value, Backward backward, TapeNode[] parents) {
         this.tape = tape;
         this.value = value;
         this.backward = backward;
+        this.parents = parents;
     }
 
-    static TensorVar record(Tape tape, Tensor value, Backward backward) {
-        TensorVar v = new TensorVar(tape, value, backward);
+    /** Records a tensor node; {@code inputs} are the operands (untracked ones are skipped). */
+    static TensorVar record(Tape tape, Tensor value, Backward backward, Object... inputs) {
+        int n = 0;
+        for (Object i : inputs) {
+            if (i instanceof TapeNode) {
+                n++;
+            }
+        }
+        TapeNode[] ps = new TapeNode[n];
+        n = 0;
+        for (Object i : inputs) {
+            if (i instanceof TapeNode t) {
+                ps[n++] = t;
+            }
+        }
+        TensorVar v = new TensorVar(tape, value, backward, ps);
         tape.record(v);
         return v;
     }
 
     public Tape tape() {
         return tape;
+    }
+
+    @Override
+    public double scalar() {
+        return Double.NaN;
     }
 
     /** The accumulated adjoint, zeros if nothing reached this node. */
@@ -59,6 +84,13 @@ public final class TensorVar extends TapeNode {
     void propagate() {
         if (adjoint != null && backward != null) {
             backward.apply(new Tensor(value.shape(), adjoint));
+        }
+    }
+
+    @Override
+    void forEachParent(Consumer<TapeNode> action) {
+        for (TapeNode p : parents) {
+            action.accept(p);
         }
     }
 

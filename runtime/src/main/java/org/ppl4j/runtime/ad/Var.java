@@ -1,17 +1,29 @@
 package org.ppl4j.runtime.ad;
 
+import java.util.function.Consumer;
+
 /**
- * A scalar on the tape: its value, its adjoint, and up to two inputs with their local partial
+ * A scalar on the tape: its value, its adjoint, and up to two scalar inputs with their local partial
  * derivatives. Most scalar operations need no more, so one class with two slots avoids a lambda per op.
+ * A Var may also read one tensor (its sum or one element), and may carry a dependency-only input whose
+ * partial derivative is zero: provenance without gradient (an index, a detached value, a sample's
+ * distribution).
  */
 public final class Var extends TapeNode {
     final Tape tape;
     public final double value;
     double adjoint;
-    private final Var a;
-    private final double da;
-    private final Var b;
-    private final double db;
+    final Var a;
+    final double da;
+    final Var b;
+    final double db;
+    /** A tensor this scalar reads: its sum ({@code tensorIndex} -1) or one element. */
+    private TensorVar tensor;
+    private int tensorIndex;
+    /** An input this value depends on without a gradient path. */
+    private TapeNode dependency;
+    /** Whether this node is a linear combination of its scalar inputs with constant coefficients. */
+    boolean linear;
 
     Var(Tape tape, double value) {
         this(tape, value, null, 0, null, 0);
@@ -34,7 +46,11 @@ public final class Var extends TapeNode {
         return tape;
     }
 
-    /** Adds g to the adjoint; for nodes (such as tensor element reads) that feed a scalar from elsewhere. */
+    @Override
+    public double scalar() {
+        return value;
+    }
+
     void accumulate(double g) {
         adjoint += g;
     }
@@ -50,6 +66,29 @@ public final class Var extends TapeNode {
         if (b != null) {
             b.adjoint += adjoint * db;
         }
+        if (tensor != null) {
+            if (tensorIndex < 0) {
+                tensor.addAdjoint(Tensor.full(tensor.value.shape(), adjoint));
+            } else {
+                tensor.addAdjointAt(tensorIndex, adjoint);
+            }
+        }
+    }
+
+    @Override
+    void forEachParent(Consumer<TapeNode> action) {
+        if (a != null) {
+            action.accept(a);
+        }
+        if (b != null) {
+            action.accept(b);
+        }
+        if (tensor != null) {
+            action.accept(tensor);
+        }
+        if (dependency != null) {
+            action.accept(dependency);
+        }
     }
 
     static Var unary(Var x, double value, double dx) {
@@ -60,6 +99,30 @@ public final class Var extends TapeNode {
 
     static Var binary(Tape tape, double value, Var x, double dx, Var y, double dy) {
         Var r = new Var(tape, value, x, dx, y, dy);
+        tape.record(r);
+        return r;
+    }
+
+    static Var linear(Tape tape, double value, Var x, double dx, Var y, double dy) {
+        Var r = new Var(tape, value, x, dx, y, dy);
+        r.linear = true;
+        tape.record(r);
+        return r;
+    }
+
+    /** The sum of a tensor (index -1) or one of its elements, as a scalar node. */
+    static Var reading(TensorVar t, int index, double value) {
+        Var r = new Var(t.tape, value);
+        r.tensor = t;
+        r.tensorIndex = index;
+        t.tape.record(r);
+        return r;
+    }
+
+    /** A value that depends on {@code on} without a gradient path to it. */
+    static Var dependent(Tape tape, double value, Var gradientInput, TapeNode on) {
+        Var r = new Var(tape, value, gradientInput, gradientInput == null ? 0 : 1, null, 0);
+        r.dependency = on;
         tape.record(r);
         return r;
     }

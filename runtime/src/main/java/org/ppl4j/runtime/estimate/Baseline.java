@@ -5,8 +5,8 @@ public interface Baseline {
     /** The baseline for this site now, before the current run's value is known. */
     double value(String siteKey, BaselineStore store);
 
-    /** Learns from the objective value of a finished run. */
-    void observe(String siteKey, double objectiveValue, BaselineStore store);
+    /** Learns from the value the site's score multiplied in a finished run (its downstream cost). */
+    void observe(String siteKey, double cost, BaselineStore store);
 
     String describe();
 
@@ -18,7 +18,7 @@ public interface Baseline {
         }
 
         @Override
-        public void observe(String siteKey, double objectiveValue, BaselineStore store) {
+        public void observe(String siteKey, double cost, BaselineStore store) {
         }
 
         @Override

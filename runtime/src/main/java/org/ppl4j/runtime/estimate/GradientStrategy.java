@@ -14,11 +14,16 @@ public interface GradientStrategy {
     /** Whether this strategy can be used for values of the family. */
     boolean supports(DistributionFamily family);
 
-    /** Draws the value of the site and registers whatever surrogate terms the strategy needs. */
-    Object sample(Distribution distribution, String siteKey, EstimationContext context);
+    /** Draws the value of the site and registers with the context whatever its surrogate needs. */
+    Object sample(Distribution distribution, Site site, EstimationContext context);
 
     /** A readable form with its options, for dumps: {@code reinforce(baseline: running_mean(0.9))}. */
     default String describe() {
         return name();
+    }
+
+    /** Whether the estimates are unbiased (straight-through and relaxations are not). */
+    default boolean unbiased() {
+        return true;
     }
 }

@@ -1,9 +1,13 @@
 package org.ppl4j.runtime.estimate;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.param.ParamProvider;
 import org.ppl4j.runtime.trace.Generative;
@@ -15,18 +19,50 @@ import org.ppl4j.runtime.value.TraceDistribution;
 
 /**
  * One run of an objective program: the handler of its own random choices ({@code z ~ sim(q)} and
- * primitive ones); its score terms and surrogate come from {@link ScoreCollector}.
+ * primitive ones) and the context strategies report to. The choices it records are what
+ * {@link SurrogateBuilder} turns into the surrogate.
  */
-public final class ObjectiveRun extends ScoreCollector implements Handler {
+public final class ObjectiveRun implements Handler, EstimationContext {
     private final PplContext context;
     private final ParamProvider params;
+    private final Tape tape;
+    private final Rng rng;
+    private final Rng aux;
+    private final ReplayPlan plan;
+    private final ObjectiveRun base;
+    private final List<Choice> choices = new ArrayList<>();
     private final List<ChoiceMap> traces = new ArrayList<>();
+    private final Set<String> pathSites = new HashSet<>();
+    private final Set<Address> relaxedAddresses = new HashSet<>();
+    private int replayed;
+    private StrategyOverrides overrides = StrategyOverrides.NONE;
 
-    public ObjectiveRun(PplContext context, ParamProvider params, Rng rng, BaselineStore baselines,
-            boolean differentiating) {
-        super(rng, baselines, differentiating);
+    /** Strategies given from outside the program, by address pattern. */
+    public ObjectiveRun withOverrides(StrategyOverrides o) {
+        this.overrides = o;
+        return this;
+    }
+
+    @Override
+    public GradientStrategy strategyFor(Site site, Distribution distribution, GradientStrategy own) {
+        return overrides.strategyFor(site, distribution, own);
+    }
+
+    /**
+     * @param tape the gradient tape, or null when only sampling (summaries)
+     * @param plan values of replayed choices in this run
+     * @param base the first run of the same estimate, whose replayed choices' value lists this run reuses;
+     *             null for the first run
+     */
+    public ObjectiveRun(PplContext context, ParamProvider params, Tape tape, Rng rng, Rng aux, ReplayPlan plan,
+            ObjectiveRun base) {
         this.context = context;
         this.params = params;
+        this.tape = tape;
+        this.rng = rng;
+        this.aux = aux;
+        this.plan = plan;
+        this.base = base;
     }
 
     /** Runs the objective's body; returns its value v (tracked if it depends on parameters). */
@@ -41,12 +77,133 @@ public final class ObjectiveRun extends ScoreCollector implements Handler {
             traces.add(trace);
             return trace;
         }
-        return strategy.sample((Distribution) distribution, owner + "/" + address, this);
+        Site site = new Site(owner, address);
+        Distribution d = (Distribution) distribution;
+        return strategyFor(site, d, strategy).sample(d, site, this);
     }
 
     @Override
     public ParamProvider params() {
         return params;
+    }
+
+    @Override
+    public Rng rng() {
+        return rng;
+    }
+
+    @Override
+    public Rng auxRng() {
+        return aux;
+    }
+
+    @Override
+    public boolean differentiating() {
+        return tape != null;
+    }
+
+    public Tape tape() {
+        return tape;
+    }
+
+    @Override
+    public Object scored(Site site, Object x, Object logProb, Baseline baseline) {
+        if (tape == null) {
+            return x;
+        }
+        int bit = choices.size();
+        choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1));
+        return tape.source(x, bit, logProb);
+    }
+
+    @Override
+    public Object enumerated(Site site, Distribution distribution, List<Object> values) {
+        if (tape == null) {
+            return distribution.sample(rng);
+        }
+        int ordinal = replayed++;
+        int index = plan.index(ordinal, values.size());
+        List<Object> logProbs = new ArrayList<>(values.size());
+        for (Object v : values) {
+            logProbs.add(distribution.logDensity(v));
+        }
+        int bit = choices.size();
+        choices.add(new Choice(bit, Choice.Kind.ENUM, site, logProbs.get(index), null, values, logProbs, null,
+                ordinal));
+        return tape.source(values.get(index), bit, logProbs.get(index));
+    }
+
+    @Override
+    public Object measureValued(Site site, Distribution distribution, Object x) {
+        if (tape == null) {
+            return x;
+        }
+        int ordinal = replayed++;
+        List<Object> values;
+        List<Distribution.WeakDerivative> weak;
+        Choice first = base == null ? null : base.replayedChoice(ordinal);
+        if (first != null && first.kind() == Choice.Kind.MVD && first.site().equals(site)) {
+            values = first.values();
+            weak = first.weak();
+        } else {
+            weak = distribution.weakDerivatives(x, aux);
+            values = new ArrayList<>();
+            values.add(x);
+            for (Distribution.WeakDerivative w : weak) {
+                values.add(w.positive());
+                if (w.negative() != null) {
+                    values.add(w.negative());
+                }
+            }
+        }
+        int index = plan.index(ordinal, values.size());
+        Object value = values.get(index);
+        int bit = choices.size();
+        Object logProb = distribution.logDensity(value);
+        choices.add(new Choice(bit, Choice.Kind.MVD, site, logProb, null, values, null, weak, ordinal));
+        return tape.source(value, bit, logProb);
+    }
+
+    private Choice replayedChoice(int ordinal) {
+        for (Choice c : choices) {
+            if (c.replayOrdinal() == ordinal) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void markPath(Site site) {
+        pathSites.add(site.key());
+    }
+
+    @Override
+    public void markRelaxed(Site site) {
+        relaxedAddresses.add(site.address());
+    }
+
+    /** Whether densities of this site must see its parameters detached (path strategy). */
+    public boolean isPath(String owner, Address address) {
+        return pathSites.contains(owner + "/" + address);
+    }
+
+    /** Whether densities at this address must use the relaxed log density. */
+    public boolean isRelaxed(Address address) {
+        return relaxedAddresses.contains(address);
+    }
+
+    public List<Choice> choices() {
+        return choices;
+    }
+
+    /** The number of values of each replayed choice, in order. */
+    public int[] replayedSizes() {
+        return choices.stream().filter(c -> c.replayOrdinal() >= 0).mapToInt(c -> c.values().size()).toArray();
+    }
+
+    public boolean hasReplayed() {
+        return replayed > 0;
     }
 
     /** The traces drawn by {@code sim} in this run, in order. */

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.ObjectiveRun;
 import org.ppl4j.runtime.param.ParamProvider;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.ChoiceMap;
@@ -20,9 +21,15 @@ public final class AssessHandler implements Handler {
     private final ParamProvider params;
     private final String modelName;
     private final Set<Address> used = new HashSet<>();
+    private final ObjectiveRun run;
     private Object logDensity = 0.0;
 
-    public AssessHandler(ChoiceMap choices, ParamProvider params, String modelName) {
+    /**
+     * @param run the objective run this density is evaluated in, whose path and relaxed sites change how
+     *            densities are taken; null outside objectives
+     */
+    public AssessHandler(ChoiceMap choices, ParamProvider params, String modelName, ObjectiveRun run) {
+        this.run = run;
         this.choices = choices;
         this.params = params;
         this.modelName = modelName;
@@ -47,7 +54,9 @@ public final class AssessHandler implements Handler {
             }
         }
         used.add(address);
-        logDensity = AD.add(logDensity, d.logDensity(value));
+        Distribution dist = run != null && run.isPath(owner, address) ? d.detachParameters() : d;
+        Object lp = run != null && run.isRelaxed(address) ? dist.relaxedLogDensity(value) : dist.logDensity(value);
+        logDensity = AD.add(logDensity, lp);
         return value;
     }
 

@@ -24,7 +24,8 @@ public final class Generative {
     /** log p(choices) under the model (differentiable), with every choice read from {@code choices}. */
     public static Object density(PplContext context, BoundModel model, org.ppl4j.runtime.value.ChoiceMap choices,
             org.ppl4j.runtime.param.ParamProvider params) {
-        AssessHandler h = new AssessHandler(choices, params, model.name());
+        AssessHandler h = new AssessHandler(choices, params, model.name(),
+                context.handler() instanceof org.ppl4j.runtime.estimate.ObjectiveRun r ? r : null);
         run(context, model, h);
         h.checkAllUsed();
         return h.logDensity();

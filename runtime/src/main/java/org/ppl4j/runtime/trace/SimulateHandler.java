@@ -3,6 +3,7 @@ package org.ppl4j.runtime.trace;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.estimate.EstimationContext;
 import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.Site;
 import org.ppl4j.runtime.param.ParamProvider;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.ChoiceMap;
@@ -27,7 +28,8 @@ public final class SimulateHandler implements Handler {
             throw new IllegalArgumentException("model " + modelName + ": a model cannot draw from sim(...) itself;"
                     + " sim belongs in objectives");
         }
-        Object value = strategy.sample(d, owner + "/" + address, estimation);
+        Site site = new Site(owner, address);
+        Object value = estimation.strategyFor(site, d, strategy).sample(d, site, estimation);
         trace.put(address, value);
         return value;
     }

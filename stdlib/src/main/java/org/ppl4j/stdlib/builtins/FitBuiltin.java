@@ -10,7 +10,13 @@ import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.builtins.PplBuiltin;
 import org.ppl4j.runtime.estimate.BaselineStore;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.ObjectiveEstimator;
 import org.ppl4j.runtime.estimate.ObjectiveRun;
+import org.ppl4j.runtime.estimate.ReplayPlan;
+import org.ppl4j.runtime.estimate.StrategyOverrides;
+import org.ppl4j.runtime.estimate.StrategyRegistry;
+import org.ppl4j.runtime.estimate.SurrogateBuilder;
 import org.ppl4j.runtime.param.ParamKey;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.ChoiceMap;
@@ -25,10 +31,12 @@ import org.ppl4j.vi.FitHistory;
 import org.ppl4j.vi.FitOptions;
 import org.ppl4j.vi.ParamStore;
 import org.ppl4j.vi.StochasticObjective;
+import org.ppl4j.vi.TrackedParams;
 import org.ppl4j.vi.Summary;
 
 /**
- * {@code fit(objective, optimizer: adam(0.05), steps: 2000, particles: 1, seed: 0, samples: 1000)}: maximises
+ * {@code fit(objective, optimizer: adam(0.05), steps: 2000, particles: 1, seed: 0, samples: 1000,
+ * estimators: { "z": reinforce }, rao_blackwellize: true)}: maximises
  * the objective by stochastic gradient ascent, then summarises the fitted guide from {@code samples} runs of
  * the objective at the final parameters. The result has {@code params}, {@code objective} (final value and
  * history) and {@code posterior} (per latent: mean, sd, q05, q50, q95).
@@ -43,7 +51,8 @@ final class FitBuiltin extends PplBuiltin {
 
     @Override
     public List<String> parameters() {
-        return List.of("objective", "optimizer", "steps", "particles", "seed", "samples");
+        return List.of("objective", "optimizer", "steps", "particles", "seed", "samples", "estimators",
+                "rao_blackwellize");
     }
 
     @Override
@@ -71,12 +80,15 @@ final class FitBuiltin extends PplBuiltin {
         long seed = args[4] == null ? context.seed() : (long) Args.number("fit", "seed", args[4]);
         int samples = args[5] == null ? DEFAULT_SAMPLES : Args.count("fit", "samples", args[5], 1);
 
+        StrategyOverrides overrides = overrides(context, args[6]);
+        boolean raoBlackwellize = args[7] == null || truth("rao_blackwellize", args[7]);
+
         ParamStore store = new ParamStore();
-        BaselineStore baselines = new BaselineStore();
+        ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, objective, new BaselineStore(),
+                raoBlackwellize, overrides);
         StochasticObjective estimator = (params, rng) -> {
-            ObjectiveRun run = new ObjectiveRun(context, params, rng, baselines, true);
-            Object value = scalar(run.run(objective), objective);
-            return new Evaluation(run.surrogate(value), AD.scalarValue(value));
+            SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng);
+            return new Evaluation(r.surrogate(), r.value());
         };
         FitOptions options = FitOptions.builder().steps(steps).particles(particles)
                 .optimizer(optimizer.factory().get()).seed(seed).build();
@@ -87,12 +99,57 @@ final class FitBuiltin extends PplBuiltin {
         } catch (FitDivergedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        List<String> unused = overrides.unused();
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException("fit: no random choice matches the estimator override \""
+                    + unused.get(0) + "\"");
+        }
         PplRecord result = summarise(context, objective, store, history, rng, samples);
         for (Map.Entry<ParamKey, Object> e : store.constrainedValues().entrySet()) {
             context.params().set(e.getKey(), e.getValue());
         }
         context.setLastFit(result);
         return result;
+    }
+
+    /** Overrides from the command line (first, so they win) and from fit's estimators table. */
+    private static StrategyOverrides overrides(PplContext context, Object table) {
+        Map<String, GradientStrategy> byPattern = new LinkedHashMap<>();
+        StrategyRegistry registry = StrategyRegistry.get();
+        for (String entry : context.estimatorOverrides().split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--estimator " + entry + ": expected ADDRESS=STRATEGY, as in z=reinforce");
+            }
+            try {
+                byPattern.put(entry.substring(0, eq).trim(), registry.parse(entry.substring(eq + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--estimator " + entry + ": " + e.getMessage());
+            }
+        }
+        if (table != null) {
+            if (!(table instanceof PplRecord r)) {
+                throw new IllegalArgumentException("fit: 'estimators' must be a table such as { \"z\": reinforce }");
+            }
+            for (Map.Entry<String, Object> e : r.fields().entrySet()) {
+                if (!(e.getValue() instanceof GradientStrategy g)) {
+                    throw new IllegalArgumentException("fit: the estimator for \"" + e.getKey() + "\" is not a strategy");
+                }
+                byPattern.putIfAbsent(e.getKey(), g);
+            }
+        }
+        return byPattern.isEmpty() ? StrategyOverrides.NONE
+                : new StrategyOverrides(byPattern, d -> registry.supportedBy(d.family()));
+    }
+
+    private static boolean truth(String name, Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException("fit: '" + name + "' must be true or false, got " + Printer.kind(v));
     }
 
     private static Object scalar(Object value, ObjectiveInstance objective) {
@@ -108,9 +165,8 @@ final class FitBuiltin extends PplBuiltin {
             FitHistory history, Rng rng, int samples) {
         Map<String, List<Double>> draws = new LinkedHashMap<>();
         double total = 0;
-        BaselineStore unused = new BaselineStore();
         for (int i = 0; i < samples; i++) {
-            ObjectiveRun run = new ObjectiveRun(context, store.constants(), rng, unused, false);
+            ObjectiveRun run = new ObjectiveRun(context, store.constants(), null, rng, rng, ReplayPlan.BASE, null);
             total += AD.scalarValue(scalar(run.run(objective), objective));
             for (ChoiceMap trace : run.traces()) {
                 for (Map.Entry<Address, Object> e : trace.entries().entrySet()) {

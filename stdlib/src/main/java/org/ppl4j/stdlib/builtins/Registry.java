@@ -23,11 +23,12 @@ public final class Registry {
         all.addAll(TensorBuiltins.all());
         all.addAll(InferenceBuiltins.all());
         all.add(new FitBuiltin());
-        all.add(new Builtin("adam", List.of("lr", "beta1", "beta2"), 1, false, (a, c) -> {
+        all.add(new Builtin("adam", List.of("lr", "beta1", "beta2", "decay"), 1, false, (a, c) -> {
             double lr = Args.number("adam", "lr", a[0]);
             double b1 = a[1] == null ? 0.9 : Args.number("adam", "beta1", a[1]);
             double b2 = a[2] == null ? 0.999 : Args.number("adam", "beta2", a[2]);
-            return new OptimizerValue("adam(" + lr + ")", () -> new Adam(lr, b1, b2, 1e-8));
+            double decay = a[3] == null ? 1 : Args.number("adam", "decay", a[3]);
+            return new OptimizerValue("adam(" + lr + ")", () -> new Adam(lr, b1, b2, 1e-8, decay));
         }));
         all.add(new Builtin("sgd", List.of("lr", "momentum"), 1, false, (a, c) -> {
             double lr = Args.number("sgd", "lr", a[0]);

@@ -1,9 +1,11 @@
 package org.ppl4j.stdlib.dist;
 
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Fns;
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.dist.Support;
@@ -11,7 +13,9 @@ import org.ppl4j.runtime.dist.Support;
 /** 1 with probability p, else 0; given either {@code p} in [0, 1] or {@code logits} = log(p / (1 - p)). */
 public final class Bernoulli extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("bernoulli", List.of("p", "logits"), 0, false, true, true);
+            new DistributionFamily("bernoulli", List.of("p", "logits"), 0, Set.of(Capability.DISCRETE,
+                    Capability.ENUMERABLE, Capability.MEASURE_VALUED, Capability.STRAIGHT_THROUGH,
+                    Capability.RELAXABLE));
 
     private static final List<Object> VALUES = List.of(0.0, 1.0);
 
@@ -38,6 +42,11 @@ public final class Bernoulli extends ElementwiseDistribution {
         return Params.exactlyOne(FAMILY, a) == 0 ? ofProbability(a[0]) : ofLogits(a[1]);
     }
 
+    @Override
+    Distribution withParameters(Object[] p) {
+        return fromLogits ? ofLogits(p[0]) : ofProbability(p[0]);
+    }
+
     public boolean isLogitParameterized() {
         return fromLogits;
     }
@@ -47,31 +56,38 @@ public final class Bernoulli extends ElementwiseDistribution {
         return fromLogits ? AD.sigmoid(param(0)) : param(0);
     }
 
-    /**
-     * log p(x): from p, log p or log(1 - p); from logits, -softplus(-l) or -softplus(l), which neither overflow
-     * nor lose the tail. One elementwise AD operation, so it broadcasts over tensors.
-     */
-    @Override
-    Object elementLogDensity(Object x) {
-        if (fromLogits) {
-            return AD.binary(x, param(0),
-                    (v, l) -> v == 1 ? -Fns.softplus(-l) : -Fns.softplus(l),
-                    (v, l) -> 0,
-                    (v, l) -> v == 1 ? Fns.sigmoid(-l) : -Fns.sigmoid(l));
-        }
-        return AD.binary(x, param(0),
-                (v, p) -> v == 1 ? Math.log(p) : Math.log1p(-p),
-                (v, p) -> 0,
-                (v, p) -> v == 1 ? 1 / p : -1 / (1 - p));
+    /** The log-odds: the parameter given, or log p - log(1 - p). */
+    public Object logits() {
+        return fromLogits ? param(0) : AD.sub(AD.log(param(0)), AD.log1p(AD.neg(param(0))));
     }
 
-    private double probability(double[] p) {
-        return fromLogits ? Fns.sigmoid(p[0]) : p[0];
+    /**
+     * s log p + f log(1 - p) for the success probability given by {@code param} (p, or logits when
+     * {@code fromLogits}): from logits through softplus, which neither overflows nor loses the tail; a term with a
+     * zero count is 0 even where its log is -infinity (p = 0 or 1, infinite logits). Elementwise, differentiable
+     * in s, f and the parameter. Shared with the binomial and the relaxed density.
+     */
+    static Object logLikelihood(Object successes, Object failures, Object param, boolean fromLogits) {
+        if (fromLogits) {
+            return AD.add(Params.xlogsigmoid(successes, param), Params.xlogsigmoid(failures, AD.neg(param)));
+        }
+        return AD.add(Params.xlogy(successes, param), Params.xlog1my(failures, param));
+    }
+
+    /** The primal success probability from a primal parameter. */
+    static double probability(double param, boolean fromLogits) {
+        return fromLogits ? Fns.sigmoid(param) : param;
+    }
+
+    /** log p for x = 1, log(1 - p) for x = 0. */
+    @Override
+    Object elementLogDensity(Object x) {
+        return logLikelihood(x, AD.sub(1.0, x), param(0), fromLogits);
     }
 
     @Override
     double sampleElement(double[] p, Rng rng) {
-        return rng.nextDouble() < probability(p) ? 1.0 : 0.0;
+        return rng.nextDouble() < probability(p[0], fromLogits) ? 1.0 : 0.0;
     }
 
     @Override
@@ -86,14 +102,60 @@ public final class Bernoulli extends ElementwiseDistribution {
         return VALUES;
     }
 
+    /** d/dp E[f(x)] = f(1) - f(0): one term on p (sigmoid(logits) when built from logits). Scalar p and x only. */
+    @Override
+    public List<WeakDerivative> weakDerivatives(Object x, Rng aux) {
+        scalarValue(x, "weakDerivatives");
+        return List.of(new WeakDerivative(p(), 1.0, 1.0, 0.0));
+    }
+
+    /** h + p - stop(p): the value is exactly h (0 or 1, elementwise), the gradient that of p. */
+    @Override
+    public Object straightThrough(Object hardSample) {
+        Object h = AD.value(Params.coerce(FAMILY.name(), "x", hardSample));
+        for (double v : Params.primals(h)) {
+            if (!support().contains(v)) {
+                throw new IllegalArgumentException(FAMILY.name() + ": straightThrough needs a hard sample in "
+                        + support() + ", got " + v);
+            }
+        }
+        Object p = p();
+        return AD.add(h, AD.sub(p, AD.detach(p)));
+    }
+
+    /**
+     * The binary Concrete sample sigmoid((logits + L) / temperature), L = log U - log(1 - U) logistic noise
+     * (one U per element, drawn as {@link #sample} draws), differentiable in the parameter.
+     */
+    @Override
+    public Object relaxedSample(Rng rng, double temperature) {
+        Params.checkTemperature(FAMILY.name(), temperature);
+        return AD.sigmoid(AD.div(AD.add(logits(), noise(rng, Bernoulli::logistic)), temperature));
+    }
+
+    private static double logistic(Rng rng) {
+        double u = rng.nextOpenDouble();
+        return Math.log(u) - Math.log1p(-u);
+    }
+
+    /**
+     * y log p + (1 - y) log(1 - p) for y in [0, 1] (elementwise, summed; -infinity outside [0, 1]), differentiable
+     * in y and the parameter; equal to {@link #logDensity} at y = 0 and y = 1.
+     */
+    @Override
+    public Object relaxedLogDensity(Object y) {
+        return sumOverElements(Params.coerce(FAMILY.name(), "y", y), (v, p) -> v >= 0 && v <= 1,
+                v -> logLikelihood(v, AD.sub(1.0, v), param(0), fromLogits));
+    }
+
     @Override
     double meanElement(double[] p) {
-        return probability(p);
+        return probability(p[0], fromLogits);
     }
 
     @Override
     double varianceElement(double[] p) {
-        double q = probability(p);
+        double q = probability(p[0], fromLogits);
         return q * (1 - q);
     }
 }

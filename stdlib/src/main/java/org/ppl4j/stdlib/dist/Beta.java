@@ -1,6 +1,7 @@
 package org.ppl4j.stdlib.dist;
 
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.dist.Distribution;
@@ -10,7 +11,7 @@ import org.ppl4j.runtime.dist.Support;
 /** The beta distribution with {@code alpha > 0}, {@code beta > 0}, on [0, 1]. */
 public final class Beta extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("beta", List.of("alpha", "beta"), 2, false, false, false);
+            new DistributionFamily("beta", List.of("alpha", "beta"), 2, Set.of());
 
     public Beta(Object alpha, Object beta) {
         super(FAMILY, FAMILY.parameters(),
@@ -22,6 +23,11 @@ public final class Beta extends ElementwiseDistribution {
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
         return new Beta(a[0], a[1]);
+    }
+
+    @Override
+    Distribution withParameters(Object[] p) {
+        return new Beta(p[0], p[1]);
     }
 
     public Object alpha() {

@@ -3,8 +3,13 @@ package org.ppl4j.stdlib.dist;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.ShapeException;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.ad.TensorVar;
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionArgumentException;
 import org.ppl4j.runtime.dist.DistributionFamily;
@@ -13,11 +18,16 @@ import org.ppl4j.runtime.dist.Support;
 /**
  * A category index in {0, ..., K-1}, given either a vector of K non-negative {@code probs} (normalised by their
  * sum, which must be positive) or a vector of K {@code logits} (probabilities proportional to exp(logits); -inf
- * is allowed for impossible categories). A tensor x is a set of independent draws; its log density is the sum.
+ * is allowed for impossible categories). An untracked tensor x is a set of independent draws (indices); its log
+ * density is the sum. A tracked tensor x ({@link TensorVar}) is read as a one-hot or relaxed value on the simplex,
+ * as {@link #straightThrough} and {@link #relaxedSample} produce: indices carry no gradient, so a tracked tensor
+ * can only be such a value (an untracked one-hot vector must go to {@link #relaxedLogDensity} directly).
  */
 public final class Categorical implements Distribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("categorical", List.of("probs", "logits"), 0, false, true, true);
+            new DistributionFamily("categorical", List.of("probs", "logits"), 0, Set.of(Capability.DISCRETE,
+                    Capability.ENUMERABLE, Capability.MEASURE_VALUED, Capability.STRAIGHT_THROUGH,
+                    Capability.RELAXABLE));
 
     private static final Params.Requirement NON_NEGATIVE =
             new Params.Requirement("a non-negative finite number", x -> x >= 0 && x < Double.POSITIVE_INFINITY);
@@ -33,14 +43,9 @@ public final class Categorical implements Distribution {
     private final List<Object> values;
 
     private Categorical(String name, Object value, boolean fromLogits) {
-        Object v = Params.coerce(FAMILY.name(), name, value);
-        if (!AD.isTensor(v) || AD.tensorValue(v).rank() != 1 || AD.tensorValue(v).size() == 0) {
-            throw new IllegalArgumentException(FAMILY.name() + ": argument '" + name
-                    + "' must be a non-empty vector, got " + AD.describe(v));
-        }
-        this.param = Params.checked(FAMILY.name(), name, v, fromLogits ? LOGIT : NON_NEGATIVE);
+        this.param = Params.vector(FAMILY.name(), name, value, fromLogits ? LOGIT : NON_NEGATIVE);
         this.fromLogits = fromLogits;
-        double[] w = Params.primals(v);
+        double[] w = Params.primals(param);
         if (fromLogits) {
             double max = max(w);
             if (max == Double.NEGATIVE_INFINITY) {
@@ -99,6 +104,16 @@ public final class Categorical implements Distribution {
         return probs.length;
     }
 
+    /** The normalised probabilities, a vector of length K: probs / sum(probs), or softmax(logits); tracked. */
+    public Object probabilities() {
+        return fromLogits ? AD.exp(logProbabilities()) : AD.div(param, AD.sum(param));
+    }
+
+    /** log of the normalised probabilities: log probs - log sum(probs), or logits - logsumexp(logits). */
+    private Object logProbabilities() {
+        return fromLogits ? AD.sub(param, logSumExp(param)) : AD.sub(AD.log(param), AD.log(AD.sum(param)));
+    }
+
     @Override
     public DistributionFamily family() {
         return FAMILY;
@@ -124,11 +139,16 @@ public final class Categorical implements Distribution {
 
     /**
      * log p(x) = log probs[x] - log sum(probs), or logits[x] - logsumexp(logits). Over a tensor of indices the
-     * terms are grouped by category, so the normaliser is computed once.
+     * terms are grouped by category, so the normaliser is computed once. A tracked tensor is a one-hot or relaxed
+     * value: {@link #relaxedLogDensity}.
      */
     @Override
     public Object logDensity(Object x) {
-        double[] xs = Params.primals(AD.value(Params.coerce(FAMILY.name(), "x", x)));
+        Object value = Params.coerce(FAMILY.name(), "x", x);
+        if (value instanceof TensorVar) {
+            return relaxedLogDensity(value);
+        }
+        double[] xs = Params.primals(AD.value(value));
         int[] counts = new int[probs.length];
         for (double v : xs) {
             if (!support.contains(v)) {
@@ -145,6 +165,94 @@ public final class Categorical implements Distribution {
             }
         }
         return total;
+    }
+
+    /** The category index of a scalar value in the support ({@code what} names the operation in messages). */
+    private int category(Object x, String what) {
+        Object v = AD.value(Params.coerce(FAMILY.name(), "x", x));
+        if (!(v instanceof Double d)) {
+            throw new UnsupportedOperationException(FAMILY.name() + ": " + what + " of a tensor of indices ("
+                    + AD.describe(v) + ") is not supported; only a single index is");
+        }
+        if (!support.contains(d)) {
+            throw new IllegalArgumentException(FAMILY.name() + ": " + what + " needs an index in " + support
+                    + ", got " + d);
+        }
+        return (int) (double) d;
+    }
+
+    /**
+     * K terms, one per category k: parameter pi_k (element k of the normalised probabilities), c = 1, x+ = k,
+     * x- = x. Their surrogate sum_k stop(f(k) - f(x)) (pi_k - stop pi_k) has the exact gradient of E[f], since
+     * the pi_k sum to 1.
+     */
+    @Override
+    public List<WeakDerivative> weakDerivatives(Object x, Rng aux) {
+        double k = category(x, "weakDerivatives");
+        Object pi = probabilities();
+        List<WeakDerivative> terms = new ArrayList<>(probs.length);
+        for (int j = 0; j < probs.length; j++) {
+            terms.add(new WeakDerivative(AD.index(pi, j), 1.0, (double) j, k));
+        }
+        return terms;
+    }
+
+    /** one-hot(h) + pi - stop(pi), a vector of length K: the value is exactly the one-hot vector. */
+    @Override
+    public Object straightThrough(Object hardSample) {
+        double[] oneHot = new double[probs.length];
+        oneHot[category(hardSample, "straightThrough")] = 1;
+        Object pi = probabilities();
+        return AD.add(new Tensor(new int[] {oneHot.length}, oneHot), AD.sub(pi, AD.detach(pi)));
+    }
+
+    /**
+     * The Gumbel-softmax sample softmax((log pi + g) / temperature), g_k = -log(-log U_k), one U per category in
+     * order; logits stand in for log pi (they differ by a constant, which the softmax ignores). A point of the
+     * simplex, differentiable in the parameter.
+     */
+    @Override
+    public Object relaxedSample(Rng rng, double temperature) {
+        Params.checkTemperature(FAMILY.name(), temperature);
+        double[] g = new double[probs.length];
+        for (int k = 0; k < g.length; k++) {
+            g[k] = -Math.log(-Math.log(rng.nextOpenDouble()));
+        }
+        Object scores = fromLogits ? param : AD.log(param);
+        return softmax(AD.div(AD.add(scores, Tensor.vector(g)), temperature));
+    }
+
+    /**
+     * sum_k y_k log pi_k for y a vector of length K on the simplex (-infinity off it; 0 log 0 = 0), differentiable
+     * in y and the parameter; a scalar index gives {@link #logDensity}. At a one-hot y it equals the log density
+     * of that category.
+     */
+    @Override
+    public Object relaxedLogDensity(Object y) {
+        Object v = Params.coerce(FAMILY.name(), "y", y);
+        if (!AD.isTensor(v)) {
+            return logDensity(v);
+        }
+        int[] shape = AD.tensorValue(v).shape();
+        if (shape.length != 1 || shape[0] != probs.length) {
+            throw new ShapeException(FAMILY.name() + ": a relaxed value must be a vector of length " + probs.length
+                    + ", got " + AD.describe(v));
+        }
+        if (!Params.onSimplex(Params.primals(v))) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return AD.sum(Params.xmul(v, logProbabilities()));
+    }
+
+    @Override
+    public Distribution detachParameters() {
+        return new Categorical(fromLogits ? "logits" : "probs", AD.detach(param), fromLogits);
+    }
+
+    /** exp(v) / sum exp(v), shifted by the (constant) primal maximum so nothing overflows. */
+    private static Object softmax(Object v) {
+        Object e = AD.exp(AD.sub(v, max(Params.primals(v))));
+        return AD.div(e, AD.sum(e));
     }
 
     /** log sum exp(v), shifted by the (constant) primal maximum so nothing overflows. */

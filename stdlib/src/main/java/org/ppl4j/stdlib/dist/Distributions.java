@@ -18,15 +18,24 @@ public final class Distributions {
     private static final Map<String, Entry> BY_NAME = new TreeMap<>();
 
     static {
-        register(Normal.FAMILY, Normal::create);
-        register(LogNormal.FAMILY, LogNormal::create);
-        register(Uniform.FAMILY, Uniform::create);
-        register(Exponential.FAMILY, Exponential::create);
-        register(Beta.FAMILY, Beta::create);
-        register(Gamma.FAMILY, Gamma::create);
         register(Bernoulli.FAMILY, Bernoulli::create);
+        register(Beta.FAMILY, Beta::create);
+        register(Binomial.FAMILY, Binomial::create);
         register(Categorical.FAMILY, Categorical::create);
+        register(Cauchy.FAMILY, Cauchy::create);
+        register(Dirichlet.FAMILY, Dirichlet::create);
+        register(Exponential.FAMILY, Exponential::create);
+        register(Gamma.FAMILY, Gamma::create);
+        register(Geometric.FAMILY, Geometric::create);
+        register(HalfCauchy.FAMILY, HalfCauchy::create);
+        register(HalfNormal.FAMILY, HalfNormal::create);
+        register(LogNormal.FAMILY, LogNormal::create);
+        register(MvNormal.FAMILY, MvNormal::create);
+        register(MvNormalDiag.FAMILY, MvNormalDiag::create);
+        register(Normal.FAMILY, Normal::create);
         register(Poisson.FAMILY, Poisson::create);
+        register(StudentT.FAMILY, StudentT::create);
+        register(Uniform.FAMILY, Uniform::create);
     }
 
     private static void register(DistributionFamily family, Function<Object[], Distribution> factory) {

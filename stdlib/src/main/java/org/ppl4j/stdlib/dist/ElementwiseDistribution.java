@@ -2,6 +2,7 @@ package org.ppl4j.stdlib.dist;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
@@ -12,10 +13,16 @@ import org.ppl4j.runtime.dist.DistributionFamily;
  * A distribution over a scalar whose parameters may be tensors: it is then a tensor of independent draws, one
  * per element of the parameters' broadcast shape, and its log density is the sum over elements. A tensor x
  * given to a scalar-parameter distribution is treated the same way (independent, identically distributed).
- * Subclasses give the per-element sampler, moments and support test, and the log density as AD operations,
- * which broadcast by themselves.
+ * Subclasses give the per-element sampler, moments and support test, the log density as AD operations (which
+ * broadcast by themselves), and a way to rebuild themselves from new parameters (for {@link #detachParameters}).
  */
 abstract class ElementwiseDistribution implements Distribution {
+    /** A per-element membership test: value x under the element's primal parameters p. */
+    @FunctionalInterface
+    interface ElementTest {
+        boolean test(double x, double[] p);
+    }
+
     private final DistributionFamily family;
     private final List<String> names;
     private final Object[] params;
@@ -49,6 +56,9 @@ abstract class ElementwiseDistribution implements Distribution {
     abstract double meanElement(double[] p);
 
     abstract double varianceElement(double[] p);
+
+    /** The same distribution with these parameters (already coerced and validated once, in the same order). */
+    abstract Distribution withParameters(Object[] params);
 
     /** Whether x is in the support of the element with parameters p; by default {@link #support()}'s test. */
     boolean containsElement(double x, double[] p) {
@@ -112,12 +122,20 @@ abstract class ElementwiseDistribution implements Distribution {
         if (family.discrete()) {
             v = AD.value(v); // no derivative with respect to a count or a category
         }
-        int[] xShape = Params.shape(v);
+        return sumOverElements(v, this::containsElement, this::elementLogDensity);
+    }
+
+    /**
+     * The sum over elements of {@code elementLogDensity(x)}, or -infinity if an element of x (broadcast with the
+     * parameters) fails {@code contains}. Shared by the log density and its extension to relaxed values.
+     */
+    final Object sumOverElements(Object x, ElementTest contains, UnaryOperator<Object> elementLogDensity) {
+        int[] xShape = Params.shape(x);
         int[] full = xShape == null ? shape : shape == null ? xShape : Tensor.broadcastShape(shape, xShape);
-        if (!inSupport(v, full)) {
+        if (!inSupport(x, full, contains)) {
             return Double.NEGATIVE_INFINITY;
         }
-        Object lp = elementLogDensity(v);
+        Object lp = elementLogDensity.apply(x);
         Object total = AD.sum(lp);
         // a density that does not involve x (uniform) has fewer elements than x: each repeats equally often
         int wanted = full == null ? 1 : Tensor.numel(full);
@@ -125,9 +143,9 @@ abstract class ElementwiseDistribution implements Distribution {
         return wanted == got ? total : AD.mul(total, (double) (wanted / got));
     }
 
-    private boolean inSupport(Object x, int[] full) {
+    private boolean inSupport(Object x, int[] full, ElementTest contains) {
         if (full == null) {
-            return containsElement(AD.scalarValue(x), scalars);
+            return contains.test(AD.scalarValue(x), scalars);
         }
         double[][] p = Params.broadcastPrimals(full, params);
         double[] xs = AD.tensorValue(x).broadcastTo(full).toArray();
@@ -136,11 +154,40 @@ abstract class ElementwiseDistribution implements Distribution {
             for (int k = 0; k < one.length; k++) {
                 one[k] = p[k][i];
             }
-            if (!containsElement(xs[i], one)) {
+            if (!contains.test(xs[i], one)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Every parameter detached: the same family and primal values, no gradient path to the parameters. */
+    @Override
+    public final Distribution detachParameters() {
+        Object[] detached = new Object[params.length];
+        for (int i = 0; i < detached.length; i++) {
+            detached[i] = AD.detach(params[i]);
+        }
+        return withParameters(detached);
+    }
+
+    /**
+     * The primal value of a scalar x in the support, for operations defined only for a scalar-valued distribution
+     * at a scalar value ({@code what} names the operation in messages). Tensor parameters or a tensor x are
+     * unsupported; a value outside the support is an error.
+     */
+    final double scalarValue(Object x, String what) {
+        scalarParams(what);
+        Object v = AD.value(Params.coerce(family.name(), "x", x));
+        if (!(v instanceof Double d)) {
+            throw new UnsupportedOperationException(family.name() + ": " + what + " of a tensor value ("
+                    + AD.describe(v) + ") is not supported; only scalar values are");
+        }
+        if (!containsElement(d, scalars)) {
+            throw new IllegalArgumentException(family.name() + ": " + what + " needs a value in the support "
+                    + support() + ", got " + d);
+        }
+        return d;
     }
 
     @Override
@@ -153,7 +200,7 @@ abstract class ElementwiseDistribution implements Distribution {
         return varianceElement(scalarParams("variance"));
     }
 
-    /** The primal parameters of a scalar-valued distribution, for summaries. */
+    /** The primal parameters of a scalar-valued distribution, for summaries and the scalar-only operations. */
     final double[] scalarParams(String what) {
         if (shape == null) {
             return scalars;

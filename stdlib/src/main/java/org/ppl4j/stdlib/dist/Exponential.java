@@ -1,8 +1,10 @@
 package org.ppl4j.stdlib.dist;
 
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.dist.Support;
@@ -10,7 +12,7 @@ import org.ppl4j.runtime.dist.Support;
 /** The exponential distribution with {@code rate > 0} (mean 1 / rate), on the positive reals. */
 public final class Exponential extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("exponential", List.of("rate"), 1, true, false, false);
+            new DistributionFamily("exponential", List.of("rate"), 1, Set.of(Capability.REPARAMETERIZED));
 
     public Exponential(Object rate) {
         super(FAMILY, FAMILY.parameters(), Params.checked(FAMILY.name(), "rate", rate, Params.POSITIVE));
@@ -20,6 +22,11 @@ public final class Exponential extends ElementwiseDistribution {
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
         return new Exponential(a[0]);
+    }
+
+    @Override
+    Distribution withParameters(Object[] p) {
+        return new Exponential(p[0]);
     }
 
     public Object rate() {

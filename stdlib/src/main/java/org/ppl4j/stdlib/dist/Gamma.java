@@ -1,6 +1,7 @@
 package org.ppl4j.stdlib.dist;
 
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.dist.Distribution;
@@ -10,7 +11,7 @@ import org.ppl4j.runtime.dist.Support;
 /** The gamma distribution with {@code shape > 0} and {@code rate > 0} (mean shape / rate). */
 public final class Gamma extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("gamma", List.of("shape", "rate"), 2, false, false, false);
+            new DistributionFamily("gamma", List.of("shape", "rate"), 2, Set.of());
 
     public Gamma(Object shape, Object rate) {
         super(FAMILY, FAMILY.parameters(),
@@ -22,6 +23,11 @@ public final class Gamma extends ElementwiseDistribution {
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
         return new Gamma(a[0], a[1]);
+    }
+
+    @Override
+    Distribution withParameters(Object[] p) {
+        return new Gamma(p[0], p[1]);
     }
 
     public Object shape() {

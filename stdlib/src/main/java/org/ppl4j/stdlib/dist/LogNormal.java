@@ -1,8 +1,10 @@
 package org.ppl4j.stdlib.dist;
 
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.dist.Support;
@@ -10,7 +12,7 @@ import org.ppl4j.runtime.dist.Support;
 /** exp(Y) for Y ~ normal(mu, sigma): a distribution on the positive reals. */
 public final class LogNormal extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("lognormal", List.of("mu", "sigma"), 2, true, false, false);
+            new DistributionFamily("lognormal", List.of("mu", "sigma"), 2, Set.of(Capability.REPARAMETERIZED));
 
     public LogNormal(Object mu, Object sigma) {
         super(FAMILY, FAMILY.parameters(),
@@ -22,6 +24,11 @@ public final class LogNormal extends ElementwiseDistribution {
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
         return new LogNormal(a[0], a[1]);
+    }
+
+    @Override
+    Distribution withParameters(Object[] p) {
+        return new LogNormal(p[0], p[1]);
     }
 
     public Object mu() {

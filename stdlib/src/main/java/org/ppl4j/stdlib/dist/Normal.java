@@ -1,8 +1,10 @@
 package org.ppl4j.stdlib.dist;
 
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.dist.Support;
@@ -10,7 +12,7 @@ import org.ppl4j.runtime.dist.Support;
 /** The normal distribution with mean {@code mu} and standard deviation {@code sigma > 0}. */
 public final class Normal extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("normal", List.of("mu", "sigma"), 2, true, false, false);
+            new DistributionFamily("normal", List.of("mu", "sigma"), 2, Set.of(Capability.REPARAMETERIZED));
 
     static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -24,6 +26,11 @@ public final class Normal extends ElementwiseDistribution {
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
         return new Normal(a[0], a[1]);
+    }
+
+    @Override
+    Distribution withParameters(Object[] p) {
+        return new Normal(p[0], p[1]);
     }
 
     public Object mu() {

@@ -4,10 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoublePredicate;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Fns;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.ad.Var;
 import org.ppl4j.runtime.dist.DistributionArgumentException;
 import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.runtime.dist.Support;
 
 /** Argument handling shared by the distributions: arity, coercion, domain checks, shapes, two AD helpers. */
 final class Params {
@@ -22,6 +24,12 @@ final class Params {
     static final Requirement POSITIVE = new Requirement("a positive finite number", x -> x > 0 && x < Double.POSITIVE_INFINITY);
     static final Requirement PROBABILITY = new Requirement("a probability in [0, 1]", x -> x >= 0 && x <= 1);
     static final Requirement NOT_NAN = new Requirement("a number (not NaN)", x -> !Double.isNaN(x));
+
+    /** [0, infinity): the half-normal and half-Cauchy put positive density at 0. */
+    static final Support NON_NEGATIVE_REAL = new Support("non-negative reals", x -> x >= 0, false);
+
+    /** How far from 1 the sum of a point of the simplex may be (rounding in a softmax or in data). */
+    static final double SIMPLEX_TOLERANCE = 1e-9;
 
     /** The arguments padded with nulls to one per parameter; a missing required argument is an error. */
     static Object[] align(DistributionFamily family, Object[] args) {
@@ -42,25 +50,32 @@ final class Params {
 
     /** For families whose parameters are alternatives (p | logits): the index of the one given. */
     static int exactlyOne(DistributionFamily family, Object[] aligned) {
+        return exactlyOne(family, aligned, 0);
+    }
+
+    /** The same for the alternatives from parameter {@code from} on (binomial: n, then p | logits). */
+    static int exactlyOne(DistributionFamily family, Object[] aligned, int from) {
         int found = -1;
-        for (int i = 0; i < aligned.length; i++) {
+        for (int i = from; i < aligned.length; i++) {
             if (aligned[i] != null) {
                 if (found >= 0) {
-                    throw new IllegalArgumentException(family.name() + ": give exactly one of " + alternatives(family)
-                            + ", got both '" + family.parameters().get(found) + "' and '" + family.parameters().get(i) + "'");
+                    throw new IllegalArgumentException(family.name() + ": give exactly one of "
+                            + alternatives(family, from) + ", got both '" + family.parameters().get(found) + "' and '"
+                            + family.parameters().get(i) + "'");
                 }
                 found = i;
             }
         }
         if (found < 0) {
-            throw new IllegalArgumentException(family.name() + ": give exactly one of " + alternatives(family)
+            throw new IllegalArgumentException(family.name() + ": give exactly one of " + alternatives(family, from)
                     + ", got neither");
         }
         return found;
     }
 
-    private static String alternatives(DistributionFamily family) {
-        return String.join(" or ", family.parameters().stream().map(n -> "'" + n + "'").toList());
+    private static String alternatives(DistributionFamily family, int from) {
+        List<String> names = family.parameters();
+        return String.join(" or ", names.subList(from, names.size()).stream().map(n -> "'" + n + "'").toList());
     }
 
     /**
@@ -105,6 +120,33 @@ final class Params {
             }
         }
         return value;
+    }
+
+    /** A non-empty vector argument (a rank-1 tensor or a list of numbers) whose every element meets the requirement. */
+    static Object vector(String dist, String arg, Object v, Requirement requirement) {
+        Object value = coerce(dist, arg, v);
+        if (!AD.isTensor(value) || AD.tensorValue(value).rank() != 1 || AD.tensorValue(value).size() == 0) {
+            throw new IllegalArgumentException(dist + ": argument '" + arg + "' must be a non-empty vector, got "
+                    + AD.describe(value));
+        }
+        return checked(dist, arg, value, requirement);
+    }
+
+    /** A temperature for a relaxation: positive and finite. */
+    static void checkTemperature(String dist, double temperature) {
+        checked(dist, "temperature", temperature, POSITIVE);
+    }
+
+    /** Whether the elements are a point of the probability simplex: each in [0, 1], summing to 1. */
+    static boolean onSimplex(double[] y) {
+        double total = 0;
+        for (double v : y) {
+            if (!(v >= 0 && v <= 1)) {
+                return false;
+            }
+            total += v;
+        }
+        return Math.abs(total - 1) <= SIMPLEX_TOLERANCE;
     }
 
     /** The primal elements of a value, row-major (one element for a scalar). */
@@ -152,5 +194,24 @@ final class Params {
                 (p, q) -> p == 0 ? 0 : p * Math.log1p(-q),
                 (p, q) -> Math.log1p(-q),
                 (p, q) -> p == 0 ? 0 : -p / (1 - q));
+    }
+
+    /**
+     * {@code a * log(sigmoid(l))} = -a softplus(-l): no overflow for large |l|, and 0 where a == 0 even for an
+     * infinite l (a logit of -infinity with no successes).
+     */
+    static Object xlogsigmoid(Object a, Object l) {
+        return AD.binary(a, l,
+                (p, q) -> p == 0 ? 0 : -p * Fns.softplus(-q),
+                (p, q) -> -Fns.softplus(-q),
+                (p, q) -> p == 0 ? 0 : p * Fns.sigmoid(-q));
+    }
+
+    /** {@code a * b}, taken to be 0 where a == 0 (a zero weight on a log probability of -infinity). */
+    static Object xmul(Object a, Object b) {
+        return AD.binary(a, b,
+                (p, q) -> p == 0 ? 0 : p * q,
+                (p, q) -> q,
+                (p, q) -> p);
     }
 }

@@ -1,8 +1,10 @@
 package org.ppl4j.stdlib.dist;
 
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.dist.Support;
@@ -10,7 +12,8 @@ import org.ppl4j.runtime.dist.Support;
 /** The Poisson distribution of counts with {@code rate > 0}. */
 public final class Poisson extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("poisson", List.of("rate"), 1, false, true, false);
+            new DistributionFamily("poisson", List.of("rate"), 1,
+                    Set.of(Capability.DISCRETE, Capability.MEASURE_VALUED));
 
     public Poisson(Object rate) {
         super(FAMILY, FAMILY.parameters(), Params.checked(FAMILY.name(), "rate", rate, Params.POSITIVE));
@@ -20,6 +23,11 @@ public final class Poisson extends ElementwiseDistribution {
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
         return new Poisson(a[0]);
+    }
+
+    @Override
+    Distribution withParameters(Object[] p) {
+        return new Poisson(p[0]);
     }
 
     public Object rate() {
@@ -36,6 +44,15 @@ public final class Poisson extends ElementwiseDistribution {
     @Override
     double sampleElement(double[] p, Rng rng) {
         return rng.nextPoisson(p[0]);
+    }
+
+    /**
+     * d/d rate E[f(N)] = E[f(N + 1)] - E[f(N)]: one term, x+ = x + 1 and x- = x. Scalar rate and x only.
+     */
+    @Override
+    public List<WeakDerivative> weakDerivatives(Object x, Rng aux) {
+        double n = scalarValue(x, "weakDerivatives");
+        return List.of(new WeakDerivative(rate(), 1.0, n + 1, n));
     }
 
     @Override

@@ -2,8 +2,10 @@ package org.ppl4j.stdlib.dist;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionArgumentException;
 import org.ppl4j.runtime.dist.DistributionFamily;
@@ -12,7 +14,7 @@ import org.ppl4j.runtime.dist.Support;
 /** The continuous uniform distribution on [low, high], low < high. */
 public final class Uniform extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("uniform", List.of("low", "high"), 2, true, false, false);
+            new DistributionFamily("uniform", List.of("low", "high"), 2, Set.of(Capability.REPARAMETERIZED));
 
     private final Support support;
 
@@ -42,6 +44,11 @@ public final class Uniform extends ElementwiseDistribution {
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
         return new Uniform(a[0], a[1]);
+    }
+
+    @Override
+    Distribution withParameters(Object[] p) {
+        return new Uniform(p[0], p[1]);
     }
 
     public Object low() {

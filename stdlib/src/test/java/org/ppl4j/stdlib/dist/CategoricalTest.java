@@ -1,21 +1,33 @@
 package org.ppl4j.stdlib.dist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ppl4j.stdlib.dist.DistTestSupport.EXP_NEG;
+import static org.ppl4j.stdlib.dist.DistTestSupport.N;
+import static org.ppl4j.stdlib.dist.DistTestSupport.SQUARE;
+import static org.ppl4j.stdlib.dist.DistTestSupport.assertGradient;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertLogDensity;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertMoments;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertOutsideSupport;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertRejects;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertVectorGradient;
+import static org.ppl4j.stdlib.dist.DistTestSupport.assertWeakDerivative;
+import static org.ppl4j.stdlib.dist.DistTestSupport.exactGradient;
 
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.ShapeException;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.ad.TensorVar;
+import org.ppl4j.runtime.dist.Distribution.WeakDerivative;
+import org.ppl4j.runtime.dist.DistributionArgumentException;
 
 class CategoricalTest {
     private static final Tensor PROBS = Tensor.vector(0.2, 0.3, 0.5);
@@ -154,5 +166,223 @@ class CategoricalTest {
         Object lp = Categorical.ofProbabilities(List.of(1, 3)).logDensity(1.0);
         assertLogDensity(Math.log(0.75), lp);
         assertTrue(AD.isNumeric(lp));
+    }
+
+    private static final double[] LOGITS = {0.2, -0.5, 1.0};
+    private static final double[] WEIGHTS = {2.0, 3.0, 5.0};
+
+    private static double[] softmax(double[] l) {
+        double z = 0;
+        for (double v : l) {
+            z += Math.exp(v);
+        }
+        double[] p = new double[l.length];
+        for (int k = 0; k < l.length; k++) {
+            p[k] = Math.exp(l[k]) / z;
+        }
+        return p;
+    }
+
+    /** Analytic gradient of E[f(X)] with respect to the logits: sum_k f(k) pi_k (delta_kj - pi_j). */
+    private static double[] exactLogitGradient(double[] logits, DoubleUnaryOperator f) {
+        double[] pi = softmax(logits);
+        return exactGradient(k -> pi[k], k -> {
+            double[] d = new double[pi.length];
+            for (int j = 0; j < d.length; j++) {
+                d[j] = pi[k] * ((k == j ? 1 : 0) - pi[j]);
+            }
+            return d;
+        }, f, 0, pi.length - 1);
+    }
+
+    /** With respect to unnormalised probabilities w (sum S): sum_k f(k) (delta_kj - pi_k) / S. */
+    private static double[] exactWeightGradient(double[] w, DoubleUnaryOperator f) {
+        double total = w[0] + w[1] + w[2];
+        return exactGradient(k -> w[k] / total, k -> {
+            double[] d = new double[w.length];
+            for (int j = 0; j < d.length; j++) {
+                d[j] = ((k == j ? 1 : 0) - w[k] / total) / total;
+            }
+            return d;
+        }, f, 0, w.length - 1);
+    }
+
+    /**
+     * Seeds 41-44, N = 20000 draws each: the mean gradient of the weak-derivative surrogate matches the exact
+     * gradient within 5 standard errors (here every draw is exact, as the pi_k sum to 1: plus 1e-12).
+     */
+    @Test
+    void weakDerivativesAreUnbiased() {
+        for (DoubleUnaryOperator f : new DoubleUnaryOperator[] {SQUARE, EXP_NEG}) {
+            long seed = f == SQUARE ? 41 : 42;
+            assertWeakDerivative(Categorical::ofLogits, Tensor.vector(LOGITS), f, exactLogitGradient(LOGITS, f), seed);
+            assertWeakDerivative(Categorical::ofProbabilities, Tensor.vector(WEIGHTS), f, exactWeightGradient(WEIGHTS, f),
+                    seed + 2);
+        }
+    }
+
+    @Test
+    void weakDerivativeTerms() {
+        Tape tape = new Tape();
+        TensorVar l = tape.leaf(Tensor.vector(LOGITS));
+        List<WeakDerivative> terms = Categorical.ofLogits(l).weakDerivatives(2.0, new Rng(1));
+        double[] pi = softmax(LOGITS);
+        assertEquals(3, terms.size());
+        for (int k = 0; k < 3; k++) {
+            WeakDerivative t = terms.get(k);
+            assertEquals(1.0, t.constant());
+            assertEquals((double) k, t.positive());
+            assertEquals(2.0, t.negative());
+            assertEquals(pi[k], AD.scalarValue(t.parameter()), 1e-15);
+            assertTrue(AD.isTracked(t.parameter()));
+        }
+        var tensor = assertThrows(UnsupportedOperationException.class,
+                () -> Categorical.ofLogits(Tensor.vector(LOGITS)).weakDerivatives(Tensor.vector(0, 1), new Rng(1)));
+        assertTrue(tensor.getMessage().startsWith("categorical: weakDerivatives"), tensor.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Categorical.ofLogits(Tensor.vector(LOGITS)).weakDerivatives(3.0, new Rng(1)));
+    }
+
+    @Test
+    void probabilitiesAreNormalised() {
+        assertArrayEquals(softmax(LOGITS),
+                AD.tensorValue(Categorical.ofLogits(Tensor.vector(LOGITS)).probabilities()).toArray(), 1e-15);
+        assertArrayEquals(new double[] {0.2, 0.3, 0.5},
+                AD.tensorValue(Categorical.ofProbabilities(Tensor.vector(WEIGHTS)).probabilities()).toArray(), 1e-15);
+    }
+
+    @Test
+    void straightThroughIsOneHotWithTheGradientOfTheProbabilities() {
+        Tensor w = Tensor.vector(0.7, -1.3, 2.1); // a fixed downstream weighting, to give a scalar to differentiate
+        for (boolean logits : new boolean[] {false, true}) {
+            double[] at = logits ? LOGITS : WEIGHTS;
+            Tape tape = new Tape();
+            TensorVar leaf = tape.leaf(Tensor.vector(at));
+            Categorical d = logits ? Categorical.ofLogits(leaf) : Categorical.ofProbabilities(leaf);
+            Object st = d.straightThrough(1.0);
+            assertEquals(Tensor.vector(0, 1, 0), AD.value(st), "value exactly one-hot");
+            tape.backward(AD.sum(AD.mul(w, st)));
+            Tape reference = new Tape();
+            TensorVar ref = reference.leaf(Tensor.vector(at));
+            Categorical r = logits ? Categorical.ofLogits(ref) : Categorical.ofProbabilities(ref);
+            reference.backward(AD.sum(AD.mul(w, r.probabilities())));
+            assertArrayEquals(ref.adjoint().toArray(), leaf.adjoint().toArray(), 0.0, "gradient exactly that of pi");
+        }
+        assertEquals(Tensor.vector(0, 0, 1), Categorical.ofProbabilities(PROBS).straightThrough(2.0));
+        assertThrows(IllegalArgumentException.class, () -> Categorical.ofProbabilities(PROBS).straightThrough(3.0));
+    }
+
+    /** Seed 45, N = 20000 relaxed draws at each temperature. */
+    @Test
+    void relaxedSamplesLieOnTheSimplexAndHardenAsTheTemperatureFalls() {
+        Categorical d = Categorical.ofLogits(Tensor.vector(LOGITS));
+        double[] pi = softmax(LOGITS);
+        Rng rng = new Rng(45);
+        double soft = 0;
+        for (int i = 0; i < N; i++) {
+            soft += 1 - max(simplexPoint(d.relaxedSample(rng, 1.0)));
+        }
+        soft /= N;
+        double hard = 0;
+        int[] argmax = new int[3];
+        for (int i = 0; i < N; i++) {
+            double[] y = simplexPoint(d.relaxedSample(rng, 0.05));
+            hard += 1 - max(y);
+            argmax[argmax(y)]++;
+        }
+        hard /= N;
+        assertTrue(hard < 0.03, "mean of 1 - max_k y_k at temperature 0.05: " + hard);
+        assertTrue(hard < soft / 5, hard + " vs " + soft + " at temperature 1");
+        // the argmax of a Gumbel-softmax sample is the Gumbel-max sample: category k with probability pi_k
+        for (int k = 0; k < 3; k++) {
+            double fraction = (double) argmax[k] / N;
+            assertEquals(pi[k], fraction, 5 * Math.sqrt(pi[k] * (1 - pi[k]) / N), "argmax fraction of " + k);
+        }
+    }
+
+    /** The elements of a relaxed sample: a vector of length 3 in [0, 1] summing to 1 (to 1e-12). */
+    private static double[] simplexPoint(Object y) {
+        double[] v = AD.tensorValue(y).toArray();
+        assertEquals(3, v.length);
+        double total = 0;
+        for (double e : v) {
+            assertTrue(e >= 0 && e <= 1, "element in [0, 1]: " + e);
+            total += e;
+        }
+        assertEquals(1.0, total, 1e-12);
+        return v;
+    }
+
+    private static double max(double[] v) {
+        return v[argmax(v)];
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int k = 1; k < v.length; k++) {
+            if (v[k] > v[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void relaxedSampleGradientMatchesFiniteDifferences() {
+        Tensor w = Tensor.vector(0.7, -1.3, 2.1);
+        // the same seed on both sides of each difference, so the noise is fixed
+        assertVectorGradient(l -> AD.sum(AD.mul(w, Categorical.ofLogits(l).relaxedSample(new Rng(46), 0.5))), LOGITS);
+        assertVectorGradient(p -> AD.sum(AD.mul(w, Categorical.ofProbabilities(p).relaxedSample(new Rng(47), 2.0))),
+                WEIGHTS);
+        var bad = assertThrows(DistributionArgumentException.class,
+                () -> Categorical.ofLogits(Tensor.vector(LOGITS)).relaxedSample(new Rng(1), -1.0));
+        assertEquals("temperature", bad.argument());
+    }
+
+    @Test
+    void relaxedLogDensity() {
+        double[] pi = softmax(LOGITS);
+        Categorical d = Categorical.ofLogits(Tensor.vector(LOGITS));
+        Categorical e = Categorical.ofProbabilities(Tensor.vector(WEIGHTS));
+        for (int k = 0; k < 3; k++) {
+            double[] oneHot = new double[3];
+            oneHot[k] = 1;
+            assertLogDensity(AD.scalarValue(d.logDensity((double) k)), d.relaxedLogDensity(Tensor.vector(oneHot)));
+            assertLogDensity(AD.scalarValue(e.logDensity((double) k)), e.relaxedLogDensity(Tensor.vector(oneHot)));
+            // an index is read as logDensity reads it
+            assertLogDensity(Math.log(pi[k]), d.relaxedLogDensity((double) k));
+        }
+        // sum_k y_k log pi_k
+        assertLogDensity(0.2 * Math.log(pi[0]) + 0.5 * Math.log(pi[1]) + 0.3 * Math.log(pi[2]),
+                d.relaxedLogDensity(Tensor.vector(0.2, 0.5, 0.3)));
+        assertLogDensity(0.2 * Math.log(0.2) + 0.5 * Math.log(0.3) + 0.3 * Math.log(0.5),
+                e.relaxedLogDensity(Tensor.vector(0.2, 0.5, 0.3)));
+        // an impossible category with weight 0 adds nothing
+        assertLogDensity(Math.log(0.5), Categorical.ofLogits(Tensor.vector(0, Double.NEGATIVE_INFINITY, 0))
+                .relaxedLogDensity(Tensor.vector(1, 0, 0)));
+        // off the simplex, or the wrong length
+        assertEquals(Double.NEGATIVE_INFINITY, d.relaxedLogDensity(Tensor.vector(0.2, 0.5, 0.2)));
+        assertEquals(Double.NEGATIVE_INFINITY, d.relaxedLogDensity(Tensor.vector(1.2, -0.2, 0.0)));
+        assertThrows(ShapeException.class, () -> d.relaxedLogDensity(Tensor.vector(0.5, 0.5)));
+        // differentiable in the logits, and in y along the simplex (direction e_0 - e_2)
+        Tensor y = Tensor.vector(0.2, 0.5, 0.3);
+        assertVectorGradient(l -> Categorical.ofLogits(l).relaxedLogDensity(y), LOGITS);
+        assertVectorGradient(p -> Categorical.ofProbabilities(p).relaxedLogDensity(y), WEIGHTS);
+        assertGradient(a -> d.relaxedLogDensity(AD.add(y, AD.mul(a[0], Tensor.vector(1, 0, -1)))), 0.0);
+    }
+
+    @Test
+    void logDensityReadsATrackedTensorAsAOneHotValue() {
+        Tape tape = new Tape();
+        TensorVar l = tape.leaf(Tensor.vector(LOGITS));
+        Categorical d = Categorical.ofLogits(l);
+        Object st = d.straightThrough(2.0);
+        Categorical model = Categorical.ofProbabilities(PROBS);
+        assertLogDensity(Math.log(0.5), model.logDensity(st));
+        assertTrue(AD.isTracked(model.logDensity(st)), "the one-hot value keeps its gradient path");
+        assertLogDensity(Math.log(softmax(LOGITS)[2]), d.logDensity(st));
+        // an untracked tensor is still a vector of indices
+        assertLogDensity(Math.log(0.2) + Math.log(0.2) + Math.log(0.5), model.logDensity(Tensor.vector(0, 0, 2)));
+        assertFalse(AD.isTracked(model.logDensity(Tensor.vector(0, 0, 1))));
     }
 }

@@ -1,13 +1,25 @@
 package org.ppl4j.stdlib.dist;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ppl4j.stdlib.dist.DistTestSupport.EXP_NEG;
+import static org.ppl4j.stdlib.dist.DistTestSupport.SQUARE;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertGradient;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertLogDensity;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertMoments;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertOutsideSupport;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertRejects;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertTensorMatchesScalars;
+import static org.ppl4j.stdlib.dist.DistTestSupport.assertWeakDerivative;
+import static org.ppl4j.stdlib.dist.DistTestSupport.exactGradient;
 
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.dist.Distribution.WeakDerivative;
 
 class PoissonTest {
     /** lambda^k e^(-lambda) / k!, with k! multiplied out, evaluated and then logged. */
@@ -64,5 +76,38 @@ class PoissonTest {
     void tensorParametersSumScalarLogDensities() {
         assertTensorMatchesScalars(a -> new Poisson(a[0]),
                 new double[][] {{0.5, 3.0, 12.0}}, new double[] {0.0, 2.0, 15.0}, true);
+    }
+
+    /** Analytic d/d rate E[f(N)] = sum_k f(k) P(k) (k / rate - 1), P(k) from {@link #logPmf}. */
+    private static double[] exactGradient(double rate, DoubleUnaryOperator f) {
+        return DistTestSupport.exactGradient(k -> Math.exp(logPmf(k, rate)),
+                k -> new double[] {Math.exp(logPmf(k, rate)) * (k / rate - 1)}, f, rate, -1);
+    }
+
+    /**
+     * Seeds 51-54, N = 20000 draws each: the mean gradient of the weak-derivative surrogate, f(x + 1) - f(x),
+     * matches the exact gradient within 5 standard errors.
+     */
+    @Test
+    void weakDerivativesAreUnbiased() {
+        assertWeakDerivative(Poisson::new, 2.5, SQUARE, exactGradient(2.5, SQUARE), 51);
+        assertWeakDerivative(Poisson::new, 2.5, EXP_NEG, exactGradient(2.5, EXP_NEG), 52);
+        assertWeakDerivative(Poisson::new, 0.4, SQUARE, exactGradient(0.4, SQUARE), 53);
+        assertWeakDerivative(Poisson::new, 0.4, EXP_NEG, exactGradient(0.4, EXP_NEG), 54);
+        // the analytic gradient itself: d/d rate E[N^2] = d/d rate (rate + rate^2) = 1 + 2 rate
+        assertEquals(6.0, exactGradient(2.5, SQUARE)[0], 1e-12);
+    }
+
+    @Test
+    void weakDerivativeTerm() {
+        List<WeakDerivative> terms = new Poisson(2.5).weakDerivatives(3.0, new Rng(1));
+        assertEquals(List.of(new WeakDerivative(2.5, 1.0, 4.0, 3.0)), terms);
+        var tensor = assertThrows(UnsupportedOperationException.class,
+                () -> new Poisson(Tensor.vector(1, 2)).weakDerivatives(Tensor.vector(0, 1), new Rng(1)));
+        assertTrue(tensor.getMessage().startsWith("poisson: weakDerivatives"), tensor.getMessage());
+        var iid = assertThrows(UnsupportedOperationException.class,
+                () -> new Poisson(2.0).weakDerivatives(Tensor.vector(0, 1), new Rng(1)));
+        assertTrue(iid.getMessage().contains("tensor"), iid.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Poisson(2.0).weakDerivatives(1.5, new Rng(1)));
     }
 }

@@ -36,11 +36,20 @@ public final class PplForNode extends PplExpressionNode {
     }
 
     private double bound(VirtualFrame frame, PplExpressionNode e) {
-        Object v = AD.value(e.executeGeneric(frame));
+        Object raw = e.executeGeneric(frame);
+        if (AD.isTracked(raw)) {
+            observe(raw);
+        }
+        Object v = AD.value(raw);
         if (v instanceof Double d && d == Math.rint(d)) {
             return d;
         }
         throw new PplException("a loop bound must be a whole number, got " + AD.describe(v), e);
+    }
+
+    @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
+    private static void observe(Object v) {
+        org.ppl4j.runtime.ad.Tape.observe(v);
     }
 
     private static final class Body extends Node implements RepeatingNode {

@@ -3,6 +3,7 @@ package org.ppl4j.runtime.nodes.expression;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.nodes.Node;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.error.PplException;
 import org.ppl4j.runtime.value.Printer;
 
@@ -67,6 +68,8 @@ public final class Arith {
     /** Compares primal values: comparisons are not differentiable, so tracked numbers compare by value. */
     @TruffleBoundary
     public static int compare(Object a, Object b, Node node) {
+        Tape.observe(a);
+        Tape.observe(b);
         Object x = AD.value(a);
         Object y = AD.value(b);
         if (x instanceof Double p && y instanceof Double q) {
@@ -80,6 +83,8 @@ public final class Arith {
 
     @TruffleBoundary
     public static boolean equal(Object a, Object b) {
+        Tape.observe(a);
+        Tape.observe(b);
         Object x = AD.value(a);
         Object y = AD.value(b);
         return x.equals(y);

@@ -36,11 +36,16 @@ public final class PplIndexNode extends PplExpressionNode {
         }
         int k = (int) (double) d;
         try {
+            // an index that came from a random choice makes the element depend on that choice
             if (t instanceof PplList l) {
-                return l.get(k);
+                Object element = l.get(k);
+                if (AD.isTracked(i) && !AD.isNumeric(element)) {
+                    org.ppl4j.runtime.ad.Tape.observe(i);
+                }
+                return AD.dependsOn(element, i);
             }
             if (AD.isTensor(t)) {
-                return AD.index(t, k);
+                return AD.dependsOn(AD.index(t, k), i);
             }
         } catch (RuntimeException e) {
             throw PplException.wrap(e, this);

@@ -49,6 +49,7 @@ public final class PplSampleNode extends PplExpressionNode {
 
     @TruffleBoundary
     private int wholeNumber(Object v, PplExpressionNode at) {
+        org.ppl4j.runtime.ad.Tape.observe(v);
         Object x = AD.value(v);
         if (x instanceof Double d && d == Math.rint(d) && d >= 0) {
             return (int) (double) d;

@@ -1,0 +1,39 @@
+package org.ppl4j.estimators;
+
+import org.ppl4j.runtime.dist.Capability;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.runtime.estimate.EstimationContext;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.Site;
+
+/**
+ * Exact expectation over a finite support. The program is replayed once per value (all enumerated choices
+ * of a run move together, so independent choices cost one run per value, not one per combination), and
+ * each term of the objective that depends on the choice is replaced by its exact expectation. Zero variance
+ * from this choice.
+ */
+public final class Enumerate implements GradientStrategy {
+    public static final Enumerate INSTANCE = new Enumerate();
+
+    private Enumerate() {
+    }
+
+    @Override
+    public String name() {
+        return "enum";
+    }
+
+    @Override
+    public boolean supports(DistributionFamily family) {
+        return family.has(Capability.ENUMERABLE);
+    }
+
+    @Override
+    public Object sample(Distribution distribution, Site site, EstimationContext context) {
+        if (!context.differentiating()) {
+            return distribution.sample(context.rng());
+        }
+        return context.enumerated(site, distribution, distribution.enumerateSupport());
+    }
+}

@@ -1,0 +1,167 @@
+package org.ppl4j.runtime.estimate;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tape;
+import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.value.ObjectiveInstance;
+import org.ppl4j.runtime.value.Printer;
+
+/**
+ * One gradient estimate of an objective: runs the program (more than once when choices are enumerated or
+ * measure-valued, replaying the same random stream) and builds the surrogate.
+ */
+public final class ObjectiveEstimator {
+    /** More runs than this for one exact enumeration is an error that suggests another strategy. */
+    public static final int MAX_ENUMERATION_RUNS = 4096;
+
+    private final PplContext context;
+    private final ObjectiveInstance objective;
+    private final BaselineStore baselines;
+    private final boolean raoBlackwellize;
+    private final StrategyOverrides overrides;
+
+    public ObjectiveEstimator(PplContext context, ObjectiveInstance objective, BaselineStore baselines,
+            boolean raoBlackwellize, StrategyOverrides overrides) {
+        this.context = context;
+        this.objective = objective;
+        this.baselines = baselines;
+        this.raoBlackwellize = raoBlackwellize;
+        this.overrides = overrides;
+    }
+
+    private ObjectiveRun newRun(ParamProvider params, Tape tape, Rng rng, Rng aux, ReplayPlan plan, ObjectiveRun base) {
+        return new ObjectiveRun(context, params, tape, rng, aux, plan, base).withOverrides(overrides);
+    }
+
+    /** One estimate on {@code tape} with parameters from {@code params}. */
+    public SurrogateBuilder.Result estimate(ParamProvider params, Tape tape, Rng rng) {
+        Rng aux = rng.split();
+        long[] start = rng.state();
+        ObjectiveRun first = newRun(params, tape, rng, aux, ReplayPlan.BASE, null);
+        Object v0 = scalar(first.run(objective));
+        if (!first.hasReplayed()) {
+            SurrogateBuilder.Result r = SurrogateBuilder.lockstep(List.of(first), List.of(v0), raoBlackwellize,
+                    baselines);
+            return r != null ? r : SurrogateBuilder.plain(first, v0, baselines);
+        }
+        long[] after = rng.state();
+        int rounds = 0;
+        for (int size : first.replayedSizes()) {
+            rounds = Math.max(rounds, size);
+        }
+        List<ObjectiveRun> runs = new ArrayList<>(List.of(first));
+        List<Object> values = new ArrayList<>(List.of(v0));
+        for (int r = 1; r < rounds; r++) {
+            rng.restore(start);
+            ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.lockstep(r), first);
+            values.add(scalar(run.run(objective)));
+            runs.add(run);
+        }
+        SurrogateBuilder.Result r = SurrogateBuilder.lockstep(runs, values, raoBlackwellize, baselines);
+        if (r == null) {
+            r = fallback(first, v0, params, tape, rng, aux, start);
+        }
+        rng.restore(after);
+        return r;
+    }
+
+    /** When runs cannot be combined term by term: exact product enumeration, or one replay per mvd value. */
+    private SurrogateBuilder.Result fallback(ObjectiveRun first, Object v0, ParamProvider params, Tape tape, Rng rng,
+            Rng aux, long[] start) {
+        boolean enumerated = first.choices().stream().anyMatch(c -> c.kind() == Choice.Kind.ENUM);
+        boolean measureValued = first.choices().stream().anyMatch(c -> c.kind() == Choice.Kind.MVD);
+        if (enumerated && measureValued) {
+            throw new IllegalArgumentException("enum and mvd choices that feed the same term of the objective cannot"
+                    + " be combined yet; use reinforce for one of them");
+        }
+        return enumerated ? productEnumeration(params, tape, rng, aux, start)
+                : measureValuedReplays(first, v0, params, tape, rng, aux, start);
+    }
+
+    /** Every joint assignment of the enumerated choices, found depth first; each weighted by its probability. */
+    private SurrogateBuilder.Result productEnumeration(ParamProvider params, Tape tape, Rng rng, Rng aux,
+            long[] start) {
+        Object surrogate = 0.0;
+        double value = 0;
+        int count = 0;
+        java.util.ArrayDeque<int[]> pending = new java.util.ArrayDeque<>();
+        pending.push(new int[0]);
+        while (!pending.isEmpty()) {
+            int[] prefix = pending.pop();
+            if (++count > MAX_ENUMERATION_RUNS) {
+                throw new IllegalArgumentException("exact enumeration needs more than " + MAX_ENUMERATION_RUNS
+                        + " runs of the program: the enumerated choices depend on each other; use mvd or reinforce"
+                        + " for some of them");
+            }
+            rng.restore(start);
+            ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.assignment(prefix), null);
+            Object v = scalar(run.run(objective));
+            int[] sizes = run.replayedSizes();
+            for (int depth = prefix.length; depth < sizes.length; depth++) {
+                for (int i = 1; i < sizes[depth]; i++) {
+                    int[] next = java.util.Arrays.copyOf(prefix, depth + 1);
+                    next[depth] = i;
+                    pending.push(next);
+                }
+            }
+            Object logWeight = 0.0;
+            for (Choice c : run.choices()) {
+                if (c.kind() == Choice.Kind.ENUM) {
+                    logWeight = AD.add(logWeight, c.logProb());
+                }
+            }
+            SurrogateBuilder.Result inner = SurrogateBuilder.plain(withoutReplayed(run), v, baselines);
+            Object weight = AD.exp(logWeight);
+            surrogate = AD.add(surrogate, AD.mul(weight, inner.surrogate()));
+            value += AD.scalarValue(weight) * inner.value();
+        }
+        return new SurrogateBuilder.Result(surrogate, value);
+    }
+
+    private static ObjectiveRun withoutReplayed(ObjectiveRun run) {
+        run.choices().removeIf(c -> c.kind() != Choice.Kind.SCORE);
+        return run;
+    }
+
+    /** The base run plus one replay per alternative value of each mvd choice, with the rest at the base. */
+    private SurrogateBuilder.Result measureValuedReplays(ObjectiveRun first, Object v0, ParamProvider params, Tape tape,
+            Rng rng, Rng aux, long[] start) {
+        List<Choice> mvd = first.choices().stream().filter(c -> c.kind() == Choice.Kind.MVD).toList();
+        SurrogateBuilder.Result base = SurrogateBuilder.plain(withoutReplayed(first), v0, baselines);
+        Object surrogate = base.surrogate();
+        for (Choice m : mvd) {
+            double[] f = new double[m.values().size()];
+            f[0] = base.value();
+            for (int a = 1; a < f.length; a++) {
+                rng.restore(start);
+                ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.single(m.replayOrdinal(), a), first);
+                f[a] = AD.scalarValue(scalar(run.run(objective)));
+            }
+            int index = 1;
+            for (org.ppl4j.runtime.dist.Distribution.WeakDerivative w : m.weak()) {
+                double plus = f[index++];
+                double minus = w.negative() != null ? f[index++] : 0;
+                Object theta = w.parameter();
+                surrogate = AD.add(surrogate, AD.mul(w.constant() * (plus - minus), AD.sub(theta, AD.value(theta))));
+            }
+        }
+        return new SurrogateBuilder.Result(surrogate, base.value());
+    }
+
+    /** Samples the objective once without gradients (for summaries); returns its value and the run. */
+    public ObjectiveRun sampleRun(ParamProvider params, Rng rng) {
+        return new ObjectiveRun(context, params, null, rng, rng, ReplayPlan.BASE, null);
+    }
+
+    public Object scalar(Object value) {
+        if (AD.isNumeric(value) && !AD.isTensor(value)) {
+            return value;
+        }
+        throw new IllegalArgumentException("the objective " + objective.name() + " must return a number, got "
+                + Printer.kind(value));
+    }
+}

@@ -1,0 +1,214 @@
+package org.ppl4j.runtime.estimate;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tape;
+import org.ppl4j.runtime.ad.TapeNode;
+
+/**
+ * Builds the surrogate of one estimate from its runs (DESIGN.md section 2). The objective's value is split
+ * into additive terms ({@link Tape#decompose}); each term is multiplied by DiCE's magic box of the
+ * score-function choices it depends on ({@link Tape#dependencies}), so a choice's score reaches only the
+ * terms downstream of it (Rao-Blackwellisation). A term that depends on one enumerated choice is replaced by
+ * its exact expectation over that choice, computed from lockstep replays of the program; a term that
+ * depends on one measure-valued choice adds the weak-derivative term c (f(x+) - f(x-)) (theta - stop theta).
+ */
+public final class SurrogateBuilder {
+    /** The surrogate (whose gradient is the estimate) and the objective value it estimates. */
+    public record Result(Object surrogate, double value) {
+    }
+
+    private SurrogateBuilder() {
+    }
+
+    /**
+     * Lockstep runs r = 0..R-1 (run r puts every replayed choice at its r-th value). Returns null when the
+     * runs cannot be combined term by term: a decision depended on a random choice, the runs' structures
+     * differ, or a term depends on two replayed choices.
+     */
+    public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize,
+            BaselineStore baselines) {
+        ObjectiveRun first = runs.get(0);
+        Tape tape = first.tape();
+        if (tape.controlDependent()) {
+            return first.hasReplayed() ? null : plain(first, values.get(0), baselines);
+        }
+        if (!raoBlackwellize && !first.hasReplayed()) {
+            return plain(first, values.get(0), baselines);
+        }
+        BitSet[] deps = tape.dependencies();
+        List<Tape.Decomposition> parts = new ArrayList<>();
+        for (int r = 0; r < runs.size(); r++) {
+            Tape.Decomposition d = raoBlackwellize ? Tape.decompose(values.get(r)) : whole(values.get(r));
+            if (!parts.isEmpty() && d.terms().size() != parts.get(0).terms().size()) {
+                return null;
+            }
+            parts.add(d);
+        }
+        List<Choice> choices = first.choices();
+        Object surrogate = parts.get(0).constant();
+        double value = parts.get(0).constant();
+        double[] downstream = new double[choices.size()];
+        Map<BoxKey, Object> boxes = new HashMap<>();
+        int terms = parts.get(0).terms().size();
+        for (int t = 0; t < terms; t++) {
+            double k = parts.get(0).coefficients()[t];
+            BitSet d = deps(deps, parts.get(0).terms().get(t));
+            Choice replayedChoice = null;
+            for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+                Choice c = choices.get(bit);
+                if (c.kind() != Choice.Kind.SCORE) {
+                    if (replayedChoice != null) {
+                        return null;
+                    }
+                    replayedChoice = c;
+                }
+            }
+            if (replayedChoice == null || replayedChoice.kind() == Choice.Kind.MVD) {
+                TapeNode term = parts.get(0).terms().get(t);
+                surrogate = AD.add(surrogate, AD.mul(k, AD.mul(term, box(boxes, d, runs.get(0)))));
+                value += k * term.scalar();
+                addDownstream(downstream, d, choices, k * term.scalar());
+                if (replayedChoice != null) {
+                    surrogate = AD.add(surrogate, weakDerivativeTerm(replayedChoice, runs, parts, t, k));
+                }
+            } else {
+                Choice e = replayedChoice;
+                double expected = 0;
+                for (int j = 0; j < e.values().size(); j++) {
+                    TapeNode term = parts.get(j).terms().get(t);
+                    Object weight = AD.exp(e.logProbs().get(j));
+                    BitSet dj = deps(deps, term);
+                    surrogate = AD.add(surrogate, AD.mul(k, AD.mul(weight, AD.mul(term, box(boxes, dj, runs.get(j))))));
+                    expected += AD.scalarValue(weight) * k * term.scalar();
+                }
+                value += expected;
+                addDownstream(downstream, d, choices, expected);
+            }
+        }
+        surrogate = withBaselines(surrogate, choices, downstream, baselines);
+        return new Result(surrogate, value);
+    }
+
+    /** Everything the objective returns as one term: plain DiCE without Rao-Blackwellisation. */
+    private static Tape.Decomposition whole(Object v) {
+        if (!(v instanceof TapeNode node)) {
+            return new Tape.Decomposition(AD.scalarValue(v), List.of(), new double[0]);
+        }
+        return new Tape.Decomposition(0, List.of(node), new double[] {1});
+    }
+
+    /** v * box(sum of all scores) + baselines: sound whatever the program does. */
+    public static Result plain(ObjectiveRun run, Object v, BaselineStore baselines) {
+        List<Choice> scores = run.choices();
+        double value = AD.scalarValue(v);
+        if (scores.isEmpty()) {
+            return new Result(v, value);
+        }
+        Object total = 0.0;
+        for (Choice c : scores) {
+            total = AD.add(total, c.logProb());
+        }
+        Object surrogate = AD.mul(v, AD.magicBox(total));
+        double[] downstream = new double[scores.size()];
+        java.util.Arrays.fill(downstream, value);
+        return new Result(withBaselines(surrogate, scores, downstream, baselines), value);
+    }
+
+    /** Magic boxes are shared by the terms of one run that depend on the same scored choices. */
+    private record BoxKey(ObjectiveRun run, BitSet scores) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BoxKey k && k.run == run && k.scores.equals(scores);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(run) * 31 + scores.hashCode();
+        }
+    }
+
+    private static BitSet deps(BitSet[] deps, TapeNode node) {
+        BitSet d = node.id() >= 0 && node.id() < deps.length ? deps[node.id()] : null;
+        return d == null ? new BitSet() : d;
+    }
+
+    /** box(sum of the scores of the score-function choices in d), shared between terms with the same set. */
+    private static Object box(Map<BoxKey, Object> cache, BitSet d, ObjectiveRun run) {
+        List<Choice> choices = run.choices();
+        BitSet scores = new BitSet();
+        for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+            if (choices.get(bit).kind() == Choice.Kind.SCORE) {
+                scores.set(bit);
+            }
+        }
+        if (scores.isEmpty()) {
+            return 1.0;
+        }
+        return cache.computeIfAbsent(new BoxKey(run, scores), key -> {
+            Object total = 0.0;
+            for (int bit = scores.nextSetBit(0); bit >= 0; bit = scores.nextSetBit(bit + 1)) {
+                total = AD.add(total, choices.get(bit).logProb());
+            }
+            return AD.magicBox(total);
+        });
+    }
+
+    private static void addDownstream(double[] downstream, BitSet d, List<Choice> choices, double cost) {
+        for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+            if (choices.get(bit).kind() == Choice.Kind.SCORE) {
+                downstream[bit] += cost;
+            }
+        }
+    }
+
+    /** sum over weak-derivative terms of stop(k c (f(x+) - f(x-))) (theta - stop theta), f this term's value. */
+    private static Object weakDerivativeTerm(Choice m, List<ObjectiveRun> runs, List<Tape.Decomposition> parts,
+            int t, double k) {
+        Object total = 0.0;
+        int index = 1;
+        for (org.ppl4j.runtime.dist.Distribution.WeakDerivative w : m.weak()) {
+            double plus = termValue(parts, index++, t);
+            double minus = 0;
+            if (w.negative() != null) {
+                minus = termValue(parts, index++, t);
+            }
+            double coefficient = k * w.constant() * (plus - minus);
+            Object theta = w.parameter();
+            total = AD.add(total, AD.mul(coefficient, AD.sub(theta, AD.value(theta))));
+        }
+        return total;
+    }
+
+    private static double termValue(List<Tape.Decomposition> parts, int run, int t) {
+        return parts.get(Math.min(run, parts.size() - 1)).terms().get(t).scalar();
+    }
+
+    /**
+     * Adds (1 - box(l_i)) b_i for each scored choice, then lets each baseline learn its downstream cost
+     * ({@code downstream[i]} for the i-th choice of the list).
+     */
+    private static Object withBaselines(Object surrogate, List<Choice> choices, double[] downstream,
+            BaselineStore baselines) {
+        for (Choice c : choices) {
+            if (c.kind() != Choice.Kind.SCORE) {
+                continue;
+            }
+            double b = c.baseline().value(c.site().key(), baselines);
+            if (b != 0) {
+                surrogate = AD.add(surrogate, AD.mul(AD.sub(1.0, AD.magicBox(c.logProb())), b));
+            }
+        }
+        for (int i = 0; i < choices.size(); i++) {
+            Choice c = choices.get(i);
+            if (c.kind() == Choice.Kind.SCORE) {
+                c.baseline().observe(c.site().key(), downstream[i], baselines);
+            }
+        }
+        return surrogate;
+    }
+}
