@@ -18,16 +18,31 @@ public final class ObjectiveEstimator {
     /** More runs than this for one exact enumeration is an error that suggests another strategy. */
     public static final int MAX_ENUMERATION_RUNS = 4096;
 
+    /** What is being estimated: the objective's body, run under a given run's handler. */
+    @FunctionalInterface
+    public interface Program {
+        /** Runs once with {@code run} deciding every random choice; returns the objective's value. */
+        Object run(ObjectiveRun run);
+    }
+
     private final PplContext context;
-    private final ObjectiveInstance objective;
+    private final Program program;
+    private final String name;
     private final BaselineStore baselines;
     private final boolean raoBlackwellize;
     private final StrategyOverrides overrides;
 
     public ObjectiveEstimator(PplContext context, ObjectiveInstance objective, BaselineStore baselines,
             boolean raoBlackwellize, StrategyOverrides overrides) {
+        this(context, run -> run.run(objective), objective.name(), baselines, raoBlackwellize, overrides);
+    }
+
+    /** An estimator of any program, e.g. one written in Java against the strategies (tests, benchmarks). */
+    public ObjectiveEstimator(PplContext context, Program program, String name, BaselineStore baselines,
+            boolean raoBlackwellize, StrategyOverrides overrides) {
         this.context = context;
-        this.objective = objective;
+        this.program = program;
+        this.name = name;
         this.baselines = baselines;
         this.raoBlackwellize = raoBlackwellize;
         this.overrides = overrides;
@@ -42,7 +57,7 @@ public final class ObjectiveEstimator {
         Rng aux = rng.split();
         long[] start = rng.state();
         ObjectiveRun first = newRun(params, tape, rng, aux, ReplayPlan.BASE, null);
-        Object v0 = scalar(first.run(objective));
+        Object v0 = scalar(program.run(first));
         if (!first.hasReplayed()) {
             SurrogateBuilder.Result r = SurrogateBuilder.lockstep(List.of(first), List.of(v0), raoBlackwellize,
                     baselines);
@@ -58,7 +73,7 @@ public final class ObjectiveEstimator {
         for (int r = 1; r < rounds; r++) {
             rng.restore(start);
             ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.lockstep(r), first);
-            values.add(scalar(run.run(objective)));
+            values.add(scalar(program.run(run)));
             runs.add(run);
         }
         SurrogateBuilder.Result r = SurrogateBuilder.lockstep(runs, values, raoBlackwellize, baselines);
@@ -99,7 +114,7 @@ public final class ObjectiveEstimator {
             }
             rng.restore(start);
             ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.assignment(prefix), null);
-            Object v = scalar(run.run(objective));
+            Object v = scalar(program.run(run));
             int[] sizes = run.replayedSizes();
             for (int depth = prefix.length; depth < sizes.length; depth++) {
                 for (int i = 1; i < sizes[depth]; i++) {
@@ -139,7 +154,7 @@ public final class ObjectiveEstimator {
             for (int a = 1; a < f.length; a++) {
                 rng.restore(start);
                 ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.single(m.replayOrdinal(), a), first);
-                f[a] = AD.scalarValue(scalar(run.run(objective)));
+                f[a] = AD.scalarValue(scalar(program.run(run)));
             }
             int index = 1;
             for (org.ppl4j.runtime.dist.Distribution.WeakDerivative w : m.weak()) {
@@ -152,16 +167,11 @@ public final class ObjectiveEstimator {
         return new SurrogateBuilder.Result(surrogate, base.value());
     }
 
-    /** Samples the objective once without gradients (for summaries); returns its value and the run. */
-    public ObjectiveRun sampleRun(ParamProvider params, Rng rng) {
-        return new ObjectiveRun(context, params, null, rng, rng, ReplayPlan.BASE, null);
-    }
-
     public Object scalar(Object value) {
         if (AD.isNumeric(value) && !AD.isTensor(value)) {
             return value;
         }
-        throw new IllegalArgumentException("the objective " + objective.name() + " must return a number, got "
+        throw new IllegalArgumentException("the objective " + name + " must return a number, got "
                 + Printer.kind(value));
     }
 }

@@ -76,7 +76,9 @@ public final class AssessHandler implements Handler {
             if (used.contains(a)) {
                 continue;
             }
-            int n = e.getValue() instanceof PplList l ? l.size() : -1;
+            int n = e.getValue() instanceof PplList l ? l.size()
+                    : AD.isTensor(e.getValue()) && AD.tensorValue(e.getValue()).rank() > 0
+                    ? AD.tensorValue(e.getValue()).dim(0) : -1;
             if (n >= 0) {
                 boolean all = true;
                 for (int i = 0; i < n && all; i++) {

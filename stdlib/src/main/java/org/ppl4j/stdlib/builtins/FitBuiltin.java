@@ -100,7 +100,7 @@ final class FitBuiltin extends PplBuiltin {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         List<String> unused = overrides.unused();
-        if (!unused.isEmpty()) {
+        if (steps > 0 && !unused.isEmpty()) {
             throw new IllegalArgumentException("fit: no random choice matches the estimator override \""
                     + unused.get(0) + "\"");
         }
@@ -113,7 +113,7 @@ final class FitBuiltin extends PplBuiltin {
     }
 
     /** Overrides from the command line (first, so they win) and from fit's estimators table. */
-    private static StrategyOverrides overrides(PplContext context, Object table) {
+    static StrategyOverrides overrides(PplContext context, Object table) {
         Map<String, GradientStrategy> byPattern = new LinkedHashMap<>();
         StrategyRegistry registry = StrategyRegistry.get();
         for (String entry : context.estimatorOverrides().split(";")) {
@@ -145,7 +145,7 @@ final class FitBuiltin extends PplBuiltin {
                 : new StrategyOverrides(byPattern, d -> registry.supportedBy(d.family()));
     }
 
-    private static boolean truth(String name, Object v) {
+    static boolean truth(String name, Object v) {
         if (v instanceof Boolean b) {
             return b;
         }

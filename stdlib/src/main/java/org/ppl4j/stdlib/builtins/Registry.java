@@ -22,6 +22,8 @@ public final class Registry {
         all.addAll(MathBuiltins.all());
         all.addAll(TensorBuiltins.all());
         all.addAll(InferenceBuiltins.all());
+        all.addAll(DataBuiltins.all());
+        all.add(new GradientsBuiltin());
         all.add(new FitBuiltin());
         all.add(new Builtin("adam", List.of("lr", "beta1", "beta2", "decay"), 1, false, (a, c) -> {
             double lr = Args.number("adam", "lr", a[0]);

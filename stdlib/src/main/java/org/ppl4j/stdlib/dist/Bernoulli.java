@@ -112,7 +112,7 @@ public final class Bernoulli extends ElementwiseDistribution {
     /** h + p - stop(p): the value is exactly h (0 or 1, elementwise), the gradient that of p. */
     @Override
     public Object straightThrough(Object hardSample) {
-        Object h = AD.value(Params.coerce(FAMILY.name(), "x", hardSample));
+        Object h = AD.detach(Params.coerce(FAMILY.name(), "x", hardSample));
         for (double v : Params.primals(h)) {
             if (!support().contains(v)) {
                 throw new IllegalArgumentException(FAMILY.name() + ": straightThrough needs a hard sample in "

@@ -18,10 +18,11 @@ import org.ppl4j.runtime.dist.Support;
 /**
  * A category index in {0, ..., K-1}, given either a vector of K non-negative {@code probs} (normalised by their
  * sum, which must be positive) or a vector of K {@code logits} (probabilities proportional to exp(logits); -inf
- * is allowed for impossible categories). An untracked tensor x is a set of independent draws (indices); its log
- * density is the sum. A tracked tensor x ({@link TensorVar}) is read as a one-hot or relaxed value on the simplex,
- * as {@link #straightThrough} and {@link #relaxedSample} produce: indices carry no gradient, so a tracked tensor
- * can only be such a value (an untracked one-hot vector must go to {@link #relaxedLogDensity} directly).
+ * is allowed for impossible categories). A tensor x is a set of independent draws (indices); its log density is
+ * the sum. The one exception is a tracked ({@link TensorVar}) vector of length K on the simplex, which
+ * {@link #logDensity} reads as the one-hot or relaxed value that {@link #straightThrough} and
+ * {@link #relaxedSample} produce (sum_k y_k log pi_k): gradient strategies hand such values on. An untracked
+ * one-hot vector is read as indices; give it to {@link #relaxedLogDensity} to have it read as one-hot.
  */
 public final class Categorical implements Distribution {
     public static final DistributionFamily FAMILY =
@@ -139,16 +140,17 @@ public final class Categorical implements Distribution {
 
     /**
      * log p(x) = log probs[x] - log sum(probs), or logits[x] - logsumexp(logits). Over a tensor of indices the
-     * terms are grouped by category, so the normaliser is computed once. A tracked tensor is a one-hot or relaxed
-     * value: {@link #relaxedLogDensity}.
+     * terms are grouped by category, so the normaliser is computed once. A one-hot or relaxed value (see the class
+     * comment) goes to {@link #relaxedLogDensity}. The result depends on a tracked x's random choice, without a
+     * gradient path to it.
      */
     @Override
     public Object logDensity(Object x) {
         Object value = Params.coerce(FAMILY.name(), "x", x);
-        if (value instanceof TensorVar) {
+        if (isRelaxedValue(value)) {
             return relaxedLogDensity(value);
         }
-        double[] xs = Params.primals(AD.value(value));
+        double[] xs = Params.primals(value);
         int[] counts = new int[probs.length];
         for (double v : xs) {
             if (!support.contains(v)) {
@@ -164,7 +166,13 @@ public final class Categorical implements Distribution {
                 total = AD.add(total, counts[k] == 1 ? term : AD.mul((double) counts[k], term));
             }
         }
-        return total;
+        return AD.dependsOn(total, value);
+    }
+
+    /** A tracked vector of length K on the simplex: a straight-through (one-hot) or relaxed value. */
+    private boolean isRelaxedValue(Object x) {
+        return x instanceof TensorVar t && t.value.rank() == 1 && t.value.size() == probs.length
+                && Params.onSimplex(t.value.toArray());
     }
 
     /** The category index of a scalar value in the support ({@code what} names the operation in messages). */
@@ -203,7 +211,8 @@ public final class Categorical implements Distribution {
         double[] oneHot = new double[probs.length];
         oneHot[category(hardSample, "straightThrough")] = 1;
         Object pi = probabilities();
-        return AD.add(new Tensor(new int[] {oneHot.length}, oneHot), AD.sub(pi, AD.detach(pi)));
+        Object hard = AD.dependsOn(new Tensor(new int[] {oneHot.length}, oneHot), hardSample);
+        return AD.add(hard, AD.sub(pi, AD.detach(pi)));
     }
 
     /**

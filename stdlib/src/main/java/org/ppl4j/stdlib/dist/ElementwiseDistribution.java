@@ -120,7 +120,9 @@ abstract class ElementwiseDistribution implements Distribution {
     public final Object logDensity(Object x) {
         Object v = Params.coerce(family.name(), "x", x);
         if (family.discrete()) {
-            v = AD.value(v); // no derivative with respect to a count or a category
+            // no derivative with respect to a count or a category, but the density still depends on the value's
+            // random choice (provenance, for Rao-Blackwellisation)
+            v = AD.detach(v);
         }
         return sumOverElements(v, this::containsElement, this::elementLogDensity);
     }

@@ -381,8 +381,11 @@ class CategoricalTest {
         assertLogDensity(Math.log(0.5), model.logDensity(st));
         assertTrue(AD.isTracked(model.logDensity(st)), "the one-hot value keeps its gradient path");
         assertLogDensity(Math.log(softmax(LOGITS)[2]), d.logDensity(st));
-        // an untracked tensor is still a vector of indices
+        // an untracked tensor is still a vector of indices, and so is a tracked one off the simplex or of another
+        // length (indices that carry their random choices' provenance)
         assertLogDensity(Math.log(0.2) + Math.log(0.2) + Math.log(0.5), model.logDensity(Tensor.vector(0, 0, 2)));
         assertFalse(AD.isTracked(model.logDensity(Tensor.vector(0, 0, 1))));
+        assertLogDensity(Math.log(0.2) + Math.log(0.2) + Math.log(0.5), model.logDensity(tape.leaf(Tensor.vector(0, 0, 2))));
+        assertLogDensity(Math.log(0.3) + Math.log(0.5), model.logDensity(tape.leaf(Tensor.vector(1, 2))));
     }
 }

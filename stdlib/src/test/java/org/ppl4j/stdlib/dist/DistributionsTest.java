@@ -24,6 +24,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tape;
+import org.ppl4j.runtime.ad.TapeNode;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.ad.TensorVar;
 import org.ppl4j.runtime.ad.Var;
@@ -221,6 +222,27 @@ class DistributionsTest {
         var bad = assertThrows(DistributionArgumentException.class,
                 () -> Distributions.create("exponential", new Object[] {-1.0}));
         assertEquals("rate", bad.argument());
+    }
+
+    /**
+     * A discrete value has no gradient, but the log density at a value that stands for a random choice (a tape
+     * source) still depends on that choice, so Rao-Blackwellised estimators see the term as downstream of it.
+     */
+    @Test
+    void discreteLogDensitiesKeepTheValuesProvenance() {
+        for (DistributionFamily f : Distributions.families()) {
+            if (!f.discrete()) {
+                continue;
+            }
+            Distribution d = Distributions.create(f.name(), validArgs(f.name()));
+            Object x = d.sample(new Rng(4));
+            Tape tape = new Tape();
+            Object choice = tape.source(x, 0, null);
+            Object lp = d.logDensity(choice);
+            assertEquals(AD.scalarValue(d.logDensity(x)), AD.scalarValue(lp), 0.0, f.name());
+            assertTrue(lp instanceof TapeNode, f.name() + ": the density is on the tape");
+            assertTrue(tape.dependencies()[((TapeNode) lp).id()].get(0), f.name() + ": it depends on the choice");
+        }
     }
 
     /** Every element of a value (a number or a tensor) is in the support. */
