@@ -22,6 +22,22 @@ public final class ErrorFormatter {
         return sb.toString();
     }
 
+    /** The same, for a spot given as a character offset into {@code text}. */
+    public static String format(String file, String text, int offset, int length, String message) {
+        int start = Math.max(0, Math.min(offset, text.length()));
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < start; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        int lineEnd = text.indexOf('\n', lineStart);
+        String lineText = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
+        return format(file, line, start - lineStart + 1, Math.max(1, length), lineText, message);
+    }
+
     public static String format(SourceSection section, String fallbackFile, String message) {
         if (section == null || !section.isAvailable()) {
             return fallbackFile + ": error: " + message;

@@ -1,10 +1,17 @@
 package org.ppl4j.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
@@ -14,23 +21,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code ppl} command. Exit codes: 0 success, 1 compile error, 2 runtime error, 3 internal error,
- * 64 bad command line, 66 unreadable input file.
+ * 64 bad command line, 66 unreadable input file, 124 time limit ({@code run --timeout}) reached.
  */
 @Command(name = "ppl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ppl4j: probabilistic programs with programmable variational inference.",
-        subcommands = {Main.Run.class, Main.Check.class},
+        subcommands = {Main.Run.class, Main.Check.class, Main.ReplCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:compile error", "2:runtime error", "3:internal error",
-            "64:bad command line", "66:cannot read the input file"})
+            "64:bad command line", "66:cannot read the input file", "124:ran longer than run --timeout"})
 public final class Main implements Callable<Integer> {
     public static final int COMPILE_ERROR = 1;
     public static final int RUNTIME_ERROR = 2;
     public static final int INTERNAL_ERROR = 3;
     public static final int USAGE = 64;
     public static final int NO_INPUT = 66;
+    public static final int TIMEOUT = 124;
 
     @Override
     public Integer call() {
@@ -42,8 +51,16 @@ public final class Main implements Callable<Integer> {
         System.exit(execute(args, System.out, System.err));
     }
 
-    /** Runs the command line with the given streams; returns the exit code. */
+    /** Runs the command line with the given streams (standard input for the REPL); returns the exit code. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
+        return execute(args, System.in, out, err);
+    }
+
+    /**
+     * Runs the command line with the given streams; returns the exit code. The REPL uses the system terminal
+     * when the streams are the process's own, otherwise a dumb terminal on {@code in} and {@code out}.
+     */
+    public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
@@ -64,6 +81,7 @@ public final class Main implements Callable<Integer> {
         });
         Run.streams(out, err);
         Check.streams(out, err);
+        ReplCommand.streams(in, out, err);
         return cl.execute(args);
     }
 
@@ -92,6 +110,21 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--stacktrace", description = "show Java stack traces of errors")
         boolean stacktrace;
 
+        @Option(names = "--estimator", paramLabel = "ADDR=STRATEGY",
+                description = "use STRATEGY for the random choices at ADDR in every fit, overriding the "
+                        + "program (repeatable; flip[*] matches every index): --estimator p=reinforce")
+        List<String> estimators = new ArrayList<>();
+
+        @Option(names = "--quiet", description = "no progress display while fitting")
+        boolean quiet;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS",
+                description = "stop the program after SECONDS seconds (exit code 124)")
+        Long timeout;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         static void streams(PrintStream o, PrintStream e) {
             out = o;
             err = e;
@@ -99,6 +132,11 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            String overrides = estimatorOverrides(estimators, spec);
+            if (timeout != null && timeout <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--timeout must be a positive number of seconds, got " + timeout);
+            }
             String display = file.toString();
             Source source;
             try {
@@ -107,15 +145,66 @@ public final class Main implements Callable<Integer> {
                 err.println("ppl: cannot read " + display + ": " + describe(e));
                 return NO_INPUT;
             }
-            try (Context context = Context.newBuilder("ppl").out(out).err(err)
+            Context context = Context.newBuilder("ppl").out(out).err(err)
                     .option("ppl.Seed", Long.toString(seed)).option("ppl.JSON", Boolean.toString(json))
-                    .option("engine.WarnInterpreterOnly", "false").build()) {
+                    .option("ppl.Estimators", overrides)
+                    // the command line reads data files the program names (load_csv); embedders decide for themselves
+                    .allowIO(org.graalvm.polyglot.io.IOAccess.ALL)
+                    .option("engine.WarnInterpreterOnly", "false").build();
+            AtomicBoolean finished = new AtomicBoolean();
+            AtomicBoolean timedOut = new AtomicBoolean();
+            ScheduledExecutorService timer = timeout == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ppl-timeout");
+                t.setDaemon(true);
+                return t;
+            });
+            if (timer != null) {
+                timer.schedule(() -> {
+                    if (!finished.get()) {
+                        timedOut.set(true);
+                        context.close(true);
+                    }
+                }, timeout, TimeUnit.SECONDS);
+            }
+            try {
                 context.eval(source);
+                finished.set(true);
                 return 0;
-            } catch (PolyglotException e) {
-                return report(e, display, err, stacktrace);
+            } catch (PolyglotException | IllegalStateException e) {
+                finished.set(true);
+                if (timedOut.get()) {
+                    err.println("ppl: the program ran longer than " + timeout + (timeout == 1 ? " second" : " seconds"));
+                    return TIMEOUT;
+                }
+                if (e instanceof PolyglotException pe) {
+                    return report(pe, display, err, stacktrace);
+                }
+                throw e;
+            } finally {
+                if (timer != null) {
+                    timer.shutdownNow();
+                }
+                try {
+                    context.close();
+                } catch (IllegalStateException | PolyglotException ignored) {
+                    // Already closed by the timeout.
+                }
             }
         }
+    }
+
+    /** {@code --estimator} values joined as the language option ppl.Estimators wants them: {@code a=b;c=d}. */
+    static String estimatorOverrides(List<String> estimators, CommandLine.Model.CommandSpec spec) {
+        List<String> parts = new ArrayList<>();
+        for (String e : estimators) {
+            int eq = e.indexOf('=');
+            if (eq <= 0 || eq == e.length() - 1 || e.indexOf(';') >= 0 || e.indexOf('=', eq + 1) >= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--estimator wants ADDRESS=STRATEGY, as in --estimator p=reinforce; got '" + e + "'");
+            }
+            parts.add(e.substring(0, eq).strip() + "=" + e.substring(eq + 1).strip());
+        }
+        return String.join(";", parts);
     }
 
     static int report(PolyglotException e, String file, PrintStream err, boolean stacktrace) {
@@ -157,7 +246,11 @@ public final class Main implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
 
-        @Option(names = "--dump", paramLabel = "PASS", description = "print the output of a pass: estimate")
+        static final List<String> DUMPS = List.of("ast", "resolve", "estimate");
+
+        @Option(names = "--dump", paramLabel = "PASS",
+                description = "print the output of a pass: ast (the syntax tree), resolve (what each name refers to)"
+                        + " or estimate (the gradient strategy of each random choice)")
         String dump;
 
         static void streams(PrintStream o, PrintStream e) {
@@ -167,6 +260,11 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (dump != null && !DUMPS.contains(dump)) {
+                err.println("ppl: unknown pass '" + dump + "'; the passes that can be dumped are: "
+                        + String.join(", ", DUMPS));
+                return USAGE;
+            }
             String text;
             try {
                 text = Files.readString(file);
@@ -180,9 +278,10 @@ public final class Main implements Callable<Integer> {
                     out.println(file + ": ok");
                 } else if (dump.equals("estimate")) {
                     out.print(a.estimates().dump());
+                } else if (dump.equals("ast")) {
+                    out.print(AstPrinter.print(a.program()));
                 } else {
-                    err.println("ppl: unknown pass '" + dump + "'; the passes that can be dumped are: estimate");
-                    return USAGE;
+                    out.print(ResolutionPrinter.print(a.program(), a.resolution()));
                 }
                 return 0;
             } catch (CompileError e) {
@@ -191,6 +290,46 @@ public final class Main implements Callable<Integer> {
                 err.println(ErrorFormatter.format(file.toString(), line, e.span().column(), Math.max(1, e.span().length()),
                         line <= lines.length ? lines[line - 1] : null, e.getMessage()));
                 return COMPILE_ERROR;
+            }
+        }
+    }
+
+    @Command(name = "repl", mixinStandardHelpOptions = true,
+            description = {"An interactive session: definitions persist, an expression's value is shown.",
+                "Commands inside: :help, :load FILE, :reset, :params, :dump estimate [NAME], :quit."})
+    static final class ReplCommand implements Callable<Integer> {
+        private static InputStream in = System.in;
+        private static PrintStream out = System.out;
+        private static PrintStream err = System.err;
+
+        @Option(names = "--history", paramLabel = "FILE",
+                description = "where the input history is kept (default: $PPL_HISTORY, else ~/" + Repl.HISTORY_FILE
+                        + ")")
+        Path history;
+
+        @Option(names = "--no-history", description = "keep no history file")
+        boolean noHistory;
+
+        @Option(names = "--seed", description = "seed for sampling and for fits without a seed (default 0)")
+        long seed;
+
+        static void streams(InputStream i, PrintStream o, PrintStream e) {
+            in = i;
+            out = o;
+            err = e;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            Path file = noHistory ? null : history != null ? history
+                    : System.getenv("PPL_HISTORY") != null && !System.getenv("PPL_HISTORY").isEmpty()
+                            ? Path.of(System.getenv("PPL_HISTORY"))
+                            : Path.of(System.getProperty("user.home"), Repl.HISTORY_FILE);
+            boolean interactive = in == System.in && out == System.out && System.console() != null;
+            try (org.jline.terminal.Terminal terminal = interactive
+                    ? org.jline.terminal.TerminalBuilder.builder().name("ppl").system(true).dumb(true).build()
+                    : Repl.streamTerminal(in, out)) {
+                return new Repl(terminal, file, seed).run();
             }
         }
     }

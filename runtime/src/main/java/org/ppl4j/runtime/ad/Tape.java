@@ -155,6 +155,11 @@ public final class Tape {
      * paths are merged.
      */
     public static Decomposition decompose(Object v) {
+        return decompose(v, java.util.Set.of());
+    }
+
+    /** As {@link #decompose(Object)}, with {@code whole} nodes kept as terms even where they are linear. */
+    public static Decomposition decompose(Object v, Set<TapeNode> whole) {
         if (!(v instanceof Var root)) {
             return new Decomposition(AD.scalarValue(v), List.of(), new double[0]);
         }
@@ -165,7 +170,7 @@ public final class Tape {
             Object[] e = stack.pop();
             Var n = (Var) e[0];
             double k = (Double) e[1];
-            if (n.linear && n.source < 0) {
+            if (n.linear && n.source < 0 && !whole.contains(n)) {
                 if (n.b != null) {
                     stack.push(new Object[] {n.b, k * n.db});
                 }

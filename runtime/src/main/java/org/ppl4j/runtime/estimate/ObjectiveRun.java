@@ -35,6 +35,9 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     private final Set<String> pathSites = new HashSet<>();
     private final Set<Address> relaxedAddresses = new HashSet<>();
     private int replayed;
+    private final java.util.Map<String, Integer> scoredSites = new java.util.HashMap<>();
+    private final Set<org.ppl4j.runtime.ad.TapeNode> selfDensities =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private StrategyOverrides overrides = StrategyOverrides.NONE;
 
     /** Strategies given from outside the program, by address pattern. */
@@ -113,6 +116,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         }
         int bit = choices.size();
         choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1));
+        scoredSites.put(site.key(), bit);
         return tape.source(x, bit, logProb);
     }
 
@@ -186,6 +190,21 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     /** Whether densities of this site must see its parameters detached (path strategy). */
     public boolean isPath(String owner, Address address) {
         return pathSites.contains(owner + "/" + address);
+    }
+
+    /**
+     * Notes a density of a score-function choice's own site, at its own sample: where it enters the objective
+     * as an additive term its direct gradient (zero in expectation) is dropped; its score term stays.
+     */
+    public void noteDensity(String owner, Address address, Object logDensity) {
+        if (logDensity instanceof org.ppl4j.runtime.ad.TapeNode node && scoredSites.containsKey(owner + "/" + address)) {
+            selfDensities.add(node);
+        }
+    }
+
+    /** The log densities noted by {@link #noteDensity}. */
+    public Set<org.ppl4j.runtime.ad.TapeNode> selfDensities() {
+        return selfDensities;
     }
 
     /** Whether densities at this address must use the relaxed log density. */

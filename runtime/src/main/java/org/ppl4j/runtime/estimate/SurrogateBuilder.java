@@ -43,7 +43,8 @@ public final class SurrogateBuilder {
         BitSet[] deps = tape.dependencies();
         List<Tape.Decomposition> parts = new ArrayList<>();
         for (int r = 0; r < runs.size(); r++) {
-            Tape.Decomposition d = raoBlackwellize ? Tape.decompose(values.get(r)) : whole(values.get(r));
+            Tape.Decomposition d = raoBlackwellize ? Tape.decompose(values.get(r), runs.get(r).selfDensities())
+                    : whole(values.get(r));
             if (!parts.isEmpty() && d.terms().size() != parts.get(0).terms().size()) {
                 return null;
             }
@@ -70,7 +71,9 @@ public final class SurrogateBuilder {
             }
             if (replayedChoice == null || replayedChoice.kind() == Choice.Kind.MVD) {
                 TapeNode term = parts.get(0).terms().get(t);
-                surrogate = AD.add(surrogate, AD.mul(k, AD.mul(term, box(boxes, d, runs.get(0)))));
+                // a score-function choice's own density: keep its score term, drop its zero-mean direct gradient
+                Object factor = first.selfDensities().contains(term) ? AD.detach(term) : term;
+                surrogate = AD.add(surrogate, AD.mul(k, AD.mul(factor, box(boxes, d, runs.get(0)))));
                 value += k * term.scalar();
                 addDownstream(downstream, d, choices, k * term.scalar());
                 if (replayedChoice != null) {

@@ -56,6 +56,9 @@ public final class AssessHandler implements Handler {
         used.add(address);
         Distribution dist = run != null && run.isPath(owner, address) ? d.detachParameters() : d;
         Object lp = run != null && run.isRelaxed(address) ? dist.relaxedLogDensity(value) : dist.logDensity(value);
+        if (run != null) {
+            run.noteDensity(owner, address, lp);
+        }
         logDensity = AD.add(logDensity, lp);
         return value;
     }

@@ -135,8 +135,14 @@ final class FitBuiltin extends PplBuiltin {
                 throw new IllegalArgumentException("fit: 'estimators' must be a table such as { \"z\": reinforce }");
             }
             for (Map.Entry<String, Object> e : r.fields().entrySet()) {
-                if (!(e.getValue() instanceof GradientStrategy g)) {
-                    throw new IllegalArgumentException("fit: the estimator for \"" + e.getKey() + "\" is not a strategy");
+                GradientStrategy g;
+                if (e.getValue() instanceof GradientStrategy s) {
+                    g = s;
+                } else if (e.getValue() instanceof String text) {
+                    g = registry.parse(text); // a table built at run time names strategies as text
+                } else {
+                    throw new IllegalArgumentException("fit: the estimator for \"" + e.getKey()
+                            + "\" must be a strategy such as reinforce or \"relax(0.5)\"");
                 }
                 byPattern.putIfAbsent(e.getKey(), g);
             }

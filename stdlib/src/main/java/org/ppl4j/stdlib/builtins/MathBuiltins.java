@@ -46,7 +46,9 @@ final class MathBuiltins {
                     }
                     throw new IllegalArgumentException("len: expected a list or a tensor, got " + Printer.kind(a[0]));
                 }),
-                Builtin.of("detach", List.of("x"), (a, c) -> AD.detach(a[0])));
+                Builtin.of("detach", List.of("x"), (a, c) -> AD.detach(a[0])),
+                // wall-clock milliseconds, for benchmarks written in ppl4j (never for results)
+                Builtin.of("clock", List.of(), (a, c) -> System.nanoTime() / 1e6));
     }
 
     private static int size(Object xs) {

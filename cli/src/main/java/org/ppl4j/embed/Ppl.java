@@ -1,0 +1,62 @@
+package org.ppl4j.embed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+
+/**
+ * ppl4j inside a Java application: compile a program, run it, read its fit as Java values.
+ *
+ * <pre>{@code
+ * try (PplProgram program = Ppl.compile(Path.of("examples/coin.ppl"))) {
+ *     FitResult fit = program.run().lastFit();
+ *     Posterior p = fit.posterior("p");
+ *     System.out.println(p.mean() + " ± " + p.sd());
+ * }
+ * }</pre>
+ *
+ * <p>Each program gets its own polyglot {@link Context}, sandboxed: a program cannot read files, load host
+ * classes or start threads. The plain polyglot route, {@code Context.create("ppl").eval("ppl", source)},
+ * works too; this API adds error positions and Java views of the results.
+ */
+public final class Ppl {
+    private Ppl() {
+    }
+
+    /** Compiles the program in {@code file}, with default options. */
+    public static PplProgram compile(Path file) throws IOException {
+        return compile(file, PplOptions.defaults());
+    }
+
+    /** Compiles the program in {@code file}; errors name the file as given. */
+    public static PplProgram compile(Path file, PplOptions options) throws IOException {
+        return compile(Files.readString(file), file.toString(), options);
+    }
+
+    /** Compiles {@code source}; {@code name} is the file name its errors show. */
+    public static PplProgram compile(String source, String name) {
+        return compile(source, name, PplOptions.defaults());
+    }
+
+    /**
+     * Compiles {@code source} without running it: parse, resolve, the estimate pass and lowering.
+     *
+     * @throws PplException of kind {@link PplException.Kind#COMPILE} for the first compile error
+     */
+    public static PplProgram compile(String source, String name, PplOptions options) {
+        Context context = options.newContext();
+        try {
+            Source s = Source.newBuilder("ppl", source, name).buildLiteral();
+            return new PplProgram(name, context, context.parse(s));
+        } catch (PolyglotException e) {
+            context.close();
+            throw PplProgram.convert(e, name);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.ppl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ppl run} and {@code ppl check} options, through the same entry point as the launcher. */
+class CommandsTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result ppl(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.execute(args, o, e);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private String program(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p.toString();
+    }
+
+    private static final String MODEL = """
+            model m(n) {
+              let s = 0
+              mu ~ normal(0, 1)
+              for i in 0..n {
+                x[i] ~ normal(mu, 1)
+              }
+            }
+            """;
+
+    @Test
+    void timeoutStopsTheProgram() throws IOException {
+        String f = program("loop.ppl", "let s = 0\nfor i in 0..1000000000000 {\n  s = s + 1\n}\nprint(s)\n");
+        long start = System.nanoTime();
+        Result r = ppl("run", f, "--timeout", "1");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(Main.TIMEOUT, r.code(), r.err());
+        assertEquals("ppl: the program ran longer than 1 second\n", r.err());
+        assertTrue(seconds < 30, "took " + seconds + " s to stop");
+    }
+
+    @Test
+    void aProgramWithinItsTimeRunsNormally() throws IOException {
+        String f = program("quick.ppl", "print(1 + 1)\n");
+        Result r = ppl("run", f, "--timeout", "60", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("2\n", r.out());
+        assertEquals(Main.USAGE, ppl("run", f, "--timeout", "0").code());
+    }
+
+    @Test
+    void estimatorOverridesMustBeAddressEqualsStrategy() throws IOException {
+        String f = program("quick.ppl", "print(1)\n");
+        assertEquals(0, ppl("run", f, "--estimator", "z=reinforce", "--estimator", "x[*]=reparam").code());
+        Result bad = ppl("run", f, "--estimator", "z");
+        assertEquals(Main.USAGE, bad.code());
+        assertTrue(bad.err().contains("--estimator wants ADDRESS=STRATEGY"), bad.err());
+        assertEquals(Main.USAGE, ppl("run", f, "--estimator", "a=b;c=d").code());
+    }
+
+    @Test
+    void theOverridesReachTheLanguageOption() {
+        picocli.CommandLine cl = new picocli.CommandLine(new Main.Run());
+        assertEquals("z=reinforce;flip[*]=reparam", Main.estimatorOverrides(
+                java.util.List.of("z=reinforce", " flip[*] = reparam"), cl.getCommandSpec()));
+        assertEquals("", Main.estimatorOverrides(java.util.List.of(), cl.getCommandSpec()));
+    }
+
+    @Test
+    void dumpAst() throws IOException {
+        Result r = ppl("check", program("m.ppl", MODEL), "--dump", "ast");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Program  @1:1\n  Decl kind=model name=m params=[n]  @1:1\n"), r.out());
+        assertTrue(r.out().contains("Let name=s  @2:3\n"), r.out());
+        assertTrue(r.out().contains("Sample name=x  @5:5\n"), r.out());
+        assertTrue(r.out().contains("from: Num value=0  @4:12\n"), r.out());
+    }
+
+    @Test
+    void dumpResolve() throws IOException {
+        Result r = ppl("check", program("m.ppl", MODEL), "--dump", "resolve");
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.startsWith("program  (frame: 0 slots)\n"), out);
+        assertTrue(out.contains("1:7     m              defines global m\n"), out);
+        assertTrue(out.contains("  model m(n)  (frame: "), out);
+        assertTrue(out.matches("(?s).*\n    3:3     mu +defines local slot \\d+\n.*"), out);
+        assertTrue(out.matches("(?s).*\n    3:8     normal +builtin\n.*"), out);
+        assertTrue(out.contains("    4:15    n              local slot 0\n"), out);
+        assertTrue(out.matches("(?s).*\n    4:7     i +defines local slot \\d+ \\(loop variable\\)\n.*"), out);
+    }
+
+    @Test
+    void dumpEstimateAndUnknownPass() throws IOException {
+        String f = program("m.ppl", MODEL);
+        Result r = ppl("check", f, "--dump", "estimate");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("m:\n  mu ~ normal"), r.out());
+        Result bad = ppl("check", f, "--dump", "lower");
+        assertEquals(Main.USAGE, bad.code());
+        assertTrue(bad.err().contains("ast, resolve, estimate"), bad.err());
+    }
+
+    @Test
+    void replIsListed() {
+        Result r = ppl("--help");
+        assertTrue(r.out().contains("repl"), r.out());
+        assertTrue(r.out().contains("124"), r.out());
+    }
+}
