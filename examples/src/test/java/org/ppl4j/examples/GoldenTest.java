@@ -22,8 +22,9 @@ import org.ppl4j.cli.Main;
  * Runs every {@code examples/**.ppl} that has a {@code .expected} file beside it, through the same entry point
  * as {@code ./ppl}, and compares what the user would see.
  *
- * <p>Expected files: optional header lines {@code # args: ...} (extra command-line arguments) and
- * {@code # exit: N} (default 0); then the expected standard output, or for a non-zero exit the expected
+ * <p>Expected files: optional header lines {@code # command: ...} (the subcommand and its options, default
+ * {@code run}), {@code # args: ...} (extra command-line arguments after the file) and {@code # exit: N}
+ * (default 0); then the expected standard output, or for a non-zero exit the expected
  * standard error. A token {@code X±T} matches any number within T of X ({@code X±T%}: within T percent of X);
  * everything else must match exactly. The tolerances are the acceptance bounds of each example, stated
  * next to the exact answer in the example's comments.
@@ -54,23 +55,29 @@ class GoldenTest {
 
     private void check(Path ppl) throws IOException {
         List<String> expected = new ArrayList<>(Files.readAllLines(expectedFile(ppl)));
-        List<String> args = new ArrayList<>(List.of("run", EXAMPLES.relativize(ppl).toString()));
+        List<String> command = new ArrayList<>(List.of("run"));
+        List<String> args = new ArrayList<>();
         int exit = 0;
         while (!expected.isEmpty() && expected.get(0).startsWith("# ")) {
             String h = expected.remove(0);
-            if (h.startsWith("# args:")) {
+            if (h.startsWith("# command:")) {
+                command = new ArrayList<>(List.of(h.substring(10).trim().split("\\s+")));
+            } else if (h.startsWith("# args:")) {
                 args.addAll(List.of(h.substring(7).trim().split("\\s+")));
             } else if (h.startsWith("# exit:")) {
                 exit = Integer.parseInt(h.substring(7).trim());
             }
         }
+        command.add(displayPrefix() + EXAMPLES.relativize(ppl));
+        command.addAll(args);
+        args = command;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String cwd = System.getProperty("user.dir");
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.execute(relativeTo(args), o, e);
+            code = Main.execute(args.toArray(new String[0]), o, e);
         }
         String stdout = out.toString(StandardCharsets.UTF_8);
         String stderr = err.toString(StandardCharsets.UTF_8);
@@ -81,12 +88,6 @@ class GoldenTest {
         for (int i = 0; i < lines.size(); i++) {
             matchLine(ppl, i + 1, expected.get(i), lines.get(i));
         }
-    }
-
-    private static String[] relativeTo(List<String> args) {
-        List<String> r = new ArrayList<>(args);
-        r.set(1, EXAMPLES.resolve(args.get(1)).toString().replace(EXAMPLES + "/", displayPrefix()));
-        return r.toArray(new String[0]);
     }
 
     /** Paths are shown as the user typed them, relative to the examples folder's parent. */

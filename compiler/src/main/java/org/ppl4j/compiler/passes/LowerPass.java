@@ -326,11 +326,12 @@ public final class LowerPass {
 
     /** fit's {@code estimators:} table, with each strategy built (and checked) at compile time. */
     private PplExpressionNode strategyTable(Ast.RecordLit r) {
-        java.util.Map<String, Object> table = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < r.keys().size(); i++) {
-            table.put(r.keys().get(i), EstimatePass.strategy(r.values().get(i)));
+        PplExpressionNode[] values = new PplExpressionNode[r.values().size()];
+        for (int i = 0; i < values.length; i++) {
+            Ast.Expr v = r.values().get(i);
+            values[i] = ResolvePass.namesStrategy(v) ? at(new PplLiteralNode(EstimatePass.strategy(v)), v.span()) : expr(v);
         }
-        return at(new PplLiteralNode(new org.ppl4j.runtime.value.PplRecord("strategy table", table)), r.span());
+        return at(new PplRecordNode(r.keys().toArray(new String[0]), values), r.span());
     }
 
     private static CompileError arity(PplBuiltin builtin, Ast.Call c) {

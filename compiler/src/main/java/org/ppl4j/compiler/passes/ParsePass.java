@@ -32,7 +32,9 @@ import org.ppl4j.grammar.PplParser;
  * <ul>
  * <li>Nesting is limited to {@link #MAX_NESTING} levels of the syntax tree (brackets, blocks, operator chains):
  * deeper input is a positioned compile error, never a {@link StackOverflowError} here or in the later passes and
- * the interpreter, which all recurse over the tree.
+ * the interpreter, which all recurse over the tree. It is enforced three times: on the brackets of the token
+ * stream before parsing, on the parser's rule depth while parsing, and on the finished tree (operator chains
+ * such as {@code 1 + 1 + ...} are parsed in a loop but still build a deep tree).
  * <li>The parse runs in ANTLR's fast SLL mode first and falls back to full LL only when SLL finds an error:
  * with optional semicolons, {@code a - b - c ...} and {@code x[0][0] ...} are ambiguous and full LL prediction
  * looks ahead to the end of such chains at every operator (seconds for a few hundred operators).

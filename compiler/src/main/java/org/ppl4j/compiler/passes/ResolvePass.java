@@ -221,7 +221,12 @@ public final class ResolvePass {
                 expr(c.callee());
                 for (Ast.Arg a : c.args()) {
                     if (isStrategyTable(c, a)) {
-                        continue; // its values are strategies, read by the estimate pass
+                        for (Ast.Expr v : ((Ast.RecordLit) a.value()).values()) {
+                            if (!namesStrategy(v)) {
+                                expr(v); // a strategy computed at run time, e.g. a string "relax(0.5)"
+                            }
+                        }
+                        continue;
                     }
                     expr(a.value());
                 }
@@ -238,6 +243,12 @@ public final class ResolvePass {
     static boolean isStrategyTable(Ast.Call c, Ast.Arg a) {
         return "estimators".equals(a.name()) && a.value() instanceof Ast.RecordLit
                 && c.callee() instanceof Ast.Name n && n.name().equals("fit");
+    }
+
+    /** A value of an estimators table written as a strategy: {@code enum}, {@code reinforce(baseline: none)}. */
+    static boolean namesStrategy(Ast.Expr v) {
+        Ast.Expr head = v instanceof Ast.Call c ? c.callee() : v;
+        return head instanceof Ast.Name n && org.ppl4j.estimators.Strategies.NAMES.contains(n.name());
     }
 
     private Resolution.Binding lookup(String name, Span span) {

@@ -9,7 +9,7 @@ import java.util.function.DoubleUnaryOperator;
  * models never pay ND4J's per-op cost (13-58 us) or its start-up; large matrix products go to ND4J
  * through {@link Nd4jKernels}, which is only class-loaded when such a product happens.
  */
-public final class Tensor {
+public final class Tensor implements com.oracle.truffle.api.interop.TruffleObject {
     /** Products with at least this many multiply-adds are handed to ND4J's BLAS. */
     static final long ND4J_MATMUL_THRESHOLD = 64L * 64 * 64;
 

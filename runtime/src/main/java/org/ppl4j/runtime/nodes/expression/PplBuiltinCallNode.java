@@ -41,8 +41,9 @@ public final class PplBuiltinCallNode extends PplExpressionNode {
     static Object invoke(PplBuiltin builtin, Object[] args, Node node) {
         try {
             return builtin.call(args, PplContext.get(node));
-        } catch (PplException e) {
-            throw e;
+        } catch (com.oracle.truffle.api.exception.AbstractTruffleException
+                | com.oracle.truffle.api.nodes.ControlFlowException e) {
+            throw e; // user errors already positioned, and the engine's own (interrupt, cancel, exit)
         } catch (StackOverflowError e) {
             throw new PplException("the program recursed too deeply", node);
         } catch (RuntimeException e) {
