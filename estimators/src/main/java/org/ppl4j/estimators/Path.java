@@ -26,7 +26,7 @@ public final class Path implements GradientStrategy {
 
     @Override
     public boolean supports(DistributionFamily family) {
-        return family.has(Capability.REPARAMETERIZED);
+        return family.has(Capability.REPARAMETERIZED) && !family.has(Capability.PARAMETER_DEPENDENT_SUPPORT);
     }
 
     @Override

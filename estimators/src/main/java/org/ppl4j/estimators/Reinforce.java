@@ -1,5 +1,6 @@
 package org.ppl4j.estimators;
 
+import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.estimate.Baseline;
@@ -10,7 +11,7 @@ import org.ppl4j.runtime.estimate.Site;
 /**
  * The score-function estimator: the sample is detached and log q(x; theta) joins the surrogate through
  * DiCE's magic box, reaching only the terms of the objective that depend on x, with an optional baseline.
- * Works for every distribution; unbiased.
+ * Unbiased for every distribution whose support does not move with its parameters.
  */
 public final class Reinforce implements GradientStrategy {
     private final Baseline baseline;
@@ -30,7 +31,7 @@ public final class Reinforce implements GradientStrategy {
 
     @Override
     public boolean supports(DistributionFamily family) {
-        return true;
+        return !family.has(Capability.PARAMETER_DEPENDENT_SUPPORT);
     }
 
     @Override

@@ -13,5 +13,10 @@ public enum Capability {
     /** {@link Distribution#straightThrough}: for straight_through. */
     STRAIGHT_THROUGH,
     /** {@link Distribution#relaxedSample} and {@link Distribution#relaxedLogDensity}: for relax. */
-    RELAXABLE
+    RELAXABLE,
+    /**
+     * The support moves with the parameters (uniform's bounds): d/dtheta E[f] has a boundary term that the
+     * score-function and path estimators miss, so they refuse such distributions.
+     */
+    PARAMETER_DEPENDENT_SUPPORT
 }

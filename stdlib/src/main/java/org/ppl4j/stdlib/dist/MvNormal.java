@@ -82,10 +82,24 @@ public final class MvNormal extends VectorDistribution {
         return draw(rng, AD.value(loc), AD.value(scaleTril));
     }
 
-    /** loc + L eps, differentiable in loc and L; its value is that of {@link #sample} on the same stream. */
+    /**
+     * loc + L eps, differentiable in loc and in the lower triangle of L (the entries above the diagonal, zero by
+     * construction, are masked so that they get no gradient, as in the log density); its value is that of
+     * {@link #sample} on the same stream.
+     */
     @Override
     public Object reparamSample(Rng rng) {
-        return draw(rng, loc, scaleTril);
+        return draw(rng, loc, AD.mul(scaleTril, lowerTriangle(d)));
+    }
+
+    private static Tensor lowerTriangle(int d) {
+        double[] m = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                m[i * d + j] = 1;
+            }
+        }
+        return new Tensor(new int[] {d, d}, m);
     }
 
     /**

@@ -14,7 +14,8 @@ import org.ppl4j.runtime.dist.Support;
 /** The continuous uniform distribution on [low, high], low < high. */
 public final class Uniform extends ElementwiseDistribution {
     public static final DistributionFamily FAMILY =
-            new DistributionFamily("uniform", List.of("low", "high"), 2, Set.of(Capability.REPARAMETERIZED));
+            new DistributionFamily("uniform", List.of("low", "high"), 2, Set.of(Capability.REPARAMETERIZED,
+                    Capability.PARAMETER_DEPENDENT_SUPPORT));
 
     private final Support support;
 

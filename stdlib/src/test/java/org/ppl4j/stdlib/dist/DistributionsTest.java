@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ppl4j.runtime.dist.Capability.DISCRETE;
 import static org.ppl4j.runtime.dist.Capability.ENUMERABLE;
+import static org.ppl4j.runtime.dist.Capability.PARAMETER_DEPENDENT_SUPPORT;
 import static org.ppl4j.runtime.dist.Capability.MEASURE_VALUED;
 import static org.ppl4j.runtime.dist.Capability.RELAXABLE;
 import static org.ppl4j.runtime.dist.Capability.REPARAMETERIZED;
@@ -64,7 +65,7 @@ class DistributionsTest {
             Map.entry("normal", Set.of(REPARAMETERIZED)),
             Map.entry("poisson", Set.of(DISCRETE, MEASURE_VALUED)),
             Map.entry("studentt", Set.of()),
-            Map.entry("uniform", Set.of(REPARAMETERIZED)));
+            Map.entry("uniform", Set.of(REPARAMETERIZED, PARAMETER_DEPENDENT_SUPPORT)));
 
     @Test
     void familyCapabilities() {
