@@ -87,6 +87,11 @@ public final class Strategies {
         switch (b.name()) {
             case "none":
                 return Baseline.NONE;
+            case "leave_one_out":
+                if (!b.args().isEmpty()) {
+                    throw new IllegalArgumentException("leave_one_out takes no arguments");
+                }
+                return LeaveOneOutBaseline.INSTANCE;
             case "running_mean":
                 if (b.args().size() > 1) {
                     throw new IllegalArgumentException("running_mean takes one argument, the decay");
@@ -94,7 +99,7 @@ public final class Strategies {
                 return new RunningMeanBaseline(b.args().isEmpty() ? RunningMeanBaseline.DEFAULT_DECAY : b.args().get(0));
             default:
                 throw new IllegalArgumentException("unknown baseline '" + b.name()
-                        + "'; the baselines are none and running_mean(decay)");
+                        + "'; the baselines are none, running_mean(decay) and leave_one_out");
         }
     }
 

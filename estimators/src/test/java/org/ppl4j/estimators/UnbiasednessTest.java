@@ -41,7 +41,7 @@ class UnbiasednessTest {
         ObjectiveRun run = new ObjectiveRun(null, null, tape, rng, rng, ReplayPlan.BASE, null);
         Object z = strategy.sample(new Normal(mu, sigma), new Site("q", new Address("z")), run);
         Object v = AD.square(z);
-        tape.backward(SurrogateBuilder.lockstep(List.of(run), List.of(v), true, new BaselineStore()).surrogate());
+        tape.backward(SurrogateBuilder.lockstep(List.of(run), List.of(v), true).surrogate());
         return new double[] {mu.adjoint(), sigma.adjoint()};
     }
 

@@ -31,7 +31,7 @@ import org.ppl4j.cli.Main;
  */
 class GoldenTest {
     static final Path EXAMPLES = Path.of(System.getProperty("ppl.examples", "."));
-    private static final Pattern TOLERANCE = Pattern.compile("(-?[0-9.]+(?:e-?[0-9]+)?)±([0-9.]+)(%?)");
+    private static final Pattern TOLERANCE = Pattern.compile("(-?[0-9.]+(?:e-?[0-9]+)?)±([0-9.]+(?:e-?[0-9]+)?)(%?)");
     private static final Pattern NUMBER = Pattern.compile("-?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:e-?[0-9]+)?|-?inf|nan");
 
     @TestFactory

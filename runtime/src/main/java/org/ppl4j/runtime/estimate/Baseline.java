@@ -10,6 +10,11 @@ public interface Baseline {
 
     String describe();
 
+    /** Whether the value comes from the other particles of the same step (leave-one-out) rather than state. */
+    default boolean acrossParticles() {
+        return false;
+    }
+
     /** No baseline: the plain score-function estimator. */
     Baseline NONE = new Baseline() {
         @Override

@@ -52,16 +52,37 @@ public final class ObjectiveEstimator {
         return new ObjectiveRun(context, params, tape, rng, aux, plan, base).withOverrides(overrides);
     }
 
-    /** One estimate on {@code tape} with parameters from {@code params}. */
+    /** One estimate on {@code tape} with parameters from {@code params}, baselines included. */
     public SurrogateBuilder.Result estimate(ParamProvider params, Tape tape, Rng rng) {
+        return estimate(params, tape, rng, 1);
+    }
+
+    /**
+     * The mean of {@code particles} estimates on one tape: their baselines may use each other (leave-one-out).
+     */
+    public SurrogateBuilder.Result estimate(ParamProvider params, Tape tape, Rng rng, int particles) {
+        List<SurrogateBuilder.Result> raw = new ArrayList<>();
+        for (int p = 0; p < particles; p++) {
+            raw.add(estimateOne(params, tape, rng));
+        }
+        Object surrogate = 0.0;
+        double value = 0;
+        for (SurrogateBuilder.Result r : SurrogateBuilder.withBaselines(raw, baselines)) {
+            surrogate = AD.add(surrogate, r.surrogate());
+            value += r.value();
+        }
+        return new SurrogateBuilder.Result(particles == 1 ? surrogate : AD.div(surrogate, (double) particles),
+                value / particles);
+    }
+
+    private SurrogateBuilder.Result estimateOne(ParamProvider params, Tape tape, Rng rng) {
         Rng aux = rng.split();
         long[] start = rng.state();
         ObjectiveRun first = newRun(params, tape, rng, aux, ReplayPlan.BASE, null);
         Object v0 = scalar(program.run(first));
         if (!first.hasReplayed()) {
-            SurrogateBuilder.Result r = SurrogateBuilder.lockstep(List.of(first), List.of(v0), raoBlackwellize,
-                    baselines);
-            return r != null ? r : SurrogateBuilder.plain(first, v0, baselines);
+            SurrogateBuilder.Result r = SurrogateBuilder.lockstep(List.of(first), List.of(v0), raoBlackwellize);
+            return r != null ? r : SurrogateBuilder.plain(first, v0);
         }
         long[] after = rng.state();
         int rounds = 0;
@@ -76,7 +97,7 @@ public final class ObjectiveEstimator {
             values.add(scalar(program.run(run)));
             runs.add(run);
         }
-        SurrogateBuilder.Result r = SurrogateBuilder.lockstep(runs, values, raoBlackwellize, baselines);
+        SurrogateBuilder.Result r = SurrogateBuilder.lockstep(runs, values, raoBlackwellize);
         if (r == null) {
             r = fallback(first, v0, params, tape, rng, aux, start);
         }
@@ -129,12 +150,17 @@ public final class ObjectiveEstimator {
                     logWeight = AD.add(logWeight, c.logProb());
                 }
             }
-            SurrogateBuilder.Result inner = SurrogateBuilder.plain(withoutReplayed(run), v, baselines);
+            SurrogateBuilder.Result inner = settled(SurrogateBuilder.plain(withoutReplayed(run), v));
             Object weight = AD.exp(logWeight);
             surrogate = AD.add(surrogate, AD.mul(weight, inner.surrogate()));
             value += AD.scalarValue(weight) * inner.value();
         }
         return new SurrogateBuilder.Result(surrogate, value);
+    }
+
+    /** Baselines applied inside a fallback, where the result is combined with others before the particle ends. */
+    private SurrogateBuilder.Result settled(SurrogateBuilder.Result r) {
+        return SurrogateBuilder.withBaselines(List.of(r), baselines).get(0);
     }
 
     private static ObjectiveRun withoutReplayed(ObjectiveRun run) {
@@ -146,7 +172,7 @@ public final class ObjectiveEstimator {
     private SurrogateBuilder.Result measureValuedReplays(ObjectiveRun first, Object v0, ParamProvider params, Tape tape,
             Rng rng, Rng aux, long[] start) {
         List<Choice> mvd = first.choices().stream().filter(c -> c.kind() == Choice.Kind.MVD).toList();
-        SurrogateBuilder.Result base = SurrogateBuilder.plain(withoutReplayed(first), v0, baselines);
+        SurrogateBuilder.Result base = settled(SurrogateBuilder.plain(withoutReplayed(first), v0));
         Object surrogate = base.surrogate();
         for (Choice m : mvd) {
             double[] f = new double[m.values().size()];

@@ -18,8 +18,18 @@ import org.ppl4j.runtime.ad.TapeNode;
  * depends on one measure-valued choice adds the weak-derivative term c (f(x+) - f(x-)) (theta - stop theta).
  */
 public final class SurrogateBuilder {
-    /** The surrogate (whose gradient is the estimate) and the objective value it estimates. */
-    public record Result(Object surrogate, double value) {
+    /**
+     * The surrogate (whose gradient is the estimate), the objective value it estimates, and its score-function
+     * terms with the cost each multiplies, to which {@link #withBaselines} adds baselines.
+     */
+    public record Result(Object surrogate, double value, List<ScoreTerm> scores) {
+        public Result(Object surrogate, double value) {
+            this(surrogate, value, List.of());
+        }
+    }
+
+    /** A score-function choice of a run and the sum of the terms downstream of it (what its score multiplies). */
+    public record ScoreTerm(Choice choice, double downstream) {
     }
 
     private SurrogateBuilder() {
@@ -30,15 +40,14 @@ public final class SurrogateBuilder {
      * runs cannot be combined term by term: a decision depended on a random choice, the runs' structures
      * differ, or a term depends on two replayed choices.
      */
-    public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize,
-            BaselineStore baselines) {
+    public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize) {
         ObjectiveRun first = runs.get(0);
         Tape tape = first.tape();
         if (tape.controlDependent()) {
-            return first.hasReplayed() ? null : plain(first, values.get(0), baselines);
+            return first.hasReplayed() ? null : plain(first, values.get(0));
         }
         if (!raoBlackwellize && !first.hasReplayed()) {
-            return plain(first, values.get(0), baselines);
+            return plain(first, values.get(0));
         }
         BitSet[] deps = tape.dependencies();
         List<Tape.Decomposition> parts = new ArrayList<>();
@@ -93,8 +102,7 @@ public final class SurrogateBuilder {
                 addDownstream(downstream, d, choices, expected);
             }
         }
-        surrogate = withBaselines(surrogate, choices, downstream, baselines);
-        return new Result(surrogate, value);
+        return new Result(surrogate, value, scoreTerms(choices, downstream));
     }
 
     /** Everything the objective returns as one term: plain DiCE without Rao-Blackwellisation. */
@@ -106,7 +114,7 @@ public final class SurrogateBuilder {
     }
 
     /** v * box(sum of all scores) + baselines: sound whatever the program does. */
-    public static Result plain(ObjectiveRun run, Object v, BaselineStore baselines) {
+    public static Result plain(ObjectiveRun run, Object v) {
         List<Choice> scores = run.choices();
         double value = AD.scalarValue(v);
         if (scores.isEmpty()) {
@@ -119,7 +127,7 @@ public final class SurrogateBuilder {
         Object surrogate = AD.mul(v, AD.magicBox(total));
         double[] downstream = new double[scores.size()];
         java.util.Arrays.fill(downstream, value);
-        return new Result(withBaselines(surrogate, scores, downstream, baselines), value);
+        return new Result(surrogate, value, scoreTerms(scores, downstream));
     }
 
     /** Magic boxes are shared by the terms of one run that depend on the same scored choices. */
@@ -191,27 +199,59 @@ public final class SurrogateBuilder {
         return parts.get(Math.min(run, parts.size() - 1)).terms().get(t).scalar();
     }
 
-    /**
-     * Adds (1 - box(l_i)) b_i for each scored choice, then lets each baseline learn its downstream cost
-     * ({@code downstream[i]} for the i-th choice of the list).
-     */
-    private static Object withBaselines(Object surrogate, List<Choice> choices, double[] downstream,
-            BaselineStore baselines) {
-        for (Choice c : choices) {
-            if (c.kind() != Choice.Kind.SCORE) {
-                continue;
-            }
-            double b = c.baseline().value(c.site().key(), baselines);
-            if (b != 0) {
-                surrogate = AD.add(surrogate, AD.mul(AD.sub(1.0, AD.magicBox(c.logProb())), b));
-            }
-        }
+    private static List<ScoreTerm> scoreTerms(List<Choice> choices, double[] downstream) {
+        List<ScoreTerm> terms = new ArrayList<>();
         for (int i = 0; i < choices.size(); i++) {
-            Choice c = choices.get(i);
-            if (c.kind() == Choice.Kind.SCORE) {
-                c.baseline().observe(c.site().key(), downstream[i], baselines);
+            if (choices.get(i).kind() == Choice.Kind.SCORE) {
+                terms.add(new ScoreTerm(choices.get(i), downstream[i]));
             }
         }
-        return surrogate;
+        return terms;
+    }
+
+    /**
+     * Adds (1 - box(l)) b for each score term of each particle, then lets the baselines learn. A leave-one-out
+     * baseline is the mean downstream cost of the same site in the other particles (VIMCO-style); the others
+     * keep state across estimates. Every baseline is independent of the sample it is subtracted from.
+     */
+    public static List<Result> withBaselines(List<Result> particles, BaselineStore store) {
+        Map<String, List<double[]>> costs = new HashMap<>();
+        for (int j = 0; j < particles.size(); j++) {
+            for (ScoreTerm t : particles.get(j).scores()) {
+                costs.computeIfAbsent(t.choice().site().key(), k -> new ArrayList<>()).add(new double[] {j, t.downstream()});
+            }
+        }
+        List<Result> out = new ArrayList<>();
+        for (int j = 0; j < particles.size(); j++) {
+            Result r = particles.get(j);
+            Object surrogate = r.surrogate();
+            for (ScoreTerm t : r.scores()) {
+                Baseline baseline = t.choice().baseline();
+                String key = t.choice().site().key();
+                double b = baseline.acrossParticles() ? leaveOneOut(costs.get(key), j) : baseline.value(key, store);
+                if (b != 0) {
+                    surrogate = AD.add(surrogate, AD.mul(AD.sub(1.0, AD.magicBox(t.choice().logProb())), b));
+                }
+            }
+            out.add(new Result(surrogate, r.value(), r.scores()));
+        }
+        for (Result r : particles) {
+            for (ScoreTerm t : r.scores()) {
+                t.choice().baseline().observe(t.choice().site().key(), t.downstream(), store);
+            }
+        }
+        return out;
+    }
+
+    private static double leaveOneOut(List<double[]> costs, int particle) {
+        double sum = 0;
+        int n = 0;
+        for (double[] c : costs) {
+            if (c[0] != particle) {
+                sum += c[1];
+                n++;
+            }
+        }
+        return n == 0 ? 0 : sum / n;
     }
 }

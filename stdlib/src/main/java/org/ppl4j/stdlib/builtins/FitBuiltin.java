@@ -87,10 +87,12 @@ final class FitBuiltin extends PplBuiltin {
         ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, objective, new BaselineStore(),
                 raoBlackwellize, overrides);
         StochasticObjective estimator = (params, rng) -> {
-            SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng);
+            // all particles of a step on one tape, so that leave-one-out baselines can see each other
+            SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
+                    particles);
             return new Evaluation(r.surrogate(), r.value());
         };
-        FitOptions options = FitOptions.builder().steps(steps).particles(particles)
+        FitOptions options = FitOptions.builder().steps(steps).particles(1)
                 .optimizer(optimizer.factory().get()).seed(seed).build();
         Rng rng = new Rng(seed);
         FitHistory history;
