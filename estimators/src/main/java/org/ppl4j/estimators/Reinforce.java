@@ -44,6 +44,11 @@ public final class Reinforce implements GradientStrategy {
     }
 
     @Override
+    public GradientStrategy withBaselineValue(Object value) {
+        return new Reinforce(new LearnedBaseline(value));
+    }
+
+    @Override
     public String describe() {
         return baseline == Baseline.NONE ? "reinforce" : "reinforce(baseline: " + baseline.describe() + ")";
     }

@@ -17,6 +17,9 @@ public final class Strategies {
     public static final List<String> NAMES =
             List.of("enum", "mvd", "path", "reinforce", "relax", "reparam", "straight_through");
 
+    /** Baselines written by name; any other expression after {@code baseline:} is computed by the program. */
+    public static final List<String> BASELINE_NAMES = List.of("leave_one_out", "none", "running_mean");
+
     /** One instance of each strategy, for "what supports this distribution" questions. */
     private static final List<GradientStrategy> REPRESENTATIVES = List.of(Enumerate.INSTANCE, MeasureValued.INSTANCE,
             Path.INSTANCE, DEFAULT_REINFORCE, new Relax(1.0), Reparam.INSTANCE, StraightThrough.INSTANCE);
@@ -75,6 +78,9 @@ public final class Strategies {
             case "reinforce": {
                 only(name, options, "baseline");
                 Option b = options.get("baseline");
+                if (b != null && b.name() != null && b.name().equals(LearnedBaseline.PLACEHOLDER)) {
+                    return new Reinforce(LearnedBaseline.PENDING);
+                }
                 return b == null ? DEFAULT_REINFORCE : new Reinforce(baseline(b));
             }
             default:

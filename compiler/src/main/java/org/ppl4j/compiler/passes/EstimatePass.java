@@ -139,10 +139,35 @@ public final class EstimatePass {
         throw new CompileError("expected a strategy such as reinforce, enum or relax(0.5)", e.span());
     }
 
+    /**
+     * The expression of {@code by reinforce(baseline: e)} when e is computed by the program (not one of the
+     * named baselines), else null.
+     */
+    public static Ast.Expr learnedBaseline(Ast.StrategySpec spec) {
+        if (spec == null || !spec.name().equals("reinforce")) {
+            return null;
+        }
+        for (Ast.Arg a : spec.options()) {
+            if ("baseline".equals(a.name())) {
+                Ast.Expr v = a.value();
+                Ast.Expr head = v instanceof Ast.Call c ? c.callee() : v;
+                boolean named = head instanceof Ast.Name n && Strategies.BASELINE_NAMES.contains(n.name());
+                return named ? null : v;
+            }
+        }
+        return null;
+    }
+
     private static Map<String, Strategies.Option> options(Ast.StrategySpec spec) {
         Map<String, Strategies.Option> options = new LinkedHashMap<>();
         int position = 0;
+        Ast.Expr learned = learnedBaseline(spec);
         for (Ast.Arg a : spec.options()) {
+            if (a.value() == learned) {
+                options.put("baseline", new Strategies.Option(org.ppl4j.estimators.LearnedBaseline.PLACEHOLDER,
+                        List.of()));
+                continue;
+            }
             options.put(a.name() == null ? Integer.toString(position++) : a.name(), option(a.value()));
         }
         return options;

@@ -137,8 +137,10 @@ public final class LowerPass {
             return write(resolution.definition(p), node, p.span());
         } else if (s instanceof Ast.Sample smp) {
             PplExpressionNode[] idx = smp.indices().stream().map(this::expr).toArray(PplExpressionNode[]::new);
+            Ast.Expr learned = EstimatePass.learnedBaseline(smp.strategy());
             PplSampleNode node = at(new PplSampleNode(resolution.owner(smp), smp.name(), idx,
-                    expr(smp.distribution()), estimates.strategy(smp)), smp.span());
+                    expr(smp.distribution()), estimates.strategy(smp), learned == null ? null : expr(learned)),
+                    smp.span());
             Resolution.Binding target = resolution.definition(smp);
             return target == null ? node : write(target, node, smp.span());
         } else if (s instanceof Ast.For f) {

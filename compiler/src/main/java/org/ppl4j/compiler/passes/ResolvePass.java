@@ -131,7 +131,14 @@ public final class ResolvePass {
                 smp.indices().forEach(this::expr);
                 expr(smp.distribution());
                 if (smp.strategy() != null) {
-                    smp.strategy().options().forEach(a -> strategyOption(a.value()));
+                    Ast.Expr learned = EstimatePass.learnedBaseline(smp.strategy());
+                    smp.strategy().options().forEach(a -> {
+                        if (a.value() == learned) {
+                            expr(a.value()); // computed by the program for each sample
+                        } else {
+                            strategyOption(a.value());
+                        }
+                    });
                 }
                 result.owners.put(smp, scope.owner);
                 if (smp.binding() != null) {

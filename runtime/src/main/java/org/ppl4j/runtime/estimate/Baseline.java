@@ -10,6 +10,14 @@ public interface Baseline {
 
     String describe();
 
+    /**
+     * A term added to the surrogate to train a baseline computed by the program (its parameters learn to
+     * predict the cost), or null. It changes the gradient of the baseline's own parameters only.
+     */
+    default Object learningTerm(double cost) {
+        return null;
+    }
+
     /** Whether the value comes from the other particles of the same step (leave-one-out) rather than state. */
     default boolean acrossParticles() {
         return false;

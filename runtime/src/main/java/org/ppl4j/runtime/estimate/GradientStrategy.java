@@ -22,6 +22,14 @@ public interface GradientStrategy {
         return name();
     }
 
+    /**
+     * This strategy with a baseline the program computed for this sample ({@code by reinforce(baseline: e)}):
+     * only score-function strategies take one.
+     */
+    default GradientStrategy withBaselineValue(Object baseline) {
+        throw new UnsupportedOperationException(name() + " takes no baseline");
+    }
+
     /** Whether the estimates are unbiased (straight-through and relaxations are not). */
     default boolean unbiased() {
         return true;

@@ -232,6 +232,10 @@ public final class SurrogateBuilder {
                 if (b != 0) {
                     surrogate = AD.add(surrogate, AD.mul(AD.sub(1.0, AD.magicBox(t.choice().logProb())), b));
                 }
+                Object learning = baseline.learningTerm(t.downstream());
+                if (learning != null) {
+                    surrogate = AD.add(surrogate, learning);
+                }
             }
             out.add(new Result(surrogate, r.value(), r.scores()));
         }

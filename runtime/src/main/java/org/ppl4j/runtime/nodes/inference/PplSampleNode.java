@@ -26,14 +26,19 @@ public final class PplSampleNode extends PplExpressionNode {
     @Children private final PplExpressionNode[] indices;
     @Child private PplExpressionNode distribution;
     private final GradientStrategy strategy;
+    @Child private PplExpressionNode baseline;
 
+    /**
+     * @param baseline a baseline the program computes for each sample ({@code by reinforce(baseline: e)}), or null
+     */
     public PplSampleNode(String owner, String name, PplExpressionNode[] indices, PplExpressionNode distribution,
-            GradientStrategy strategy) {
+            GradientStrategy strategy, PplExpressionNode baseline) {
         this.owner = owner;
         this.name = name;
         this.indices = indices;
         this.distribution = distribution;
         this.strategy = strategy;
+        this.baseline = baseline;
     }
 
     @Override
@@ -44,7 +49,8 @@ public final class PplSampleNode extends PplExpressionNode {
             idx[i] = wholeNumber(indices[i].executeGeneric(frame), indices[i]);
         }
         Object d = distribution.executeGeneric(frame);
-        return sample(PplContext.get(this), idx, d);
+        Object b = baseline == null ? null : baseline.executeGeneric(frame);
+        return sample(PplContext.get(this), idx, d, b);
     }
 
     @TruffleBoundary
@@ -58,7 +64,7 @@ public final class PplSampleNode extends PplExpressionNode {
     }
 
     @TruffleBoundary
-    private Object sample(PplContext context, int[] idx, Object d) {
+    private Object sample(PplContext context, int[] idx, Object d, Object baselineValue) {
         if (!(d instanceof Distribution) && !(d instanceof TraceDistribution)) {
             throw new PplException("the right of '~' must be a distribution, got " + Arith.kind(d), distribution);
         }
@@ -72,7 +78,8 @@ public final class PplSampleNode extends PplExpressionNode {
                     this);
         }
         try {
-            return handler.sample(owner, new Address(name, idx), d, strategy);
+            GradientStrategy s = baselineValue == null ? strategy : strategy.withBaselineValue(baselineValue);
+            return handler.sample(owner, new Address(name, idx), d, s);
         } catch (PplException e) {
             throw e;
         } catch (RuntimeException e) {
