@@ -24,6 +24,9 @@ public final class Var extends TapeNode {
     private TapeNode dependency;
     /** Whether this node is a linear combination of its scalar inputs with constant coefficients. */
     boolean linear;
+    /** Further scalar inputs with their partial derivatives (sums of products built in one node). */
+    private Var[] more;
+    private double[] morePartials;
 
     Var(Tape tape, double value) {
         this(tape, value, null, 0, null, 0);
@@ -66,6 +69,11 @@ public final class Var extends TapeNode {
         if (b != null) {
             b.adjoint += adjoint * db;
         }
+        if (more != null) {
+            for (int i = 0; i < more.length; i++) {
+                more[i].adjoint += adjoint * morePartials[i];
+            }
+        }
         if (tensor != null) {
             if (tensorIndex < 0) {
                 tensor.addAdjoint(Tensor.full(tensor.value.shape(), adjoint));
@@ -89,6 +97,20 @@ public final class Var extends TapeNode {
         if (dependency != null) {
             action.accept(dependency);
         }
+        if (more != null) {
+            for (Var v : more) {
+                action.accept(v);
+            }
+        }
+    }
+
+    /** One node for sum_i partials_i-weighted inputs: value given, d value / d inputs[i] = partials[i]. */
+    static Var many(Tape tape, double value, Var[] inputs, double[] partials) {
+        Var r = new Var(tape, value);
+        r.more = inputs;
+        r.morePartials = partials;
+        tape.record(r);
+        return r;
     }
 
     static Var unary(Var x, double value, double dx) {

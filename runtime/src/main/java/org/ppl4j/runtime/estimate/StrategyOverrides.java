@@ -16,7 +16,11 @@ public final class StrategyOverrides {
 
     private final Map<String, GradientStrategy> byPattern;
     private final List<Pattern> patterns = new ArrayList<>();
+    private final List<String> patternNames = new ArrayList<>();
+    private final List<GradientStrategy> strategies = new ArrayList<>();
     private final boolean[] used;
+    /** Which pattern each site matched (index, or -1): sites recur at every step, patterns are regexes. */
+    private final Map<Site, Integer> matched = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.Function<Distribution, String> supported;
 
     /**
@@ -26,8 +30,10 @@ public final class StrategyOverrides {
             java.util.function.Function<Distribution, String> supported) {
         this.byPattern = byPattern;
         this.supported = supported;
-        for (String p : byPattern.keySet()) {
-            patterns.add(compile(p));
+        for (Map.Entry<String, GradientStrategy> e : byPattern.entrySet()) {
+            patterns.add(compile(e.getKey()));
+            patternNames.add(e.getKey());
+            strategies.add(e.getValue());
         }
         this.used = new boolean[byPattern.size()];
     }
@@ -48,24 +54,30 @@ public final class StrategyOverrides {
         if (byPattern.isEmpty()) {
             return own;
         }
-        String address = site.address().toString();
-        int i = 0;
-        for (Map.Entry<String, GradientStrategy> e : byPattern.entrySet()) {
-            Pattern p = patterns.get(i);
-            if (p.matcher(address).matches() || p.matcher(site.key()).matches()) {
-                used[i] = true;
-                GradientStrategy s = e.getValue();
-                if (!s.supports(distribution.family())) {
-                    throw new IllegalArgumentException("the estimator override \"" + e.getKey() + "\": "
-                            + s.name() + " cannot be used for the site " + site.key() + ", a "
-                            + distribution.family().name() + "; " + distribution.family().name() + " supports "
-                            + (supported == null ? "other strategies" : supported.apply(distribution)));
-                }
-                return s;
+        int i = matched.computeIfAbsent(site, this::match);
+        if (i >= 0) {
+            used[i] = true;
+            GradientStrategy s = strategies.get(i);
+            if (!s.supports(distribution.family())) {
+                throw new IllegalArgumentException("the estimator override \"" + patternNames.get(i) + "\": "
+                        + s.name() + " cannot be used for the site " + site.key() + ", a "
+                        + distribution.family().name() + "; " + distribution.family().name() + " supports "
+                        + (supported == null ? "other strategies" : supported.apply(distribution)));
             }
-            i++;
+            return s;
         }
         return own;
+    }
+
+    private int match(Site site) {
+        String address = site.address().toString();
+        String key = site.key();
+        for (int i = 0; i < patterns.size(); i++) {
+            if (patterns.get(i).matcher(address).matches() || patterns.get(i).matcher(key).matches()) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Patterns that matched no random choice so far (usually a misspelt address). */

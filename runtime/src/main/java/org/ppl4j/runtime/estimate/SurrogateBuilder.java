@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.SumOfProducts;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.ad.TapeNode;
 
@@ -60,7 +61,8 @@ public final class SurrogateBuilder {
             parts.add(d);
         }
         List<Choice> choices = first.choices();
-        Object surrogate = parts.get(0).constant();
+        SumOfProducts sum = new SumOfProducts();
+        sum.add(parts.get(0).constant());
         double value = parts.get(0).constant();
         double[] downstream = new double[choices.size()];
         Map<BoxKey, Object> boxes = new HashMap<>();
@@ -82,11 +84,11 @@ public final class SurrogateBuilder {
                 TapeNode term = parts.get(0).terms().get(t);
                 // a score-function choice's own density: keep its score term, drop its zero-mean direct gradient
                 Object factor = first.selfDensities().contains(term) ? AD.detach(term) : term;
-                surrogate = AD.add(surrogate, AD.mul(k, AD.mul(factor, box(boxes, d, runs.get(0)))));
+                sum.add(k, factor, box(boxes, d, runs.get(0)));
                 value += k * term.scalar();
                 addDownstream(downstream, d, choices, k * term.scalar());
                 if (replayedChoice != null) {
-                    surrogate = AD.add(surrogate, weakDerivativeTerm(replayedChoice, runs, parts, t, k));
+                    sum.add(1.0, weakDerivativeTerm(replayedChoice, runs, parts, t, k));
                 }
             } else {
                 Choice e = replayedChoice;
@@ -95,14 +97,14 @@ public final class SurrogateBuilder {
                     TapeNode term = parts.get(j).terms().get(t);
                     Object weight = AD.exp(e.logProbs().get(j));
                     BitSet dj = deps(deps, term);
-                    surrogate = AD.add(surrogate, AD.mul(k, AD.mul(weight, AD.mul(term, box(boxes, dj, runs.get(j))))));
+                    sum.add(k, weight, term, box(boxes, dj, runs.get(j)));
                     expected += AD.scalarValue(weight) * k * term.scalar();
                 }
                 value += expected;
                 addDownstream(downstream, d, choices, expected);
             }
         }
-        return new Result(surrogate, value, scoreTerms(choices, downstream));
+        return new Result(sum.build(), value, scoreTerms(choices, downstream));
     }
 
     /** Everything the objective returns as one term: plain DiCE without Rao-Blackwellisation. */

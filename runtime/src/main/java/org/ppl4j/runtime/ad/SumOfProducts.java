@@ -1,0 +1,84 @@
+package org.ppl4j.runtime.ad;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds sum_i c_i * prod_j f_ij as ONE tape node whose inputs are the distinct tracked factors, instead of
+ * a chain of two nodes per product and one per sum: surrogates with thousands of terms stay cheap to build
+ * and to differentiate. Constant factors (numbers) fold into the coefficient.
+ */
+public final class SumOfProducts {
+    private final List<double[]> coefficients = new ArrayList<>();
+    private final List<Var[]> factors = new ArrayList<>();
+    private double constant;
+    private Tape tape;
+
+    /** Adds c * f1 * f2 * ...; each factor a number or a scalar on the tape. */
+    public void add(double c, Object... fs) {
+        List<Var> tracked = new ArrayList<>(fs.length);
+        for (Object f : fs) {
+            if (f instanceof TensorVar t) {
+                f = AD.sum(t);
+            }
+            if (f instanceof Var v) {
+                if (tape != null && v.tape != tape) {
+                    throw new IllegalStateException("values from two different gradient evaluations were combined");
+                }
+                tape = v.tape;
+                tracked.add(v);
+            } else {
+                c *= AD.scalarValue(f);
+            }
+        }
+        if (tracked.isEmpty()) {
+            constant += c;
+        } else {
+            coefficients.add(new double[] {c});
+            factors.add(tracked.toArray(new Var[0]));
+        }
+    }
+
+    /** The sum: a number if nothing tracked was added, else one node. */
+    public Object build() {
+        if (tape == null) {
+            return constant;
+        }
+        Map<Var, Integer> index = new IdentityHashMap<>();
+        List<Var> inputs = new ArrayList<>();
+        List<Double> partials = new ArrayList<>();
+        double value = constant;
+        for (int t = 0; t < factors.size(); t++) {
+            Var[] f = factors.get(t);
+            double c = coefficients.get(t)[0];
+            double product = c;
+            for (Var v : f) {
+                product *= v.value;
+            }
+            value += product;
+            for (int i = 0; i < f.length; i++) {
+                double others = c;
+                for (int j = 0; j < f.length; j++) {
+                    if (j != i) {
+                        others *= f[j].value;
+                    }
+                }
+                Integer k = index.get(f[i]);
+                if (k == null) {
+                    index.put(f[i], inputs.size());
+                    inputs.add(f[i]);
+                    partials.add(others);
+                } else {
+                    partials.set(k, partials.get(k) + others);
+                }
+            }
+        }
+        double[] p = new double[partials.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = partials.get(i);
+        }
+        return Var.many(tape, value, inputs.toArray(new Var[0]), p);
+    }
+}
