@@ -32,10 +32,10 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     private final ObjectiveRun base;
     private final List<Choice> choices = new ArrayList<>();
     private final List<ChoiceMap> traces = new ArrayList<>();
-    private final Set<String> pathSites = new HashSet<>();
+    private final Set<Site> pathSites = new HashSet<>();
     private final Set<Address> relaxedAddresses = new HashSet<>();
     private int replayed;
-    private final java.util.Map<String, Integer> scoredSites = new java.util.HashMap<>();
+    private final java.util.Map<Site, Integer> scoredSites = new java.util.HashMap<>();
     private final Set<org.ppl4j.runtime.ad.TapeNode> selfDensities =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private StrategyOverrides overrides = StrategyOverrides.NONE;
@@ -116,7 +116,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         }
         int bit = choices.size();
         choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1));
-        scoredSites.put(site.key(), bit);
+        scoredSites.put(site, bit);
         return tape.source(x, bit, logProb);
     }
 
@@ -179,7 +179,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public void markPath(Site site) {
-        pathSites.add(site.key());
+        pathSites.add(site);
     }
 
     @Override
@@ -189,7 +189,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     /** Whether densities of this site must see its parameters detached (path strategy). */
     public boolean isPath(String owner, Address address) {
-        return pathSites.contains(owner + "/" + address);
+        return !pathSites.isEmpty() && pathSites.contains(new Site(owner, address));
     }
 
     /**
@@ -197,7 +197,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
      * as an additive term its direct gradient (zero in expectation) is dropped; its score term stays.
      */
     public void noteDensity(String owner, Address address, Object logDensity) {
-        if (logDensity instanceof org.ppl4j.runtime.ad.TapeNode node && scoredSites.containsKey(owner + "/" + address)) {
+        if (!scoredSites.isEmpty() && logDensity instanceof org.ppl4j.runtime.ad.TapeNode node
+                && scoredSites.containsKey(new Site(owner, address))) {
             selfDensities.add(node);
         }
     }
@@ -209,7 +210,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     /** Whether densities at this address must use the relaxed log density. */
     public boolean isRelaxed(Address address) {
-        return relaxedAddresses.contains(address);
+        return !relaxedAddresses.isEmpty() && relaxedAddresses.contains(address);
     }
 
     public List<Choice> choices() {
