@@ -1,9 +1,7 @@
 package org.ppl4j.runtime.ad;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds sum_i c_i * prod_j f_ij as ONE tape node whose inputs are the distinct tracked factors, instead of
@@ -46,9 +44,9 @@ public final class SumOfProducts {
         if (tape == null) {
             return constant;
         }
-        Map<Var, Integer> index = new IdentityHashMap<>();
+        int stamp = Tape.stamp();
         List<Var> inputs = new ArrayList<>();
-        List<Double> partials = new ArrayList<>();
+        double[] partials = new double[16];
         double value = constant;
         for (int t = 0; t < factors.size(); t++) {
             Var[] f = factors.get(t);
@@ -65,20 +63,20 @@ public final class SumOfProducts {
                         others *= f[j].value;
                     }
                 }
-                Integer k = index.get(f[i]);
-                if (k == null) {
-                    index.put(f[i], inputs.size());
-                    inputs.add(f[i]);
-                    partials.add(others);
+                Var in = f[i];
+                if (in.mark == stamp) {
+                    partials[in.slot] += others;
                 } else {
-                    partials.set(k, partials.get(k) + others);
+                    in.mark = stamp;
+                    in.slot = inputs.size();
+                    if (in.slot == partials.length) {
+                        partials = java.util.Arrays.copyOf(partials, in.slot * 2);
+                    }
+                    partials[in.slot] = others;
+                    inputs.add(in);
                 }
             }
         }
-        double[] p = new double[partials.size()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = partials.get(i);
-        }
-        return Var.many(tape, value, inputs.toArray(new Var[0]), p);
+        return Var.many(tape, value, inputs.toArray(new Var[0]), java.util.Arrays.copyOf(partials, inputs.size()));
     }
 }

@@ -5,9 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -114,35 +112,55 @@ public final class Tape {
         if (deps.length < size) {
             deps = Arrays.copyOf(deps, size);
         }
+        DependencyMerge merge = new DependencyMerge(deps);
         for (int i = depsComputed; i < size; i++) {
             TapeNode n = nodes[i];
-            BitSet[] acc = {null};
-            boolean[] shared = {false};
-            n.forEachParent(p -> {
-                BitSet d = deps[p.id];
-                if (d == null) {
-                    return;
-                }
-                if (acc[0] == null) {
-                    acc[0] = d;
-                    shared[0] = true;
-                } else if (acc[0] != d) {
-                    if (shared[0]) {
-                        acc[0] = (BitSet) acc[0].clone();
-                        shared[0] = false;
-                    }
-                    acc[0].or(d);
-                }
-            });
+            merge.reset();
+            n.forEachParent(merge);
+            BitSet acc = merge.result;
             if (n.source >= 0) {
-                BitSet own = acc[0] == null ? new BitSet() : (BitSet) acc[0].clone();
+                BitSet own = acc == null ? new BitSet() : (BitSet) acc.clone();
                 own.set(n.source);
-                acc[0] = own;
+                acc = own;
             }
-            deps[i] = acc[0];
+            deps[i] = acc;
         }
         depsComputed = size;
         return deps;
+    }
+
+    /** Unions the parents' dependency sets, sharing a parent's set when it is the only one (no copy). */
+    private static final class DependencyMerge implements java.util.function.Consumer<TapeNode> {
+        private final BitSet[] deps;
+        BitSet result;
+        private boolean shared;
+
+        DependencyMerge(BitSet[] deps) {
+            this.deps = deps;
+        }
+
+        void reset() {
+            result = null;
+            shared = false;
+        }
+
+        @Override
+        public void accept(TapeNode p) {
+            BitSet d = deps[p.id];
+            if (d == null || d == result) {
+                return;
+            }
+            if (result == null) {
+                result = d;
+                shared = true;
+            } else {
+                if (shared) {
+                    result = (BitSet) result.clone();
+                    shared = false;
+                }
+                result.or(d);
+            }
+        }
     }
 
     /** v = constant + sum of coefficient * term, split through linear nodes (sums, differences, scalings). */
@@ -158,37 +176,59 @@ public final class Tape {
         return decompose(v, java.util.Set.of());
     }
 
+    private static int stamps;
+
+    /** A fresh stamp for a walk that marks nodes (one thread owns a tape and its walks). */
+    static synchronized int stamp() {
+        return ++stamps;
+    }
+
     /** As {@link #decompose(Object)}, with {@code whole} nodes kept as terms even where they are linear. */
     public static Decomposition decompose(Object v, Set<TapeNode> whole) {
         if (!(v instanceof Var root)) {
             return new Decomposition(AD.scalarValue(v), List.of(), new double[0]);
         }
-        Map<TapeNode, Double> terms = new LinkedHashMap<>();
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {root, 1.0});
-        while (!stack.isEmpty()) {
-            Object[] e = stack.pop();
-            Var n = (Var) e[0];
-            double k = (Double) e[1];
+        int stamp = stamp();
+        List<TapeNode> terms = new java.util.ArrayList<>();
+        double[] coefficients = new double[16];
+        Var[] stack = new Var[64];
+        double[] ks = new double[64];
+        int top = 0;
+        stack[top] = root;
+        ks[top++] = 1.0;
+        while (top > 0) {
+            Var n = stack[--top];
+            double k = ks[top];
             if (n.linear && n.source < 0 && !whole.contains(n)) {
+                if (top + 2 > stack.length) {
+                    stack = Arrays.copyOf(stack, stack.length * 2);
+                    ks = Arrays.copyOf(ks, ks.length * 2);
+                }
                 if (n.b != null) {
-                    stack.push(new Object[] {n.b, k * n.db});
+                    stack[top] = n.b;
+                    ks[top++] = k * n.db;
                 }
                 if (n.a != null) {
-                    stack.push(new Object[] {n.a, k * n.da});
+                    stack[top] = n.a;
+                    ks[top++] = k * n.da;
                 }
+            } else if (n.mark == stamp) {
+                coefficients[n.slot] += k;
             } else {
-                terms.merge(n, k, Double::sum);
+                n.mark = stamp;
+                n.slot = terms.size();
+                if (n.slot == coefficients.length) {
+                    coefficients = Arrays.copyOf(coefficients, n.slot * 2);
+                }
+                coefficients[n.slot] = k;
+                terms.add(n);
             }
         }
         double covered = 0;
-        double[] coefficients = new double[terms.size()];
-        int i = 0;
-        for (Map.Entry<TapeNode, Double> t : terms.entrySet()) {
-            coefficients[i++] = t.getValue();
-            covered += t.getValue() * t.getKey().scalar();
+        for (int i = 0; i < terms.size(); i++) {
+            covered += coefficients[i] * terms.get(i).scalar();
         }
-        return new Decomposition(root.value - covered, List.copyOf(terms.keySet()), coefficients);
+        return new Decomposition(root.value - covered, terms, Arrays.copyOf(coefficients, terms.size()));
     }
 
     /** Seeds d(output)/d(output) = 1 and propagates adjoints to every node recorded before it. */

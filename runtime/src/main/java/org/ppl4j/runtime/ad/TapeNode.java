@@ -8,6 +8,9 @@ public abstract class TapeNode {
     int id = -1;
     /** The random choice this node stands for, if it is a source of provenance; -1 otherwise. */
     int source = -1;
+    /** Scratch for one walk over the tape (decomposition, sum building): the walk's stamp and a slot. */
+    int mark;
+    int slot;
 
     abstract void propagate();
 
