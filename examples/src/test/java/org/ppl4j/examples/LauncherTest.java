@@ -18,9 +18,16 @@ class LauncherTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir"));
 
     private static String[] run(String... args) throws IOException, InterruptedException {
+        return runWith(java.util.Map.of(), args);
+    }
+
+    private static String[] runWith(java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("ppl").toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(false).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(false);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
@@ -49,6 +56,15 @@ class LauncherTest {
         assertTrue(Math.abs(mean - 0.70) <= 0.02, "mean " + mean);
         assertTrue(Math.abs(sd - 0.138) <= 0.15 * 0.138, "sd " + sd);
         assertTrue(json.contains("\"objective\":{\"final\":"), json);
+    }
+
+    /** ND4J costs about a second to start: a program with no large tensor must never load it. */
+    @Test
+    void aProgramWithoutLargeTensorsNeverLoadsNd4j() throws Exception {
+        String[] r = runWith(java.util.Map.of("PPL_JAVA_OPTS", "-verbose:class"), "run", "examples/coin.ppl");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("org.ppl4j.runtime.ad.Tape"), "class loading was not logged");
+        assertFalse(r[1].contains("org.nd4j"), "ND4J was loaded");
     }
 
     @Test
