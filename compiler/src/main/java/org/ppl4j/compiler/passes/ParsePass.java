@@ -180,8 +180,8 @@ public final class ParsePass {
         boolean atEnd = t.getType() == Token.EOF;
         Span span = new Span(t.getLine(), t.getCharPositionInLine() + 1, Math.max(0, t.getStartIndex()),
                 atEnd ? 0 : t.getStopIndex() - t.getStartIndex() + 1);
-        return new CompileError("nesting deeper than " + MAX_NESTING + " levels; split this expression or block"
-                + " into smaller parts (with let or a fn)", span);
+        return new CompileError("nesting deeper than " + MAX_NESTING + " levels (each bracket, block and chained"
+                + " operator is a level); split it up with let or a fn", span);
     }
 
     private static CompileError error(Token t, IntervalSet expected) {

@@ -30,7 +30,23 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     }
 
     public static Tensor zeros(int... shape) {
-        return new Tensor(shape, new double[numel(shape)]);
+        return new Tensor(shape, new double[allocatable(shape)]);
+    }
+
+    /**
+     * The element count of a new tensor of this shape, or an error naming the shape, the memory it needs and
+     * the memory the JVM may use, rather than a native or heap crash.
+     */
+    static int allocatable(int[] shape) {
+        int n = numel(shape);
+        long bytes = 8L * n;
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > available) {
+            throw new IllegalArgumentException("a tensor of shape " + Arrays.toString(shape) + " needs "
+                    + (bytes >> 20) + " MiB, but only " + (available >> 20) + " MiB of memory are available");
+        }
+        return n;
     }
 
     public static Tensor ones(int... shape) {
@@ -38,7 +54,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     }
 
     public static Tensor full(int[] shape, double v) {
-        double[] d = new double[numel(shape)];
+        double[] d = new double[allocatable(shape)];
         Arrays.fill(d, v);
         return new Tensor(shape, d);
     }

@@ -46,6 +46,9 @@ public final class PplBuiltinCallNode extends PplExpressionNode {
             throw e; // user errors already positioned, and the engine's own (interrupt, cancel, exit)
         } catch (StackOverflowError e) {
             throw new PplException("the program recursed too deeply", node);
+        } catch (OutOfMemoryError e) {
+            throw new PplException(builtin.name() + ": out of memory (" + e.getMessage() + "); the JVM may use "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, set more with PPL_JAVA_OPTS=-Xmx...", node);
         } catch (RuntimeException e) {
             throw PplException.wrap(e, node);
         }

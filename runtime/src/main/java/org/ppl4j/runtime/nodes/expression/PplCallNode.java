@@ -41,7 +41,11 @@ public final class PplCallNode extends PplExpressionNode {
                 case OBJECTIVE:
                     return new ObjectiveInstance(fn, args);
                 default:
-                    return call.call(fn.callTarget(), fn.frameArguments(args));
+                    try {
+                        return call.call(fn.callTarget(), fn.frameArguments(args));
+                    } catch (StackOverflowError e) {
+                        throw tooDeep();
+                    }
             }
         }
         if (f instanceof BuiltinValue b) {
@@ -58,6 +62,12 @@ public final class PplCallNode extends PplExpressionNode {
                     + " argument" + (fn.parameters().size() == 1 ? "" : "s") + " (" + String.join(", ", fn.parameters())
                     + "), got " + given, this);
         }
+    }
+
+    @TruffleBoundary
+    private PplException tooDeep() {
+        return new PplException("the program recursed too deeply: the calls nest deeper than the stack allows"
+                + " (is a recursion missing its base case?)", this);
     }
 
     @TruffleBoundary
