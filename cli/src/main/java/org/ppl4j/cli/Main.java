@@ -115,8 +115,20 @@ public final class Main implements Callable<Integer> {
                         + "program (repeatable; flip[*] matches every index): --estimator p=reinforce")
         List<String> estimators = new ArrayList<>();
 
-        @Option(names = "--quiet", description = "no progress display while fitting")
+        @Option(names = "--quiet", description = "no progress bar while fitting (it is drawn only when standard "
+                + "error is a terminal)")
         boolean quiet;
+
+        @Option(names = "--summary", description = "after the program, print a summary table of its last fit")
+        boolean summary;
+
+        @Option(names = "--plot", paramLabel = "DIR",
+                description = "after the program, write PNG plots of its last fit into DIR")
+        Path plot;
+
+        @Option(names = "--resume", paramLabel = "DIR",
+                description = "continue each fit from its latest checkpoint in DIR (written by fit(..., checkpoint: DIR))")
+        Path resume;
 
         @Option(names = "--timeout", paramLabel = "SECONDS",
                 description = "stop the program after SECONDS seconds (exit code 124)")
@@ -139,15 +151,27 @@ public final class Main implements Callable<Integer> {
             }
             String display = file.toString();
             Source source;
+            String text;
             try {
-                source = Source.newBuilder("ppl", Files.readString(file), display).build();
+                text = Files.readString(file);
+                source = Source.newBuilder("ppl", text, display).build();
             } catch (IOException e) {
                 err.println("ppl: cannot read " + display + ": " + describe(e));
                 return NO_INPUT;
             }
+            if (resume != null) {
+                Integer refused = Reports.checkResume(resume, display, text, err);
+                if (refused != null) {
+                    return refused;
+                }
+            }
+            boolean progress = !quiet && err == System.err && Reports.stderrIsTerminal();
             Context context = Context.newBuilder("ppl").out(out).err(err)
                     .option("ppl.Seed", Long.toString(seed)).option("ppl.JSON", Boolean.toString(json))
                     .option("ppl.Estimators", overrides)
+                    .option("ppl.Quiet", Boolean.toString(quiet)).option("ppl.Progress", Boolean.toString(progress))
+                    .option("ppl.Columns", Integer.toString(Reports.columns()))
+                    .option("ppl.Resume", resume == null ? "" : resume.toString())
                     // the command line reads data files the program names (load_csv); embedders decide for themselves
                     .allowIO(org.graalvm.polyglot.io.IOAccess.ALL)
                     .option("engine.WarnInterpreterOnly", "false").build();
@@ -168,8 +192,9 @@ public final class Main implements Callable<Integer> {
             }
             try {
                 context.eval(source);
+                int code = summary || plot != null ? Reports.afterRun(context, summary, plot, json ? err : out, err) : 0;
                 finished.set(true);
-                return 0;
+                return code;
             } catch (PolyglotException | IllegalStateException e) {
                 finished.set(true);
                 if (timedOut.get()) {
@@ -233,6 +258,9 @@ public final class Main implements Callable<Integer> {
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "it is not valid UTF-8 text";
         }
         return e.getMessage();
     }
@@ -313,6 +341,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--seed", description = "seed for sampling and for fits without a seed (default 0)")
         long seed;
 
+        @Option(names = "--quiet", description = "no progress bar while fitting")
+        boolean quiet;
+
         static void streams(InputStream i, PrintStream o, PrintStream e) {
             in = i;
             out = o;
@@ -329,7 +360,7 @@ public final class Main implements Callable<Integer> {
             try (org.jline.terminal.Terminal terminal = interactive
                     ? org.jline.terminal.TerminalBuilder.builder().name("ppl").system(true).dumb(true).build()
                     : Repl.streamTerminal(in, out)) {
-                return new Repl(terminal, file, seed).run();
+                return new Repl(terminal, file, seed, interactive && !quiet).run();
             }
         }
     }

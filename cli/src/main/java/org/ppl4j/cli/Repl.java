@@ -71,6 +71,7 @@ public final class Repl {
     private final PrintWriter console;
     private final LineReader reader;
     private final long seed;
+    private final boolean progress;
     private Context context;
     /** For {@code :dump}: the text of the input that last declared each model, objective or fn. */
     private final Map<String, String> declarations = new LinkedHashMap<>();
@@ -80,9 +81,15 @@ public final class Repl {
      * top-level sampling and fits without a seed.
      */
     public Repl(Terminal terminal, Path history, long seed) {
+        this(terminal, history, seed, false);
+    }
+
+    /** As {@link #Repl(Terminal, Path, long)}; with {@code progress}, fits draw a progress bar on the terminal. */
+    public Repl(Terminal terminal, Path history, long seed, boolean progress) {
         this.terminal = terminal;
         this.console = terminal.writer();
         this.seed = seed;
+        this.progress = progress;
         LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("ppl")
                 .parser(new InputParser()).completer(new NameCompleter(this::names, this::declared))
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
@@ -195,7 +202,8 @@ public final class Repl {
                 Type ppl4j statements and expressions; an expression's value is shown. Definitions (let, fn, model,
                 objective) stay for the rest of the session. Input continues on the next line while brackets are
                 open or the statement is unfinished. Tab completes names. Ctrl-C abandons an unfinished input or
-                stops a running one.
+                stops a running one. After a fit, summary() prints its summary table and plot(q, "dir") writes its
+                plots; on a terminal a fit draws a progress bar (ppl repl --quiet: none).
 
                   :help                 this text
                   :load FILE            run a .ppl file in this session
@@ -383,6 +391,8 @@ public final class Repl {
     private Context newContext() {
         Context c = Context.newBuilder("ppl").out(terminal.output()).err(terminal.output())
                 .option("ppl.Seed", Long.toString(seed)).option("engine.WarnInterpreterOnly", "false")
+                .option("ppl.Progress", Boolean.toString(progress))
+                .option("ppl.Columns", Integer.toString(terminal.getWidth() >= 20 ? terminal.getWidth() : 80))
                 .allowIO(IOAccess.ALL) // as for ppl run: programs may read data files (load_csv)
                 .build();
         c.initialize("ppl");

@@ -1,6 +1,28 @@
 // The ppl4j grammar: syntax only. Names, scopes and meaning are the compiler's job.
 grammar Ppl;
 
+@parser::members {
+/**
+ * A block right after a call's ')' is the call's trailing block (a lambda with no parameters, bound as the
+ * last argument: {@code replicate(k) { ... }}), except where the call is directly in the head of an if or a
+ * for, where the block is the statement's body: {@code if ok(x) { ... }}. Inside brackets of any kind a
+ * trailing block is allowed again: {@code if all(replicate(3) { f() }) { ... }}.
+ */
+boolean trailingBlockAllowed() {
+    for (ParserRuleContext c = _ctx; c != null; c = c.getParent()) {
+        if (c instanceof IfStatementContext || c instanceof ForStmtContext) {
+            return false;
+        }
+        if (c instanceof ArgContext || c instanceof BlockContext || c instanceof ListExprContext
+                || c instanceof ParenExprContext || c instanceof EntryContext || c instanceof IndexExprContext
+                || c instanceof StrategyContext || c instanceof AddressContext) {
+            return true;
+        }
+    }
+    return true;
+}
+}
+
 program     : item* EOF ;
 
 item        : declaration | statement ;
@@ -32,7 +54,7 @@ strategy    : ID ('(' argList? ')')? ;
 
 expr
     : expr '.' memberName                                      # memberExpr
-    | expr '(' argList? ')'                                    # callExpr
+    | expr '(' argList? ')' ({trailingBlockAllowed()}? trailing=block)?   # callExpr
     | expr '[' expr ']'                                        # indexExpr
     | <assoc=right> expr '^' expr                              # powExpr
     | op=('-' | '!') expr                                      # unaryExpr

@@ -27,6 +27,10 @@ public final class PplContext {
     private final boolean json;
     private final String estimatorOverrides;
     private final Rng rng;
+    private final boolean progress;
+    private final int columns;
+    private final String resume;
+    private int fits;
     private Handler handler;
     private Object lastFit;
 
@@ -39,6 +43,9 @@ public final class PplContext {
         this.out = new PrintStream(env.out(), true);
         this.err = new PrintStream(env.err(), true);
         this.rng = new Rng(seed);
+        this.progress = env.getOptions().get(PplLanguage.PROGRESS) && !env.getOptions().get(PplLanguage.QUIET);
+        this.columns = env.getOptions().get(PplLanguage.COLUMNS);
+        this.resume = env.getOptions().get(PplLanguage.RESUME);
     }
 
     public static PplContext get(Node node) {
@@ -113,5 +120,25 @@ public final class PplContext {
 
     public void setLastFit(Object fit) {
         this.lastFit = fit;
+    }
+
+    /** Whether fits draw a progress bar on {@link #err()} (ppl.Progress and not ppl.Quiet). */
+    public boolean progress() {
+        return progress;
+    }
+
+    /** The width of the terminal progress bars are drawn on (ppl.Columns). */
+    public int columns() {
+        return columns;
+    }
+
+    /** The checkpoint directory fits resume from (ppl.Resume), or "". */
+    public String resumeDirectory() {
+        return resume;
+    }
+
+    /** Counts a fit: 1 for the first fit this context runs, 2 for the next, ... (names its checkpoints). */
+    public int nextFitIndex() {
+        return ++fits;
     }
 }

@@ -30,6 +30,23 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<String> ESTIMATORS = new OptionKey<>("");
 
+    @Option(name = "Quiet", help = "No progress display while fitting, even with ppl.Progress.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Boolean> QUIET = new OptionKey<>(false);
+
+    @Option(name = "Progress", help = "Draw a progress bar on standard error while fitting (standard error must be a"
+            + " terminal; the ppl command sets this when it is).",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Boolean> PROGRESS = new OptionKey<>(false);
+
+    @Option(name = "Columns", help = "The width of the terminal the progress bar is drawn on.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Integer> COLUMNS = new OptionKey<>(80);
+
+    @Option(name = "Resume", help = "A directory of checkpoints: each fit continues from its latest checkpoint there.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<String> RESUME = new OptionKey<>("");
+
     private static volatile PplFrontEnd frontEnd;
 
     @Override

@@ -30,23 +30,41 @@ public final class Fit {
      *     the store then holds the values that step started from
      */
     public static FitHistory run(StochasticObjective objective, ParamStore store, FitOptions options, Rng rng) {
+        return resume(objective, store, options, rng, new double[0]);
+    }
+
+    /**
+     * Continues a fit whose first {@code completed.length} steps have already run (their objective values in
+     * {@code completed}): the store, the optimiser of {@code options} and {@code rng} must hold the state those
+     * steps left, as a {@link Checkpoint} restores it. Runs the remaining steps, so that the result, the
+     * parameters and the random source end exactly as an uninterrupted {@link #run} would leave them.
+     */
+    public static FitHistory resume(StochasticObjective objective, ParamStore store, FitOptions options, Rng rng,
+            double[] completed) {
         int steps = options.steps();
+        if (completed.length > steps) {
+            throw new IllegalArgumentException("cannot resume after step " + completed.length + " of a fit of "
+                    + steps + " steps");
+        }
         int particles = options.particles();
         Optimizer optimizer = options.optimizer();
         FitListener listener = options.listener();
-        double[] history = new double[steps];
+        double[] history = Arrays.copyOf(completed, steps);
         try {
-            runSteps(objective, store, rng, steps, particles, optimizer, listener, history);
+            runSteps(objective, store, rng, completed.length + 1, steps, particles, optimizer, listener, history);
         } finally {
             store.releaseTracked(); // do not keep the last step's tape alive
+            if (listener != null) {
+                listener.onEnd();
+            }
         }
         return new FitHistory(history);
     }
 
-    private static void runSteps(StochasticObjective objective, ParamStore store, Rng rng, int steps, int particles,
-            Optimizer optimizer, FitListener listener, double[] history) {
-        double lastFinite = Double.NaN;
-        for (int step = 1; step <= steps; step++) {
+    private static void runSteps(StochasticObjective objective, ParamStore store, Rng rng, int first, int steps,
+            int particles, Optimizer optimizer, FitListener listener, double[] history) {
+        double lastFinite = first > 1 ? history[first - 2] : Double.NaN;
+        for (int step = first; step <= steps; step++) {
             Tape tape = new Tape();
             TrackedParams params = store.tracked(tape);
             Object total = null;
@@ -79,7 +97,7 @@ public final class Fit {
             history[step - 1] = value;
             lastFinite = value;
             if (listener != null) {
-                listener.onStep(step, value);
+                listener.onStep(new FitState(step, steps, history, store, optimizer, rng));
             }
         }
     }

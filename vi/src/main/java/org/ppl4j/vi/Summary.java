@@ -52,4 +52,31 @@ public record Summary(double mean, double sd, double q05, double q50, double q95
         double frac = pos - lo;
         return frac == 0 ? sorted[lo] : sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
     }
+
+    /**
+     * Kish's effective sample size of importance weights given as logs: {@code (sum w)^2 / sum w^2}, computed
+     * stably (the weights are scaled by the largest). Between 1 (one weight dominates) and the number of
+     * weights (all equal); weights of zero ({@code -Infinity}) count as draws that got none. NaN when a log
+     * weight is NaN or {@code +Infinity}, or all are {@code -Infinity}.
+     */
+    public static double effectiveSampleSize(double[] logWeights) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double lw : logWeights) {
+            if (Double.isNaN(lw) || lw == Double.POSITIVE_INFINITY) {
+                return Double.NaN;
+            }
+            max = Math.max(max, lw);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        double sumSq = 0;
+        for (double lw : logWeights) {
+            double w = Math.exp(lw - max);
+            sum += w;
+            sumSq += w * w;
+        }
+        return sum * sum / sumSq;
+    }
 }

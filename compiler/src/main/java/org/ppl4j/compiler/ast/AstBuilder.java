@@ -171,7 +171,22 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
 
     @Override
     public Object visitCallExpr(PplParser.CallExprContext ctx) {
-        return new Ast.Call(expr(ctx.expr()), args(ctx.argList()), span(ctx));
+        List<Arg> args = args(ctx.argList());
+        if (ctx.trailing != null) {
+            // f(a) { body } is f(a, fn() { body }): the trailing block is a lambda bound as the last argument
+            Block body = block(ctx.trailing);
+            args.add(new Arg(null, null, new Ast.Lambda(List.of(), List.of(), body, body.span())));
+        }
+        return new Ast.Call(expr(ctx.expr()), args, span(ctx));
+    }
+
+    /** Whether the last argument of a call was written as a trailing block after its ')'. */
+    public static boolean hasTrailingBlock(Ast.Call c) {
+        if (c.args().isEmpty() || !(c.args().get(c.args().size() - 1).value() instanceof Ast.Lambda l)) {
+            return false;
+        }
+        return l.params().isEmpty() && l.span().offset() + l.span().length() == c.span().offset() + c.span().length()
+                && l.span().equals(l.body().span());
     }
 
     @Override

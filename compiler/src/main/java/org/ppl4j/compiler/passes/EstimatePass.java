@@ -64,13 +64,54 @@ public final class EstimatePass {
             d.body().statements().forEach(this::statement);
         } else if (s instanceof Ast.Sample smp) {
             decide(smp);
+            smp.indices().forEach(this::expression);
+            expression(smp.distribution());
         } else if (s instanceof Ast.For f) {
+            expression(f.from());
+            expression(f.to());
             f.body().statements().forEach(this::statement);
         } else if (s instanceof Ast.If i) {
+            expression(i.condition());
             i.thenBlock().statements().forEach(this::statement);
             if (i.elseBlock() != null) {
                 i.elseBlock().statements().forEach(this::statement);
             }
+        } else if (s instanceof Ast.Let l) {
+            expression(l.value());
+        } else if (s instanceof Ast.Param p) {
+            expression(p.init());
+        } else if (s instanceof Ast.Return r) {
+            expression(r.value());
+        } else if (s instanceof Ast.Assign a) {
+            expression(a.value());
+        } else if (s instanceof Ast.ExprStmt e) {
+            expression(e.expr());
+        }
+    }
+
+    /** Random choices inside lambdas ({@code replicate(k) { z ~ sim(q) }}) are sites too. */
+    private void expression(Ast.Expr e) {
+        if (e instanceof Ast.Lambda l) {
+            l.body().statements().forEach(this::statement);
+        } else if (e instanceof Ast.ListLit l) {
+            l.elements().forEach(this::expression);
+        } else if (e instanceof Ast.ChoicesLit c) {
+            c.values().forEach(this::expression);
+        } else if (e instanceof Ast.RecordLit r) {
+            r.values().forEach(this::expression);
+        } else if (e instanceof Ast.Unary u) {
+            expression(u.operand());
+        } else if (e instanceof Ast.Binary b) {
+            expression(b.left());
+            expression(b.right());
+        } else if (e instanceof Ast.Call c) {
+            expression(c.callee());
+            c.args().forEach(a -> expression(a.value()));
+        } else if (e instanceof Ast.Index i) {
+            expression(i.target());
+            expression(i.index());
+        } else if (e instanceof Ast.Member m) {
+            expression(m.target());
         }
     }
 

@@ -142,7 +142,12 @@ public final class LowerPass {
                     expr(smp.distribution()), estimates.strategy(smp), learned == null ? null : expr(learned)),
                     smp.span());
             Resolution.Binding target = resolution.definition(smp);
-            return target == null ? node : write(target, node, smp.span());
+            if (target == null) {
+                return node;
+            }
+            // the statement's value is the choice's value, as for x[i] ~ d: replicate(k) { x ~ normal(0, 1) }
+            return at(new PplBlockNode(new PplExpressionNode[] {write(target, node, smp.span()),
+                at(read(target), smp.nameSpan())}), smp.span());
         } else if (s instanceof Ast.For f) {
             Resolution.Local var = (Resolution.Local) resolution.definition(f);
             return at(new PplForNode(var.slot(), resolution.loopLimit(f), expr(f.from()), expr(f.to()),
@@ -280,7 +285,20 @@ public final class LowerPass {
         List<PplExpressionNode> rest = new ArrayList<>();
         int position = 0;
         boolean seenNamed = false;
-        for (Ast.Arg a : c.args()) {
+        boolean trailing = org.ppl4j.compiler.ast.AstBuilder.hasTrailingBlock(c);
+        for (int ai = 0; ai < c.args().size(); ai++) {
+            Ast.Arg a = c.args().get(ai);
+            if (a.name() == null && seenNamed && trailing && ai == c.args().size() - 1) {
+                // a trailing block after named arguments fills the first parameter still unbound
+                while (position < params.size() && bound[position] != null) {
+                    position++;
+                }
+                if (position >= params.size()) {
+                    throw arity(builtin, c);
+                }
+                bound[position++] = expr(a.value());
+                continue;
+            }
             if (a.name() == null) {
                 if (seenNamed) {
                     throw new CompileError("a positional argument cannot follow a named one", a.value().span());

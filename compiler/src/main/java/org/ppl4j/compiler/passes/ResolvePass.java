@@ -32,15 +32,25 @@ public final class ResolvePass {
         final Scope parent;
         final Object function;
         final DeclKind kind;
+        /**
+         * The kind that decides where random choices and params may appear: a lambda written inside a model or
+         * an objective (as {@code replicate(k) { z ~ sim(q) }}) runs as part of it, so it takes that kind.
+         */
+        final DeclKind generative;
         final String owner;
         final Deque<Map<String, Integer>> blocks = new ArrayDeque<>();
         final Set<Integer> readOnly = new HashSet<>();
         int slots;
 
         Scope(Scope parent, Object function, DeclKind kind, String owner) {
+            this(parent, function, kind, kind, owner);
+        }
+
+        Scope(Scope parent, Object function, DeclKind kind, DeclKind generative, String owner) {
             this.parent = parent;
             this.function = function;
             this.kind = kind;
+            this.generative = generative;
             this.owner = owner;
             blocks.push(new HashMap<>());
         }
@@ -90,7 +100,12 @@ public final class ResolvePass {
     private void function(Object node, DeclKind kind, String name, List<String> params, List<Span> paramSpans,
             Ast.Block body) {
         String owner = kind == DeclKind.FN ? scope.owner : name;
-        scope = new Scope(scope, node, kind, kind == DeclKind.FN ? null : owner);
+        if (node instanceof Ast.Lambda && scope.generative != null && scope.generative != DeclKind.FN) {
+            // a lambda inside a model or an objective: its random choices and params belong to the enclosing one
+            scope = new Scope(scope, node, kind, scope.generative, scope.owner);
+        } else {
+            scope = new Scope(scope, node, kind, kind == DeclKind.FN ? null : owner);
+        }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < params.size(); i++) {
             if (!seen.add(params.get(i))) {
@@ -194,7 +209,7 @@ public final class ResolvePass {
     }
 
     private void requireGenerative(Span span, String what, DeclKind only) {
-        DeclKind k = scope.kind;
+        DeclKind k = scope.generative;
         boolean ok = only == null ? k == DeclKind.MODEL || k == DeclKind.OBJECTIVE : k == only;
         if (!ok) {
             String where = only == null ? "a model or an objective" : "a model";
@@ -246,10 +261,13 @@ public final class ResolvePass {
 
     }
 
-    /** {@code fit(..., estimators: { "z": reinforce })}: the table's values name strategies, not variables. */
+    /**
+     * {@code fit(..., estimators: { "z": reinforce })} (and gradients'): the table's values name strategies, not
+     * variables.
+     */
     static boolean isStrategyTable(Ast.Call c, Ast.Arg a) {
         return "estimators".equals(a.name()) && a.value() instanceof Ast.RecordLit
-                && c.callee() instanceof Ast.Name n && n.name().equals("fit");
+                && c.callee() instanceof Ast.Name n && (n.name().equals("fit") || n.name().equals("gradients"));
     }
 
     /** A value of an estimators table written as a strategy: {@code enum}, {@code reinforce(baseline: none)}. */

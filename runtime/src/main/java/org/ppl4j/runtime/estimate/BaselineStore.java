@@ -17,4 +17,10 @@ public final class BaselineStore {
         state.forEach((k, v) -> copy.put(k, v.clone()));
         return copy;
     }
+
+    /** Replaces the whole state with a copy of {@code snapshot} (as {@link #snapshot()} made it): checkpoints. */
+    public void restore(Map<String, double[]> snapshot) {
+        state.clear();
+        snapshot.forEach((k, v) -> state.put(k, v.clone()));
+    }
 }

@@ -10,7 +10,6 @@ import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.param.ParamProvider;
-import org.ppl4j.runtime.trace.Generative;
 import org.ppl4j.runtime.trace.Handler;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.ChoiceMap;
@@ -39,6 +38,42 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     private final Set<org.ppl4j.runtime.ad.TapeNode> selfDensities =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private StrategyOverrides overrides = StrategyOverrides.NONE;
+    private Handler.Iterations iterations; // created by the first replicate or map in the objective
+    /**
+     * The strategy written at {@code z ~ sim(q) by s}: while q's trace is drawn it replaces the strategy of each
+     * of q's choices that s supports (overrides from outside the program still win). Null when not annotated.
+     */
+    private GradientStrategy traceStrategy;
+
+    /**
+     * Iteration i of {@code replicate} or {@code map} in the objective: the traces drawn keep their addresses
+     * (so {@code density(q, z)} reads z as the guide wrote it), but the keys of the sites sampled (for
+     * baselines, path and self-density bookkeeping) get the iteration in front: {@code [2]/guide/z}.
+     */
+    @Override
+    public void enterIteration(int i) {
+        if (iterations == null) {
+            iterations = new Handler.Iterations();
+        }
+        iterations.enter(i);
+    }
+
+    @Override
+    public void exitIteration() {
+        if (iterations != null) {
+            iterations.exit();
+        }
+    }
+
+    /** The site as this run records it: distinct per iteration of replicate or map. */
+    private Site keyed(Site site) {
+        return iterations == null || iterations.depth() == 0 ? site
+                : new Site(iterations.prefix() + site.owner(), site.address());
+    }
+
+    private Site keyed(String owner, Address address) {
+        return new Site(iterations == null || iterations.depth() == 0 ? owner : iterations.prefix() + owner, address);
+    }
 
     /** Strategies given from outside the program, by address pattern. */
     public ObjectiveRun withOverrides(StrategyOverrides o) {
@@ -48,7 +83,9 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public GradientStrategy strategyFor(Site site, Distribution distribution, GradientStrategy own) {
-        return overrides.strategyFor(site, distribution, own);
+        GradientStrategy chosen = traceStrategy != null && traceStrategy.supports(distribution.family())
+                ? traceStrategy : own;
+        return overrides.strategyFor(site, distribution, chosen);
     }
 
     /**
@@ -76,7 +113,16 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     @Override
     public Object sample(String owner, Address address, Object distribution, GradientStrategy strategy) {
         if (distribution instanceof TraceDistribution td) {
-            ChoiceMap trace = Generative.simulate(context, td.model(), this, params).trace();
+            GradientStrategy saved = traceStrategy;
+            if (strategy != null && !strategy.name().equals("default")) {
+                traceStrategy = strategy;
+            }
+            ChoiceMap trace;
+            try {
+                trace = td.model().simulate(context, this, params);
+            } finally {
+                traceStrategy = saved;
+            }
             traces.add(trace);
             return trace;
         }
@@ -114,6 +160,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         if (tape == null) {
             return x;
         }
+        site = keyed(site);
         int bit = choices.size();
         choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1));
         scoredSites.put(site, bit);
@@ -125,6 +172,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         if (tape == null) {
             return distribution.sample(rng);
         }
+        site = keyed(site);
         int ordinal = replayed++;
         int index = plan.index(ordinal, values.size());
         List<Object> logProbs = new ArrayList<>(values.size());
@@ -142,6 +190,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         if (tape == null) {
             return x;
         }
+        site = keyed(site);
         int ordinal = replayed++;
         List<Object> values;
         List<Distribution.WeakDerivative> weak;
@@ -179,7 +228,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public void markPath(Site site) {
-        pathSites.add(site);
+        pathSites.add(keyed(site));
     }
 
     @Override
@@ -189,7 +238,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     /** Whether densities of this site must see its parameters detached (path strategy). */
     public boolean isPath(String owner, Address address) {
-        return !pathSites.isEmpty() && pathSites.contains(new Site(owner, address));
+        return !pathSites.isEmpty() && pathSites.contains(keyed(owner, address));
     }
 
     /**
@@ -198,7 +247,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
      */
     public void noteDensity(String owner, Address address, Object logDensity) {
         if (!scoredSites.isEmpty() && logDensity instanceof org.ppl4j.runtime.ad.TapeNode node
-                && scoredSites.containsKey(new Site(owner, address))) {
+                && scoredSites.containsKey(keyed(owner, address))) {
             selfDensities.add(node);
         }
     }

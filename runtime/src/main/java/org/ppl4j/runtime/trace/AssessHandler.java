@@ -23,6 +23,22 @@ public final class AssessHandler implements Handler {
     private final Set<Address> used = new HashSet<>();
     private final ObjectiveRun run;
     private Object logDensity = 0.0;
+    private Iterations iterations; // created by the first replicate or map in the model
+
+    @Override
+    public void enterIteration(int i) {
+        if (iterations == null) {
+            iterations = new Iterations();
+        }
+        iterations.enter(i);
+    }
+
+    @Override
+    public void exitIteration() {
+        if (iterations != null) {
+            iterations.exit();
+        }
+    }
 
     /**
      * @param run the objective run this density is evaluated in, whose path and relaxed sites change how
@@ -39,6 +55,9 @@ public final class AssessHandler implements Handler {
     public Object sample(String owner, Address address, Object distribution, GradientStrategy strategy) {
         if (!(distribution instanceof Distribution d)) {
             throw new IllegalArgumentException("density(" + modelName + "): a model cannot draw from sim(...)");
+        }
+        if (iterations != null) {
+            address = iterations.scope(address);
         }
         Object value = choices.lookup(address);
         if (value == null) {

@@ -19,4 +19,70 @@ public interface Handler {
     Object sample(String owner, Address address, Object distribution, GradientStrategy strategy);
 
     ParamProvider params();
+
+    /**
+     * Iteration {@code i} of {@code replicate} or {@code map} begins: the choices made until the matching
+     * {@link #exitIteration} must be told apart from those of the other iterations. A model's handlers put
+     * the iteration in front of the address ({@code x} becomes {@code x[i]}); an objective's run keeps the
+     * addresses of the traces it draws and makes its site keys distinct instead.
+     */
+    default void enterIteration(int i) {
+    }
+
+    /** The iteration begun by the last {@link #enterIteration} ends. */
+    default void exitIteration() {
+    }
+
+    /** An address made inside the iterations {@code iterations} (outermost first): {@code x[j]} in i is {@code x[i][j]}. */
+    static Address inIterations(Address address, int[] iterations, int depth) {
+        if (depth == 0) {
+            return address;
+        }
+        int[] idx = new int[depth + address.depth()];
+        System.arraycopy(iterations, 0, idx, 0, depth);
+        for (int k = 0; k < address.depth(); k++) {
+            idx[depth + k] = address.index(k);
+        }
+        return new Address(address.name(), idx);
+    }
+
+    /** The stack of iterations a handler is in, for {@link #enterIteration} and {@link #exitIteration}. */
+    final class Iterations {
+        private int[] stack = new int[4];
+        private int depth;
+
+        public void enter(int i) {
+            if (depth == stack.length) {
+                stack = java.util.Arrays.copyOf(stack, depth * 2);
+            }
+            stack[depth++] = i;
+        }
+
+        public void exit() {
+            if (depth > 0) {
+                depth--;
+            }
+        }
+
+        public int depth() {
+            return depth;
+        }
+
+        /** {@code address} as made in the current iterations. */
+        public Address scope(Address address) {
+            return inIterations(address, stack, depth);
+        }
+
+        /** A prefix that tells the current iterations apart, {@code "[2][0]/"}, or "" outside any. */
+        public String prefix() {
+            if (depth == 0) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < depth; k++) {
+                sb.append('[').append(stack[k]).append(']');
+            }
+            return sb.append('/').toString();
+        }
+    }
 }

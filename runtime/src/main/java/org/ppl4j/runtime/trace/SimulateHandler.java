@@ -15,6 +15,22 @@ public final class SimulateHandler implements Handler {
     private final String modelName;
     private final ChoiceMap trace = new ChoiceMap();
     private Object returnValue;
+    private Iterations iterations; // created by the first replicate or map in the model
+
+    @Override
+    public void enterIteration(int i) {
+        if (iterations == null) {
+            iterations = new Iterations();
+        }
+        iterations.enter(i);
+    }
+
+    @Override
+    public void exitIteration() {
+        if (iterations != null) {
+            iterations.exit();
+        }
+    }
 
     public SimulateHandler(EstimationContext estimation, ParamProvider params, String modelName) {
         this.estimation = estimation;
@@ -27,6 +43,9 @@ public final class SimulateHandler implements Handler {
         if (!(distribution instanceof Distribution d)) {
             throw new IllegalArgumentException("model " + modelName + ": a model cannot draw from sim(...) itself;"
                     + " sim belongs in objectives");
+        }
+        if (iterations != null) {
+            address = iterations.scope(address);
         }
         Site site = new Site(owner, address);
         Object value = estimation.strategyFor(site, d, strategy).sample(d, site, estimation);

@@ -29,6 +29,25 @@ public final class ChoiceMap implements TruffleObject {
         }
     }
 
+    /** The generative function that drew this map by leaving choices out (a marginal), and those choices. */
+    private Object origin;
+    private ChoiceMap hidden;
+
+    /**
+     * Remembers the choices left out of this map by {@code origin} ({@code sim(marginal(...))} keeps the
+     * auxiliary choices z was drawn with, for the marginal's density estimate). Not an entry: merge, density and
+     * printing never see them.
+     */
+    public void hide(Object origin, ChoiceMap choices) {
+        this.origin = origin;
+        this.hidden = choices;
+    }
+
+    /** The choices hidden by {@link #hide} if {@code sameOrigin} accepts their origin, else null. */
+    public ChoiceMap hidden(java.util.function.Predicate<Object> sameOrigin) {
+        return hidden != null && sameOrigin.test(origin) ? hidden : null;
+    }
+
     public Map<Address, Object> entries() {
         return Collections.unmodifiableMap(entries);
     }

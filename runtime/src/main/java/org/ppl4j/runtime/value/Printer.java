@@ -127,6 +127,12 @@ public final class Printer {
         if (v instanceof ObjectiveInstance o) {
             return "the objective " + o.name() + "(...)";
         }
+        if (v instanceof org.ppl4j.runtime.trace.GenerativeFunction g) {
+            return "the generative function " + g.name();
+        }
+        if (v instanceof TraceDistribution t) {
+            return "sim(" + t.model().name() + "), a distribution over traces";
+        }
         if (v instanceof PplNothing) {
             return "nothing";
         }

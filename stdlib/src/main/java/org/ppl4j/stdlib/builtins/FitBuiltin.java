@@ -28,7 +28,10 @@ import org.ppl4j.vi.Evaluation;
 import org.ppl4j.vi.Fit;
 import org.ppl4j.vi.FitDivergedException;
 import org.ppl4j.vi.FitHistory;
+import org.ppl4j.vi.FitListener;
 import org.ppl4j.vi.FitOptions;
+import org.ppl4j.vi.FitProgress;
+import org.ppl4j.vi.Optimizer;
 import org.ppl4j.vi.ParamStore;
 import org.ppl4j.vi.StochasticObjective;
 import org.ppl4j.vi.TrackedParams;
@@ -36,10 +39,13 @@ import org.ppl4j.vi.Summary;
 
 /**
  * {@code fit(objective, optimizer: adam(0.05), steps: 2000, particles: 1, seed: 0, samples: 1000,
- * estimators: { "z": reinforce }, rao_blackwellize: true)}: maximises
+ * estimators: { "z": reinforce }, rao_blackwellize: true, checkpoint: "dir", every: 500)}: maximises
  * the objective by stochastic gradient ascent, then summarises the fitted guide from {@code samples} runs of
  * the objective at the final parameters. The result has {@code params}, {@code objective} (final value and
- * history) and {@code posterior} (per latent: mean, sd, q05, q50, q95).
+ * history) and {@code posterior} (per latent: mean, sd, q05, q50, q95). With {@code checkpoint} it writes
+ * checkpoints every {@code every} steps ({@link FitCheckpoints}); with ppl.Resume it continues from one; with
+ * ppl.Progress it draws a progress bar on standard error. {@code summary} and {@code plot} read the
+ * {@link FitDetails} kept beside the result.
  */
 final class FitBuiltin extends PplBuiltin {
     static final int DEFAULT_SAMPLES = 1000;
@@ -52,7 +58,7 @@ final class FitBuiltin extends PplBuiltin {
     @Override
     public List<String> parameters() {
         return List.of("objective", "optimizer", "steps", "particles", "seed", "samples", "estimators",
-                "rao_blackwellize");
+                "rao_blackwellize", "checkpoint", "every");
     }
 
     @Override
@@ -84,7 +90,8 @@ final class FitBuiltin extends PplBuiltin {
         boolean raoBlackwellize = args[7] == null || truth("rao_blackwellize", args[7]);
 
         ParamStore store = new ParamStore();
-        ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, objective, new BaselineStore(),
+        BaselineStore baselines = new BaselineStore();
+        ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, objective, baselines,
                 raoBlackwellize, overrides);
         StochasticObjective estimator = (params, rng) -> {
             // all particles of a step on one tape, so that leave-one-out baselines can see each other
@@ -92,12 +99,21 @@ final class FitBuiltin extends PplBuiltin {
                     particles);
             return new Evaluation(r.surrogate(), r.value());
         };
-        FitOptions options = FitOptions.builder().steps(steps).particles(1)
-                .optimizer(optimizer.factory().get()).seed(seed).build();
+        Optimizer opt = optimizer.factory().get();
         Rng rng = new Rng(seed);
+        FitCheckpoints checkpoints = FitCheckpoints.open(context, context.nextFitIndex(),
+                settings(objective, steps, particles, seed, context, raoBlackwellize), args[8], args[9]);
+        double[] completed = checkpoints.resume(store, opt, rng, baselines);
+        FitListener listener = FitListener.both(checkpoints.writer(baselines),
+                context.progress() && completed.length < steps
+                        ? new FitProgress(context.err(), context.columns(), "fit " + objective.name(), steps,
+                                completed.length)
+                        : null);
+        FitOptions options = FitOptions.builder().steps(steps).particles(1)
+                .optimizer(opt).seed(seed).listener(listener).build();
         FitHistory history;
         try {
-            history = Fit.run(estimator, store, options, rng);
+            history = Fit.resume(estimator, store, options, rng, completed);
         } catch (FitDivergedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -106,12 +122,55 @@ final class FitBuiltin extends PplBuiltin {
             throw new IllegalArgumentException("fit: no random choice matches the estimator override \""
                     + unused.get(0) + "\"");
         }
-        PplRecord result = summarise(context, objective, store, history, rng, samples);
+        Kept kept = new Kept();
+        PplRecord result = summarise(context, objective, store, history, rng, samples, kept);
+        FitDetails.attach(result, details(objective, steps, particles, samples, completed.length, store, kept));
         for (Map.Entry<ParamKey, Object> e : store.constrainedValues().entrySet()) {
             context.params().set(e.getKey(), e.getValue());
         }
         context.setLastFit(result);
         return result;
+    }
+
+    /** What a checkpoint must have been written with to be resumed by this fit (the program text aside). */
+    private static String settings(ObjectiveInstance objective, int steps, int particles, long seed, PplContext context,
+            boolean raoBlackwellize) {
+        return "objective " + objective.name() + ", steps " + steps + ", particles " + particles + ", seed " + seed
+                + (context.estimatorOverrides().isEmpty() ? "" : ", --estimator " + context.estimatorOverrides())
+                + (raoBlackwellize ? "" : ", rao_blackwellize false");
+    }
+
+    /** The draws and traces {@link #summarise} kept, made into the fit's details. */
+    private static FitDetails details(ObjectiveInstance objective, int steps, int particles, int samples, int resumedAt,
+            ParamStore store, Kept kept) {
+        Map<String, double[]> draws = new LinkedHashMap<>();
+        int perLatent = Math.min(FitDetails.MAX_DRAWS,
+                Math.max(200, FitDetails.MAX_TOTAL_DRAWS / Math.max(1, kept.draws.size())));
+        kept.draws.forEach((k, v) -> draws.put(k, v.stream().limit(perLatent).mapToDouble(Double::doubleValue)
+                .toArray()));
+        // importance weights p(x, z) / q(z) when the objective is called as (model, guide, observations, ...)
+        FitDetails.Weighing weighing = null;
+        Object[] a = objective.args();
+        if (a.length >= 2 && a[0] instanceof org.ppl4j.runtime.value.BoundModel p
+                && a[1] instanceof org.ppl4j.runtime.value.BoundModel q && !kept.traces.isEmpty()) {
+            ChoiceMap obs = new ChoiceMap();
+            for (int i = 2; i < a.length; i++) {
+                if (a[i] instanceof ChoiceMap c) {
+                    obs = c;
+                    break;
+                }
+            }
+            weighing = new FitDetails.Weighing(p, q, obs, store, kept.traces, kept.tracedRuns);
+        }
+        return new FitDetails(objective.name(), steps, particles, samples, resumedAt, draws, weighing);
+    }
+
+    /** What summarise saw, for the details. */
+    private static final class Kept {
+        Map<String, List<Double>> draws = Map.of();
+        final List<ChoiceMap> traces = new ArrayList<>();
+        int tracedRuns;
+        int tracedChoices;
     }
 
     /** Overrides from the command line (first, so they win) and from fit's estimators table. */
@@ -170,16 +229,24 @@ final class FitBuiltin extends PplBuiltin {
 
     /** Runs the objective {@code samples} times at the fitted parameters, without gradients. */
     private static PplRecord summarise(PplContext context, ObjectiveInstance objective, ParamStore store,
-            FitHistory history, Rng rng, int samples) {
+            FitHistory history, Rng rng, int samples, Kept kept) {
         Map<String, List<Double>> draws = new LinkedHashMap<>();
+        kept.draws = draws;
         double total = 0;
         for (int i = 0; i < samples; i++) {
             ObjectiveRun run = new ObjectiveRun(context, store.constants(), null, rng, rng, ReplayPlan.BASE, null);
             total += AD.scalarValue(scalar(run.run(objective), objective));
+            int choices = 0;
             for (ChoiceMap trace : run.traces()) {
+                choices += trace.entries().size();
                 for (Map.Entry<Address, Object> e : trace.entries().entrySet()) {
                     collect(draws, e.getKey().toString(), AD.value(e.getValue()));
                 }
+            }
+            if (kept.tracedRuns == i && kept.tracedChoices + choices <= FitDetails.MAX_TRACE_CHOICES) {
+                kept.traces.addAll(run.traces());
+                kept.tracedChoices += choices;
+                kept.tracedRuns++;
             }
         }
         Map<String, Object> params = new LinkedHashMap<>();

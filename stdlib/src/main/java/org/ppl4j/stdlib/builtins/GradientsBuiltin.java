@@ -20,9 +20,10 @@ import org.ppl4j.vi.ParamStore;
 import org.ppl4j.vi.TrackedParams;
 
 /**
- * {@code gradients(objective, samples: 100, seed: 0, estimators: {...}, rao_blackwellize: true)}: draws
- * independent gradient estimates at the initial parameters, without fitting, and returns per parameter
+ * {@code gradients(objective, samples: 100, seed: 0, estimators: {...}, rao_blackwellize: true, particles: 1)}:
+ * draws independent gradient estimates at the initial parameters, without fitting, and returns per parameter
  * the mean and the variance of each element (and the mean objective estimate): how to compare estimators.
+ * Each estimate averages {@code particles} runs, as one step of fit does (leave-one-out baselines need two).
  */
 final class GradientsBuiltin extends PplBuiltin {
     @Override
@@ -32,7 +33,7 @@ final class GradientsBuiltin extends PplBuiltin {
 
     @Override
     public List<String> parameters() {
-        return List.of("objective", "samples", "seed", "estimators", "rao_blackwellize");
+        return List.of("objective", "samples", "seed", "estimators", "rao_blackwellize", "particles");
     }
 
     @Override
@@ -49,6 +50,7 @@ final class GradientsBuiltin extends PplBuiltin {
         int samples = args[1] == null ? 100 : Args.count("gradients", "samples", args[1], 2);
         long seed = args[2] == null ? context.seed() : (long) Args.number("gradients", "seed", args[2]);
         boolean rb = args[4] == null || FitBuiltin.truth("rao_blackwellize", args[4]);
+        int particles = args[5] == null ? 1 : Args.count("gradients", "particles", args[5], 1);
         ObjectiveEstimator estimator = new ObjectiveEstimator(context, objective, new BaselineStore(), rb,
                 FitBuiltin.overrides(context, args[3]));
         ParamStore store = new ParamStore();
@@ -60,7 +62,7 @@ final class GradientsBuiltin extends PplBuiltin {
         for (int i = 0; i < samples; i++) {
             Tape tape = new Tape();
             TrackedParams params = store.tracked(tape);
-            SurrogateBuilder.Result r = estimator.estimate(params, tape, rng);
+            SurrogateBuilder.Result r = estimator.estimate(params, tape, rng, particles);
             tape.backward(r.surrogate());
             value += r.value();
             for (Map.Entry<ParamKey, Object> g : params.gradients().entrySet()) {

@@ -1,27 +1,53 @@
 package org.ppl4j.stdlib.builtins;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.param.ParamProvider;
-import org.ppl4j.runtime.trace.Generative;
+import org.ppl4j.runtime.trace.GenerativeFunction;
+import org.ppl4j.runtime.trace.Marginal;
+import org.ppl4j.runtime.trace.Normalized;
 import org.ppl4j.runtime.value.BoundModel;
 import org.ppl4j.runtime.value.ChoiceMap;
+import org.ppl4j.runtime.value.PplList;
 import org.ppl4j.runtime.value.PplNothing;
 import org.ppl4j.runtime.value.Printer;
 import org.ppl4j.runtime.value.TraceDistribution;
 
-/** sim, density, merge and print. */
+/** sim, density, marginal, normalize, merge and print. */
 final class InferenceBuiltins {
     private InferenceBuiltins() {
     }
 
     static List<Builtin> all() {
         return List.of(
-                Builtin.of("sim", List.of("model"), (a, c) -> new TraceDistribution(model("sim", a[0]))),
+                Builtin.of("sim", List.of("model"), (a, c) -> new TraceDistribution(generative("sim", a[0]))),
                 Builtin.of("density", List.of("model", "choices"), (a, c) -> {
-                    BoundModel m = model("density", a[0]);
-                    return Generative.density(c, m, choices("density", "choices", a[1]), params(c));
+                    GenerativeFunction m = generative("density", a[0]);
+                    return m.density(c, choices("density", "choices", a[1]), params(c));
                 }),
+                new Builtin("marginal", List.of("model", "keep", "aux", "particles"), 2, false, (a, c) -> {
+                    GenerativeFunction g = generative("marginal", a[0]);
+                    List<String> keep = new ArrayList<>();
+                    Object[] ks = a[1] instanceof PplList l ? l.toArray() : new Object[] {a[1]};
+                    for (Object k : ks) {
+                        if (!(k instanceof String s)) {
+                            throw new IllegalArgumentException("marginal: 'keep' must list addresses as strings, as in"
+                                    + " keep: [\"z\"], got " + Printer.kind(k));
+                        }
+                        keep.add(s);
+                    }
+                    int m = a[3] == null ? 1 : Args.count("marginal", "particles", a[3], 1);
+                    return new Marginal(g, keep, a[2], m);
+                }),
+                new Builtin("normalize", List.of("model", "observations", "proposal", "particles"), 3, false,
+                        (a, c) -> {
+                            GenerativeFunction p = generative("normalize", a[0]);
+                            ChoiceMap obs = choices("normalize", "observations", a[1]);
+                            GenerativeFunction q = generative("normalize", a[2]);
+                            int k = a[3] == null ? 10 : Args.count("normalize", "particles", a[3], 1);
+                            return new Normalized(p, obs, q, k);
+                        }),
                 Builtin.of("merge", List.of("a", "b"), (a, c) ->
                         ChoiceMap.merge(choices("merge", "a", a[0]), choices("merge", "b", a[1]))),
                 new Builtin("print", List.of("values"), 0, true, (a, c) -> {
@@ -51,6 +77,14 @@ final class InferenceBuiltins {
             throw new IllegalArgumentException(builtin + ": give the model its arguments, as in " + f.name() + "(...)");
         }
         throw new IllegalArgumentException(builtin + ": expected a model such as coin(8), got " + Printer.kind(v));
+    }
+
+    /** A model bound to its arguments, or a value built from one (marginal, normalize, detach). */
+    static GenerativeFunction generative(String builtin, Object v) {
+        if (v instanceof GenerativeFunction g) {
+            return g;
+        }
+        return model(builtin, v);
     }
 
     static ChoiceMap choices(String builtin, String param, Object v) {

@@ -46,7 +46,9 @@ final class MathBuiltins {
                     }
                     throw new IllegalArgumentException("len: expected a list or a tensor, got " + Printer.kind(a[0]));
                 }),
-                Builtin.of("detach", List.of("x"), (a, c) -> AD.detach(a[0])),
+                // detach(x) stops gradients through a value; detach(g) freezes a generative function's parameters
+                Builtin.of("detach", List.of("x"), (a, c) -> a[0] instanceof org.ppl4j.runtime.trace.GenerativeFunction g
+                        ? new org.ppl4j.runtime.trace.Detached(g) : AD.detach(a[0])),
                 // wall-clock milliseconds, for benchmarks written in ppl4j (never for results)
                 Builtin.of("clock", List.of(), (a, c) -> System.nanoTime() / 1e6));
     }
@@ -55,19 +57,44 @@ final class MathBuiltins {
         return AD.isTensor(xs) ? AD.tensorValue(xs).size() : 1;
     }
 
-    /** log sum exp, shifted by the maximum so that it neither overflows nor underflows. */
+    /**
+     * log sum exp, shifted by the maximum m so that it neither overflows nor underflows:
+     * m + log sum exp(x - m). The shift is the largest element with its gradient stopped (the gradient of the
+     * whole does not depend on m) but with its provenance kept: m is part of the value, so where the elements
+     * depend on random choices, the surrogate must know that m does too (else m would be taken for a constant
+     * and miss its score-function term: a biased gradient for IWAE-like objectives over discrete choices).
+     */
     static Object logsumexp(Object xs) {
         if (!AD.isTensor(xs)) {
             return xs;
         }
         Tensor t = AD.tensorValue(xs);
         double max = Double.NEGATIVE_INFINITY;
+        int arg = -1;
         for (int i = 0; i < t.size(); i++) {
-            max = Math.max(max, t.get(i));
+            if (t.get(i) > max || arg < 0) {
+                max = Math.max(max, t.get(i));
+                arg = i;
+            }
         }
-        if (Double.isInfinite(max)) {
+        if (Double.isInfinite(max) || Double.isNaN(max)) {
             return max;
         }
-        return AD.add(AD.log(AD.sum(AD.exp(AD.sub(xs, max)))), max);
+        Object shift = AD.isTracked(xs) ? AD.detach(element(xs, t.shape(), arg)) : (Object) max;
+        return AD.add(AD.log(AD.sum(AD.exp(AD.sub(xs, shift)))), shift);
+    }
+
+    /** The element at a flat (row-major) index, read through {@link AD#index} so that it stays tracked. */
+    private static Object element(Object xs, int[] shape, int flat) {
+        int[] idx = new int[shape.length];
+        for (int k = shape.length - 1; k >= 0; k--) {
+            idx[k] = flat % shape[k];
+            flat /= shape[k];
+        }
+        Object v = xs;
+        for (int i : idx) {
+            v = AD.index(v, i);
+        }
+        return v;
     }
 }

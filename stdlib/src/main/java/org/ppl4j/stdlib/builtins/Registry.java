@@ -22,9 +22,12 @@ public final class Registry {
         all.addAll(MathBuiltins.all());
         all.addAll(TensorBuiltins.all());
         all.addAll(InferenceBuiltins.all());
+        all.addAll(IterationBuiltins.all());
         all.addAll(DataBuiltins.all());
         all.add(new GradientsBuiltin());
+        all.add(new EstimateBuiltin());
         all.add(new FitBuiltin());
+        all.addAll(ReportBuiltins.all());
         all.add(new Builtin("adam", List.of("lr", "beta1", "beta2", "decay"), 1, false, (a, c) -> {
             double lr = Args.number("adam", "lr", a[0]);
             double b1 = a[1] == null ? 0.9 : Args.number("adam", "beta1", a[1]);

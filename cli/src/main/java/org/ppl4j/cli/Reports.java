@@ -1,0 +1,120 @@
+package org.ppl4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.graalvm.polyglot.Context;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.stdlib.builtins.FitReport;
+import org.ppl4j.vi.Checkpoint;
+
+/** What {@code ppl run} does around the program: progress, {@code --summary}, {@code --plot}, {@code --resume}. */
+final class Reports {
+    private Reports() {
+    }
+
+    /**
+     * Whether standard error is a terminal: the launcher says so in PPL_STDERR_TTY (it can ask the shell);
+     * without it, whether the JVM has a console (standard input and output are terminals).
+     */
+    static boolean stderrIsTerminal() {
+        String tty = System.getenv("PPL_STDERR_TTY");
+        if (tty != null && !tty.isEmpty()) {
+            return tty.equals("1");
+        }
+        return System.console() != null;
+    }
+
+    /** The terminal's width: PPL_COLUMNS (the launcher's), COLUMNS, else 80. */
+    static int columns() {
+        for (String v : new String[] {System.getenv("PPL_COLUMNS"), System.getenv("COLUMNS")}) {
+            try {
+                if (v != null && Integer.parseInt(v.trim()) >= 20) {
+                    return Integer.parseInt(v.trim());
+                }
+            } catch (NumberFormatException ignored) {
+                // not a width
+            }
+        }
+        return 80;
+    }
+
+    /**
+     * Refuses {@code --resume DIR} before running when DIR holds no checkpoints, or only checkpoints of other
+     * programs: returns the exit code after saying why, or null to go on.
+     */
+    static Integer checkResume(Path dir, String display, String text, PrintStream err) {
+        if (!Files.isDirectory(dir)) {
+            err.println("ppl: --resume " + dir + ": no such directory");
+            return Main.NO_INPUT;
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> Checkpoint.isCheckpointName(p.getFileName().toString())).sorted().forEach(files::add);
+        } catch (IOException e) {
+            err.println("ppl: --resume " + dir + ": " + Main.describe(e));
+            return Main.NO_INPUT;
+        }
+        if (files.isEmpty()) {
+            err.println("ppl: --resume " + dir + ": no checkpoints there (files fitK-stepS.ckpt, written by "
+                    + "fit(..., checkpoint: \"" + dir + "\"))");
+            return Main.NO_INPUT;
+        }
+        String hash = Checkpoint.sha256(text);
+        Checkpoint other = null;
+        for (Path p : files) {
+            try {
+                Checkpoint c = Checkpoint.decode(Files.readAllBytes(p));
+                if (c.identity().programHash().equals(hash)) {
+                    return null;
+                }
+                other = c;
+            } catch (IOException | IllegalArgumentException e) {
+                // incomplete or unreadable: the fit skips it too
+            }
+        }
+        if (other == null) {
+            err.println("ppl: --resume " + dir + ": none of its checkpoints can be read");
+            return Main.NO_INPUT;
+        }
+        err.println("ppl: cannot resume " + display + " from " + dir + ": its checkpoints were written by another "
+                + "program (" + other.identity().program() + ", SHA-256 " + other.identity().programHash().substring(0,
+                        Math.min(12, other.identity().programHash().length())) + "...), not by this one; run it "
+                + "without --resume to start afresh");
+        return Main.USAGE;
+    }
+
+    /** {@code --summary} and {@code --plot DIR} on the last fit of the program that just ran. */
+    static int afterRun(Context context, boolean summary, Path plot, PrintStream out, PrintStream err) {
+        context.enter();
+        try {
+            PplContext ppl = PplContext.get(null);
+            Object fit = ppl.lastFit();
+            if (fit == null) {
+                err.println("ppl: " + (summary ? "--summary" : "--plot") + ": the program ran no fit");
+                return 0;
+            }
+            if (summary) {
+                out.print(FitReport.summary(fit, ppl));
+                out.flush();
+            }
+            if (plot != null) {
+                try {
+                    List<Path> written = FitReport.writePlots(fit, plot);
+                    err.println("ppl: wrote " + written.size() + (written.size() == 1 ? " plot" : " plots") + " to "
+                            + plot);
+                } catch (IOException e) {
+                    err.println("ppl: --plot " + plot + ": " + Main.describe(e));
+                    return Main.RUNTIME_ERROR;
+                }
+            }
+            return 0;
+        } finally {
+            context.leave();
+        }
+    }
+}

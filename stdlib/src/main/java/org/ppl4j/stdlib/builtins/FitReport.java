@@ -1,0 +1,194 @@
+package org.ppl4j.stdlib.builtins;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.trace.Generative;
+import org.ppl4j.runtime.value.ChoiceMap;
+import org.ppl4j.runtime.value.PplRecord;
+import org.ppl4j.runtime.value.Printer;
+import org.ppl4j.vi.Summary;
+
+/**
+ * Reports on a fit's result: the summary table ({@code summary(q)}, {@code ppl run --summary}) and the plots
+ * ({@code plot(q, dir)}, {@code ppl run --plot DIR}).
+ */
+public final class FitReport {
+    private FitReport() {
+    }
+
+    /** The fit result a report is about, or an error naming {@code builtin} when {@code v} is not one. */
+    static PplRecord fitResult(String builtin, Object v) {
+        if (v instanceof PplRecord r && "fit result".equals(r.typeName())) {
+            return r;
+        }
+        throw new IllegalArgumentException(builtin + ": expected the result of fit(...), got " + Printer.kind(v));
+    }
+
+    /**
+     * The summary table of a fit result, Stan- and ArviZ-style: a line about the fit, then one row per latent
+     * address with the mean, standard deviation and the 5%, 50% and 95% quantiles of the fitted guide's draws,
+     * then (where the objective has importance weights) Kish's effective sample size of the weights
+     * {@code p(x, z) / q(z)} of the guide draws. Must run in the context that ran the fit (the weights run the
+     * model and the guide).
+     */
+    public static String summary(Object fit, PplContext context) {
+        PplRecord r = fitResult("summary", fit);
+        FitDetails d = FitDetails.of(r);
+        StringBuilder sb = new StringBuilder();
+        PplRecord objective = r.get("objective") instanceof PplRecord o ? o : null;
+        if (d != null) {
+            sb.append(d.objective()).append(": ").append(d.steps()).append(d.steps() == 1 ? " step" : " steps");
+            if (d.resumedAt() > 0) {
+                sb.append(" (resumed after step ").append(d.resumedAt()).append(')');
+            }
+            sb.append(", ").append(d.particles()).append(d.particles() == 1 ? " particle" : " particles");
+            if (objective != null) {
+                sb.append(", objective ").append(number(objective.get("final"))).append(" (at the fitted parameters, ")
+                        .append(d.samples()).append(d.samples() == 1 ? " run)" : " runs)");
+            }
+        } else if (objective != null) {
+            sb.append("objective ").append(number(objective.get("final")));
+        }
+        sb.append('\n');
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"", "mean", "sd", "5%", "50%", "95%"});
+        if (r.get("posterior") instanceof PplRecord post) {
+            for (Map.Entry<String, Object> e : post.fields().entrySet()) {
+                if (e.getValue() instanceof PplRecord s) {
+                    rows.add(new String[] {e.getKey(), number(s.get("mean")), number(s.get("sd")),
+                        number(s.get("q05")), number(s.get("q50")), number(s.get("q95"))});
+                }
+            }
+        }
+        if (rows.size() == 1) {
+            sb.append("(the guide has no latent choices)\n");
+        } else {
+            table(sb, rows);
+        }
+        if (d != null && d.weighing() != null) {
+            FitDetails.Weighing w = d.weighing();
+            double[] lw;
+            try {
+                lw = logWeights(w, context);
+            } catch (RuntimeException e) {
+                lw = null;
+            }
+            double ess = lw == null ? Double.NaN : Summary.effectiveSampleSize(lw);
+            if (lw != null && Double.isFinite(ess)) {
+                sb.append("ESS of the importance weights p(x, z) / q(z): ").append(String.format(Locale.ROOT, "%.1f", ess))
+                        .append(" of ").append(lw.length).append(lw.length == 1 ? " guide draw" : " guide draws")
+                        .append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** log p(x, z) - log q(z) for every kept guide trace z, at the fitted parameters. */
+    static double[] logWeights(FitDetails.Weighing w, PplContext context) {
+        ParamProvider params = w.params().constants();
+        double[] lw = new double[w.traces().size()];
+        for (int i = 0; i < lw.length; i++) {
+            ChoiceMap z = w.traces().get(i);
+            double lp = AD.scalarValue(Generative.density(context, w.model(), ChoiceMap.merge(z, w.observations()),
+                    params));
+            double lq = AD.scalarValue(Generative.density(context, w.guide(), z, params));
+            lw[i] = lp - lq;
+        }
+        return lw;
+    }
+
+    private static void table(StringBuilder sb, List<String[]> rows) {
+        int columns = rows.get(0).length;
+        int[] width = new int[columns];
+        for (String[] row : rows) {
+            for (int j = 0; j < columns; j++) {
+                width[j] = Math.max(width[j], row[j].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int j = 0; j < columns; j++) {
+                if (j == 0) {
+                    line.append(row[j]).append(" ".repeat(width[j] - row[j].length()));
+                } else {
+                    line.append("  ").append(" ".repeat(width[j] - row[j].length())).append(row[j]);
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    /** Three decimals, or three significant digits in scientific notation for very large or small values. */
+    static String number(Object v) {
+        Object x = AD.value(v);
+        double d = x instanceof Double dd ? dd : x instanceof Tensor t && t.size() == 1 ? t.get(0) : Double.NaN;
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        double a = Math.abs(d);
+        if (a == 0 || (a >= 1e-3 && a < 1e6)) {
+            String s = String.format(Locale.ROOT, "%.3f", d);
+            return s.equals("-0.000") ? "0.000" : s;
+        }
+        return String.format(Locale.ROOT, "%.3e", d);
+    }
+
+    // ---------------------------------------------------------------- plots
+
+    /**
+     * The plots of a fit result as PNG files, by file name: {@code objective.png} (the objective per step
+     * and its running mean) and one histogram {@code posterior-ADDRESS.png} per latent (at most
+     * {@link Plots#MAX_LATENT_PLOTS}).
+     */
+    static Map<String, byte[]> plots(PplRecord fit) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        FitDetails d = FitDetails.of(fit);
+        double[] history = new double[0];
+        if (fit.get("objective") instanceof PplRecord o && AD.value(o.get("history")) instanceof Tensor t) {
+            history = t.toArray();
+        }
+        String objective = d == null ? "objective" : d.objective();
+        files.put("objective.png", Plots.objective(objective, history));
+        if (d != null) {
+            int n = 0;
+            for (Map.Entry<String, double[]> e : d.draws().entrySet()) {
+                if (n++ >= Plots.MAX_LATENT_PLOTS) {
+                    break;
+                }
+                String name = "posterior-" + Plots.fileSafe(e.getKey());
+                String file = name + ".png";
+                for (int k = 2; files.containsKey(file); k++) {
+                    file = name + "-" + k + ".png";
+                }
+                files.put(file, Plots.histogram(e.getKey(), e.getValue()));
+            }
+        }
+        return files;
+    }
+
+    /** Writes the plots of a fit result into {@code dir} (created if need be); returns the files written. */
+    public static List<Path> writePlots(Object fit, Path dir) throws IOException {
+        PplRecord r = fitResult("plot", fit);
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : plots(r).entrySet()) {
+            Path p = dir.resolve(e.getKey());
+            Files.write(p, e.getValue());
+            written.add(p);
+        }
+        return written;
+    }
+}

@@ -1,0 +1,116 @@
+package org.ppl4j.stdlib.builtins;
+
+import java.util.List;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.builtins.BuiltinValue;
+import org.ppl4j.runtime.trace.Handler;
+import org.ppl4j.runtime.value.FunctionValue;
+import org.ppl4j.runtime.value.PplList;
+import org.ppl4j.runtime.value.Printer;
+
+/**
+ * {@code replicate(k) { body }} and {@code map(xs, f)}: run a function once per iteration and collect the
+ * values. Each iteration is announced to the running handler, so random choices made inside are distinct
+ * per iteration (in a model {@code x} becomes {@code x[i]}; in an objective the site keys get the iteration).
+ * The values form a tensor when every one is a number (tracked numbers keep their gradient paths), else a list.
+ */
+final class IterationBuiltins {
+    private IterationBuiltins() {
+    }
+
+    static List<Builtin> all() {
+        return List.of(
+                Builtin.of("replicate", List.of("k", "body"), (a, c) -> {
+                    int k = Args.count("replicate", "k", a[0], 1);
+                    Object body = function("replicate", "body", a[1], 0);
+                    Object[] values = new Object[k];
+                    for (int i = 0; i < k; i++) {
+                        values[i] = iteration(c, i, body, new Object[0]);
+                    }
+                    return collect(values);
+                }),
+                Builtin.of("map", List.of("xs", "f"), (a, c) -> {
+                    Object f = function("map", "f", a[1], 1);
+                    Object[] xs;
+                    if (a[0] instanceof PplList l) {
+                        xs = l.toArray();
+                    } else if (AD.isTensor(a[0]) && AD.tensorValue(a[0]).rank() > 0) {
+                        int n = AD.tensorValue(a[0]).dim(0);
+                        xs = new Object[n];
+                        for (int i = 0; i < n; i++) {
+                            xs[i] = AD.index(a[0], i);
+                        }
+                    } else {
+                        throw new IllegalArgumentException("map: 'xs' must be a list or a tensor (mapped along its"
+                                + " first axis), got " + Printer.kind(a[0]));
+                    }
+                    if (xs.length == 0) {
+                        return a[0] instanceof PplList ? a[0] : new Tensor(new int[] {0}, new double[0]);
+                    }
+                    Object[] values = new Object[xs.length];
+                    for (int i = 0; i < xs.length; i++) {
+                        values[i] = iteration(c, i, f, new Object[] {xs[i]});
+                    }
+                    return collect(values);
+                }));
+    }
+
+    /** Runs one iteration, telling the current handler (if any) where it begins and ends. */
+    private static Object iteration(PplContext c, int i, Object f, Object[] args) {
+        Handler h = c.handler();
+        if (h == null) {
+            return call(c, f, args);
+        }
+        h.enterIteration(i);
+        try {
+            return call(c, f, args);
+        } finally {
+            h.exitIteration();
+        }
+    }
+
+    /** A tensor of the values when all are numbers (scalars), else a list. */
+    static Object collect(Object[] values) {
+        for (Object v : values) {
+            if (!AD.isNumeric(v) || AD.isTensor(v)) {
+                return new PplList(values);
+            }
+        }
+        return AD.stack(values);
+    }
+
+    /** A function of {@code arity} parameters: a fn, a lambda or a builtin. */
+    static Object function(String builtin, String param, Object f, int arity) {
+        if (f instanceof FunctionValue fn && fn.kind() == FunctionValue.Kind.FN) {
+            if (fn.parameters().size() != arity) {
+                throw new IllegalArgumentException(builtin + ": '" + param + "' must take " + arity + " argument"
+                        + (arity == 1 ? "" : "s") + ", but " + (fn.name().equals("<lambda>") ? "the fn given"
+                        : "fn '" + fn.name() + "'") + " takes " + fn.parameters().size());
+            }
+            return fn;
+        }
+        if (f instanceof BuiltinValue b && b.builtin().required() <= arity
+                && (b.builtin().variadic() || b.builtin().parameters().size() >= arity)) {
+            return b;
+        }
+        throw new IllegalArgumentException(builtin + ": '" + param + "' must be a function of " + arity + " argument"
+                + (arity == 1 ? "" : "s") + (arity == 0 ? " (write replicate(k) { ... })" : "") + ", got "
+                + Printer.kind(f));
+    }
+
+    static Object call(PplContext c, Object f, Object[] args) {
+        if (f instanceof FunctionValue fn) {
+            return fn.invoke(args);
+        }
+        org.ppl4j.runtime.builtins.PplBuiltin b = ((BuiltinValue) f).builtin();
+        Object[] bound = new Object[b.parameters().size()];
+        if (b.variadic()) {
+            bound[bound.length - 1] = new PplList(args.clone());
+        } else {
+            System.arraycopy(args, 0, bound, 0, args.length);
+        }
+        return b.call(bound, c);
+    }
+}
