@@ -242,32 +242,31 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
         return new Ast.Binary(op, expr(l), expr(r), span(ctx));
     }
 
+    /** The {@code key: value} entries of a choices or record literal; string keys are unquoted. */
+    private record Entries(List<String> keys, List<Span> keySpans, List<Expr> values) {
+    }
+
+    private Entries entries(List<PplParser.EntryContext> entries) {
+        Entries r = new Entries(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (PplParser.EntryContext e : entries) {
+            String k = e.key.getText();
+            r.keys().add(e.key.getType() == PplParser.STRING ? unquote(k) : k);
+            r.keySpans().add(span(e.key));
+            r.values().add(expr(e.expr()));
+        }
+        return r;
+    }
+
     @Override
     public Object visitChoicesExpr(PplParser.ChoicesExprContext ctx) {
-        List<String> keys = new ArrayList<>();
-        List<Span> keySpans = new ArrayList<>();
-        List<Expr> values = new ArrayList<>();
-        for (PplParser.EntryContext e : ctx.entry()) {
-            String k = e.key.getText();
-            keys.add(e.key.getType() == PplParser.STRING ? unquote(k) : k);
-            keySpans.add(span(e.key));
-            values.add(expr(e.expr()));
-        }
-        return new Ast.ChoicesLit(keys, keySpans, values, span(ctx));
+        Entries e = entries(ctx.entry());
+        return new Ast.ChoicesLit(e.keys(), e.keySpans(), e.values(), span(ctx));
     }
 
     @Override
     public Object visitRecordExpr(PplParser.RecordExprContext ctx) {
-        List<String> keys = new ArrayList<>();
-        List<Span> keySpans = new ArrayList<>();
-        List<Expr> values = new ArrayList<>();
-        for (PplParser.EntryContext e : ctx.entry()) {
-            String k = e.key.getText();
-            keys.add(e.key.getType() == PplParser.STRING ? unquote(k) : k);
-            keySpans.add(span(e.key));
-            values.add(expr(e.expr()));
-        }
-        return new Ast.RecordLit(keys, keySpans, values, span(ctx));
+        Entries e = entries(ctx.entry());
+        return new Ast.RecordLit(e.keys(), e.keySpans(), e.values(), span(ctx));
     }
 
     @Override

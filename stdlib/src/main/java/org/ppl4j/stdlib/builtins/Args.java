@@ -78,6 +78,15 @@ final class Args {
         return new Tensor(shape, data);
     }
 
+    /** An objective applied to its arguments, {@code elbo(model, guide, obs)}. */
+    static org.ppl4j.runtime.value.ObjectiveInstance objective(String builtin, Object v) {
+        if (v instanceof org.ppl4j.runtime.value.ObjectiveInstance o) {
+            return o;
+        }
+        throw new IllegalArgumentException(builtin + ": expected an objective such as elbo(model, guide, obs), got "
+                + Printer.kind(v));
+    }
+
     static int[] shape(String builtin, Object[] dims) {
         int[] shape = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {

@@ -38,10 +38,7 @@ final class EstimateBuiltin extends PplBuiltin {
 
     @Override
     public Object call(Object[] args, PplContext context) {
-        if (!(args[0] instanceof ObjectiveInstance objective)) {
-            throw new IllegalArgumentException("estimate: expected an objective such as elbo(model, guide, obs), got "
-                    + Printer.kind(args[0]));
-        }
+        ObjectiveInstance objective = Args.objective("estimate", args[0]);
         int samples = args[1] == null ? 1000 : Args.count("estimate", "samples", args[1], 1);
         long seed = args[2] == null ? context.seed() : (long) Args.number("estimate", "seed", args[2]);
         Rng rng = new Rng(seed);

@@ -68,10 +68,7 @@ final class FitBuiltin extends PplBuiltin {
 
     @Override
     public Object call(Object[] args, PplContext context) {
-        if (!(args[0] instanceof ObjectiveInstance objective)) {
-            throw new IllegalArgumentException("fit: expected an objective such as elbo(model, guide, obs), got "
-                    + Printer.kind(args[0]));
-        }
+        ObjectiveInstance objective = Args.objective("fit", args[0]);
         OptimizerValue optimizer;
         if (args[1] == null) {
             optimizer = new OptimizerValue("adam(0.01)", () -> new Adam(FitOptions.DEFAULT_LR));

@@ -14,7 +14,6 @@ import org.ppl4j.runtime.estimate.SurrogateBuilder;
 import org.ppl4j.runtime.param.ParamKey;
 import org.ppl4j.runtime.value.ObjectiveInstance;
 import org.ppl4j.runtime.value.PplRecord;
-import org.ppl4j.runtime.value.Printer;
 import org.ppl4j.vi.Optimizer;
 import org.ppl4j.vi.ParamStore;
 import org.ppl4j.vi.TrackedParams;
@@ -43,10 +42,7 @@ final class GradientsBuiltin extends PplBuiltin {
 
     @Override
     public Object call(Object[] args, PplContext context) {
-        if (!(args[0] instanceof ObjectiveInstance objective)) {
-            throw new IllegalArgumentException("gradients: expected an objective such as elbo(model, guide, obs), got "
-                    + Printer.kind(args[0]));
-        }
+        ObjectiveInstance objective = Args.objective("gradients", args[0]);
         int samples = args[1] == null ? 100 : Args.count("gradients", "samples", args[1], 2);
         long seed = args[2] == null ? context.seed() : (long) Args.number("gradients", "seed", args[2]);
         boolean rb = args[4] == null || FitBuiltin.truth("rao_blackwellize", args[4]);
