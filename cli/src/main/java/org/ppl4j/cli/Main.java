@@ -115,6 +115,9 @@ public final class Main implements Callable<Integer> {
                         + "program (repeatable; flip[*] matches every index): --estimator p=reinforce")
         List<String> estimators = new ArrayList<>();
 
+        @CommandLine.Unmatched
+        List<String> programArgs = new ArrayList<>();
+
         @Option(names = "--quiet", description = "no progress bar while fitting (it is drawn only when standard "
                 + "error is a terminal)")
         boolean quiet;
@@ -145,6 +148,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             String overrides = estimatorOverrides(estimators, spec);
+            String arguments = programArguments(programArgs, spec);
             if (timeout != null && timeout <= 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--timeout must be a positive number of seconds, got " + timeout);
@@ -169,6 +173,7 @@ public final class Main implements Callable<Integer> {
             Context context = Context.newBuilder("ppl").out(out).err(err)
                     .option("ppl.Seed", Long.toString(seed)).option("ppl.JSON", Boolean.toString(json))
                     .option("ppl.Estimators", overrides)
+                    .option("ppl.Args", arguments)
                     .option("ppl.Quiet", Boolean.toString(quiet)).option("ppl.Progress", Boolean.toString(progress))
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
@@ -219,6 +224,41 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code --estimator} values joined as the language option ppl.Estimators wants them: {@code a=b;c=d}. */
+    /**
+     * Options after the file that ppl itself does not know, {@code --name value} or {@code --name=value}, are the
+     * program's arguments, read with {@code arg("name", default)}: {@code ./ppl run m.ppl --objective iwae --k 10}.
+     */
+    static String programArguments(List<String> unmatched, CommandLine.Model.CommandSpec spec) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < unmatched.size(); i++) {
+            String a = unmatched.get(i);
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unexpected argument '" + a
+                        + "': program arguments are written --name value");
+            }
+            String name;
+            String value;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                name = a.substring(2, eq);
+                value = a.substring(eq + 1);
+            } else {
+                if (i + 1 >= unmatched.size()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "unknown option '" + a
+                            + "' (a program argument needs a value: " + a + " VALUE)");
+                }
+                name = a.substring(2);
+                value = unmatched.get(++i);
+            }
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*") || value.contains("\n")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + a + "' is not a program argument"
+                        + " (--name value, with a name made of letters, digits and _)");
+            }
+            sb.append(name).append('=').append(value).append('\n');
+        }
+        return sb.toString();
+    }
+
     static String estimatorOverrides(List<String> estimators, CommandLine.Model.CommandSpec spec) {
         List<String> parts = new ArrayList<>();
         for (String e : estimators) {

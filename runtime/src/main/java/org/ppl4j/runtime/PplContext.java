@@ -26,6 +26,7 @@ public final class PplContext {
     private final long seed;
     private final boolean json;
     private final String estimatorOverrides;
+    private final Map<String, String> programArgs = new java.util.LinkedHashMap<>();
     private final Rng rng;
     private final boolean progress;
     private final int columns;
@@ -40,6 +41,12 @@ public final class PplContext {
         this.seed = env.getOptions().get(PplLanguage.SEED);
         this.json = env.getOptions().get(PplLanguage.JSON);
         this.estimatorOverrides = env.getOptions().get(PplLanguage.ESTIMATORS);
+        for (String line : env.getOptions().get(PplLanguage.ARGS).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                programArgs.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
         this.out = new PrintStream(env.out(), true);
         this.err = new PrintStream(env.err(), true);
         this.rng = new Rng(seed);
@@ -75,6 +82,11 @@ public final class PplContext {
 
     public boolean json() {
         return json;
+    }
+
+    /** Arguments given to the program from outside ({@code ./ppl run FILE --k 10}), by name. */
+    public Map<String, String> programArgs() {
+        return programArgs;
     }
 
     /** Strategy overrides given from outside the program ({@code --estimator z=reinforce}), or "". */

@@ -30,6 +30,10 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<String> ESTIMATORS = new OptionKey<>("");
 
+    @Option(name = "Args", help = "Program arguments read with arg(name, default), one name=value per line.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<String> ARGS = new OptionKey<>("");
+
     @Option(name = "Quiet", help = "No progress display while fitting, even with ppl.Progress.",
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Boolean> QUIET = new OptionKey<>(false);

@@ -21,6 +21,7 @@ final class InferenceBuiltins {
 
     static List<Builtin> all() {
         return List.of(
+                new Builtin("arg", List.of("name", "default"), 1, false, (a, c) -> argument(a, c)),
                 Builtin.of("sim", List.of("model"), (a, c) -> new TraceDistribution(generative("sim", a[0]))),
                 Builtin.of("density", List.of("model", "choices"), (a, c) -> {
                     GenerativeFunction m = generative("density", a[0]);
@@ -62,6 +63,28 @@ final class InferenceBuiltins {
                     c.printStream().println(sb);
                     return PplNothing.INSTANCE;
                 }));
+    }
+
+    /**
+     * {@code arg("k", 5)}: the program argument {@code --k 10} given after the file on the command line (a number
+     * when it reads as one, else a string), or the default; without a default, a missing argument is an error.
+     */
+    private static Object argument(Object[] a, PplContext c) {
+        if (!(a[0] instanceof String name)) {
+            throw new IllegalArgumentException("arg: the name must be a string, got " + Printer.kind(a[0]));
+        }
+        String v = c.programArgs().get(name);
+        if (v == null) {
+            if (a[1] == null) {
+                throw new IllegalArgumentException("arg: no argument --" + name + " was given to the program");
+            }
+            return a[1];
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException notANumber) {
+            return v;
+        }
     }
 
     static ParamProvider params(PplContext c) {
