@@ -34,6 +34,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     private final Set<Site> pathSites = new HashSet<>();
     private final Set<Address> relaxedAddresses = new HashSet<>();
     private int replayed;
+    /** The replayed (enum, mvd) choices by their ordinal, for later runs of the same estimate. */
+    private final List<Choice> replayedChoices = new ArrayList<>();
     private final java.util.Map<Site, Integer> scoredSites = new java.util.HashMap<>();
     private final Set<org.ppl4j.runtime.ad.TapeNode> selfDensities =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -180,8 +182,10 @@ public final class ObjectiveRun implements Handler, EstimationContext {
             logProbs.add(distribution.logDensity(v));
         }
         int bit = choices.size();
-        choices.add(new Choice(bit, Choice.Kind.ENUM, site, logProbs.get(index), null, values, logProbs, null,
-                ordinal));
+        Choice choice = new Choice(bit, Choice.Kind.ENUM, site, logProbs.get(index), null, values, logProbs, null,
+                ordinal);
+        choices.add(choice);
+        replayedChoices.add(choice);
         return tape.source(values.get(index), bit, logProbs.get(index));
     }
 
@@ -210,20 +214,19 @@ public final class ObjectiveRun implements Handler, EstimationContext {
             }
         }
         int index = plan.index(ordinal, values.size());
-        Object value = values.get(index);
+        // value 0 is this run's own sample: where an earlier replayed choice moved, this choice's distribution
+        // moved with it, and the sample drawn from the replayed stream is the coupled one
+        Object value = index == 0 ? x : values.get(index);
         int bit = choices.size();
         Object logProb = distribution.logDensity(value);
-        choices.add(new Choice(bit, Choice.Kind.MVD, site, logProb, null, values, null, weak, ordinal));
+        Choice choice = new Choice(bit, Choice.Kind.MVD, site, logProb, null, values, null, weak, ordinal);
+        choices.add(choice);
+        replayedChoices.add(choice);
         return tape.source(value, bit, logProb);
     }
 
     private Choice replayedChoice(int ordinal) {
-        for (Choice c : choices) {
-            if (c.replayOrdinal() == ordinal) {
-                return c;
-            }
-        }
-        return null;
+        return ordinal < replayedChoices.size() ? replayedChoices.get(ordinal) : null;
     }
 
     @Override
