@@ -107,7 +107,7 @@ public final class ResolutionPrinter {
             return p.name();
         }
         if (node instanceof Ast.Sample s) {
-            return s.name();
+            return s.binding() != null ? s.binding() : s.name();
         }
         if (node instanceof Ast.For f) {
             return f.variable();

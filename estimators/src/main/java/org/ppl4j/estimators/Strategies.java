@@ -20,6 +20,11 @@ public final class Strategies {
     /** Baselines written by name; any other expression after {@code baseline:} is computed by the program. */
     public static final List<String> BASELINE_NAMES = List.of("leave_one_out", "none", "running_mean");
 
+    /** The strategies that take no options, by name. */
+    private static final Map<String, GradientStrategy> WITHOUT_OPTIONS = Map.of("reparam", Reparam.INSTANCE,
+            "path", Path.INSTANCE, "enum", Enumerate.INSTANCE, "mvd", MeasureValued.INSTANCE,
+            "straight_through", StraightThrough.INSTANCE);
+
     /** One instance of each strategy, for "what supports this distribution" questions. */
     private static final List<GradientStrategy> REPRESENTATIVES = List.of(Enumerate.INSTANCE, MeasureValued.INSTANCE,
             Path.INSTANCE, DEFAULT_REINFORCE, new Relax(1.0), Reparam.INSTANCE, StraightThrough.INSTANCE);
@@ -51,22 +56,12 @@ public final class Strategies {
      * @throws IllegalArgumentException with a user-facing message for unknown names or options
      */
     public static GradientStrategy create(String name, Map<String, Option> options) {
+        GradientStrategy plain = WITHOUT_OPTIONS.get(name);
+        if (plain != null) {
+            noOptions(name, options);
+            return plain;
+        }
         switch (name) {
-            case "reparam":
-                noOptions(name, options);
-                return Reparam.INSTANCE;
-            case "path":
-                noOptions(name, options);
-                return Path.INSTANCE;
-            case "enum":
-                noOptions(name, options);
-                return Enumerate.INSTANCE;
-            case "mvd":
-                noOptions(name, options);
-                return MeasureValued.INSTANCE;
-            case "straight_through":
-                noOptions(name, options);
-                return StraightThrough.INSTANCE;
             case "relax": {
                 only(name, options, "temperature");
                 Option t = options.containsKey("temperature") ? options.get("temperature") : options.get("0");

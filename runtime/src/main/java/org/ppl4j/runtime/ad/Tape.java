@@ -54,15 +54,19 @@ public final class Tape {
      * e.g. the log density of the choice, which depends on the distribution's parameters).
      */
     public Object source(Object value, int site, Object dependsOn) {
-        Object v = AD.dependsOn(AD.value(value), dependsOn instanceof TapeNode ? dependsOn : marker());
+        Object primal = AD.value(value);
+        Object v;
+        if (dependsOn instanceof TapeNode) {
+            v = AD.dependsOn(primal, dependsOn);
+        } else if (primal instanceof Tensor t) {
+            v = TensorVar.record(this, t, g -> { });
+        } else {
+            v = Var.dependent(this, AD.scalarValue(primal), null, null);
+        }
         TapeNode n = (TapeNode) v;
         n.source = site;
         sources = Math.max(sources, site + 1);
         return v;
-    }
-
-    private Var marker() {
-        return leaf(0);
     }
 
     /** How many sources have been marked. */
