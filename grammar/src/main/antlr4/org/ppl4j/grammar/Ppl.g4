@@ -40,6 +40,7 @@ statement
     | address '~' expr ('by' strategy)? ';'?                   # sampleStmt
     | 'for' ID 'in' from=expr '..' to=expr block               # forStmt
     | ifStatement                                              # ifStmt
+    | 'local' block                                            # localStmt
     | 'return' expr ';'?                                       # returnStmt
     | ID '=' expr ';'?                                         # assignStmt
     | declaration                                              # nestedDeclStmt
@@ -55,7 +56,7 @@ strategy    : ID ('(' argList? ')')? ;
 expr
     : expr '.' memberName                                      # memberExpr
     | expr '(' argList? ')' ({trailingBlockAllowed()}? trailing=block)?   # callExpr
-    | expr '[' expr ']'                                        # indexExpr
+    | expr '[' subscript (',' subscript)* ']'                  # indexExpr
     | <assoc=right> expr '^' expr                              # powExpr
     | op=('-' | '!') expr                                      # unaryExpr
     | expr op=('*' | '/' | '%' | '@') expr                     # mulExpr
@@ -76,7 +77,12 @@ expr
     ;
 
 // Fields may be named like keywords: result.objective, trace.model.
-memberName  : ID | 'model' | 'objective' | 'fn' | 'param' | 'let' | 'choices' | 'for' | 'in' | 'if' | 'else' | 'return' | 'by' | 'true' | 'false' ;
+// x[i], x[i, j], and NumPy-style ranges x[a:b], x[:, k], x[::2] (each bound optional).
+subscript   : expr                                                       # pointSub
+            | lo=expr? ':' hi=expr? (':' step=expr?)?                    # rangeSub
+            ;
+
+memberName  : ID | 'local' | 'model' | 'objective' | 'fn' | 'param' | 'let' | 'choices' | 'for' | 'in' | 'if' | 'else' | 'return' | 'by' | 'true' | 'false' ;
 
 entry       : key=(ID | STRING) ':' expr ;
 

@@ -33,6 +33,8 @@ public final class PplContext {
     private final String resume;
     private int fits;
     private Handler handler;
+    private double minibatchScale = 1.0;
+    private long localBlocks;
     private Object lastFit;
 
     PplContext(PplLanguage language, Env env) {
@@ -108,6 +110,24 @@ public final class PplContext {
 
     public Rng rng() {
         return rng;
+    }
+
+    /** N / B while a minibatch fit evaluates its objective on a batch of B of N data points, else 1. */
+    public double minibatchScale() {
+        return minibatchScale;
+    }
+
+    public void setMinibatchScale(double scale) {
+        this.minibatchScale = scale;
+    }
+
+    /** How many {@code local} blocks have run (a minibatch fit checks that its model has one). */
+    public long localBlocks() {
+        return localBlocks;
+    }
+
+    public void noteLocalBlock() {
+        localBlocks++;
     }
 
     /** The handler of the innermost running generative function, or null at top level. */

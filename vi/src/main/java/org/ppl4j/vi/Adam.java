@@ -2,6 +2,7 @@ package org.ppl4j.vi;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.param.ParamKey;
 
 /**
@@ -22,12 +23,22 @@ public final class Adam implements Optimizer {
 
     private static final class Moments {
         long t;
-        final double[] m;
-        final double[] v;
+        double[] m;
+        double[] v;
+        /** For a large (ND4J) parameter: {v, m} as ND4J arrays, updated in place by the fused kernel. */
+        Object[] large;
 
         Moments(int n) {
             m = new double[n];
             v = new double[n];
+        }
+
+        /** The Java moments, copied out of ND4J when they live there (checkpoints only). */
+        void toJava() {
+            if (large != null && large[0] != null) {
+                v = Tensor.stateToDoubles(large[0]);
+                m = Tensor.stateToDoubles(large[1]);
+            }
         }
     }
 
@@ -80,6 +91,11 @@ public final class Adam implements Optimizer {
         for (Map.Entry<ParamKey, Object> e : gradients.entrySet()) {
             ParamKey key = e.getKey();
             Object param = store.unconstrained(key);
+            if (param instanceof Tensor p && p.isLarge() && e.getValue() instanceof Tensor g
+                    && java.util.Arrays.equals(p.shape(), g.shape())) {
+                stepLarge(store, key, p, g);
+                continue;
+            }
             double[] g = Optimizer.gradientElements(key, param, e.getValue());
             double[] u = Optimizer.elements(param);
             Moments s = moments.get(key);
@@ -102,6 +118,23 @@ public final class Adam implements Optimizer {
         }
     }
 
+    /** A large parameter: ND4J's fused Adam kernel, the moments kept in ND4J between steps. */
+    private void stepLarge(ParamStore store, ParamKey key, Tensor p, Tensor g) {
+        Moments s = moments.get(key);
+        if (s == null || s.m.length != p.size()) {
+            s = new Moments(0);
+            s.m = new double[p.size()];
+            s.v = s.m;
+            s.large = new Object[2];
+            moments.put(key, s);
+        } else if (s.large == null) { // restored from a checkpoint: move the moments into ND4J
+            s.large = new Object[] {Tensor.stateFromDoubles(s.v, p.shape()), Tensor.stateFromDoubles(s.m, p.shape())};
+        }
+        s.t++;
+        double rate = decay == 1 ? lr : lr * Math.pow(decay, s.t - 1);
+        store.set(key, Tensor.adamStep(p, g, s.large, rate, beta1, beta2, eps, s.t));
+    }
+
     @Override
     public Map<String, Object> state() {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -115,6 +148,7 @@ public final class Adam implements Optimizer {
         LinkedHashMap<ParamKey, double[]> m = new LinkedHashMap<>();
         LinkedHashMap<ParamKey, double[]> v = new LinkedHashMap<>();
         moments.forEach((k, mo) -> {
+            mo.toJava();
             t.put(k, mo.t);
             m.put(k, mo.m.clone());
             v.put(k, mo.v.clone());

@@ -108,6 +108,9 @@ public final class Fit {
             return Double.isFinite(d) ? null : d.toString();
         }
         Tensor t = (Tensor) gradient;
+        if (t.allMatch(Tensor.Check.FINITE)) {
+            return null; // one kernel for a large gradient; the element is only looked for when there is one
+        }
         for (int i = 0; i < t.size(); i++) {
             double x = t.get(i);
             if (!Double.isFinite(x)) {

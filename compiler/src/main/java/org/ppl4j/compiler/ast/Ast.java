@@ -23,7 +23,7 @@ public final class Ast {
 
     // ---------------------------------------------------------------- statements
 
-    public sealed interface Stmt permits Decl, Let, Param, Sample, For, If, Return, Assign, ExprStmt {
+    public sealed interface Stmt permits Decl, Let, Param, Sample, For, If, Local, Return, Assign, ExprStmt {
         Span span();
     }
 
@@ -58,6 +58,10 @@ public final class Ast {
     }
 
     /** {@code elseBlock} is null when absent; an else-if is an else block holding one If. */
+    /** {@code local { ... }}: choices of the current minibatch's data points (scaled by N / B in a minibatch fit). */
+    public record Local(Block body, Span span) implements Stmt {
+    }
+
     public record If(Expr condition, Block thenBlock, Block elseBlock, Span span) implements Stmt {
     }
 
@@ -72,7 +76,7 @@ public final class Ast {
 
     // ---------------------------------------------------------------- expressions
 
-    public sealed interface Expr permits Num, Str, Bool, Name, ListLit, ChoicesLit, RecordLit, Lambda, Unary, Binary, Call,
+    public sealed interface Expr permits Num, Str, Bool, Name, ListLit, ChoicesLit, RecordLit, Lambda, Unary, Binary, Call, Slice,
             Index, Member {
         Span span();
     }
@@ -119,5 +123,25 @@ public final class Ast {
     }
 
     public record Member(Expr target, String name, Span span) implements Expr {
+    }
+
+    /**
+     * {@code x[i, a:b, :, ::2]}: one subscript per leading axis, each a point (which drops the axis) or a range
+     * whose bounds may be omitted. A single point subscript is an {@link Index} instead.
+     */
+    public record Slice(Expr target, List<Subscript> subscripts, Span span) implements Expr {
+    }
+
+    /** A point ({@code point} set) or a range ({@code lo:hi:step}, any of them null when omitted). */
+    public record Subscript(Expr point, Expr lo, Expr hi, Expr step) {
+        public List<Expr> parts() {
+            List<Expr> r = new java.util.ArrayList<>();
+            for (Expr e : new Expr[] {point, lo, hi, step}) {
+                if (e != null) {
+                    r.add(e);
+                }
+            }
+            return r;
+        }
     }
 }

@@ -106,6 +106,11 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
     }
 
     @Override
+    public Object visitLocalStmt(PplParser.LocalStmtContext ctx) {
+        return new Ast.Local(block(ctx.block()), span(ctx));
+    }
+
+    @Override
     public Object visitForStmt(PplParser.ForStmtContext ctx) {
         return new Ast.For(ctx.ID().getText(), span(ctx.ID()), expr(ctx.from), expr(ctx.to), block(ctx.block()),
                 span(ctx));
@@ -191,7 +196,21 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
 
     @Override
     public Object visitIndexExpr(PplParser.IndexExprContext ctx) {
-        return new Ast.Index(expr(ctx.expr(0)), expr(ctx.expr(1)), span(ctx));
+        List<PplParser.SubscriptContext> subs = ctx.subscript();
+        if (subs.size() == 1 && subs.get(0) instanceof PplParser.PointSubContext p) {
+            return new Ast.Index(expr(ctx.expr()), expr(p.expr()), span(ctx));
+        }
+        List<Ast.Subscript> out = new java.util.ArrayList<>();
+        for (PplParser.SubscriptContext s : subs) {
+            if (s instanceof PplParser.PointSubContext p) {
+                out.add(new Ast.Subscript(expr(p.expr()), null, null, null));
+            } else {
+                PplParser.RangeSubContext r = (PplParser.RangeSubContext) s;
+                out.add(new Ast.Subscript(null, r.lo == null ? null : expr(r.lo), r.hi == null ? null : expr(r.hi),
+                        r.step == null ? null : expr(r.step)));
+            }
+        }
+        return new Ast.Slice(expr(ctx.expr()), List.copyOf(out), span(ctx));
     }
 
     @Override

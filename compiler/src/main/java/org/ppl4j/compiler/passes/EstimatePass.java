@@ -70,6 +70,8 @@ public final class EstimatePass {
             expression(f.from());
             expression(f.to());
             f.body().statements().forEach(this::statement);
+        } else if (s instanceof Ast.Local l) {
+            l.body().statements().forEach(this::statement);
         } else if (s instanceof Ast.If i) {
             expression(i.condition());
             i.thenBlock().statements().forEach(this::statement);
@@ -110,6 +112,9 @@ public final class EstimatePass {
         } else if (e instanceof Ast.Index i) {
             expression(i.target());
             expression(i.index());
+        } else if (e instanceof Ast.Slice sl) {
+            expression(sl.target());
+            sl.subscripts().forEach(sub -> sub.parts().forEach(this::expression));
         } else if (e instanceof Ast.Member m) {
             expression(m.target());
         }

@@ -152,6 +152,8 @@ public final class LowerPass {
             Resolution.Local var = (Resolution.Local) resolution.definition(f);
             return at(new PplForNode(var.slot(), resolution.loopLimit(f), expr(f.from()), expr(f.to()),
                     block(f.body())), f.span());
+        } else if (s instanceof Ast.Local l) {
+            return at(new org.ppl4j.runtime.nodes.controlflow.PplLocalNode(block(l.body())), l.span());
         } else if (s instanceof Ast.If i) {
             return at(new PplIfNode(expr(i.condition()), block(i.thenBlock()),
                     i.elseBlock() == null ? null : block(i.elseBlock())), i.span());
@@ -225,6 +227,17 @@ public final class LowerPass {
             return call(c);
         } else if (e instanceof Ast.Index i) {
             return new PplIndexNode(expr(i.target()), expr(i.index()));
+        } else if (e instanceof Ast.Slice sl) {
+            int n = sl.subscripts().size();
+            PplExpressionNode[] parts = new PplExpressionNode[4 * n];
+            for (int k = 0; k < n; k++) {
+                Ast.Subscript sub = sl.subscripts().get(k);
+                parts[4 * k] = sub.point() == null ? null : expr(sub.point());
+                parts[4 * k + 1] = sub.lo() == null ? null : expr(sub.lo());
+                parts[4 * k + 2] = sub.hi() == null ? null : expr(sub.hi());
+                parts[4 * k + 3] = sub.step() == null ? null : expr(sub.step());
+            }
+            return new org.ppl4j.runtime.nodes.expression.PplSliceNode(expr(sl.target()), parts);
         } else {
             Ast.Member m = (Ast.Member) e;
             return new PplMemberNode(expr(m.target()), m.name());

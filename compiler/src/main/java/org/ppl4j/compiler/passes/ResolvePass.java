@@ -173,6 +173,8 @@ public final class ResolvePass {
                 result.definitions.put(f, new Resolution.Local(0, slot));
                 block(f.body());
                 scope.blocks.pop();
+            } else if (s instanceof Ast.Local l) {
+                block(l.body());
             } else if (s instanceof Ast.If i) {
                 expr(i.condition());
                 block(i.thenBlock());
@@ -255,6 +257,9 @@ public final class ResolvePass {
             } else if (e instanceof Ast.Index i) {
                 expr(i.target());
                 expr(i.index());
+            } else if (e instanceof Ast.Slice sl) {
+                expr(sl.target());
+                sl.subscripts().forEach(sub -> sub.parts().forEach(this::expr));
             } else if (e instanceof Ast.Member m) {
                 expr(m.target());
             }

@@ -106,7 +106,7 @@ public final class AD {
         if (!isTensor(a) && !isTensor(b)) {
             return linear(a, 1, b, 1, 0);
         }
-        return binary(a, b, Double::sum, (x, y) -> 1, (x, y) -> 1);
+        return tensorBinary(Tensor.Op2.ADD, a, b);
     }
 
     public static Object sub(Object a, Object b) {
@@ -116,7 +116,7 @@ public final class AD {
         if (!isTensor(a) && !isTensor(b)) {
             return linear(a, 1, b, -1, 0);
         }
-        return binary(a, b, (x, y) -> x - y, (x, y) -> 1, (x, y) -> -1);
+        return tensorBinary(Tensor.Op2.SUB, a, b);
     }
 
     public static Object mul(Object a, Object b) {
@@ -129,6 +129,9 @@ public final class AD {
         if (b instanceof Double k && a instanceof Var) {
             return linear(a, k, null, 0, 0);
         }
+        if (isTensor(a) || isTensor(b)) {
+            return tensorBinary(Tensor.Op2.MUL, a, b);
+        }
         return binary(a, b, (x, y) -> x * y, (x, y) -> y, (x, y) -> x);
     }
 
@@ -138,6 +141,9 @@ public final class AD {
         }
         if (b instanceof Double k && a instanceof Var) {
             return linear(a, 1 / k, null, 0, 0);
+        }
+        if (isTensor(a) || isTensor(b)) {
+            return tensorBinary(Tensor.Op2.DIV, a, b);
         }
         return binary(a, b, (x, y) -> x / y, (x, y) -> 1 / y, (x, y) -> -x / (y * y));
     }
@@ -187,9 +193,9 @@ public final class AD {
             return Var.binary(tape, v, va, va == null ? 0 : dfa.applyAsDouble(x, y), vb,
                     vb == null ? 0 : dfb.applyAsDouble(x, y));
         }
-        Tensor x = tensorValue(a);
-        Tensor y = tensorValue(b);
-        Tensor v = Tensor.zipWith(x, y, f);
+        Tensor v = Tensor.zipWith(tensorValue(a), tensorValue(b), f);
+        Tensor x = tensorValue(a).broadcastTo(v.shape());
+        Tensor y = tensorValue(b).broadcastTo(v.shape());
         Tape tape = tapeOf(a, b);
         if (tape == null) {
             return v;
@@ -200,6 +206,51 @@ public final class AD {
             }
             if (isTracked(b)) {
                 sendAdjoint(b, g.times(Tensor.zipWith(x, y, dfb)));
+            }
+        }, a, b);
+    }
+
+    /**
+     * +, -, *, / with a tensor operand: the value and the adjoints are whole-tensor operations (ND4J kernels
+     * for large tensors), never a per-element lambda.
+     */
+    private static Object tensorBinary(Tensor.Op2 op, Object a, Object b) {
+        Tensor x = tensorValue(a);
+        Tensor y = tensorValue(b);
+        Tensor v = Tensor.binary(op, x, y);
+        Tape tape = tapeOf(a, b);
+        if (tape == null) {
+            return v;
+        }
+        return TensorVar.record(tape, v, g -> {
+            switch (op) {
+                case ADD:
+                    sendAdjoint(a, g);
+                    sendAdjoint(b, g);
+                    break;
+                case SUB:
+                    sendAdjoint(a, g);
+                    if (isTracked(b)) {
+                        sendAdjoint(b, g.scale(-1));
+                    }
+                    break;
+                case MUL:
+                    if (isTracked(a)) {
+                        sendAdjoint(a, g.times(y));
+                    }
+                    if (isTracked(b)) {
+                        sendAdjoint(b, g.times(x));
+                    }
+                    break;
+                default: // DIV: d/dx = 1 / y, d/dy = -x / y^2 = -v / y
+                    Tensor gy = Tensor.binary(Tensor.Op2.DIV, g, y);
+                    if (isTracked(a)) {
+                        sendAdjoint(a, gy);
+                    }
+                    if (isTracked(b)) {
+                        sendAdjoint(b, gy.times(v).scale(-1));
+                    }
+                    break;
             }
         }, a, b);
     }
@@ -224,17 +275,55 @@ public final class AD {
             return Var.unary(v, fx, fn.df(v.value, fx));
         }
         Tensor x = tensorValue(a);
-        Tensor fx = x.map(fn::f);
+        Tensor.Op1 kernel = fn instanceof Fns.Kernel k && x.isLarge() ? k.op : null;
+        Tensor fx = kernel != null ? x.apply(kernel) : x.map(fn::f);
         if (!(a instanceof TensorVar t)) {
             return fx;
         }
         return TensorVar.record(t.tape, fx, g -> {
+            if (kernel != null) {
+                t.addAdjoint(g.times(derivative(kernel, x, fx)));
+                return;
+            }
+            double[] gd = g.d();
+            double[] xd = x.d();
+            double[] fd = fx.d();
             double[] d = new double[x.size()];
             for (int i = 0; i < d.length; i++) {
-                d[i] = g.data[i] * fn.df(x.data[i], fx.data[i]);
+                d[i] = gd[i] * fn.df(xd[i], fd[i]);
             }
             t.addAdjoint(new Tensor(x.shape(), d));
         }, t);
+    }
+
+    /** f'(x) for a kernel function as whole-tensor operations, given fx = f(x). */
+    private static Tensor derivative(Tensor.Op1 op, Tensor x, Tensor fx) {
+        switch (op) {
+            case NEG:
+                return Tensor.full(new int[] {}, -1.0);
+            case EXP:
+                return fx;
+            case LOG:
+                return Tensor.binary(Tensor.Op2.DIV, Tensor.scalar(1), x);
+            case LOG1P:
+                return Tensor.binary(Tensor.Op2.DIV, Tensor.scalar(1), x.plus(Tensor.scalar(1)));
+            case SQRT:
+                return Tensor.binary(Tensor.Op2.DIV, Tensor.scalar(0.5), fx);
+            case SQUARE:
+                return x.scale(2);
+            case ABS:
+                return x.apply(Tensor.Op1.SIGN);
+            case TANH:
+                return Tensor.binary(Tensor.Op2.SUB, Tensor.scalar(1), fx.apply(Tensor.Op1.SQUARE));
+            case SIGMOID:
+                return fx.times(Tensor.binary(Tensor.Op2.SUB, Tensor.scalar(1), fx));
+            case SOFTPLUS:
+                return x.apply(Tensor.Op1.SIGMOID);
+            case RELU:
+                return x.apply(Tensor.Op1.STEP);
+            default:
+                return x.apply(Tensor.Op1.STEP).scale(0);
+        }
     }
 
     public static Object neg(Object a) {
@@ -314,23 +403,17 @@ public final class AD {
             return v.rank() == 0 ? (Object) v.get(0) : v;
         }
         TensorVar r = TensorVar.record(tape, v, g -> {
-            Tensor gm = asMatrix(g, x.rank() == 1 ? 1 : x.dim(0), y.rank() == 1 ? 1 : y.dim(1));
-            Tensor xm = x.rank() == 1 ? new Tensor(new int[] {1, x.dim(0)}, x.data) : x;
-            Tensor ym = y.rank() == 1 ? new Tensor(new int[] {y.dim(0), 1}, y.data) : y;
+            Tensor gm = g.reshape(new int[] {x.rank() == 1 ? 1 : x.dim(0), y.rank() == 1 ? 1 : y.dim(1)});
+            Tensor xm = x.rank() == 1 ? x.reshape(new int[] {1, x.dim(0)}) : x;
+            Tensor ym = y.rank() == 1 ? y.reshape(new int[] {y.dim(0), 1}) : y;
             if (isTracked(a)) {
-                Tensor ga = Tensor.matmul(gm, ym.transpose());
-                sendAdjoint(a, new Tensor(x.shape(), ga.data));
+                sendAdjoint(a, Tensor.matmul(gm, false, ym, true).reshape(x.shape()));
             }
             if (isTracked(b)) {
-                Tensor gb = Tensor.matmul(xm.transpose(), gm);
-                sendAdjoint(b, new Tensor(y.shape(), gb.data));
+                sendAdjoint(b, Tensor.matmul(xm, true, gm, false).reshape(y.shape()));
             }
         }, a, b);
         return v.rank() == 0 ? sum(r) : r;
-    }
-
-    private static Tensor asMatrix(Tensor g, int m, int n) {
-        return new Tensor(new int[] {m, n}, g.data);
     }
 
     /** Element or slice {@code i} along the first axis; gradients flow back into that slice only. */
@@ -346,8 +429,9 @@ public final class AD {
         Tensor s = (Tensor) v;
         int n = s.size();
         return TensorVar.record(t.tape, s, g -> {
+            double[] gd = g.d();
             for (int k = 0; k < n; k++) {
-                t.addAdjointAt(i * n + k, g.data[k]);
+                t.addAdjointAt(i * n + k, gd[k]);
             }
         }, t);
     }
@@ -391,9 +475,156 @@ public final class AD {
         return TensorVar.record(tape, t, g -> {
             for (int i = 0; i < elements.length; i++) {
                 if (elements[i] instanceof Var v) {
-                    v.accumulate(g.data[i]);
+                    v.accumulate(g.get(i));
                 }
             }
         }, (Object[]) elements);
+    }
+
+    // ---------------------------------------------------------------- shape operations and axis reductions
+
+    /** A negative axis counts from the end, as in NumPy; out of range is an error naming the shape. */
+    public static int axis(Object a, int axis) {
+        int rank = tensorValue(a).rank();
+        int k = axis < 0 ? axis + rank : axis;
+        if (k < 0 || k >= rank) {
+            throw new ShapeException("axis " + axis + " is out of range for " + describe(a));
+        }
+        return k;
+    }
+
+    /** Sum along {@code axis}, dropped from the shape (kept with size 1 if {@code keep}). */
+    public static Object sumAxis(Object a, int axis, boolean keep) {
+        int k = axis(a, axis);
+        Tensor x = tensorValue(a);
+        Tensor v = x.sumAxis(k);
+        if (keep) {
+            v = v.reshape(Tensor.keepAxis(x.shape(), k));
+        }
+        if (!(a instanceof TensorVar t)) {
+            return v;
+        }
+        int[] kept = Tensor.keepAxis(x.shape(), k);
+        return TensorVar.record(t.tape, v, g -> t.addAdjoint(g.reshape(kept).broadcastTo(x.shape())), t);
+    }
+
+    /** The maximum along {@code axis}, kept with size 1, as a constant (a shift for stable log-sum-exp). */
+    public static Tensor maxAxisValue(Object a, int axis) {
+        int k = axis(a, axis);
+        Tensor x = tensorValue(a);
+        return x.maxAxis(k).reshape(Tensor.keepAxis(x.shape(), k));
+    }
+
+    public static Object reshape(Object a, int[] shape) {
+        Tensor x = tensorValue(a);
+        Tensor v = x.reshape(shape);
+        if (!(a instanceof TensorVar t)) {
+            return v;
+        }
+        int[] original = x.shape();
+        return TensorVar.record(t.tape, v, g -> t.addAdjoint(g.reshape(original)), t);
+    }
+
+    public static Object transpose(Object a) {
+        Tensor v = tensorValue(a).transpose();
+        if (!(a instanceof TensorVar t)) {
+            return v;
+        }
+        return TensorVar.record(t.tape, v, g -> t.addAdjoint(g.transpose()), t);
+    }
+
+    /** Elements {@code start, start + step, ...} before {@code stop} along {@code axis} (bounds resolved). */
+    public static Object range(Object a, int axis, int start, int stop, int step) {
+        Tensor x = tensorValue(a);
+        Tensor v = x.range(axis, start, stop, step);
+        if (!(a instanceof TensorVar t)) {
+            return v;
+        }
+        int[] full = x.shape();
+        return TensorVar.record(t.tape, v, g -> t.addAdjoint(Tensor.unrange(g, full, axis, start, step)), t);
+    }
+
+    /** The given rows (first-axis slices) stacked; gradients are added back to the rows they came from. */
+    public static Object rows(Object a, int[] rows) {
+        Tensor x = tensorValue(a);
+        Tensor v = x.rows(rows);
+        if (!(a instanceof TensorVar t)) {
+            return v;
+        }
+        int[] full = x.shape();
+        return TensorVar.record(t.tape, v, g -> {
+            double[] gd = g.d();
+            double[] r = new double[Tensor.numel(full)];
+            int n = r.length / Math.max(1, full[0]);
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < n; j++) {
+                    r[rows[i] * n + j] += gd[i * n + j];
+                }
+            }
+            t.addAdjoint(new Tensor(full, r));
+        }, t);
+    }
+
+    /** Tensors joined along {@code axis}; each gets back its own part of the gradient. */
+    public static Object concat(Object[] parts, int axis) {
+        Tensor[] ts = new Tensor[parts.length];
+        Tape tape = null;
+        for (int i = 0; i < parts.length; i++) {
+            ts[i] = tensorValue(parts[i]);
+            if (ts[i].rank() == 0) {
+                ts[i] = ts[i].reshape(new int[] {1});
+            }
+            tape = tape == null ? tapeOf(parts[i], null) : tape;
+        }
+        int k = axis < 0 ? axis + ts[0].rank() : axis;
+        Tensor v = Tensor.concat(ts, k);
+        if (tape == null) {
+            return v;
+        }
+        return TensorVar.record(tape, v, g -> {
+            int offset = 0;
+            for (int i = 0; i < parts.length; i++) {
+                int len = ts[i].dim(k);
+                if (isTracked(parts[i])) {
+                    Tensor part = g.range(k, offset, offset + len, 1);
+                    sendAdjoint(parts[i], parts[i] instanceof Var ? part : part.reshape(tensorValue(parts[i]).shape()));
+                }
+                offset += len;
+            }
+        }, parts);
+    }
+
+    /**
+     * Elementwise choice: {@code a} where {@code cond} is non-zero, else {@code b}, broadcast together. The
+     * condition is a constant (a comparison); gradients go to the branch each element took.
+     */
+    public static Object where(Object cond, Object a, Object b) {
+        Tensor c = tensorValue(value(cond));
+        Tensor x = tensorValue(a);
+        Tensor y = tensorValue(b);
+        int[] shape = Tensor.broadcastShape(Tensor.broadcastShape(c.shape(), x.shape()), y.shape());
+        double[] cd = c.broadcastTo(shape).d();
+        double[] xd = x.broadcastTo(shape).d();
+        double[] yd = y.broadcastTo(shape).d();
+        double[] r = new double[cd.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = cd[i] != 0 ? xd[i] : yd[i];
+        }
+        Tensor v = new Tensor(shape, r);
+        Tape tape = tapeOf(a, b);
+        if (tape == null) {
+            return v;
+        }
+        Tensor on = new Tensor(shape, cd).map(t -> t != 0 ? 1 : 0);
+        Tensor off = on.map(t -> 1 - t);
+        return TensorVar.record(tape, v, g -> {
+            sendAdjoint(a, g.times(on));
+            sendAdjoint(b, g.times(off));
+        }, a, b);
+    }
+
+    /** Elementwise comparison as 1 (true) or 0 (false), without gradient. */
+    public static Tensor compare(Object a, Object b, DoubleBinaryOperator test) {
+        return Tensor.zipWith(tensorValue(value(a)), tensorValue(value(b)), test);
     }
 }

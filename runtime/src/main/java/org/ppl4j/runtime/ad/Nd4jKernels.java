@@ -1,12 +1,19 @@
 package org.ppl4j.runtime.ad;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The large-tensor kernels that run on ND4J. Kept in one class so that programs with only small tensors
- * never load ND4J (its first op costs about a second).
+ * The kernels for large tensors, on ND4J. Every reference to ND4J lives in this class, so that a program whose
+ * tensors all stay small never loads ND4J (its first operation costs about a second). Arrays are handed around
+ * as {@code Object} for the same reason. Operations never modify their inputs: tensors are immutable values.
  */
 final class Nd4jKernels {
     static {
@@ -18,9 +25,259 @@ final class Nd4jKernels {
     private Nd4jKernels() {
     }
 
-    static double[] matmul(double[] x, double[] y, int m, int k, int n) {
-        INDArray a = Nd4j.create(x, new long[] {m, k}, DataType.DOUBLE);
-        INDArray b = Nd4j.create(y, new long[] {k, n}, DataType.DOUBLE);
-        return a.mmul(b).data().asDouble();
+    private static DataType dtype() {
+        return Tensor.largeFloat64() ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    private static long[] longs(int[] shape) {
+        long[] r = new long[shape.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = shape[i];
+        }
+        return r;
+    }
+
+    @TruffleBoundary
+    static Object fromDoubles(double[] d, int[] shape) {
+        if (dtype() == DataType.DOUBLE) {
+            return Nd4j.create(d, longs(shape), DataType.DOUBLE);
+        }
+        float[] f = new float[d.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return Nd4j.create(f, longs(shape), 'c');
+    }
+
+    @TruffleBoundary
+    static double[] toDoubles(Object nd) {
+        INDArray a = (INDArray) nd;
+        if (!a.isView() && a.ordering() == 'c' && a.dataType() == DataType.FLOAT) {
+            float[] f = a.data().asFloat();
+            double[] d = new double[(int) a.length()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
+        return a.dup('c').data().asDouble();
+    }
+
+    @TruffleBoundary
+    static Object full(int[] shape, double v) {
+        return Nd4j.valueArrayOf(longs(shape), v, dtype());
+    }
+
+    /** An operand as an ND4J array of the working type (small tensors are copied in). */
+    private static INDArray nd(Tensor t) {
+        INDArray a = (INDArray) t.nd();
+        return a.dataType() == dtype() ? a : a.castTo(dtype());
+    }
+
+    private static INDArray broadcast(INDArray a, int[] target) {
+        long[] t = longs(target);
+        if (Arrays.equals(a.shape(), t)) {
+            return a;
+        }
+        if (a.rank() < t.length) {
+            long[] padded = new long[t.length];
+            Arrays.fill(padded, 1);
+            System.arraycopy(a.shape(), 0, padded, t.length - a.rank(), a.rank());
+            a = a.reshape(padded);
+        }
+        return a.broadcast(t);
+    }
+
+    /** Elementwise a op b under NumPy broadcasting; {@code shape} is the broadcast shape. */
+    @TruffleBoundary
+    static Object binary(Tensor.Op2 op, Tensor a, Tensor b, int[] shape) {
+        if (b.size() == 1 && op != Tensor.Op2.POW) {
+            INDArray x = broadcast(nd(a), shape);
+            double k = b.get(0);
+            switch (op) {
+                case ADD:
+                    return x.add(k);
+                case SUB:
+                    return x.sub(k);
+                case MUL:
+                    return x.mul(k);
+                default:
+                    return x.div(k);
+            }
+        }
+        if (a.size() == 1 && op != Tensor.Op2.POW) {
+            INDArray y = broadcast(nd(b), shape);
+            double k = a.get(0);
+            switch (op) {
+                case ADD:
+                    return y.add(k);
+                case SUB:
+                    return y.rsub(k);
+                case MUL:
+                    return y.mul(k);
+                default:
+                    return y.rdiv(k);
+            }
+        }
+        INDArray x = broadcast(nd(a), shape);
+        INDArray y = broadcast(nd(b), shape);
+        switch (op) {
+            case ADD:
+                return x.add(y);
+            case SUB:
+                return x.sub(y);
+            case MUL:
+                return x.mul(y);
+            case DIV:
+                return x.div(y);
+            default:
+                return Transforms.pow(x, y, true);
+        }
+    }
+
+    @TruffleBoundary
+    static Object unary(Tensor.Op1 op, Tensor t) {
+        INDArray x = nd(t);
+        switch (op) {
+            case NEG:
+                return x.neg();
+            case EXP:
+                return Transforms.exp(x, true);
+            case LOG:
+                return Transforms.log(x, true);
+            case LOG1P:
+                return Transforms.log(x.add(1.0), false);
+            case SQRT:
+                return Transforms.sqrt(x, true);
+            case SQUARE:
+                return x.mul(x);
+            case ABS:
+                return Transforms.abs(x, true);
+            case TANH:
+                return Transforms.tanh(x, true);
+            case SIGMOID:
+                return Transforms.sigmoid(x, true);
+            case SOFTPLUS:
+                return softplus(x);
+            case RELU:
+                return Transforms.relu(x, true);
+            case SIGN:
+                return Transforms.sign(x, true);
+            case STEP:
+                return x.gt(0.0).castTo(x.dataType());
+            default:
+                throw new IllegalArgumentException("no ND4J kernel for " + op);
+        }
+    }
+
+    /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no lost tail for very negative x. */
+    private static INDArray softplus(INDArray x) {
+        INDArray tail = Transforms.exp(Transforms.abs(x, true).negi(), false);
+        return Transforms.relu(x, true).addi(Transforms.log(tail.addi(1.0), false));
+    }
+
+    /** Sum over every element, accumulated in double precision. */
+    @TruffleBoundary
+    static double sum(Tensor t) {
+        INDArray x = (INDArray) t.nd();
+        return (x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+    }
+
+    /** Sum along {@code axes}, dropping them. */
+    @TruffleBoundary
+    static Object sumAxes(Tensor t, int[] axes) {
+        return nd(t).sum(false, axes);
+    }
+
+    @TruffleBoundary
+    static Object maxAxes(Tensor t, int[] axes) {
+        return nd(t).max(false, axes);
+    }
+
+    @TruffleBoundary
+    static Object reshape(Tensor t, int[] shape) {
+        return nd(t).reshape('c', longs(shape)).dup('c');
+    }
+
+    @TruffleBoundary
+    static Object broadcastTo(Tensor t, int[] shape) {
+        return broadcast(nd(t), shape).dup('c');
+    }
+
+    /** [m,k] @ [k,n], either operand optionally transposed first (without copying it). */
+    @TruffleBoundary
+    static Object matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
+        INDArray x = nd(a);
+        INDArray y = nd(b);
+        return (transA ? x.transpose() : x).mmul(transB ? y.transpose() : y);
+    }
+
+    @TruffleBoundary
+    static Object transpose(Tensor t) {
+        return nd(t).transpose().dup('c');
+    }
+
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) along the first axis. */
+    @TruffleBoundary
+    static Object rows(Tensor t, int[] rows) {
+        return nd(t).getRows(rows);
+    }
+
+    @TruffleBoundary
+    static boolean allMatch(Tensor t, Tensor.Check check) {
+        INDArray x = nd(t);
+        switch (check) {
+            case NOT_NAN:
+                return !BooleanIndexing.or(x, Conditions.isNan());
+            case FINITE:
+                return BooleanIndexing.and(x, Conditions.isFinite());
+            case POSITIVE:
+                return BooleanIndexing.and(x, Conditions.greaterThan(0.0));
+            case NON_NEGATIVE:
+                return BooleanIndexing.and(x, Conditions.greaterThanOrEqual(0.0));
+            case BINARY:
+                return x.mul(x.rsub(1.0)).amaxNumber().doubleValue() == 0;
+            default:
+                throw new IllegalArgumentException(check.toString());
+        }
+    }
+
+    /**
+     * One Adam step on a large parameter, in place on the moment arrays {@code m} and {@code v} (created by the
+     * first call, returned in {@code state}); returns the new parameter value. Ascends {@code grad}.
+     */
+    @TruffleBoundary
+    static Object adam(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
+            double eps, long t) {
+        INDArray u = nd(param).dup('c');
+        INDArray g = nd(grad).neg(); // the updater descends
+        if (state[0] == null) {
+            state[0] = Nd4j.zeros(u.dataType(), u.shape());
+            state[1] = Nd4j.zeros(u.dataType(), u.shape());
+        }
+        INDArray v = (INDArray) state[0];
+        INDArray m = (INDArray) state[1];
+        // computes the update in g (lr * mHat / (sqrt(vHat) + eps)), updating v and m in place
+        Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, (int) (t - 1)));
+        return u.subi(g);
+    }
+
+    @TruffleBoundary
+    static double[] stateToDoubles(Object nd) {
+        return ((INDArray) nd).dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    }
+
+    @TruffleBoundary
+    static Object stateFromDoubles(double[] d, int[] shape) {
+        return fromDoubles(d, shape);
+    }
+
+    static int[] shapeOf(Object nd) {
+        long[] s = ((INDArray) nd).shape();
+        int[] r = new int[s.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (int) s[i];
+        }
+        return r;
     }
 }

@@ -5,16 +5,72 @@ import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * An immutable dense float64 array, row-major. Small tensors live in a Java array so that scalar-heavy
- * models never pay ND4J's per-op cost (13-58 us) or its start-up; large matrix products go to ND4J
- * through {@link Nd4jKernels}, which is only class-loaded when such a product happens.
+ * An immutable dense array, row-major, of any rank (rank 0 is a scalar tensor).
+ *
+ * <p>Two storages, chosen by size. A tensor with fewer than {@link #largeThreshold()} elements lives in a Java
+ * {@code double[]}: scalar-heavy models never pay ND4J's per-operation cost (13-58 us, DESIGN.md section 5) nor
+ * its start-up. A larger one lives in ND4J, in float32 by default (float64 when {@link #setLargeFloat64} says
+ * so), and its operations run as ND4J kernels ({@link Nd4jKernels}, the only class that touches ND4J). Either
+ * storage is converted to the other on demand and cached, so a value read element by element or handed to a
+ * kernel pays the conversion once. Results that come back small from a kernel (a sum over an axis, a narrow
+ * matrix product) return to Java arrays.
  */
 public final class Tensor implements com.oracle.truffle.api.interop.TruffleObject {
-    /** Products with at least this many multiply-adds are handed to ND4J's BLAS. */
+    /** Products with at least this many multiply-adds are handed to ND4J's BLAS whatever the operands' sizes. */
     static final long ND4J_MATMUL_THRESHOLD = 64L * 64 * 64;
 
+    private static final int LARGE = Integer.getInteger("ppl.tensor.nd4jThreshold", 10_000);
+    private static volatile boolean largeFloat64 = "float64".equals(System.getProperty("ppl.tensor.dtype"));
+
+    /** Elementwise functions with an ND4J kernel. */
+    enum Op1 {
+        NEG(x -> -x), EXP(Math::exp), LOG(Math::log), LOG1P(Math::log1p), SQRT(Math::sqrt), SQUARE(x -> x * x),
+        ABS(Math::abs), TANH(Math::tanh), SIGMOID(Fns::sigmoid), SOFTPLUS(Fns::softplus),
+        RELU(x -> x > 0 || Double.isNaN(x) ? x : 0), SIGN(Math::signum), STEP(x -> x > 0 ? 1 : 0);
+
+        final DoubleUnaryOperator f;
+
+        Op1(DoubleUnaryOperator f) {
+            this.f = f;
+        }
+    }
+
+    /** Elementwise binary operations with an ND4J kernel. */
+    enum Op2 {
+        ADD(Double::sum), SUB((x, y) -> x - y), MUL((x, y) -> x * y), DIV((x, y) -> x / y), POW(Math::pow);
+
+        final DoubleBinaryOperator f;
+
+        Op2(DoubleBinaryOperator f) {
+            this.f = f;
+        }
+    }
+
+    /** Whole-tensor tests, for parameter checks that must not copy a large tensor out of ND4J. */
+    public enum Check {
+        NOT_NAN, FINITE, POSITIVE, NON_NEGATIVE, BINARY;
+
+        boolean test(double x) {
+            switch (this) {
+                case NOT_NAN:
+                    return !Double.isNaN(x);
+                case FINITE:
+                    return Double.isFinite(x);
+                case POSITIVE:
+                    return x > 0;
+                case NON_NEGATIVE:
+                    return x >= 0;
+                default:
+                    return x == 0 || x == 1;
+            }
+        }
+    }
+
     private final int[] shape;
-    final double[] data;
+    private final int size;
+    private volatile double[] data;
+    /** The ND4J array (an INDArray, typed Object so that this class never loads ND4J), or null. */
+    private volatile Object nd;
 
     public Tensor(int[] shape, double[] data) {
         if (numel(shape) != data.length) {
@@ -22,15 +78,97 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
                     + " elements, got " + data.length);
         }
         this.shape = shape.clone();
+        this.size = data.length;
         this.data = data;
+    }
+
+    private Tensor(int[] shape, Object nd) {
+        this.shape = shape;
+        this.size = numel(shape);
+        this.nd = nd;
+    }
+
+    /** A kernel's result: kept in ND4J when large, copied back into a Java array when small. */
+    static Tensor ofNd(Object nd) {
+        int[] s = Nd4jKernels.shapeOf(nd);
+        Tensor t = new Tensor(s, nd);
+        if (t.size < LARGE) {
+            t.data = Nd4jKernels.toDoubles(nd);
+        }
+        return t;
+    }
+
+    /** The number of elements from which a tensor is stored and computed in ND4J. */
+    public static int largeThreshold() {
+        return LARGE;
+    }
+
+    /** Whether large tensors are float64 (else float32, the default). */
+    public static boolean largeFloat64() {
+        return largeFloat64;
+    }
+
+    /** Large tensors created from now on are float64 ({@code true}) or float32. JVM-wide. */
+    public static void setLargeFloat64(boolean float64) {
+        largeFloat64 = float64;
+    }
+
+    /**
+     * One Adam ascent step for a large parameter, as ND4J's fused kernel: the moments live in {@code state}
+     * ({@code {v, m}}, created on the first call) and are updated in place; returns the new parameter. The
+     * kernel applies eps to the uncorrected second moment (eps * sqrt(1 - beta2^t) in the corrected form), a
+     * difference from the Java optimiser only where gradients are near zero.
+     */
+    public static Tensor adamStep(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
+            double eps, long t) {
+        return ofNd(Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t));
+    }
+
+    /** An optimiser state array (from {@link #adamStep}) as doubles, for checkpoints. */
+    public static double[] stateToDoubles(Object state) {
+        return Nd4jKernels.stateToDoubles(state);
+    }
+
+    /** An optimiser state array restored from a checkpoint's doubles. */
+    public static Object stateFromDoubles(double[] d, int[] shape) {
+        return Nd4jKernels.stateFromDoubles(d, shape);
+    }
+
+    /** Whether this tensor is stored and computed in ND4J. */
+    public boolean isLarge() {
+        return size >= LARGE;
+    }
+
+    /** The elements in a Java array (copied out of ND4J once, then cached). Never modify it. */
+    double[] d() {
+        double[] r = data;
+        if (r == null) {
+            r = Nd4jKernels.toDoubles(nd);
+            data = r;
+        }
+        return r;
+    }
+
+    /** The ND4J array (copied in once, then cached). Never modify it. */
+    Object nd() {
+        Object r = nd;
+        if (r == null) {
+            r = Nd4jKernels.fromDoubles(data, shape);
+            nd = r;
+        }
+        return r;
     }
 
     public static Tensor vector(double... values) {
         return new Tensor(new int[] {values.length}, values.clone());
     }
 
+    public static Tensor scalar(double v) {
+        return new Tensor(new int[] {}, new double[] {v});
+    }
+
     public static Tensor zeros(int... shape) {
-        return new Tensor(shape, new double[allocatable(shape)]);
+        return full(shape, 0.0);
     }
 
     /**
@@ -54,8 +192,14 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     }
 
     public static Tensor full(int[] shape, double v) {
-        double[] d = new double[allocatable(shape)];
-        Arrays.fill(d, v);
+        int n = allocatable(shape);
+        if (n >= LARGE) {
+            return new Tensor(shape.clone(), Nd4jKernels.full(shape, v));
+        }
+        double[] d = new double[n];
+        if (v != 0) {
+            Arrays.fill(d, v);
+        }
         return new Tensor(shape, d);
     }
 
@@ -86,36 +230,77 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     }
 
     public int size() {
-        return data.length;
+        return size;
     }
 
     public double get(int flatIndex) {
-        return data[flatIndex];
+        return d()[flatIndex];
     }
 
     /** A copy of the elements, row-major. */
     public double[] toArray() {
-        return data.clone();
+        return d().clone();
     }
 
+    /** The same elements viewed with another shape of the same size. */
+    public Tensor reshape(int[] newShape) {
+        if (numel(newShape) != size) {
+            throw new ShapeException("cannot reshape a tensor of shape " + Arrays.toString(shape) + " ("
+                    + size + " elements) to " + Arrays.toString(newShape));
+        }
+        if (data != null) {
+            return new Tensor(newShape, data);
+        }
+        return ofNd(Nd4jKernels.reshape(this, newShape));
+    }
+
+    /** Elementwise f, in Java (any function; large tensors are copied out). */
     public Tensor map(DoubleUnaryOperator f) {
-        double[] r = new double[data.length];
+        double[] x = d();
+        double[] r = new double[x.length];
         for (int i = 0; i < r.length; i++) {
-            r[i] = f.applyAsDouble(data[i]);
+            r[i] = f.applyAsDouble(x[i]);
         }
         return new Tensor(shape, r);
     }
 
+    /** Elementwise op, as an ND4J kernel for a large tensor. */
+    Tensor apply(Op1 op) {
+        if (isLarge()) {
+            return ofNd(Nd4jKernels.unary(op, this));
+        }
+        return map(op.f);
+    }
+
+    /** Whether every element passes {@code check}. */
+    public boolean allMatch(Check check) {
+        if (isLarge()) {
+            return Nd4jKernels.allMatch(this, check);
+        }
+        for (double x : d()) {
+            if (!check.test(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public double sum() {
+        if (isLarge()) {
+            return Nd4jKernels.sum(this);
+        }
         double s = 0;
-        for (double d : data) {
-            s += d;
+        for (double x : d()) {
+            s += x;
         }
         return s;
     }
 
     /** The shape two operands broadcast to under NumPy's rules, or an error naming both shapes. */
     public static int[] broadcastShape(int[] a, int[] b) {
+        if (Arrays.equals(a, b)) {
+            return a.clone();
+        }
         int n = Math.max(a.length, b.length);
         int[] r = new int[n];
         for (int i = 0; i < n; i++) {
@@ -140,6 +325,10 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
             throw new ShapeException("shape " + Arrays.toString(shape) + " does not broadcast to "
                     + Arrays.toString(target));
         }
+        if (numel(target) >= LARGE) {
+            return ofNd(Nd4jKernels.broadcastTo(this, target));
+        }
+        double[] src = d();
         double[] r = new double[numel(target)];
         int[] srcStrides = broadcastStrides(shape, target);
         int[] idx = new int[target.length];
@@ -148,7 +337,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
             for (int k = 0; k < idx.length; k++) {
                 off += idx[k] * srcStrides[k];
             }
-            r[i] = data[off];
+            r[i] = src[off];
             increment(idx, target);
         }
         return new Tensor(target, r);
@@ -159,10 +348,21 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         if (Arrays.equals(shape, target)) {
             return this;
         }
+        if (isLarge()) {
+            int lead = shape.length - target.length;
+            int[] axes = new int[shape.length];
+            int n = 0;
+            for (int k = 0; k < shape.length; k++) {
+                if (k < lead || (target[k - lead] == 1 && shape[k] != 1)) {
+                    axes[n++] = k;
+                }
+            }
+            return ofNd(Nd4jKernels.sumAxes(this, Arrays.copyOf(axes, n))).reshape(target);
+        }
         double[] r = new double[numel(target)];
         int[] dstStrides = broadcastStrides(target, shape);
         int[] idx = new int[shape.length];
-        for (double v : data) {
+        for (double v : d()) {
             int off = 0;
             for (int k = 0; k < idx.length; k++) {
                 off += idx[k] * dstStrides[k];
@@ -195,27 +395,51 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         }
     }
 
+    /** Elementwise f under broadcasting, in Java (any function; large tensors are copied out). */
     public static Tensor zipWith(Tensor a, Tensor b, DoubleBinaryOperator f) {
         int[] s = broadcastShape(a.shape, b.shape);
-        Tensor x = a.broadcastTo(s);
-        Tensor y = b.broadcastTo(s);
-        double[] r = new double[x.data.length];
+        double[] x = a.size == 1 ? null : a.broadcastToJava(s);
+        double[] y = b.size == 1 ? null : b.broadcastToJava(s);
+        double xs = a.size == 1 ? a.get(0) : 0;
+        double ys = b.size == 1 ? b.get(0) : 0;
+        double[] r = new double[numel(s)];
         for (int i = 0; i < r.length; i++) {
-            r[i] = f.applyAsDouble(x.data[i], y.data[i]);
+            r[i] = f.applyAsDouble(x == null ? xs : x[i], y == null ? ys : y[i]);
         }
         return new Tensor(s, r);
     }
 
+    private double[] broadcastToJava(int[] target) {
+        if (Arrays.equals(shape, target)) {
+            return d();
+        }
+        Tensor t = broadcastTo(target);
+        return t.d();
+    }
+
+    /** a op b under broadcasting; an ND4J kernel when the result is large. */
+    static Tensor binary(Op2 op, Tensor a, Tensor b) {
+        int[] s = broadcastShape(a.shape, b.shape);
+        if (numel(s) >= LARGE) {
+            return ofNd(Nd4jKernels.binary(op, a, b, s));
+        }
+        return zipWith(a, b, op.f);
+    }
+
     public Tensor scale(double k) {
-        return map(v -> v * k);
+        return binary(Op2.MUL, this, scalar(k));
     }
 
     public Tensor plus(Tensor o) {
-        return zipWith(this, o, Double::sum);
+        return binary(Op2.ADD, this, o);
+    }
+
+    public Tensor minus(Tensor o) {
+        return binary(Op2.SUB, this, o);
     }
 
     public Tensor times(Tensor o) {
-        return zipWith(this, o, (p, q) -> p * q);
+        return binary(Op2.MUL, this, o);
     }
 
     public Tensor transpose() {
@@ -224,10 +448,14 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         }
         int m = shape[0];
         int n = shape[1];
-        double[] r = new double[data.length];
+        if (isLarge()) {
+            return ofNd(Nd4jKernels.transpose(this));
+        }
+        double[] x = d();
+        double[] r = new double[x.length];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                r[j * m + i] = data[i * n + j];
+                r[j * m + i] = x[i * n + j];
             }
         }
         return new Tensor(new int[] {n, m}, r);
@@ -235,31 +463,15 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     /** Matrix product of two matrices ([m,k] @ [k,n]); vectors are treated as a row (left) or column (right). */
     public static Tensor matmul(Tensor a, Tensor b) {
-        Tensor x = a.rank() == 1 ? new Tensor(new int[] {1, a.shape[0]}, a.data) : a;
-        Tensor y = b.rank() == 1 ? new Tensor(new int[] {b.shape[0], 1}, b.data) : b;
+        Tensor x = a.rank() == 1 ? a.reshape(new int[] {1, a.shape[0]}) : a;
+        Tensor y = b.rank() == 1 ? b.reshape(new int[] {b.shape[0], 1}) : b;
         if (x.rank() != 2 || y.rank() != 2 || x.shape[1] != y.shape[0]) {
             throw new ShapeException("cannot multiply shapes " + Arrays.toString(a.shape) + " @ "
                     + Arrays.toString(b.shape));
         }
+        Tensor r = matmul(x, false, y, false);
         int m = x.shape[0];
-        int k = x.shape[1];
         int n = y.shape[1];
-        double[] r;
-        if ((long) m * k * n >= ND4J_MATMUL_THRESHOLD) {
-            r = Nd4jKernels.matmul(x.data, y.data, m, k, n);
-        } else {
-            r = new double[m * n];
-            for (int i = 0; i < m; i++) {
-                for (int p = 0; p < k; p++) {
-                    double xv = x.data[i * k + p];
-                    int yo = p * n;
-                    int ro = i * n;
-                    for (int j = 0; j < n; j++) {
-                        r[ro + j] += xv * y.data[yo + j];
-                    }
-                }
-            }
-        }
         int[] shape;
         if (a.rank() == 1 && b.rank() == 1) {
             shape = new int[] {};
@@ -268,9 +480,221 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         } else if (b.rank() == 1) {
             shape = new int[] {m};
         } else {
-            shape = new int[] {m, n};
+            return r;
         }
-        return new Tensor(shape, r);
+        return r.reshape(shape);
+    }
+
+    /** op(a) @ op(b) for matrices, op = transpose where asked (no copy is made for ND4J). */
+    static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
+        int m = transA ? a.shape[1] : a.shape[0];
+        int k = transA ? a.shape[0] : a.shape[1];
+        int k2 = transB ? b.shape[1] : b.shape[0];
+        int n = transB ? b.shape[0] : b.shape[1];
+        if (k != k2) {
+            throw new ShapeException("cannot multiply shapes " + Arrays.toString(a.shape) + " @ "
+                    + Arrays.toString(b.shape));
+        }
+        if ((long) m * k * n >= ND4J_MATMUL_THRESHOLD || a.isLarge() || b.isLarge()) {
+            return ofNd(Nd4jKernels.matmul(a, transA, b, transB));
+        }
+        double[] x = transA ? a.transpose().d() : a.d();
+        double[] y = transB ? b.transpose().d() : b.d();
+        double[] r = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                double xv = x[i * k + p];
+                int yo = p * n;
+                int ro = i * n;
+                for (int j = 0; j < n; j++) {
+                    r[ro + j] += xv * y[yo + j];
+                }
+            }
+        }
+        return new Tensor(new int[] {m, n}, r);
+    }
+
+    /** Sum over {@code axis} (which must be in range), dropping it. */
+    public Tensor sumAxis(int axis) {
+        checkAxis(axis);
+        if (isLarge()) {
+            return ofNd(Nd4jKernels.sumAxes(this, new int[] {axis}));
+        }
+        return reduceAxis(axis, 0.0, Double::sum);
+    }
+
+    /** Maximum over {@code axis}, dropping it. */
+    public Tensor maxAxis(int axis) {
+        checkAxis(axis);
+        if (isLarge()) {
+            return ofNd(Nd4jKernels.maxAxes(this, new int[] {axis}));
+        }
+        return reduceAxis(axis, Double.NEGATIVE_INFINITY, Math::max);
+    }
+
+    private void checkAxis(int axis) {
+        if (axis < 0 || axis >= shape.length) {
+            throw new ShapeException("axis " + axis + " is out of range for a tensor of shape "
+                    + Arrays.toString(shape));
+        }
+    }
+
+    private Tensor reduceAxis(int axis, double init, DoubleBinaryOperator f) {
+        int outer = 1;
+        for (int k = 0; k < axis; k++) {
+            outer *= shape[k];
+        }
+        int len = shape[axis];
+        int inner = 1;
+        for (int k = axis + 1; k < shape.length; k++) {
+            inner *= shape[k];
+        }
+        double[] x = d();
+        double[] r = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                double acc = init;
+                for (int j = 0; j < len; j++) {
+                    acc = f.applyAsDouble(acc, x[(o * len + j) * inner + i]);
+                }
+                r[o * inner + i] = acc;
+            }
+        }
+        return new Tensor(dropAxis(shape, axis), r);
+    }
+
+    public static int[] dropAxis(int[] shape, int axis) {
+        int[] r = new int[shape.length - 1];
+        for (int k = 0, j = 0; k < shape.length; k++) {
+            if (k != axis) {
+                r[j++] = shape[k];
+            }
+        }
+        return r;
+    }
+
+    static int[] keepAxis(int[] shape, int axis) {
+        int[] r = shape.clone();
+        r[axis] = 1;
+        return r;
+    }
+
+    /** The slices {@code rows} along the first axis, stacked in that order (a minibatch of data rows). */
+    public Tensor rows(int[] rows) {
+        if (shape.length == 0) {
+            throw new ShapeException("cannot take rows of a scalar tensor");
+        }
+        for (int r : rows) {
+            if (r < 0 || r >= shape[0]) {
+                throw new IndexOutOfBoundsException("row " + r + " is out of bounds for a dimension of size "
+                        + shape[0]);
+            }
+        }
+        int[] out = shape.clone();
+        out[0] = rows.length;
+        if (data == null) {
+            return ofNd(Nd4jKernels.rows(this, rows));
+        }
+        int n = size / Math.max(1, shape[0]);
+        double[] r = new double[rows.length * n];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(data, rows[i] * n, r, i * n, n);
+        }
+        return new Tensor(out, r);
+    }
+
+    /**
+     * Elements {@code start, start + step, ...} (before {@code stop}) along {@code axis}: NumPy's
+     * {@code x[..., start:stop:step, ...]} with the bounds already resolved.
+     */
+    public Tensor range(int axis, int start, int stop, int step) {
+        checkAxis(axis);
+        int len = step > 0 ? Math.max(0, (stop - start + step - 1) / step) : Math.max(0, (start - stop - step - 1) / -step);
+        int[] out = shape.clone();
+        out[axis] = len;
+        int outer = 1;
+        for (int k = 0; k < axis; k++) {
+            outer *= shape[k];
+        }
+        int inner = 1;
+        for (int k = axis + 1; k < shape.length; k++) {
+            inner *= shape[k];
+        }
+        double[] x = d();
+        double[] r = new double[numel(out)];
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < len; j++) {
+                System.arraycopy(x, (o * shape[axis] + start + j * step) * inner, r, (o * len + j) * inner, inner);
+            }
+        }
+        return new Tensor(out, r);
+    }
+
+    /** The gradient of {@link #range}: {@code g} scattered into zeros of {@code full}'s shape. */
+    static Tensor unrange(Tensor g, int[] full, int axis, int start, int step) {
+        int outer = 1;
+        for (int k = 0; k < axis; k++) {
+            outer *= full[k];
+        }
+        int inner = 1;
+        for (int k = axis + 1; k < full.length; k++) {
+            inner *= full[k];
+        }
+        int len = g.shape[axis];
+        double[] x = g.d();
+        double[] r = new double[numel(full)];
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < len; j++) {
+                int dst = (o * full[axis] + start + j * step) * inner;
+                int src = (o * len + j) * inner;
+                for (int i = 0; i < inner; i++) {
+                    r[dst + i] += x[src + i];
+                }
+            }
+        }
+        return new Tensor(full, r);
+    }
+
+    /** Tensors of equal shapes but along {@code axis}, joined along it. */
+    public static Tensor concat(Tensor[] parts, int axis) {
+        int[] out = parts[0].shape.clone();
+        if (axis < 0 || axis >= out.length) {
+            throw new ShapeException("axis " + axis + " is out of range for tensors of shape "
+                    + Arrays.toString(out));
+        }
+        out[axis] = 0;
+        for (Tensor p : parts) {
+            if (p.rank() != out.length) {
+                throw new ShapeException("cannot concatenate shapes " + Arrays.toString(parts[0].shape) + " and "
+                        + Arrays.toString(p.shape));
+            }
+            for (int k = 0; k < out.length; k++) {
+                if (k != axis && p.shape[k] != out[k]) {
+                    throw new ShapeException("cannot concatenate shapes " + Arrays.toString(parts[0].shape)
+                            + " and " + Arrays.toString(p.shape) + " along axis " + axis);
+                }
+            }
+            out[axis] += p.shape[axis];
+        }
+        int outer = 1;
+        for (int k = 0; k < axis; k++) {
+            outer *= out[k];
+        }
+        int inner = 1;
+        for (int k = axis + 1; k < out.length; k++) {
+            inner *= out[k];
+        }
+        double[] r = new double[numel(out)];
+        int offset = 0;
+        for (Tensor p : parts) {
+            double[] x = p.d();
+            int len = p.shape[axis] * inner;
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(x, o * len, r, o * out[axis] * inner + offset, len);
+            }
+            offset += len;
+        }
+        return new Tensor(out, r);
     }
 
     /** The i-th slice along the first axis: a scalar for a vector, a tensor of rank - 1 otherwise. */
@@ -283,21 +707,21 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
                     + shape[0]);
         }
         if (shape.length == 1) {
-            return data[i];
+            return d()[i];
         }
         int[] rest = Arrays.copyOfRange(shape, 1, shape.length);
         int n = numel(rest);
-        return new Tensor(rest, Arrays.copyOfRange(data, i * n, (i + 1) * n));
+        return new Tensor(rest, Arrays.copyOfRange(d(), i * n, (i + 1) * n));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+        return o instanceof Tensor t && Arrays.equals(shape, t.shape) && Arrays.equals(d(), t.d());
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(d());
     }
 
     @Override

@@ -14,7 +14,10 @@ public final class TensorVar extends TapeNode {
 
     final Tape tape;
     public final Tensor value;
-    private double[] adjoint;
+    /** Whole-tensor adjoint contributions, summed (large ones stay in ND4J). */
+    private Tensor adjoint;
+    /** Contributions of scalar reads of single elements, kept apart so that each costs one addition. */
+    private double[] elementAdjoint;
     private final Backward backward;
     private final TapeNode[] parents;
 
@@ -60,30 +63,38 @@ public final class TensorVar extends TapeNode {
 
     /** The accumulated adjoint, zeros if nothing reached this node. */
     public Tensor adjoint() {
-        return adjoint == null ? Tensor.zeros(value.shape()) : new Tensor(value.shape(), adjoint.clone());
+        Tensor a = accumulated();
+        return a == null ? Tensor.zeros(value.shape()) : a;
+    }
+
+    private Tensor accumulated() {
+        Tensor a = adjoint;
+        if (elementAdjoint != null) {
+            Tensor e = new Tensor(value.shape(), elementAdjoint.clone());
+            a = a == null ? e : a.plus(e);
+        }
+        return a;
     }
 
     void addAdjoint(Tensor g) {
         Tensor fitted = g.reduceTo(value.shape());
-        if (adjoint == null) {
-            adjoint = new double[value.size()];
-        }
-        for (int i = 0; i < adjoint.length; i++) {
-            adjoint[i] += fitted.data[i];
-        }
+        adjoint = adjoint == null ? fitted : adjoint.plus(fitted);
     }
 
     void addAdjointAt(int flat, double g) {
-        if (adjoint == null) {
-            adjoint = new double[value.size()];
+        if (elementAdjoint == null) {
+            elementAdjoint = new double[value.size()];
         }
-        adjoint[flat] += g;
+        elementAdjoint[flat] += g;
     }
 
     @Override
     void propagate() {
-        if (adjoint != null && backward != null) {
-            backward.apply(new Tensor(value.shape(), adjoint));
+        if (backward != null) {
+            Tensor a = accumulated();
+            if (a != null) {
+                backward.apply(a);
+            }
         }
     }
 

@@ -23,6 +23,9 @@ public final class AssessHandler implements Handler {
     private final Set<Address> used = new HashSet<>();
     private final ObjectiveRun run;
     private Object logDensity = 0.0;
+    /** N / B during a minibatch fit (1 otherwise): the weight of a local choice's log density. */
+    private final double localScale;
+    private int localDepth;
     private Iterations iterations; // created by the first replicate or map in the model
 
     @Override
@@ -45,6 +48,13 @@ public final class AssessHandler implements Handler {
      *            densities are taken; null outside objectives
      */
     public AssessHandler(ChoiceMap choices, ParamProvider params, String modelName, ObjectiveRun run) {
+        this(choices, params, modelName, run, 1.0);
+    }
+
+    /** @param localScale the weight of the log densities of choices made inside {@code local} blocks */
+    public AssessHandler(ChoiceMap choices, ParamProvider params, String modelName, ObjectiveRun run,
+            double localScale) {
+        this.localScale = localScale;
         this.run = run;
         this.choices = choices;
         this.params = params;
@@ -78,8 +88,19 @@ public final class AssessHandler implements Handler {
         if (run != null) {
             run.noteDensity(owner, address, lp);
         }
-        logDensity = AD.add(logDensity, lp);
+        // the score of a choice is its own (unscaled) density; the objective's term is the scaled one
+        logDensity = AD.add(logDensity, localDepth > 0 && localScale != 1 ? AD.mul(lp, localScale) : lp);
         return value;
+    }
+
+    @Override
+    public void enterLocal() {
+        localDepth++;
+    }
+
+    @Override
+    public void exitLocal() {
+        localDepth--;
     }
 
     @Override

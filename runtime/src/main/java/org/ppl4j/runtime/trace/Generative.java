@@ -25,7 +25,8 @@ public final class Generative {
     public static Object density(PplContext context, BoundModel model, org.ppl4j.runtime.value.ChoiceMap choices,
             org.ppl4j.runtime.param.ParamProvider params) {
         AssessHandler h = new AssessHandler(choices, params, model.name(),
-                context.handler() instanceof org.ppl4j.runtime.estimate.ObjectiveRun r ? r : null);
+                context.handler() instanceof org.ppl4j.runtime.estimate.ObjectiveRun r ? r : null,
+                context.minibatchScale());
         run(context, model, h);
         h.checkAllUsed();
         return h.logDensity();

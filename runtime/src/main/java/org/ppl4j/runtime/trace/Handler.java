@@ -33,6 +33,17 @@ public interface Handler {
     default void exitIteration() {
     }
 
+    /**
+     * A {@code local { ... }} block begins: its choices belong to the data points of the current minibatch, so
+     * a density taken during a minibatch fit scales their log densities by N / B.
+     */
+    default void enterLocal() {
+    }
+
+    /** The block begun by the last {@link #enterLocal} ends. */
+    default void exitLocal() {
+    }
+
     /** An address made inside the iterations {@code iterations} (outermost first): {@code x[j]} in i is {@code x[i][j]}. */
     static Address inIterations(Address address, int[] iterations, int depth) {
         if (depth == 0) {

@@ -17,6 +17,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Central-difference checks of every differentiable operation in {@link AD} and {@link Fns}. See {@link GradCheck}. */
 class ADGradientTest {
+    // large tensors (ND4J) are checked against float64 central differences; LargeTensorTest covers float32
+    @org.junit.jupiter.api.BeforeAll
+    static void float64() {
+        Tensor.setLargeFloat64(true);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void float32() {
+        Tensor.setLargeFloat64(false);
+    }
+
     static final boolean[] TT = {true, true};
     static final boolean[] TF = {true, false};
     static final boolean[] FT = {false, true};

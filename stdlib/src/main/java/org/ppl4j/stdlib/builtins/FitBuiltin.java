@@ -58,7 +58,7 @@ final class FitBuiltin extends PplBuiltin {
     @Override
     public List<String> parameters() {
         return List.of("objective", "optimizer", "steps", "particles", "seed", "samples", "estimators",
-                "rao_blackwellize", "checkpoint", "every");
+                "rao_blackwellize", "checkpoint", "every", "data", "batch", "epochs", "shuffle");
     }
 
     @Override
@@ -68,7 +68,18 @@ final class FitBuiltin extends PplBuiltin {
 
     @Override
     public Object call(Object[] args, PplContext context) {
-        ObjectiveInstance objective = Args.objective("fit", args[0]);
+        args = java.util.Arrays.copyOf(args, parameters().size());
+        Minibatches batches = args[10] == null ? null
+                : Minibatches.of(context, args[0], args[10], args[11], args[12], args[13], args[2],
+                        args[4] == null ? context.seed() : (long) Args.number("fit", "seed", args[4]));
+        if (batches == null) {
+            for (int i = 11; i <= 13; i++) {
+                if (args[i] != null) {
+                    throw new IllegalArgumentException("fit: '" + parameters().get(i) + "' needs 'data'");
+                }
+            }
+        }
+        ObjectiveInstance objective = batches == null ? Args.objective("fit", args[0]) : batches.first();
         OptimizerValue optimizer;
         if (args[1] == null) {
             optimizer = new OptimizerValue("adam(0.01)", () -> new Adam(FitOptions.DEFAULT_LR));
@@ -78,29 +89,43 @@ final class FitBuiltin extends PplBuiltin {
             throw new IllegalArgumentException("fit: 'optimizer' must be adam(...) or sgd(...), got "
                     + Printer.kind(args[1]));
         }
-        int steps = args[2] == null ? FitOptions.DEFAULT_STEPS : Args.count("fit", "steps", args[2], 0);
+        int steps = batches != null ? batches.steps()
+                : args[2] == null ? FitOptions.DEFAULT_STEPS : Args.count("fit", "steps", args[2], 0);
         int particles = args[3] == null ? FitOptions.DEFAULT_PARTICLES : Args.count("fit", "particles", args[3], 1);
         long seed = args[4] == null ? context.seed() : (long) Args.number("fit", "seed", args[4]);
-        int samples = args[5] == null ? DEFAULT_SAMPLES : Args.count("fit", "samples", args[5], 1);
+        int samples = args[5] == null ? (batches == null ? DEFAULT_SAMPLES : Minibatches.DEFAULT_SAMPLES)
+                : Args.count("fit", "samples", args[5], 1);
 
         StrategyOverrides overrides = overrides(context, args[6]);
         boolean raoBlackwellize = args[7] == null || truth("rao_blackwellize", args[7]);
 
         ParamStore store = new ParamStore();
         BaselineStore baselines = new BaselineStore();
-        ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, objective, baselines,
-                raoBlackwellize, overrides);
+        ObjectiveInstance[] current = {objective};
+        ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, run -> run.run(current[0]),
+                objective.name(), baselines, raoBlackwellize, overrides);
+        int[] calls = {0};
         StochasticObjective estimator = (params, rng) -> {
             // all particles of a step on one tape, so that leave-one-out baselines can see each other
-            SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
-                    particles);
-            return new Evaluation(r.surrogate(), r.value());
+            if (batches == null) {
+                SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
+                        particles);
+                return new Evaluation(r.surrogate(), r.value());
+            }
+            return batches.atStep(calls[0]++, instance -> {
+                current[0] = instance;
+                SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
+                        particles);
+                return new Evaluation(r.surrogate(), r.value());
+            });
         };
         Optimizer opt = optimizer.factory().get();
         Rng rng = new Rng(seed);
         FitCheckpoints checkpoints = FitCheckpoints.open(context, context.nextFitIndex(),
-                settings(objective, steps, particles, seed, context, raoBlackwellize), args[8], args[9]);
+                settings(objective, steps, particles, seed, context, raoBlackwellize)
+                        + (batches == null ? "" : ", " + batches.describe()), args[8], args[9]);
         double[] completed = checkpoints.resume(store, opt, rng, baselines);
+        calls[0] = completed.length;
         FitListener listener = FitListener.both(checkpoints.writer(baselines),
                 context.progress() && completed.length < steps
                         ? new FitProgress(context.err(), context.columns(), "fit " + objective.name(), steps,
@@ -120,7 +145,7 @@ final class FitBuiltin extends PplBuiltin {
                     + unused.get(0) + "\"");
         }
         Kept kept = new Kept();
-        PplRecord result = summarise(context, objective, store, history, rng, samples, kept);
+        PplRecord result = summarise(context, objective, batches, store, history, rng, samples, kept);
         FitDetails.attach(result, details(objective, steps, particles, samples, completed.length, store, kept));
         for (Map.Entry<ParamKey, Object> e : store.constrainedValues().entrySet()) {
             context.params().set(e.getKey(), e.getValue());
@@ -225,14 +250,18 @@ final class FitBuiltin extends PplBuiltin {
     }
 
     /** Runs the objective {@code samples} times at the fitted parameters, without gradients. */
-    private static PplRecord summarise(PplContext context, ObjectiveInstance objective, ParamStore store,
-            FitHistory history, Rng rng, int samples, Kept kept) {
+    private static PplRecord summarise(PplContext context, ObjectiveInstance objective, Minibatches batches,
+            ParamStore store, FitHistory history, Rng rng, int samples, Kept kept) {
         Map<String, List<Double>> draws = new LinkedHashMap<>();
         kept.draws = draws;
         double total = 0;
         for (int i = 0; i < samples; i++) {
             ObjectiveRun run = new ObjectiveRun(context, store.constants(), null, rng, rng, ReplayPlan.BASE, null);
-            total += AD.scalarValue(scalar(run.run(objective), objective));
+            if (batches == null) {
+                total += AD.scalarValue(scalar(run.run(objective), objective));
+            } else { // a random minibatch, scaled: an unbiased estimate of the full-data objective
+                total += batches.atRandom(rng, instance -> AD.scalarValue(scalar(run.run(instance), instance)));
+            }
             int choices = 0;
             for (ChoiceMap trace : run.traces()) {
                 choices += trace.entries().size();

@@ -26,16 +26,12 @@ final class MathBuiltins {
                 Builtin.unary("softplus", AD::softplus),
                 Builtin.unary("sqrt", AD::sqrt),
                 Builtin.unary("tanh", x -> AD.unary(x, Fns.TANH)),
-                Builtin.of("sum", List.of("xs"), (a, c) -> AD.sum(Args.numeric("sum", "xs", a[0]))),
-                Builtin.of("mean", List.of("xs"), (a, c) -> {
-                    Object xs = Args.numeric("mean", "xs", a[0]);
-                    return AD.div(AD.sum(xs), (double) size(xs));
-                }),
-                Builtin.of("logsumexp", List.of("xs"), (a, c) -> logsumexp(Args.numeric("logsumexp", "xs", a[0]))),
-                Builtin.of("logmeanexp", List.of("xs"), (a, c) -> {
-                    Object xs = Args.numeric("logmeanexp", "xs", a[0]);
-                    return AD.sub(logsumexp(xs), Math.log(size(xs)));
-                }),
+                reduction("sum", (xs, axis) -> axis == null ? AD.sum(xs) : AD.sumAxis(xs, axis, false)),
+                reduction("mean", (xs, axis) -> axis == null ? AD.div(AD.sum(xs), (double) size(xs))
+                        : AD.div(AD.sumAxis(xs, axis, false), (double) AD.tensorValue(xs).dim(AD.axis(xs, axis)))),
+                reduction("logsumexp", (xs, axis) -> axis == null ? logsumexp(xs) : logsumexp(xs, axis, false)),
+                reduction("logmeanexp", (xs, axis) -> axis == null ? AD.sub(logsumexp(xs), Math.log(size(xs)))
+                        : AD.sub(logsumexp(xs, axis, false), Math.log(AD.tensorValue(xs).dim(AD.axis(xs, axis))))),
                 Builtin.of("len", List.of("xs"), (a, c) -> {
                     if (a[0] instanceof PplList l) {
                         return (double) l.size();
@@ -51,6 +47,39 @@ final class MathBuiltins {
                         ? new org.ppl4j.runtime.trace.Detached(g) : AD.detach(a[0])),
                 // wall-clock milliseconds, for benchmarks written in ppl4j (never for results)
                 Builtin.of("clock", List.of(), (a, c) -> System.nanoTime() / 1e6));
+    }
+
+    /** A reduction over every element, or along {@code axis:} (negative counts from the end) when given. */
+    interface Reduction {
+        Object apply(Object xs, Integer axis);
+    }
+
+    static Builtin reduction(String name, Reduction r) {
+        return new Builtin(name, List.of("xs", "axis"), 1, false, (a, c) -> {
+            Object xs = Args.numeric(name, "xs", a[0]);
+            Object axis = a.length > 1 ? a[1] : null;
+            if (axis == null) {
+                return r.apply(xs, null);
+            }
+            if (!AD.isTensor(xs)) {
+                throw new IllegalArgumentException(name + ": 'axis' needs a tensor, got " + AD.describe(xs));
+            }
+            double k = Args.number(name, "axis", axis);
+            if (k != Math.rint(k)) {
+                throw new IllegalArgumentException(name + ": 'axis' must be a whole number, got " + k);
+            }
+            return r.apply(xs, (int) k);
+        });
+    }
+
+    /** log sum exp along an axis, shifted by the (constant) maximum along it for stability. */
+    static Object logsumexp(Object xs, int axis, boolean keep) {
+        Tensor m = AD.maxAxisValue(xs, axis);
+        Tensor finite = m.map(v -> Double.isFinite(v) ? v : 0);
+        // the shift keeps the provenance of xs (see logsumexp(xs)), without a gradient path
+        Object shift = AD.isTracked(xs) ? AD.dependsOn(finite, xs) : finite;
+        Object s = AD.add(AD.log(AD.sumAxis(AD.exp(AD.sub(xs, shift)), axis, true)), shift);
+        return keep ? s : AD.reshape(s, Tensor.dropAxis(AD.tensorValue(s).shape(), AD.axis(xs, axis)));
     }
 
     private static int size(Object xs) {

@@ -21,6 +21,7 @@ public final class Registry {
         List<PplBuiltin> all = new ArrayList<>();
         all.addAll(MathBuiltins.all());
         all.addAll(TensorBuiltins.all());
+        all.addAll(NeuralBuiltins.all());
         all.addAll(InferenceBuiltins.all());
         all.addAll(IterationBuiltins.all());
         all.addAll(DataBuiltins.all());

@@ -1,6 +1,8 @@
 package org.ppl4j.stdlib.builtins;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.value.PplList;
 import org.ppl4j.runtime.value.Printer;
@@ -19,7 +21,64 @@ final class TensorBuiltins {
                         return Args.fromList("tensor", "values", l);
                     }
                     return Args.numeric("tensor", "values", a[0]);
-                }));
+                }),
+                Builtin.of("shape", List.of("x"), (a, c) -> {
+                    Object x = Args.numeric("shape", "x", a[0]);
+                    List<Object> dims = new ArrayList<>();
+                    if (AD.isTensor(x)) {
+                        for (int d : AD.tensorValue(x).shape()) {
+                            dims.add((double) d);
+                        }
+                    }
+                    return new PplList(dims.toArray());
+                }),
+                Builtin.of("reshape", List.of("x", "shape"), (a, c) -> {
+                    Object x = Args.numeric("reshape", "x", a[0]);
+                    if (!(a[1] instanceof PplList l)) {
+                        throw new IllegalArgumentException("reshape: expected sizes such as [128, -1], got "
+                                + Printer.kind(a[1]));
+                    }
+                    return AD.reshape(AD.isTensor(x) ? x : AD.tensorValue(x), inferred(l, AD.tensorValue(x).size()));
+                }),
+                Builtin.of("transpose", List.of("x"), (a, c) -> AD.transpose(Args.numeric("transpose", "x", a[0]))),
+                new Builtin("concat", List.of("xs", "axis"), 1, false, (a, c) -> {
+                    if (!(a[0] instanceof PplList l) || l.size() == 0) {
+                        throw new IllegalArgumentException("concat: 'xs' must be a non-empty list of tensors");
+                    }
+                    Object[] parts = l.toArray();
+                    for (int i = 0; i < parts.length; i++) {
+                        parts[i] = Args.numeric("concat", "xs", parts[i]);
+                    }
+                    int axis = a.length > 1 && a[1] != null ? Args.count("concat", "axis", a[1], 0) : 0;
+                    return AD.concat(parts, axis);
+                }),
+                Builtin.of("where", List.of("cond", "a", "b"), (a, c) -> AD.where(
+                        Args.numeric("where", "cond", a[0]), Args.numeric("where", "a", a[1]),
+                        Args.numeric("where", "b", a[2]))));
+    }
+
+    /** A shape with at most one -1, which stands for whatever size makes the element count {@code n}. */
+    private static int[] inferred(PplList dims, int n) {
+        int[] s = new int[dims.size()];
+        int free = -1;
+        int known = 1;
+        for (int i = 0; i < s.length; i++) {
+            double d = Args.number("reshape", "shape", dims.get(i));
+            if (d == -1 && free < 0) {
+                free = i;
+                continue;
+            }
+            s[i] = Args.count("reshape", "shape", dims.get(i), 0);
+            known *= s[i];
+        }
+        if (free >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot infer the -1 in " + Printer.show(dims) + " for "
+                        + n + " elements");
+            }
+            s[free] = n / known;
+        }
+        return s;
     }
 
     private static int[] shape(String name, Object dims) {

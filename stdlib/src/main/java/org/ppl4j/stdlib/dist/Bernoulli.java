@@ -82,7 +82,14 @@ public final class Bernoulli extends ElementwiseDistribution {
     /** log p for x = 1, log(1 - p) for x = 0. */
     @Override
     Object elementLogDensity(Object x) {
-        return logLikelihood(x, AD.sub(1.0, x), param(0), fromLogits);
+        Object l = param(0);
+        if (fromLogits && AD.isTensor(l) && AD.tensorValue(l).isLarge()
+                && AD.tensorValue(l).allMatch(org.ppl4j.runtime.ad.Tensor.Check.FINITE)) {
+            // x l - softplus(l): the same value for finite logits in three whole-tensor kernels (a decoder's
+            // output layer: [batch, pixels])
+            return AD.sub(AD.mul(x, l), AD.softplus(l));
+        }
+        return logLikelihood(x, AD.sub(1.0, x), l, fromLogits);
     }
 
     @Override

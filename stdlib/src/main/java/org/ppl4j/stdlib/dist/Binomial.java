@@ -86,6 +86,11 @@ public final class Binomial extends ElementwiseDistribution {
     }
 
     @Override
+    boolean supportDependsOnParameters() {
+        return true;
+    }
+
+    @Override
     boolean containsElement(double x, double[] p) {
         return x >= 0 && x <= p[0] && x == Math.rint(x);
     }

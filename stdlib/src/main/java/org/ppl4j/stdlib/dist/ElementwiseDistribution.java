@@ -65,6 +65,11 @@ abstract class ElementwiseDistribution implements Distribution {
         return support().contains(x);
     }
 
+    /** Whether {@link #containsElement} depends on the parameters (else the support is tested on x alone). */
+    boolean supportDependsOnParameters() {
+        return false;
+    }
+
     final Object param(int i) {
         return params[i];
     }
@@ -124,7 +129,8 @@ abstract class ElementwiseDistribution implements Distribution {
             // random choice (provenance, for Rao-Blackwellisation)
             v = AD.detach(v);
         }
-        return sumOverElements(v, this::containsElement, this::elementLogDensity);
+        return sumOverElements(v, supportDependsOnParameters() ? this::containsElement : null,
+                this::elementLogDensity);
     }
 
     /**
@@ -145,7 +151,11 @@ abstract class ElementwiseDistribution implements Distribution {
         return wanted == got ? total : AD.mul(total, (double) (wanted / got));
     }
 
+    /** {@code contains} null: the support does not depend on the parameters, so x alone is tested. */
     private boolean inSupport(Object x, int[] full, ElementTest contains) {
+        if (contains == null) {
+            return AD.isTensor(x) ? support().containsAll(AD.tensorValue(x)) : support().contains(AD.scalarValue(x));
+        }
         if (full == null) {
             return contains.test(AD.scalarValue(x), scalars);
         }

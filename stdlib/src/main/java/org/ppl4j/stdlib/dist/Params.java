@@ -17,13 +17,14 @@ final class Params {
     }
 
     /** What a parameter's every element must satisfy; {@code description} completes "must be ...". */
-    record Requirement(String description, DoublePredicate test) {
+    record Requirement(String description, DoublePredicate test, Tensor.Check... whole) {
     }
 
-    static final Requirement FINITE = new Requirement("a finite number", Double::isFinite);
-    static final Requirement POSITIVE = new Requirement("a positive finite number", x -> x > 0 && x < Double.POSITIVE_INFINITY);
+    static final Requirement FINITE = new Requirement("a finite number", Double::isFinite, Tensor.Check.FINITE);
+    static final Requirement POSITIVE = new Requirement("a positive finite number", x -> x > 0 && x < Double.POSITIVE_INFINITY,
+            Tensor.Check.POSITIVE, Tensor.Check.FINITE);
     static final Requirement PROBABILITY = new Requirement("a probability in [0, 1]", x -> x >= 0 && x <= 1);
-    static final Requirement NOT_NAN = new Requirement("a number (not NaN)", x -> !Double.isNaN(x));
+    static final Requirement NOT_NAN = new Requirement("a number (not NaN)", x -> !Double.isNaN(x), Tensor.Check.NOT_NAN);
 
     /** [0, infinity): the half-normal and half-Cauchy put positive density at 0. */
     static final Support NON_NEGATIVE_REAL = new Support("non-negative reals", x -> x >= 0, false);
@@ -114,6 +115,17 @@ final class Params {
     /** Coerces the argument and checks every element of its primal value against the requirement. */
     static Object checked(String dist, String arg, Object v, Requirement requirement) {
         Object value = coerce(dist, arg, v);
+        if (AD.isTensor(value) && requirement.whole().length > 0) {
+            // whole-tensor checks first: a large tensor is only copied out of ND4J to name a failing element
+            Tensor t = AD.tensorValue(value);
+            boolean ok = true;
+            for (Tensor.Check c : requirement.whole()) {
+                ok &= t.allMatch(c);
+            }
+            if (ok) {
+                return value;
+            }
+        }
         for (double x : primals(value)) {
             if (!requirement.test().test(x)) {
                 throw new DistributionArgumentException(dist, arg, requirement.description(), x);

@@ -67,6 +67,11 @@ public final class Uniform extends ElementwiseDistribution {
     }
 
     @Override
+    boolean supportDependsOnParameters() {
+        return true;
+    }
+
+    @Override
     boolean containsElement(double x, double[] p) {
         return x >= p[0] && x <= p[1];
     }

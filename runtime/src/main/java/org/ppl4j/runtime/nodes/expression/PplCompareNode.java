@@ -1,8 +1,11 @@
 package org.ppl4j.runtime.nodes.expression;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.NodeField;
 import com.oracle.truffle.api.dsl.Specialization;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.error.PplException;
 
 /** {@code <, <=, >, >=} on numbers (by value) and strings. */
 @NodeField(name = "kind", type = PplCompareNode.Kind.class)
@@ -42,8 +45,27 @@ public abstract class PplCompareNode extends PplBinaryNode {
         }
     }
 
+    /** Tensors compare elementwise (1 where true, 0 where false, broadcast); anything else as one value. */
     @Fallback
-    protected boolean doGeneric(Object a, Object b) {
+    protected Object doGeneric(Object a, Object b) {
+        if (AD.isTensor(a) || AD.isTensor(b)) {
+            return elementwise(a, b);
+        }
         return getKind().test(Arith.compare(a, b, this));
+    }
+
+    @TruffleBoundary
+    private Object elementwise(Object a, Object b) {
+        if (!AD.isNumeric(a) || !AD.isNumeric(b)) {
+            throw new PplException("cannot compare " + Arith.kind(a) + " with " + Arith.kind(b), this);
+        }
+        Kind kind = getKind();
+        try {
+            // NaN compares false, and -0 equals 0, as with numbers
+            return AD.compare(a, b, (x, y) -> !Double.isNaN(x) && !Double.isNaN(y)
+                    && kind.test(x < y ? -1 : x > y ? 1 : 0) ? 1 : 0);
+        } catch (RuntimeException e) {
+            throw PplException.wrap(e, this);
+        }
     }
 }
