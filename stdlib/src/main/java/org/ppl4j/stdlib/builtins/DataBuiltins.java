@@ -1,94 +1,132 @@
 package org.ppl4j.stdlib.builtins;
 
 import com.oracle.truffle.api.TruffleFile;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.ppl4j.runtime.PplContext;
-import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.value.PplList;
+import org.ppl4j.runtime.value.Printer;
+import org.ppl4j.stdlib.data.CsvReader;
+import org.ppl4j.stdlib.data.DataPath;
+import org.ppl4j.stdlib.data.IdxReader;
+import org.ppl4j.stdlib.data.NpyReader;
+import org.ppl4j.stdlib.data.NpzReader;
 
-/** Reading data files: {@code load_csv(path)}. Files are read through the context, so the embedder decides. */
+/**
+ * Reading data files: {@code load_csv}, {@code load_idx}, {@code load_npy}, {@code load_npz} (docs/data.md).
+ * Every file is opened through the context's Truffle file system, so the embedder's policy decides what a
+ * program may read; the formats themselves are parsed in {@code org.ppl4j.stdlib.data}.
+ */
 final class DataBuiltins {
     private DataBuiltins() {
     }
 
     static List<Builtin> all() {
-        return List.of(Builtin.of("load_csv", List.of("path"), (a, c) -> loadCsv(path(a[0]), c)));
+        return List.of(
+                new Builtin("load_csv", List.of("path", "columns", "header", "delimiter"), 1, false, (a, c) -> {
+                    CsvReader.Options options = new CsvReader.Options(columns(a[1]), flag("load_csv", "header", a[2]),
+                            delimiter(a[3]));
+                    return read("load_csv", a[0], c, (w, in) -> CsvReader.read(w, in, options));
+                }),
+                new Builtin("load_idx", List.of("path", "flatten"), 1, false, (a, c) -> {
+                    boolean flatten = Boolean.TRUE.equals(flag("load_idx", "flatten", a[1]));
+                    return read("load_idx", a[0], c, (w, in) -> IdxReader.read(w, in, flatten));
+                }),
+                Builtin.of("load_npy", List.of("path"), (a, c) -> read("load_npy", a[0], c, NpyReader::read)),
+                Builtin.of("load_npz", List.of("path"), (a, c) -> read("load_npz", a[0], c, NpzReader::read)));
     }
 
-    private static String path(Object v) {
-        if (v instanceof String s) {
-            return s;
+    private interface Format {
+        Object read(DataPath where, InputStream in);
+    }
+
+    /** Opens the file the program names, through the embedder's file system, and reads it whole. */
+    private static Object read(String builtin, Object pathValue, PplContext context, Format format) {
+        if (!(pathValue instanceof String path)) {
+            throw new IllegalArgumentException(builtin + ": 'path' must be a string, got " + Printer.kind(pathValue));
         }
-        throw new IllegalArgumentException("load_csv: 'path' must be a string");
-    }
-
-    /**
-     * A CSV file of numbers as a tensor: one column gives a vector, several a matrix [rows, columns]. A
-     * first line that is not numeric is taken as the header. Any other non-numeric cell, or a row of the
-     * wrong length, is an error naming the file, the line and the column; nothing is returned partially.
-     */
-    static Tensor loadCsv(String path, PplContext context) {
+        DataPath where = new DataPath(builtin, path);
         TruffleFile file;
         try {
             file = context.env().getPublicTruffleFile(path);
-            file.exists();
-        } catch (SecurityException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException("load_csv: reading files is not allowed here (" + path
-                    + "): the embedder did not allow file access");
-        }
-        if (!file.exists()) {
-            throw new IllegalArgumentException("load_csv: no such file: " + path);
-        }
-        List<double[]> rows = new ArrayList<>();
-        int columns = -1;
-        try (BufferedReader in = file.newBufferedReader(StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                double[] row = new double[cells.length];
-                boolean header = false;
-                for (int j = 0; j < cells.length; j++) {
-                    try {
-                        row[j] = Double.parseDouble(cells[j].trim());
-                    } catch (NumberFormatException e) {
-                        if (rows.isEmpty() && columns < 0) {
-                            header = true;
-                            break;
-                        }
-                        throw new IllegalArgumentException("load_csv: " + path + ":" + lineNo + ": column " + (j + 1)
-                                + " is not a number: '" + cells[j].trim() + "'");
-                    }
-                }
-                if (header) {
-                    columns = cells.length;
-                    continue;
-                }
-                if (columns >= 0 && cells.length != columns) {
-                    throw new IllegalArgumentException("load_csv: " + path + ":" + lineNo + ": expected " + columns
-                            + " columns, found " + cells.length);
-                }
-                columns = cells.length;
-                rows.add(row);
+            if (!file.exists()) {
+                throw where.error("no such file" + (file.isAbsolute() ? "" : " (relative to "
+                        + context.env().getCurrentWorkingDirectory() + ")"));
             }
-        } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("load_csv: cannot read " + path + ": " + e.getMessage());
+            if (file.isDirectory()) {
+                throw where.error("this is a directory; expected a file");
+            }
+        } catch (SecurityException | UnsupportedOperationException e) {
+            throw notAllowed(builtin, path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(builtin + ": '" + path + "' is not a valid path: " + e.getReason());
         }
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("load_csv: " + path + " has no rows of data");
+        InputStream in;
+        try {
+            in = file.newInputStream();
+        } catch (SecurityException | UnsupportedOperationException e) {
+            throw notAllowed(builtin, path);
+        } catch (IOException e) {
+            throw where.error("the file cannot be opened (" + e.getMessage() + ")");
         }
-        double[] data = new double[rows.size() * columns];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, data, i * columns, columns);
+        try (in) {
+            return format.read(where, in);
+        } catch (IOException e) {
+            throw where.error("the file cannot be read (" + e.getMessage() + ")");
         }
-        int[] shape = columns == 1 ? new int[] {rows.size()} : new int[] {rows.size(), columns};
-        return new Tensor(shape, data);
+    }
+
+    private static IllegalArgumentException notAllowed(String builtin, String path) {
+        return new IllegalArgumentException(builtin + ": reading files is not allowed here (" + path
+                + "): the embedder did not allow file access");
+    }
+
+    private static Boolean flag(String builtin, String param, Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException(builtin + ": '" + param + "' must be true or false, got " + Printer.kind(v));
+    }
+
+    /** Column names (strings) or 0-based indices (whole numbers), or null for all columns. */
+    private static List<Object> columns(Object v) {
+        if (v == null) {
+            return null;
+        }
+        Function<Object, IllegalArgumentException> bad = x -> new IllegalArgumentException("load_csv: 'columns' must "
+                + "be a list of column names or 0-based indices, such as [\"x\", \"y\"] or [0, 2]; found "
+                + Printer.kind(x));
+        if (!(v instanceof PplList list)) {
+            throw bad.apply(v);
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object x : list.toArray()) {
+            if (x instanceof String s) {
+                out.add(s);
+            } else if (x instanceof Double d && d >= 0 && d == Math.rint(d) && d < Integer.MAX_VALUE) {
+                out.add((int) (double) d);
+            } else {
+                throw bad.apply(x);
+            }
+        }
+        return out;
+    }
+
+    private static char delimiter(Object v) {
+        if (v == null) {
+            return ',';
+        }
+        if (v instanceof String s && s.length() == 1 && s.charAt(0) != '"' && s.charAt(0) != '\n'
+                && s.charAt(0) != '\r') {
+            return s.charAt(0);
+        }
+        throw new IllegalArgumentException("load_csv: 'delimiter' must be one character such as \",\", \";\" or \"\\t\", "
+                + "got " + (v instanceof String s ? "\"" + s + "\"" : Printer.kind(v)));
     }
 }
