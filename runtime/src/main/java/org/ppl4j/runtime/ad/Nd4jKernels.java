@@ -6,8 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -37,30 +35,44 @@ final class Nd4jKernels {
         return r;
     }
 
+    /** A Java array copied into a new ND4J array of the working type, in bulk (element puts are slow). */
     @TruffleBoundary
     static Object fromDoubles(double[] d, int[] shape) {
+        INDArray a = Nd4j.createUninitialized(dtype(), longs(shape), 'c');
+        java.nio.ByteBuffer bytes = a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
         if (dtype() == DataType.DOUBLE) {
-            return Nd4j.create(d, longs(shape), DataType.DOUBLE);
+            bytes.asDoubleBuffer().put(d);
+        } else {
+            float[] f = new float[d.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) d[i];
+            }
+            bytes.asFloatBuffer().put(f);
         }
-        float[] f = new float[d.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return Nd4j.create(f, longs(shape), 'c');
+        return a;
     }
 
+    /** The elements of an ND4J array, row-major, copied out in bulk. */
     @TruffleBoundary
     static double[] toDoubles(Object nd) {
         INDArray a = (INDArray) nd;
-        if (!a.isView() && a.ordering() == 'c' && a.dataType() == DataType.FLOAT) {
-            float[] f = a.data().asFloat();
-            double[] d = new double[(int) a.length()];
+        if (a.isView() || a.ordering() != 'c' || a.data().length() != a.length()) {
+            a = a.dup('c');
+        }
+        java.nio.ByteBuffer bytes = a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+        double[] d = new double[(int) a.length()];
+        if (a.dataType() == DataType.DOUBLE) {
+            bytes.asDoubleBuffer().get(d);
+        } else if (a.dataType() == DataType.FLOAT) {
+            float[] f = new float[d.length];
+            bytes.asFloatBuffer().get(f);
             for (int i = 0; i < d.length; i++) {
                 d[i] = f[i];
             }
-            return d;
+        } else {
+            return a.castTo(DataType.DOUBLE).data().asDouble();
         }
-        return a.dup('c').data().asDouble();
+        return d;
     }
 
     @TruffleBoundary
@@ -170,10 +182,13 @@ final class Nd4jKernels {
         }
     }
 
-    /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no lost tail for very negative x. */
+    /**
+     * log(1 + e^x) = max(x, 0) + softplus(-|x|): ND4J's own softplus overflows above 88 in float32, but not for
+     * arguments at or below 0.
+     */
     private static INDArray softplus(INDArray x) {
-        INDArray tail = Transforms.exp(Transforms.abs(x, true).negi(), false);
-        return Transforms.relu(x, true).addi(Transforms.log(tail.addi(1.0), false));
+        INDArray tail = Transforms.softPlus(Transforms.abs(x, true).negi(), false);
+        return tail.addi(Transforms.relu(x, true));
     }
 
     /** Sum over every element, accumulated in double precision. */
@@ -196,7 +211,7 @@ final class Nd4jKernels {
 
     @TruffleBoundary
     static Object reshape(Tensor t, int[] shape) {
-        return nd(t).reshape('c', longs(shape)).dup('c');
+        return nd(t).reshape('c', longs(shape));
     }
 
     @TruffleBoundary
@@ -223,23 +238,42 @@ final class Nd4jKernels {
         return nd(t).getRows(rows);
     }
 
+    /**
+     * Whether every element passes {@code check}, from one or two reductions (a NaN or an infinity anywhere makes
+     * the sum NaN or infinite). A reduction can only fail safe (a finite tensor whose float sum overflows): then
+     * the elements are checked one by one.
+     */
     @TruffleBoundary
     static boolean allMatch(Tensor t, Tensor.Check check) {
         INDArray x = nd(t);
+        double sum = x.sumNumber().doubleValue();
+        boolean quick;
         switch (check) {
             case NOT_NAN:
-                return !BooleanIndexing.or(x, Conditions.isNan());
+                quick = !Double.isNaN(sum);
+                break;
             case FINITE:
-                return BooleanIndexing.and(x, Conditions.isFinite());
+                quick = Double.isFinite(sum);
+                break;
             case POSITIVE:
-                return BooleanIndexing.and(x, Conditions.greaterThan(0.0));
+                quick = !Double.isNaN(sum) && x.minNumber().doubleValue() > 0;
+                break;
             case NON_NEGATIVE:
-                return BooleanIndexing.and(x, Conditions.greaterThanOrEqual(0.0));
-            case BINARY:
-                return x.mul(x.rsub(1.0)).amaxNumber().doubleValue() == 0;
-            default:
-                throw new IllegalArgumentException(check.toString());
+                quick = !Double.isNaN(sum) && x.minNumber().doubleValue() >= 0;
+                break;
+            default: // BINARY: x (1 - x) is 0 exactly at 0 and 1
+                quick = Double.isFinite(sum) && x.mul(x.rsub(1.0)).amaxNumber().doubleValue() == 0;
+                break;
         }
+        if (quick) {
+            return true;
+        }
+        for (double v : t.d()) {
+            if (!check.test(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -249,17 +283,19 @@ final class Nd4jKernels {
     @TruffleBoundary
     static Object adam(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
             double eps, long t) {
-        INDArray u = nd(param).dup('c');
-        INDArray g = nd(grad).neg(); // the updater descends
+        INDArray u = nd(param);
+        INDArray g = nd(grad).dup('c'); // the kernel writes the update over its gradient
         if (state[0] == null) {
             state[0] = Nd4j.zeros(u.dataType(), u.shape());
             state[1] = Nd4j.zeros(u.dataType(), u.shape());
         }
         INDArray v = (INDArray) state[0];
         INDArray m = (INDArray) state[1];
-        // computes the update in g (lr * mHat / (sqrt(vHat) + eps)), updating v and m in place
-        Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, (int) (t - 1)));
-        return u.subi(g);
+        // lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps'), with eps' = eps sqrt(1 - b2^t): exactly
+        // lr * mHat / (sqrt(vHat) + eps), the Java optimiser's update; v and m are updated in place
+        double epsT = eps * Math.sqrt(1 - Math.pow(beta2, t));
+        Nd4j.exec(new AdamUpdater(g, v, m, g, v, m, lr, beta1, beta2, epsT, (int) (t - 1)));
+        return u.add(g);
     }
 
     @TruffleBoundary

@@ -116,8 +116,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     /**
      * One Adam ascent step for a large parameter, as ND4J's fused kernel: the moments live in {@code state}
      * ({@code {v, m}}, created on the first call) and are updated in place; returns the new parameter. The
-     * kernel applies eps to the uncorrected second moment (eps * sqrt(1 - beta2^t) in the corrected form), a
-     * difference from the Java optimiser only where gradients are near zero.
+     * update is the Java optimiser's, lr * mHat / (sqrt(vHat) + eps), in the kernel's precision.
      */
     public static Tensor adamStep(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
             double eps, long t) {
@@ -244,6 +243,9 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     /** The same elements viewed with another shape of the same size. */
     public Tensor reshape(int[] newShape) {
+        if (Arrays.equals(newShape, shape)) {
+            return this;
+        }
         if (numel(newShape) != size) {
             throw new ShapeException("cannot reshape a tensor of shape " + Arrays.toString(shape) + " ("
                     + size + " elements) to " + Arrays.toString(newShape));
@@ -274,7 +276,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     /** Whether every element passes {@code check}. */
     public boolean allMatch(Check check) {
-        if (isLarge()) {
+        if (data == null) { // only in ND4J: one or two reductions there rather than a copy
             return Nd4jKernels.allMatch(this, check);
         }
         for (double x : d()) {

@@ -17,13 +17,18 @@ public final class Generative {
     public static SimulateHandler simulate(PplContext context, BoundModel model,
             org.ppl4j.runtime.estimate.EstimationContext estimation, org.ppl4j.runtime.param.ParamProvider params) {
         SimulateHandler h = new SimulateHandler(estimation, params, model.name());
+        Handler outer = context.handler();
         h.setReturnValue(run(context, model, h));
+        h.trace().rememberSimulation(new Simulation(model, params, outer, h.sites()));
         return h;
     }
 
     /** log p(choices) under the model (differentiable), with every choice read from {@code choices}. */
     public static Object density(PplContext context, BoundModel model, org.ppl4j.runtime.value.ChoiceMap choices,
             org.ppl4j.runtime.param.ParamProvider params) {
+        if (choices.simulation() instanceof Simulation s && s.matches(model, params, context.handler())) {
+            return s.density(context);
+        }
         AssessHandler h = new AssessHandler(choices, params, model.name(),
                 context.handler() instanceof org.ppl4j.runtime.estimate.ObjectiveRun r ? r : null,
                 context.minibatchScale());

@@ -16,6 +16,23 @@ public final class SimulateHandler implements Handler {
     private final ChoiceMap trace = new ChoiceMap();
     private Object returnValue;
     private Iterations iterations; // created by the first replicate or map in the model
+    private final java.util.List<Simulation.Site> sites = new java.util.ArrayList<>();
+    private int localDepth;
+
+    @Override
+    public void enterLocal() {
+        localDepth++;
+    }
+
+    @Override
+    public void exitLocal() {
+        localDepth--;
+    }
+
+    /** The sites drawn, in order, for {@link Simulation}. */
+    java.util.List<Simulation.Site> sites() {
+        return sites;
+    }
 
     @Override
     public void enterIteration(int i) {
@@ -50,6 +67,7 @@ public final class SimulateHandler implements Handler {
         Site site = new Site(owner, address);
         Object value = estimation.strategyFor(site, d, strategy).sample(d, site, estimation);
         trace.put(address, value);
+        sites.add(new Simulation.Site(owner, address, d, value, localDepth > 0));
         return value;
     }
 

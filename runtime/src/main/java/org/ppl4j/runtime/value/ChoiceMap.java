@@ -29,6 +29,24 @@ public final class ChoiceMap implements TruffleObject {
         }
     }
 
+    /** How this map was simulated (see {@link #simulation}), and its size then. */
+    private Object simulation;
+    private int simulatedSize = -1;
+
+    /**
+     * Remembers how a simulation drew this map (its sites' distributions), so that its density under the same
+     * generative function, in the same run, can be taken from them without running the function again.
+     */
+    public void rememberSimulation(Object how) {
+        this.simulation = how;
+        this.simulatedSize = entries.size();
+    }
+
+    /** What {@link #rememberSimulation} was given, or null (also once the map has changed since). */
+    public Object simulation() {
+        return simulatedSize == entries.size() ? simulation : null;
+    }
+
     /** The generative function that drew this map by leaving choices out (a marginal), and those choices. */
     private Object origin;
     private ChoiceMap hidden;

@@ -16,7 +16,10 @@ final class MathBuiltins {
         return List.of(
                 Builtin.unary("abs", x -> AD.unary(x, Fns.ABS)),
                 Builtin.unary("cos", x -> AD.unary(x, Fns.COS)),
+                Builtin.unary("ceil", x -> rounded(x, Math::ceil)),
                 Builtin.unary("exp", AD::exp),
+                Builtin.unary("floor", x -> rounded(x, Math::floor)),
+                Builtin.unary("round", x -> rounded(x, Math::rint)),
                 Builtin.unary("lgamma", AD::lgamma),
                 Builtin.unary("log", AD::log),
                 Builtin.unary("log1p", AD::log1p),
@@ -80,6 +83,12 @@ final class MathBuiltins {
         Object shift = AD.isTracked(xs) ? AD.dependsOn(finite, xs) : finite;
         Object s = AD.add(AD.log(AD.sumAxis(AD.exp(AD.sub(xs, shift)), axis, true)), shift);
         return keep ? s : AD.reshape(s, Tensor.dropAxis(AD.tensorValue(s).shape(), AD.axis(xs, axis)));
+    }
+
+    /** A rounding of each element: piecewise constant, so its value carries no gradient. */
+    private static Object rounded(Object x, java.util.function.DoubleUnaryOperator f) {
+        Object v = AD.value(x);
+        return v instanceof Tensor t ? t.map(f) : (Object) f.applyAsDouble((Double) v);
     }
 
     private static int size(Object xs) {

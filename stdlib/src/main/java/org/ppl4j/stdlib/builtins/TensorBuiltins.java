@@ -85,6 +85,10 @@ final class TensorBuiltins {
         if (!(dims instanceof PplList l)) {
             throw new IllegalArgumentException(name + ": expected sizes, got " + Printer.kind(dims));
         }
-        return Args.shape(name, l.toArray());
+        Object[] sizes = l.toArray();
+        if (sizes.length == 1 && sizes[0] instanceof PplList inner) { // zeros([128, 20]) as well as zeros(128, 20)
+            sizes = inner.toArray();
+        }
+        return Args.shape(name, sizes);
     }
 }
