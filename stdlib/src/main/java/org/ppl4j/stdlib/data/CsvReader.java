@@ -256,8 +256,9 @@ public final class CsvReader {
                 } else {
                     String name = (String) c;
                     if (header == null) {
-                        throw where.error("column '" + name + "' is named, but the file has no header line (line "
-                                + headerLine + " is numbers); select columns by their 0-based index instead");
+                        throw where.error("column '" + name + "' is named, but the file has no header line ("
+                                + (Boolean.FALSE.equals(options.header()) ? "header: false" : "line " + headerLine
+                                + " is numbers") + "); select columns by their 0-based index instead");
                     }
                     int index = header.indexOf(name);
                     if (index < 0) {

@@ -143,6 +143,8 @@ class CsvReaderTest {
                 error(XY, List.of("x", "z"), null));
         String m = error("1,2\n3,4\n", List.of("x"), null);
         assertTrue(m.contains("column 'x' is named, but the file has no header line (line 1 is numbers)"), m);
+        String f = error("x,y\n3,4\n", List.of("x"), false);
+        assertTrue(f.contains("column 'x' is named, but the file has no header line (header: false)"), f);
         assertTrue(error("1,2\n", List.of(5), null).contains("there is no column 5 (columns count from 0, and the file "
                 + "has 2)"));
     }
