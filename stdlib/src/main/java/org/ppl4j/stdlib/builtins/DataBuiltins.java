@@ -101,12 +101,13 @@ final class DataBuiltins {
         }
         Function<Object, IllegalArgumentException> bad = x -> new IllegalArgumentException("load_csv: 'columns' must "
                 + "be a list of column names or 0-based indices, such as [\"x\", \"y\"] or [0, 2]; found "
-                + Printer.kind(x));
+                + (x instanceof Double d ? Printer.number(d) : Printer.kind(x)));
         if (!(v instanceof PplList list)) {
             throw bad.apply(v);
         }
         List<Object> out = new ArrayList<>();
-        for (Object x : list.toArray()) {
+        for (Object element : list.toArray()) {
+            Object x = org.ppl4j.runtime.ad.AD.value(element);
             if (x instanceof String s) {
                 out.add(s);
             } else if (x instanceof Double d && d >= 0 && d == Math.rint(d) && d < Integer.MAX_VALUE) {

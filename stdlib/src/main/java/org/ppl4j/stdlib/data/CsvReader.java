@@ -17,13 +17,14 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.value.PplList;
 import org.ppl4j.runtime.value.PplRecord;
 
 /**
  * CSV files of numbers (RFC 4180: quoted cells, delimiters and line breaks inside quotes), UTF-8, gzip-compressed
  * or not. The result is a tensor (one column gives a vector, several a matrix [rows, columns]) or, when asked for,
- * a record of named column vectors. Every selected cell must be a number; anything else fails at its line and
- * column, so a file is read whole or not at all.
+ * a record of named columns. Every selected cell must be a number, except in a record's all-text columns; anything
+ * else fails at its line and column, so a file is read whole or not at all.
  */
 public final class CsvReader {
     /** Decimal numbers as written by spreadsheets, pandas and NumPy, plus nan and inf; nothing Java-only (1f, 0x1p3). */
@@ -54,9 +55,10 @@ public final class CsvReader {
     public static Object read(DataPath where, InputStream raw, Options options) {
         // Bytes that are not UTF-8 become U+FFFD, and matter only where they land in a cell that is read (the header,
         // a selected column): that cell's error then has its line and column, which a decoding exception would not.
-        Reader reader = new java.io.BufferedReader(new InputStreamReader(ByteReader.decompressed(where, raw),
+        Reader text = new java.io.BufferedReader(new InputStreamReader(ByteReader.decompressed(where, raw),
                 StandardCharsets.UTF_8), 1 << 16);
-        skipByteOrderMark(where, reader);
+        skipByteOrderMark(where, text);
+        BlankLines reader = new BlankLines(text);
         CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(options.delimiter()).setIgnoreSurroundingSpaces(true)
                 .setIgnoreEmptyLines(true).setTrim(true).get();
         CSVParser parser;
@@ -66,7 +68,7 @@ public final class CsvReader {
             throw where.error("the file cannot be read (" + message(e) + ")");
         }
         try (parser) {
-            return new Reading(where, parser, options).run();
+            return new Reading(where, parser, reader, options).run();
         } catch (IOException e) {
             throw where.error("the file cannot be read (" + e.getMessage() + ")");
         }
@@ -110,9 +112,11 @@ public final class CsvReader {
         private final CSVParser parser;
         private final Options options;
         private final Iterator<CSVRecord> records;
+        private final BlankLines blankLines;
         private long line;
 
-        Reading(DataPath where, CSVParser parser, Options options) {
+        Reading(DataPath where, CSVParser parser, BlankLines blankLines, Options options) {
+            this.blankLines = blankLines;
             this.where = where;
             this.parser = parser;
             this.options = options;
@@ -143,7 +147,10 @@ public final class CsvReader {
             if (Boolean.TRUE.equals(options.header())) {
                 checkNames(names, selected, firstLine);
             }
+            boolean asRecord = Boolean.TRUE.equals(options.header());
             DoubleBuilder data = new DoubleBuilder();
+            List<String[]> cells = new java.util.ArrayList<>(); // a record's columns are typed once all rows are in
+            List<Long> lines = new java.util.ArrayList<>();
             int rows = 0;
             List<String> row = pending != null ? pending : next();
             long rowLine = pending != null ? firstLine : line;
@@ -152,18 +159,23 @@ public final class CsvReader {
                     throw where.atLine(rowLine, 0, null, "expected " + width + " columns, as on line " + firstLine
                             + ", found " + row.size());
                 }
-                for (int k = 0; k < selected.length; k++) {
-                    String cell = row.get(selected[k]);
-                    if (!isNumber(cell)) {
-                        if (cell.indexOf(NOT_UTF8) >= 0) {
-                            throw where.atLine(rowLine, selected[k] + 1, names[k], NOT_UTF8_MESSAGE);
-                        }
-                        throw where.atLine(rowLine, selected[k] + 1, names[k], cell.isEmpty() ? "the cell is empty; "
-                                + "expected a number" : "expected a number, found '" + cell + "'"
-                                + (rows == 0 && Boolean.FALSE.equals(options.header()) ? " (header: false says the file "
-                                        + "has no header line)" : ""));
+                if (asRecord) {
+                    String[] kept = new String[selected.length];
+                    for (int k = 0; k < selected.length; k++) {
+                        kept[k] = row.get(selected[k]);
                     }
-                    data.add(parseNumber(cell));
+                    cells.add(kept);
+                    lines.add(rowLine);
+                } else {
+                    for (int k = 0; k < selected.length; k++) {
+                        String cell = row.get(selected[k]);
+                        if (!isNumber(cell)) {
+                            throw notANumber(rowLine, selected[k], names[k], cell, rows == 0
+                                    && Boolean.FALSE.equals(options.header()) ? " (header: false says the file has no "
+                                    + "header line)" : "");
+                        }
+                        data.add(parseNumber(cell));
+                    }
                 }
                 rows++;
                 row = next();
@@ -172,20 +184,54 @@ public final class CsvReader {
             if (rows == 0) {
                 throw where.error("the file has a header but no rows of data");
             }
-            double[] values = data.toArray();
-            if (Boolean.TRUE.equals(options.header())) {
+            if (asRecord) {
                 Map<String, Object> columns = new LinkedHashMap<>();
                 for (int k = 0; k < selected.length; k++) {
-                    double[] column = new double[rows];
-                    for (int r = 0; r < rows; r++) {
-                        column[r] = values[r * selected.length + k];
-                    }
-                    columns.put(names[k], new Tensor(new int[] {rows}, column));
+                    columns.put(names[k], column(cells, lines, k, selected[k], names[k]));
                 }
                 return new PplRecord("record", columns);
             }
             int[] shape = selected.length == 1 ? new int[] {rows} : new int[] {rows, selected.length};
-            return new Tensor(shape, values);
+            return new Tensor(shape, data.toArray());
+        }
+
+        /**
+         * A record's column: a vector when every cell is a number, a list of strings when none is (names, labels);
+         * a column that mixes the two fails at its first cell that is not a number, as a typo in numeric data.
+         */
+        private Object column(List<String[]> cells, List<Long> lines, int k, int index, String name) {
+            int numbers = 0;
+            for (String[] r : cells) {
+                numbers += isNumber(r[k]) ? 1 : 0;
+            }
+            if (numbers == 0) {
+                Object[] text = new Object[cells.size()];
+                for (int r = 0; r < text.length; r++) {
+                    text[r] = cells.get(r)[k];
+                    if (cells.get(r)[k].indexOf(NOT_UTF8) >= 0) {
+                        throw where.atLine(lines.get(r), index + 1, name, NOT_UTF8_MESSAGE);
+                    }
+                }
+                return new PplList(text);
+            }
+            double[] column = new double[cells.size()];
+            for (int r = 0; r < column.length; r++) {
+                String cell = cells.get(r)[k];
+                if (!isNumber(cell)) {
+                    throw notANumber(lines.get(r), index, name, cell, " (" + numbers + " of the " + cells.size()
+                            + " cells of this column are numbers)");
+                }
+                column[r] = parseNumber(cell);
+            }
+            return new Tensor(new int[] {column.length}, column);
+        }
+
+        private IllegalArgumentException notANumber(long lineNo, int index, String name, String cell, String note) {
+            if (cell.indexOf(NOT_UTF8) >= 0) {
+                return where.atLine(lineNo, index + 1, name, NOT_UTF8_MESSAGE);
+            }
+            return where.atLine(lineNo, index + 1, name, cell.isEmpty() ? "the cell is empty; expected a number" + note
+                    : "expected a number, found '" + cell + "'" + note);
         }
 
         /** The 0-based indices of the columns to keep. */
@@ -210,8 +256,9 @@ public final class CsvReader {
                 } else {
                     String name = (String) c;
                     if (header == null) {
-                        throw where.error("column '" + name + "' is named, but the file has no header line (line "
-                                + headerLine + " is numbers); select columns by their 0-based index instead");
+                        throw where.error("column '" + name + "' is named, but the file has no header line ("
+                                + (Boolean.FALSE.equals(options.header()) ? "header: false" : "line " + headerLine
+                                + " is numbers") + "); select columns by their 0-based index instead");
                     }
                     int index = header.indexOf(name);
                     if (index < 0) {
@@ -251,7 +298,7 @@ public final class CsvReader {
                         return null;
                     }
                     cells = records.next().toList();
-                } while (cells.size() == 1 && cells.get(0).isEmpty()); // a line of spaces only
+                } while (cells.size() == 1 && cells.get(0).isEmpty() && blankLines.isBlank(parser.getCurrentLineNumber()));
                 long breaks = 0;
                 for (String cell : cells) {
                     breaks += cell.chars().filter(ch -> ch == '\n').count();

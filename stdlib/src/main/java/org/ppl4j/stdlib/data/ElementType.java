@@ -50,8 +50,8 @@ enum ElementType {
             long chunkStart = in.position();
             int got = in.read(chunk, 0, want * size);
             if (got < want * size) {
-                throw in.errorAt(start, "the data ends after " + (chunkStart - start + got) + " of " + total
-                        + " bytes: shape " + Arrays.toString(shape) + " of " + label + " needs " + total + " bytes here");
+                throw in.errorAt(start, "the data ends after " + (chunkStart - start + got) + " of the " + total
+                        + " bytes that shape " + Arrays.toString(shape) + " of " + label + " needs");
             }
             int bad = decode(chunk, want, bigEndian, out, done);
             if (bad >= 0) {

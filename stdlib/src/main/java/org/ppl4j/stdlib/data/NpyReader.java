@@ -51,7 +51,7 @@ public final class NpyReader {
             throw in.errorAt(8, "the header length is " + headerLength + " bytes; a .npy header is at most a few kB");
         }
         long headerStart = in.position();
-        byte[] header = in.readExactly((int) headerLength, "the header of " + headerLength + " bytes");
+        byte[] header = in.readExactly((int) headerLength, "the header");
         String text = new String(header, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Header h = new HeaderParser(in, headerStart, text).parse();
         Object[] dtype = dtype(in, headerStart, h.descr);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.value.PplList;
 import org.ppl4j.runtime.value.PplRecord;
 
 class CsvReaderTest {
@@ -35,7 +36,7 @@ class CsvReaderTest {
 
     @Test
     void numbersGiveAMatrixAndOneColumnAVector() {
-        Tensor m = tensor("1,2\n3,4\n\n5,6\n");
+        Tensor m = tensor("1,2\n3,4\n\n \t \r\n5,6\n  ");
         assertArrayEquals(new int[] {3, 2}, m.shape());
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, m.toArray());
         Tensor v = tensor("0.5\n-1\n2e-3");
@@ -70,8 +71,19 @@ class CsvReaderTest {
         assertArrayEquals(new int[] {2}, ((Tensor) r.get("y")).shape());
         PplRecord some = (PplRecord) read(XY, List.of("y"), true);
         assertEquals(List.of("y"), List.copyOf(some.fields().keySet()));
+        PplRecord all = (PplRecord) read(XY, null, true);
+        assertEquals(new PplList(new Object[] {"a", "b"}), all.get("label"), "an all-text column is a list of strings");
+        assertArrayEquals(new double[] {2, 400}, ((Tensor) all.get("y")).toArray());
         PplRecord numericNames = (PplRecord) read("1,2\n3,4\n", null, true);
         assertEquals(List.of("1", "2"), List.copyOf(numericNames.fields().keySet()));
+    }
+
+    @Test
+    void aRecordColumnMixingNumbersAndTextFailsAtTheFirstText() {
+        assertEquals("load_csv: d.csv:3: column 2 (y): expected a number, found 'n/a' (2 of the 3 cells of this column "
+                + "are numbers)", error("x,y\n1,2\n3,n/a\n5,6\n", null, true));
+        assertEquals("load_csv: d.csv:2: column 1 (x): the cell is empty; expected a number (1 of the 2 cells of this "
+                + "column are numbers)", error("x\n\"\"\n5\n", null, true));
     }
 
     @Test
@@ -119,6 +131,10 @@ class CsvReaderTest {
                 error("a,b\n1,2\n3,\n", null, null));
         assertEquals("load_csv: d.csv:4: expected 2 columns, as on line 1, found 3", error("a,b\n1,2\n\n3,4,5\n",
                 null, null));
+        assertEquals("load_csv: d.csv:3: column 1 (x): the cell is empty; expected a number",
+                error("x\n1\n\"\"\n3\n", null, null), "a quoted empty cell is not a blank line");
+        assertEquals("load_csv: d.csv:4: column 2 (b): expected a number, found 'x'",
+                error("a,b\r\n1,2\r\n  \r\n3,x\r\n", null, null), "blank lines count as lines");
     }
 
     @Test
@@ -127,6 +143,8 @@ class CsvReaderTest {
                 error(XY, List.of("x", "z"), null));
         String m = error("1,2\n3,4\n", List.of("x"), null);
         assertTrue(m.contains("column 'x' is named, but the file has no header line (line 1 is numbers)"), m);
+        String f = error("x,y\n3,4\n", List.of("x"), false);
+        assertTrue(f.contains("column 'x' is named, but the file has no header line (header: false)"), f);
         assertTrue(error("1,2\n", List.of(5), null).contains("there is no column 5 (columns count from 0, and the file "
                 + "has 2)"));
     }

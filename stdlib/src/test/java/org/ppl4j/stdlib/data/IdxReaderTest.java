@@ -111,10 +111,10 @@ class IdxReaderTest {
     @Test
     void truncatedDataGivesTheOffsetAndTheSizeTheHeaderAnnounced() {
         String m = error(cut(images(), 16 + 7));
-        assertTrue(m.contains("images.idx: at byte 16: the data ends after 7 of 12 bytes: shape [2, 2, 3] of uint8 "
-                + "needs 12 bytes here"), m);
+        assertTrue(m.contains("images.idx: at byte 16: the data ends after 7 of the 12 bytes that shape [2, 2, 3] of uint8 "
+                + "needs"), m);
         String gz = error(gzip(cut(images(), 16 + 7)));
-        assertTrue(gz.contains("at byte 16 of the decompressed data: the data ends after 7 of 12 bytes"), gz);
+        assertTrue(gz.contains("at byte 16 of the decompressed data: the data ends after 7 of the 12 bytes"), gz);
     }
 
     @Test

@@ -49,7 +49,7 @@ class NpzReaderTest {
     void anErrorInsideAnArrayNamesTheArray() {
         byte[] badY = cut(y(), y().length - 1);
         String m = error(zip(false, members("x.npy", x(), "y.npy", badY)));
-        assertTrue(m.startsWith("load_npz: d.npz, array 'y': at byte 128: the data ends after 2 of 3 bytes"), m);
+        assertTrue(m.startsWith("load_npz: d.npz, array 'y': at byte 128: the data ends after 2 of the 3 bytes"), m);
     }
 
     @Test
