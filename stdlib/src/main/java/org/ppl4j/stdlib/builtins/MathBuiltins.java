@@ -15,6 +15,10 @@ final class MathBuiltins {
     static List<Builtin> all() {
         return List.of(
                 Builtin.unary("abs", x -> AD.unary(x, Fns.ABS)),
+                // the angle of the point (x, y) in (-pi, pi]; elementwise over tensors
+                Builtin.of("atan2", List.of("y", "x"), (a, c) -> AD.binary(Args.numeric("atan2", "y", a[0]),
+                        Args.numeric("atan2", "x", a[1]), Math::atan2, (y, x) -> x / (x * x + y * y),
+                        (y, x) -> -y / (x * x + y * y))),
                 Builtin.unary("cos", x -> AD.unary(x, Fns.COS)),
                 Builtin.unary("exp", AD::exp),
                 Builtin.unary("lgamma", AD::lgamma),

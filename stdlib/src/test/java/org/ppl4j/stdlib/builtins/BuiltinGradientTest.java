@@ -44,6 +44,29 @@ class BuiltinGradientTest {
                 new double[] {0.3, -1.2, 2.5, 0.8})));
     }
 
+    /** atan2(y, x) in each argument, at points in three quadrants (away from the cut along negative x). */
+    @TestFactory
+    Stream<DynamicTest> atan2() {
+        double[][] points = {{0.5, 1.5}, {1.2, -0.4}, {-0.7, -2.0}};
+        return java.util.Arrays.stream(points).map(p -> DynamicTest.dynamicTest("atan2(" + p[0] + ", " + p[1] + ")",
+                () -> {
+                    Tape tape = new Tape();
+                    Var y = tape.leaf(p[0]);
+                    Var x = tape.leaf(p[1]);
+                    tape.backward(builtin("atan2").call(new Object[] {y, x}, null));
+                    double h = 1e-6;
+                    double dy = (atan2(p[0] + h, p[1]) - atan2(p[0] - h, p[1])) / (2 * h);
+                    double dx = (atan2(p[0], p[1] + h) - atan2(p[0], p[1] - h)) / (2 * h);
+                    assertEquals(dy, y.adjoint(), 1e-6 * Math.max(1, Math.abs(dy)), "d/dy");
+                    assertEquals(dx, x.adjoint(), 1e-6 * Math.max(1, Math.abs(dx)), "d/dx");
+                    assertEquals(Math.atan2(p[0], p[1]), atan2(p[0], p[1]), 1e-15);
+                }));
+    }
+
+    private static double atan2(double y, double x) {
+        return AD.scalarValue(builtin("atan2").call(new Object[] {y, x}, null));
+    }
+
     private static PplBuiltin builtin(String name) {
         PplBuiltin b = Registry.BY_NAME.get(name);
         assertNotNull(b, name);
