@@ -202,10 +202,11 @@ class ObjectivesTest {
                   u ~ normal(0.3 * zs.z, 0.6)
                 }
                 let obs = choices { x: 1 }
+                let qz = marginal(qj(), keep: ["z"], aux: r)
                 let result = {
-                  hvi: estimate(hvi(p(), qj(), r, obs, ["z"]), samples: 4000, seed: 5),
-                  iwhvi: estimate(iwhvi(p(), qj(), r, obs, ["z"], 5), samples: 4000, seed: 6),
-                  diwhvi: estimate(diwhvi(p(), qj(), r, obs, ["z"], 5, 5), samples: 1000, seed: 7)
+                  hvi: estimate(hvi(p(), qz, obs), samples: 4000, seed: 5),
+                  iwhvi: estimate(iwhvi(p(), qz, obs, 5), samples: 4000, seed: 6),
+                  diwhvi: estimate(diwhvi(p(), qz, obs, 5, 5), samples: 1000, seed: 7)
                 }
                 """);
         Map<String, Object> r = record(result);
@@ -225,6 +226,34 @@ class ObjectivesTest {
         assertTrue(h < elboQ - 4 * num(hvi, "se"), "HVI < ELBO of q(z) (r is off): " + h);
         assertTrue(d - i5 > -4 * Math.hypot(num(diwhvi, "se"), num(iwhvi, "se")), "DIWHVI(5, 5) >= IWHVI(5)");
         assertTrue(d < logPx + 4 * num(diwhvi, "se"), "DIWHVI(5, 5) <= log p(x) = " + logPx + ": " + d);
+    }
+
+    /**
+     * The hierarchical objectives take a marginal and set its particles (that they do is seen in
+     * {@link #theHierarchicalObjectivesAreOrdered}: IWHVI(5) and HVI given the same marginal differ); anything else
+     * is refused with a message that says what to write.
+     */
+    @Test
+    void theHierarchicalObjectivesTakeAMarginal() {
+        String program = """
+                model p() {
+                  z ~ normal(0, 1)
+                  x ~ normal(z, 1)
+                }
+                model qj() {
+                  u ~ normal(0, 1)
+                  z ~ normal(u, 1)
+                }
+                let obs = choices { x: 1 }
+                """;
+        org.ppl4j.embed.PplException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ppl4j.embed.PplException.class,
+                () -> run(program + "let result = estimate(hvi(p(), qj(), obs), samples: 2)"));
+        assertTrue(e.getMessage().contains("say which choices to keep, as in marginal(g, keep: [\"z\"], aux: r)"),
+                e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.ppl4j.embed.PplException.class,
+                () -> run(program + "let result = marginal(marginal(qj(), keep: [\"z\"]), particles: 0)"));
+        assertTrue(e.getMessage().contains("'particles' must be a whole number >= 1"), e.getMessage());
     }
 
     /**

@@ -44,6 +44,95 @@ class ReplicateTest {
                 """), "a block's value is its last expression");
     }
 
+    /** Tensors of one shape are stacked along a new first axis, so the reductions and tensor operations apply. */
+    @Test
+    void tensorsAreStackedAlongANewFirstAxis() {
+        Map<String, Object> r = record(run("""
+                let m = replicate(3) { tensor([1, 2]) }
+                let rows = map(tensor([[1, 2], [3, 4]]), fn(row) { row * 10 })
+                let w = tensor([[0, 1, 2], [3, 4, 5]])
+                let result = {
+                  m: m, rows: rows, total: sum(m), by_column: sum(m, axis: 0), by_row: mean(w, axis: 1),
+                  last: sum(w, axis: -1), lme: logmeanexp(w, axis: 0), lse: logsumexp(w, axis: 1),
+                  list_of_tensors: sum([tensor([1, 2]), tensor([3, 4])], axis: 0), eye: eye(2),
+                  mixed: replicate(2) { [1] }
+                }
+                """));
+        assertArrayEquals(new double[][] {{1, 2}, {1, 2}, {1, 2}}, (double[][]) r.get("m"));
+        assertArrayEquals(new double[][] {{10, 20}, {30, 40}}, (double[][]) r.get("rows"));
+        assertEquals(9.0, r.get("total"));
+        assertArrayEquals(new double[] {3, 6}, (double[]) r.get("by_column"));
+        assertArrayEquals(new double[] {1, 4}, (double[]) r.get("by_row"));
+        assertArrayEquals(new double[] {3, 12}, (double[]) r.get("last"));
+        double[] lme = (double[]) r.get("lme");
+        double[] lse = (double[]) r.get("lse");
+        for (int j = 0; j < 3; j++) {
+            assertEquals(Math.log((Math.exp(j) + Math.exp(3 + j)) / 2), lme[j], 1e-12);
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Math.log(Math.exp(3 * i) + Math.exp(3 * i + 1) + Math.exp(3 * i + 2)), lse[i], 1e-12);
+        }
+        assertArrayEquals(new double[] {4, 6}, (double[]) r.get("list_of_tensors"));
+        assertArrayEquals(new double[][] {{1, 0}, {0, 1}}, (double[][]) r.get("eye"));
+        assertEquals(List.of(List.of(1.0), List.of(1.0)), r.get("mixed"));
+    }
+
+    @Test
+    void anAxisMustExist() {
+        PplException e = assertThrows(PplException.class, () -> run("let result = sum(tensor([[1, 2]]), axis: 2)"));
+        assertTrue(e.getMessage().contains("sum: 'axis' must be a whole number from -2 to 1 for a tensor of shape"
+                + " [1, 2], got 2"), e.getMessage());
+        e = assertThrows(PplException.class, () -> run("let result = logmeanexp(3, axis: 0)"));
+        assertTrue(e.getMessage().contains("logmeanexp: a number has no axis 0"), e.getMessage());
+        e = assertThrows(PplException.class, () -> run("let result = sum([tensor([1, 2]), tensor([1])])"));
+        assertTrue(e.getMessage().contains("sum: 'xs' must contain numbers, or tensors all of one shape"),
+                e.getMessage());
+    }
+
+    /**
+     * An objective over a stacked [k, 2] tensor of weights reduced along the replicate axis is the same as the
+     * scalar form, value and gradient, for the same draws (reparameterised, so the gradient is a function of the
+     * draws): 20 estimates at seed 4 of each agree to 1e-10.
+     */
+    @Test
+    void stackedWeightsGiveTheSameEstimates() {
+        Map<String, Object> r = record(run("""
+                model m() {
+                  mu ~ normal(0, 1)
+                  x ~ normal(mu, 1)
+                }
+                model g() {
+                  param a = 0.3
+                  param s = 1.2 : positive
+                  mu ~ normal(a, s)
+                }
+                let obs = choices { x: 2 }
+                objective stacked(k) {
+                  let w = replicate(k) {
+                    z ~ sim(g())
+                    let lw = density(m(), merge(z, obs)) - density(g(), z)
+                    tensor([lw, 2 * lw])
+                  }
+                  return sum(logmeanexp(w, axis: 0))
+                }
+                objective scalar(k) {
+                  let w = replicate(k) { z ~ sim(g()); density(m(), merge(z, obs)) - density(g(), z) }
+                  return logmeanexp(w) + logmeanexp(2 * w)
+                }
+                let result = {
+                  stacked: gradients(stacked(5), samples: 20, seed: 4),
+                  scalar: gradients(scalar(5), samples: 20, seed: 4)
+                }
+                """));
+        Map<String, Object> a = record(r.get("stacked"));
+        Map<String, Object> b = record(r.get("scalar"));
+        assertEquals((Double) b.get("objective"), (Double) a.get("objective"), 1e-10);
+        for (String p : List.of("g.a", "g.s")) {
+            assertEquals((Double) record(b.get(p)).get("mean"), (Double) record(a.get(p)).get("mean"), 1e-10, p);
+            assertEquals((Double) record(b.get(p)).get("variance"), (Double) record(a.get(p)).get("variance"), 1e-10, p);
+        }
+    }
+
     @Test
     void inTheHeadOfAnIfOrAForTheBlockIsTheBody() {
         assertEquals(5.0, run("""

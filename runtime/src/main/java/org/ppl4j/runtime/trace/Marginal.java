@@ -58,6 +58,25 @@ public final class Marginal implements GenerativeFunction {
         this.particles = particles;
     }
 
+    private Marginal(Marginal of, Object aux, int particles) {
+        this.joint = of.joint;
+        this.keep = of.keep;
+        this.keepText = of.keepText;
+        this.aux = aux;
+        this.particles = particles;
+    }
+
+    /**
+     * The same marginal (same joint, same kept choices: traces drawn by one are the other's own) with another aux
+     * guide (null keeps this one's) and number of particles.
+     */
+    public Marginal with(Object aux, int particles) {
+        if (particles < 1) {
+            throw new IllegalArgumentException("marginal: 'particles' must be at least 1, got " + particles);
+        }
+        return new Marginal(this, aux == null ? this.aux : aux, particles);
+    }
+
     @Override
     public String name() {
         return "marginal(" + joint.name() + ")";

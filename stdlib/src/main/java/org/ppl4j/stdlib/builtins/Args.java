@@ -29,7 +29,10 @@ final class Args {
         return (int) d;
     }
 
-    /** A list of numbers (tracked or not) or a tensor, as one numeric value (lists become vectors). */
+    /**
+     * A list of numbers or of equal-shaped tensors (tracked or not), or a tensor, as one numeric value: lists are
+     * stacked along a new first axis.
+     */
     static Object numeric(String builtin, String param, Object v) {
         if (AD.isNumeric(v)) {
             return v;
@@ -46,13 +49,18 @@ final class Args {
         Object[] elems = l.toArray();
         boolean nested = elems.length > 0 && elems[0] instanceof PplList;
         if (!nested) {
-            for (Object e : elems) {
-                if (!(AD.value(e) instanceof Double)) {
-                    throw new IllegalArgumentException(builtin + ": '" + param + "' must contain only numbers, found "
-                            + Printer.kind(e));
+            Object stacked = org.ppl4j.runtime.ad.Axes.stack(elems);
+            if (stacked == null) {
+                for (Object e : elems) {
+                    if (!AD.isNumeric(e)) {
+                        throw new IllegalArgumentException(builtin + ": '" + param + "' must contain only numbers,"
+                                + " found " + Printer.kind(e));
+                    }
                 }
+                throw new IllegalArgumentException(builtin + ": '" + param + "' must contain numbers, or tensors all"
+                        + " of one shape");
             }
-            return AD.stack(elems);
+            return stacked;
         }
         List<double[]> rows = new ArrayList<>();
         int[] inner = null;

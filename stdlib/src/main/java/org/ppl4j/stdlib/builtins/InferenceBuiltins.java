@@ -27,20 +27,7 @@ final class InferenceBuiltins {
                     GenerativeFunction m = generative("density", a[0]);
                     return m.density(c, choices("density", "choices", a[1]), params(c));
                 }),
-                new Builtin("marginal", List.of("model", "keep", "aux", "particles"), 2, false, (a, c) -> {
-                    GenerativeFunction g = generative("marginal", a[0]);
-                    List<String> keep = new ArrayList<>();
-                    Object[] ks = a[1] instanceof PplList l ? l.toArray() : new Object[] {a[1]};
-                    for (Object k : ks) {
-                        if (!(k instanceof String s)) {
-                            throw new IllegalArgumentException("marginal: 'keep' must list addresses as strings, as in"
-                                    + " keep: [\"z\"], got " + Printer.kind(k));
-                        }
-                        keep.add(s);
-                    }
-                    int m = a[3] == null ? 1 : Args.count("marginal", "particles", a[3], 1);
-                    return new Marginal(g, keep, a[2], m);
-                }),
+                new Builtin("marginal", List.of("model", "keep", "aux", "particles"), 1, false, (a, c) -> marginal(a)),
                 new Builtin("normalize", List.of("model", "observations", "proposal", "particles"), 3, false,
                         (a, c) -> {
                             GenerativeFunction p = generative("normalize", a[0]);
@@ -63,6 +50,35 @@ final class InferenceBuiltins {
                     c.printStream().println(sb);
                     return PplNothing.INSTANCE;
                 }));
+    }
+
+    /**
+     * {@code marginal(g, keep: [...], aux: r, particles: m)}; without {@code keep}, g must be a marginal already
+     * and the result is the same marginal with the particles (and the aux guide, where given) changed: this is how
+     * iwhvi(p, qz, obs, m) sets m on the marginal it is given.
+     */
+    private static Marginal marginal(Object[] a) {
+        Object particles = a[3];
+        if (a[1] == null) {
+            if (!(a[0] instanceof Marginal given)) {
+                throw new IllegalArgumentException("marginal: say which choices to keep, as in marginal(g, keep: [\"z\"],"
+                        + " aux: r); only a marginal already made can be given without 'keep'");
+            }
+            return given.with(a[2], particles == null ? given.particles()
+                    : Args.count("marginal", "particles", particles, 1));
+        }
+        GenerativeFunction g = generative("marginal", a[0]);
+        List<String> keep = new ArrayList<>();
+        Object[] ks = a[1] instanceof PplList l ? l.toArray() : new Object[] {a[1]};
+        for (Object k : ks) {
+            if (!(k instanceof String s)) {
+                throw new IllegalArgumentException("marginal: 'keep' must list addresses as strings, as in"
+                        + " keep: [\"z\"], got " + Printer.kind(k));
+            }
+            keep.add(s);
+        }
+        int m = particles == null ? 1 : Args.count("marginal", "particles", particles, 1);
+        return new Marginal(g, keep, a[2], m);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.ppl4j.stdlib.builtins;
 import java.util.List;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Axes;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.builtins.BuiltinValue;
 import org.ppl4j.runtime.trace.Handler;
@@ -14,7 +15,8 @@ import org.ppl4j.runtime.value.Printer;
  * {@code replicate(k) { body }} and {@code map(xs, f)}: run a function once per iteration and collect the
  * values. Each iteration is announced to the running handler, so random choices made inside are distinct
  * per iteration (in a model {@code x} becomes {@code x[i]}; in an objective the site keys get the iteration).
- * The values form a tensor when every one is a number (tracked numbers keep their gradient paths), else a list.
+ * The values form a tensor when every one is a number, or every one a tensor of the same shape (stacked along a
+ * new first axis; tracked values keep their gradient paths), else a list.
  */
 final class IterationBuiltins {
     private IterationBuiltins() {
@@ -71,14 +73,13 @@ final class IterationBuiltins {
         }
     }
 
-    /** A tensor of the values when all are numbers (scalars), else a list. */
+    /**
+     * The values stacked along a new first axis when all are numbers (a vector) or all tensors of one shape (a
+     * tensor of one more dimension), else a list.
+     */
     static Object collect(Object[] values) {
-        for (Object v : values) {
-            if (!AD.isNumeric(v) || AD.isTensor(v)) {
-                return new PplList(values);
-            }
-        }
-        return AD.stack(values);
+        Object stacked = Axes.stack(values);
+        return stacked != null ? stacked : new PplList(values);
     }
 
     /** A function of {@code arity} parameters: a fn, a lambda or a builtin. */

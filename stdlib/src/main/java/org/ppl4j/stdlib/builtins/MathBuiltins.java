@@ -2,6 +2,7 @@ package org.ppl4j.stdlib.builtins;
 
 import java.util.List;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Axes;
 import org.ppl4j.runtime.ad.Fns;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.value.PplList;
@@ -15,6 +16,10 @@ final class MathBuiltins {
     static List<Builtin> all() {
         return List.of(
                 Builtin.unary("abs", x -> AD.unary(x, Fns.ABS)),
+                // the angle of the point (x, y) in (-pi, pi]; elementwise over tensors
+                Builtin.of("atan2", List.of("y", "x"), (a, c) -> AD.binary(Args.numeric("atan2", "y", a[0]),
+                        Args.numeric("atan2", "x", a[1]), Math::atan2, (y, x) -> x / (x * x + y * y),
+                        (y, x) -> -y / (x * x + y * y))),
                 Builtin.unary("cos", x -> AD.unary(x, Fns.COS)),
                 Builtin.unary("ceil", x -> rounded(x, Math::ceil)),
                 Builtin.unary("exp", AD::exp),
@@ -64,14 +69,19 @@ final class MathBuiltins {
             if (axis == null) {
                 return r.apply(xs, null);
             }
-            if (!AD.isTensor(xs)) {
-                throw new IllegalArgumentException(name + ": 'axis' needs a tensor, got " + AD.describe(xs));
+            if (!AD.isTensor(xs) || AD.tensorValue(xs).rank() == 0) {
+                throw new IllegalArgumentException(name + ": a number has no axis " + Printer.show(axis)
+                        + "; leave out 'axis' to reduce it");
             }
-            double k = Args.number(name, "axis", axis);
-            if (k != Math.rint(k)) {
-                throw new IllegalArgumentException(name + ": 'axis' must be a whole number, got " + k);
+            int rank = AD.tensorValue(xs).rank();
+            double d = Args.number(name, "axis", axis);
+            int ax = (int) d;
+            if (d != ax || ax < -rank || ax >= rank) {
+                throw new IllegalArgumentException(name + ": 'axis' must be a whole number from " + -rank + " to "
+                        + (rank - 1) + " for a tensor of shape " + java.util.Arrays.toString(AD.tensorValue(xs).shape())
+                        + ", got " + Printer.show(axis));
             }
-            return r.apply(xs, (int) k);
+            return rank == 1 ? r.apply(xs, null) : r.apply(xs, ax < 0 ? ax + rank : ax); // a vector's axis: a number
         });
     }
 

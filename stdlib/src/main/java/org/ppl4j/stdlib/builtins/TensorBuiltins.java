@@ -16,6 +16,15 @@ final class TensorBuiltins {
         return List.of(
                 new Builtin("zeros", List.of("shape"), 1, true, (a, c) -> Tensor.zeros(shape("zeros", a[0]))),
                 new Builtin("ones", List.of("shape"), 1, true, (a, c) -> Tensor.ones(shape("ones", a[0]))),
+                // the n x n identity matrix: its rows are the one-hot vectors of length n
+                Builtin.of("eye", List.of("n"), (a, c) -> {
+                    int n = Args.count("eye", "n", a[0], 1);
+                    double[] d = new double[n * n];
+                    for (int i = 0; i < n; i++) {
+                        d[i * n + i] = 1;
+                    }
+                    return new Tensor(new int[] {n, n}, d);
+                }),
                 Builtin.of("tensor", List.of("values"), (a, c) -> {
                     if (a[0] instanceof PplList l) {
                         return Args.fromList("tensor", "values", l);
