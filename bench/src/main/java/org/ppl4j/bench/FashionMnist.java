@@ -63,6 +63,22 @@ public final class FashionMnist {
         return readImages(file, limit);
     }
 
+    /** How many training images {@code dir} holds, from the file's header. */
+    public static int trainCount(Path dir) throws IOException {
+        Path file = imagesFile(dir);
+        if (file == null) {
+            throw new IOException(dir + ": no " + TRAIN_IMAGES + "[.gz] there");
+        }
+        try (InputStream raw = Files.newInputStream(file);
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+                DataInputStream data = new DataInputStream(in)) {
+            if (data.readInt() != IMAGE_MAGIC) {
+                throw new IOException(file + ": not an IDX image file");
+            }
+            return data.readInt();
+        }
+    }
+
     /** Reads an IDX3 image file (gzip when the name ends in .gz), binarising each pixel at 0.5. */
     public static Images readImages(Path file, int limit) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
