@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.ppl4j.embed.Ppl;
-import org.ppl4j.embed.PplOptions;
 
 /**
  * The discrete benchmark: the 500-point mixture of {@code examples/gmm} under each strategy for its local choices,
@@ -33,9 +32,8 @@ final class GmmBench {
         for (Strategy st : STRATEGIES) {
             String label = "GMM, 500 points, ms/step: " + st.label();
             try {
-                StepDifference.Program program = steps -> Ppl.compile(source, PROGRAM.toString(), PplOptions
-                        .defaults().withFileReading(true).withOutput(OutputStream.nullOutputStream())
-                        .withArgument("strategy", st.strategy()).withArgument("rb", st.raoBlackwellise() ? "1" : "0")
+                StepDifference.Program program = steps -> Ppl.compile(source, PROGRAM.toString(), Programs
+                        .reading(OutputStream.nullOutputStream(), Path.of("")).withArgument("strategy", st.strategy()).withArgument("rb", st.raoBlackwellise() ? "1" : "0")
                         .withArgument("steps", Integer.toString(steps)));
                 int reps = quick ? 3 : 5;
                 double[] seconds = new double[reps];

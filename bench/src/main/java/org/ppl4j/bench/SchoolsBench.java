@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ppl4j.embed.Ppl;
-import org.ppl4j.embed.PplOptions;
 
 /**
  * Eight schools ({@code examples/eight_schools.ppl}): ELBO steps per second with one particle. The program is
@@ -42,8 +41,8 @@ final class SchoolsBench {
     /** Measures and prints one row; {@code label} says which tensor threshold the JVM runs with. */
     static void run(boolean quick, String label) throws Exception {
         String source = timedSource(Files.readString(EXAMPLE));
-        StepDifference.Program program = steps -> Ppl.compile(source, EXAMPLE.toString(), PplOptions.defaults()
-                .withOutput(OutputStream.nullOutputStream()).withArgument("steps", Integer.toString(steps)));
+        StepDifference.Program program = steps -> Ppl.compile(source, EXAMPLE.toString(), Programs.reading(
+                OutputStream.nullOutputStream()).withArgument("steps", Integer.toString(steps)));
         int reps = quick ? 3 : 7;
         double[] seconds = new double[reps];
         try (StepDifference d = StepDifference.open(program, quick ? 300 : 1000, quick ? 1.5 : 4.0, 500, 100, 2)) {

@@ -42,8 +42,8 @@ final class VaeBench {
 
     /** Options for one run of the program: {@code epochs} over {@code train} images, no test set. */
     static PplOptions options(Path data, int epochs, int train, OutputStream out) {
-        return PplOptions.defaults().withSeed(1).withFileReading(true).withOutput(out).withErrorOutput(out)
-                .withArgument("epochs", Integer.toString(epochs)).withArgument("train", Integer.toString(train))
+        return Programs.reading(out, Path.of(""), data).withArgument("epochs", Integer.toString(epochs))
+                .withArgument("train", Integer.toString(train))
                 .withArgument("test", "0").withArgument("batch", Integer.toString(BATCH))
                 .withArgument("data", data.toAbsolutePath().toString());
     }

@@ -100,8 +100,8 @@ class HarnessTest {
     @Test
     void gmmStepsTakesItsArguments() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PplProgram p = Ppl.compile(GmmBench.PROGRAM, PplOptions.defaults().withFileReading(true)
-                .withOutput(out).withArgument("strategy", "reinforce(baseline: none)").withArgument("rb", "0")
+        try (PplProgram p = Ppl.compile(GmmBench.PROGRAM, Programs.reading(out, Path.of(""))
+                .withArgument("strategy", "reinforce(baseline: none)").withArgument("rb", "0")
                 .withArgument("steps", "3"))) {
             assertEquals(3, p.run().lastFit().history().length);
         }
