@@ -3,7 +3,9 @@ package org.ppl4j.bench;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.ppl4j.embed.Ppl;
 
 /**
@@ -32,17 +34,20 @@ final class GmmBench {
         for (Strategy st : STRATEGIES) {
             String label = "GMM, 500 points, ms/step: " + st.label();
             try {
-                StepDifference.Program program = steps -> Ppl.compile(source, PROGRAM.toString(), Programs
-                        .reading(OutputStream.nullOutputStream(), Path.of("")).withArgument("strategy", st.strategy()).withArgument("rb", st.raoBlackwellise() ? "1" : "0")
-                        .withArgument("steps", Integer.toString(steps)));
+                StepDifference.Program program = steps -> Ppl.compile(source, PROGRAM.toString(),
+                        Programs.reading(OutputStream.nullOutputStream(), Path.of(""))
+                                .withArgument("strategy", st.strategy())
+                                .withArgument("rb", st.raoBlackwellise() ? "1" : "0")
+                                .withArgument("steps", Integer.toString(steps)));
                 int reps = quick ? 3 : 5;
-                double[] seconds = new double[reps];
+                List<StepDifference.Seconds> samples = new ArrayList<>();
                 try (StepDifference d = StepDifference.open(program, 10, quick ? 1.0 : 3.0, 20, 10, 2)) {
                     for (int r = 0; r < reps; r++) {
-                        seconds[r] = d.secondsPerStep();
+                        samples.add(d.secondsPerStep());
                     }
-                    BenchMain.emit(Row.measured(label, Stats.of(seconds).times(1000), "ms", "%.2f",
-                            d.large() + " vs " + d.small() + " steps"));
+                    Stats[] s = StepDifference.stats(samples, 1000);
+                    BenchMain.emit(Row.measured(label, s[0], "ms", "%.2f", String.format(Locale.ROOT,
+                            "%d vs %d steps; main-thread CPU %.2f ms", d.large(), d.small(), s[1].median())));
                 }
             } catch (Exception e) {
                 BenchMain.emit(Row.text(label, "failed", BenchMain.firstLine(e)));

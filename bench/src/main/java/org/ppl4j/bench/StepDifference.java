@@ -1,5 +1,7 @@
 package org.ppl4j.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import org.ppl4j.embed.PplProgram;
 
 /**
@@ -7,6 +9,9 @@ import org.ppl4j.embed.PplProgram;
  * take {@code small} and {@code large} steps, each warmed up by untimed runs; then each repetition times one run
  * of each and divides the difference in time by the difference in steps. Compilation, data loading and the
  * work around a fit cancel; what is left is the cost of a step on warm, compiled code.
+ *
+ * <p>Both wall-clock time and this thread's CPU time are measured: on a machine shared with other work the
+ * CPU time says what a step costs, the wall-clock time what a user waits.
  */
 final class StepDifference implements AutoCloseable {
     /** Compiles the program set to take {@code steps} steps. */
@@ -58,17 +63,42 @@ final class StepDifference implements AutoCloseable {
         }
     }
 
-    static double time(PplProgram p) {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Wall-clock and this thread's CPU seconds. */
+    record Seconds(double wall, double cpu) {
+        Seconds minus(Seconds o) {
+            return new Seconds(wall - o.wall, cpu - o.cpu);
+        }
+
+        Seconds over(double n) {
+            return new Seconds(wall / n, cpu / n);
+        }
+    }
+
+    /** The wall-clock and CPU seconds {@code body} takes on this thread. */
+    static Seconds measure(Runnable body) {
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
-        p.run();
-        return (System.nanoTime() - start) / 1e9;
+        body.run();
+        return new Seconds((System.nanoTime() - start) / 1e9, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9);
+    }
+
+    static double time(PplProgram p) {
+        return measure(p::run).wall();
     }
 
     /** One measurement: seconds per step. */
-    double secondsPerStep() {
-        double t1 = time(smallProgram);
-        double t2 = time(largeProgram);
-        return (t2 - t1) / (large - small);
+    Seconds secondsPerStep() {
+        Seconds t1 = measure(smallProgram::run);
+        Seconds t2 = measure(largeProgram::run);
+        return t2.minus(t1).over(large - small);
+    }
+
+    /** Median wall-clock and CPU time of {@code samples}, in {@code unit}s per second (1000 for ms). */
+    static Stats[] stats(java.util.List<Seconds> samples, double unit) {
+        return new Stats[] {Stats.of(samples.stream().mapToDouble(Seconds::wall).toArray()).times(unit),
+            Stats.of(samples.stream().mapToDouble(Seconds::cpu).toArray()).times(unit)};
     }
 
     int small() {

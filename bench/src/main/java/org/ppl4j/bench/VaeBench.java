@@ -67,13 +67,14 @@ final class VaeBench {
         // Steps of the program: within one epoch when the data has enough batches, else whole epochs.
         boolean byEpochs = batches < 60;
         int unit = byEpochs ? batches : 1;
-        StepDifference.Program program = steps -> Ppl.compile(PROGRAM, options(data, byEpochs ? steps / unit : 1,
+        StepDifference.Program pplProgram = steps -> Ppl.compile(PROGRAM, options(data, byEpochs ? steps / unit : 1,
                 byEpochs ? images : steps * BATCH, OutputStream.nullOutputStream()));
         String problem = unavailable();
         StepDifference ppl = null;
         if (problem == null) {
             try {
-                ppl = StepDifference.open(program, byEpochs ? unit : 5, quick ? 1.0 : 3.0, Math.max(unit, 20), unit, 1);
+                ppl = StepDifference.open(pplProgram, byEpochs ? unit : 5, quick ? 1.0 : 3.0, Math.max(unit, 20),
+                        unit, 1);
             } catch (Exception e) {
                 problem = "failed: " + BenchMain.firstLine(e);
             }
@@ -81,18 +82,18 @@ final class VaeBench {
 
         int reps = quick ? 3 : 7;
         int block = quick ? 10 : 30;
-        double[] java = new double[reps];
-        List<Double> dsl = new ArrayList<>();
-        int next = 0;
+        List<StepDifference.Seconds> java = new ArrayList<>();
+        List<StepDifference.Seconds> dsl = new ArrayList<>();
+        int[] next = {0};
         for (int r = 0; r < reps; r++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < block; i++) {
-                vae.step(HandWrittenVae.batch(x, next++ % batches, BATCH));
-            }
-            java[r] = (System.nanoTime() - start) / 1e6 / block;
+            java.add(StepDifference.measure(() -> {
+                for (int i = 0; i < block; i++) {
+                    vae.step(HandWrittenVae.batch(x, next[0]++ % batches, BATCH));
+                }
+            }).over(block));
             if (ppl != null) {
                 try {
-                    dsl.add(ppl.secondsPerStep() * 1000);
+                    dsl.add(ppl.secondsPerStep());
                 } catch (RuntimeException e) {
                     problem = "failed: " + BenchMain.firstLine(e);
                     ppl.close();
@@ -100,21 +101,24 @@ final class VaeBench {
                 }
             }
         }
-        Stats hand = Stats.of(java);
+        Stats[] hand = StepDifference.stats(java, 1000);
+        String handLabel = "VAE step, batch 128: hand-written Java + ND4J";
+        String handNotes = String.format(Locale.ROOT, "%d steps a run; main-thread CPU %.2f ms", block,
+                hand[1].median());
         String pplLabel = "VAE step, batch 128: " + PROGRAM;
         if (problem == null) {
-            Stats program2 = Stats.of(dsl.stream().mapToDouble(Double::doubleValue).toArray());
-            BenchMain.emit(Row.measured(pplLabel, program2, "ms", "%.2f",
-                    ppl.large() + " vs " + ppl.small() + " steps a run" + (byEpochs ? ", whole epochs" : "")));
+            Stats[] program = StepDifference.stats(dsl, 1000);
+            BenchMain.emit(Row.measured(pplLabel, program[0], "ms", "%.2f", String.format(Locale.ROOT,
+                    "%d vs %d steps a run%s; main-thread CPU %.2f ms", ppl.large(), ppl.small(),
+                    byEpochs ? " (whole epochs)" : "", program[1].median())));
             ppl.close();
-            BenchMain.emit(Row.measured("VAE step, batch 128: hand-written Java + ND4J", hand, "ms", "%.2f",
-                    block + " steps a run, in turns with the program"));
+            BenchMain.emit(Row.measured(handLabel, hand[0], "ms", "%.2f", handNotes + "; in turns with the program"));
             BenchMain.emit(Row.text("VAE: ppl4j / hand-written", String.format(Locale.ROOT, "%.2f",
-                    program2.median() / hand.median()), "target ≤ 1.10"));
+                    program[0].median() / hand[0].median()), String.format(Locale.ROOT,
+                            "target ≤ 1.10; by main-thread CPU %.2f", program[1].median() / hand[1].median())));
         } else {
             BenchMain.emit(Row.text(pplLabel, problem, ""));
-            BenchMain.emit(Row.measured("VAE step, batch 128: hand-written Java + ND4J", hand, "ms", "%.2f",
-                    block + " steps a run"));
+            BenchMain.emit(Row.measured(handLabel, hand[0], "ms", "%.2f", handNotes));
         }
         BenchMain.info("vae-data", data + " (" + available + " training images; " + images + " used)");
     }
