@@ -56,7 +56,8 @@ final class SchoolsBench {
             Stats cpu = Stats.rates(samples.stream().mapToDouble(StepDifference.Seconds::cpu).toArray(), 1);
             BenchMain.emit(Row.measured("eight schools, ELBO steps/s, 1 particle (" + label + ")", wall, "steps/s",
                     "%,.0f", String.format(Locale.ROOT,
-                            "%d vs %d steps; main-thread CPU %,.0f steps/s; ND4J loaded: %s", d.large(), d.small(), cpu.median(), ProcessInfo.nd4jLoaded() ? "yes" : "no")));
+                            "%d vs %d steps; main-thread CPU %,.0f steps/s; ND4J loaded: %s", d.large(), d.small(),
+                            cpu.median(), ProcessInfo.nd4jLoaded() ? "yes" : "no")));
         }
     }
 }
