@@ -54,7 +54,7 @@ public final class BenchMain {
     static final class Options {
         static final String USAGE = """
                 usage: ppl bench [--quick] [--only SECTIONS] [--data DIR] [--root DIR]
-                  --quick          fewer and shorter repetitions (a smoke run, about a minute or two)
+                  --quick          fewer and shorter repetitions (a smoke run of two or three minutes)
                   --only SECTIONS  a comma-separated subset of: vae, schools, gmm, start
                   --data DIR       Fashion-MNIST folder (default: /usr/share/datasets/fashion-mnist, else
                                    examples/vae/data)
