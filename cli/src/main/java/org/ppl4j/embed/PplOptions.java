@@ -22,14 +22,16 @@ public final class PplOptions {
     private final OutputStream out;
     private final OutputStream err;
     private final boolean readFiles;
+    private final Map<String, String> arguments;
 
     private PplOptions(long seed, Map<String, String> estimators, OutputStream out, OutputStream err,
-            boolean readFiles) {
+            boolean readFiles, Map<String, String> arguments) {
         this.seed = seed;
         this.estimators = Collections.unmodifiableMap(new LinkedHashMap<>(estimators));
         this.out = out;
         this.err = err;
         this.readFiles = readFiles;
+        this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
     }
 
     /**
@@ -37,12 +39,12 @@ public final class PplOptions {
      * {@code System.err}, no file access.
      */
     public static PplOptions defaults() {
-        return new PplOptions(0, Map.of(), null, null, false);
+        return new PplOptions(0, Map.of(), null, null, false, Map.of());
     }
 
     /** The seed of top-level sampling and of fits that give none ({@code ppl run --seed}). */
     public PplOptions withSeed(long seed) {
-        return new PplOptions(seed, estimators, out, err, readFiles);
+        return new PplOptions(seed, estimators, out, err, readFiles, arguments);
     }
 
     /**
@@ -56,17 +58,17 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(estimators);
         m.put(address.strip(), strategy.strip());
-        return new PplOptions(seed, m, out, err, readFiles);
+        return new PplOptions(seed, m, out, err, readFiles, arguments);
     }
 
     /** Where the program's {@code print} writes. */
     public PplOptions withOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, stream, err, readFiles);
+        return new PplOptions(seed, estimators, stream, err, readFiles, arguments);
     }
 
     /** Where the program's warnings go. */
     public PplOptions withErrorOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, out, stream, readFiles);
+        return new PplOptions(seed, estimators, out, stream, readFiles, arguments);
     }
 
     /**
@@ -74,7 +76,21 @@ public final class PplOptions {
      * the working directory. Off by default.
      */
     public PplOptions withFileReading(boolean allowed) {
-        return new PplOptions(seed, estimators, out, err, allowed);
+        return new PplOptions(seed, estimators, out, err, allowed, arguments);
+    }
+
+    /**
+     * Gives the program the argument {@code name}, read with {@code arg("name", default)} (as
+     * {@code ppl run FILE --name value} does); a value that reads as a number is a number in the program.
+     */
+    public PplOptions withArgument(String name, String value) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*") || value.contains("\n")) {
+            throw new IllegalArgumentException("a program argument is a name made of letters, digits and _ and a "
+                    + "one-line value, got '" + name + "' = '" + value + "'");
+        }
+        Map<String, String> m = new LinkedHashMap<>(arguments);
+        m.put(name, value);
+        return new PplOptions(seed, estimators, out, err, readFiles, m);
     }
 
     public long seed() {
@@ -83,6 +99,11 @@ public final class PplOptions {
 
     public Map<String, String> estimators() {
         return estimators;
+    }
+
+    /** The program arguments given with {@link #withArgument(String, String)}, by name. */
+    public Map<String, String> arguments() {
+        return arguments;
     }
 
     /**
@@ -94,8 +115,11 @@ public final class PplOptions {
         StringBuilder overrides = new StringBuilder();
         estimators.forEach((a, s) -> overrides.append(overrides.length() == 0 ? "" : ";").append(a).append('=')
                 .append(s));
+        StringBuilder args = new StringBuilder();
+        arguments.forEach((n, v) -> args.append(n).append('=').append(v).append('\n'));
         Context.Builder b = Context.newBuilder("ppl").option("ppl.Seed", Long.toString(seed))
-                .option("ppl.Estimators", overrides.toString()).option("engine.WarnInterpreterOnly", "false");
+                .option("ppl.Estimators", overrides.toString()).option("ppl.Args", args.toString())
+                .option("engine.WarnInterpreterOnly", "false");
         if (readFiles) {
             b.allowIO(IOAccess.newBuilder()
                     .fileSystem(FileSystem.newReadOnlyFileSystem(FileSystem.newDefaultFileSystem())).build());

@@ -134,4 +134,19 @@ class EmbeddingTest {
         assertEquals("done\n", out.toString(StandardCharsets.UTF_8));
         assertThrows(IllegalArgumentException.class, () -> PplOptions.defaults().withEstimator("a=b", "c"));
     }
+
+    @Test
+    void argumentsReachTheProgram() {
+        String source = "let k = arg(\"k\", 5)\nlet name = arg(\"name\", \"none\")\nlet missing = arg(\"other\", 2)\n";
+        PplOptions options = PplOptions.defaults().withArgument("k", "12").withArgument("name", "iwae");
+        try (PplProgram program = Ppl.compile(source, "args.ppl", options)) {
+            program.run();
+            assertEquals(12.0, program.get("k"), "a value that reads as a number is a number");
+            assertEquals("iwae", program.get("name"));
+            assertEquals(2.0, program.get("missing"), "an argument not given takes its default");
+        }
+        assertEquals(Map.of("k", "12"), PplOptions.defaults().withArgument("k", "12").arguments());
+        assertThrows(IllegalArgumentException.class, () -> PplOptions.defaults().withArgument("no-dash", "1"));
+        assertThrows(IllegalArgumentException.class, () -> PplOptions.defaults().withArgument("k", "1\n2"));
+    }
 }

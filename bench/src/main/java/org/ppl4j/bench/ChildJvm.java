@@ -1,0 +1,105 @@
+package org.ppl4j.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs one benchmark in a JVM of its own: its peak RSS is its own, system properties read at start-up (such as
+ * {@code ppl.tensor.nd4jThreshold}) take effect, and one benchmark's JIT state cannot help or hurt another. The
+ * child runs on the same flags as this JVM (under {@code ./ppl bench}, the launcher's: the optimising Truffle
+ * runtime); started without them, it gets the launcher's flags from {@code cli/target/jvmci}.
+ */
+final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    /** What a child reported: its rows, its information lines, and its exit status. */
+    record Result(List<Row> rows, Map<String, String> info, int exit) {
+    }
+
+    static List<String> command(Path root, List<String> extraJvmArgs, List<String> mainArgs) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> inherited = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp"))
+                .collect(Collectors.toList());
+        cmd.addAll(inherited);
+        if (inherited.stream().noneMatch(a -> a.equals("-XX:+EnableJVMCI"))) {
+            cmd.addAll(launcherFlags(root));
+        }
+        cmd.addAll(extraJvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(BenchMain.class.getName());
+        cmd.addAll(mainArgs);
+        return cmd;
+    }
+
+    /** The JVM flags of the {@code ppl} launcher script (keep the two in step). */
+    static List<String> launcherFlags(Path root) throws IOException {
+        List<String> flags = new ArrayList<>(List.of("-Xss16m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1"));
+        Path jvmci = root.resolve("cli/target/jvmci");
+        if (Files.isDirectory(jvmci)) {
+            try (Stream<Path> jars = Files.list(jvmci)) {
+                String path = jars.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted()
+                        .collect(Collectors.joining(":"));
+                if (!path.isEmpty()) {
+                    flags.addAll(0, List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI",
+                            "--upgrade-module-path=" + path));
+                }
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * Runs {@code cmd} in {@code root}; rows and information lines on its standard output are collected, any other
+     * output is passed on to standard error, indented.
+     */
+    static Result run(Path root, List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+        Process p = pb.start();
+        List<Row> rows = new ArrayList<>();
+        Map<String, String> info = new LinkedHashMap<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.startsWith(Row.MARK)) {
+                        rows.add(Row.parse(line));
+                    } else if (line.startsWith(BenchMain.INFO)) {
+                        String[] kv = line.substring(BenchMain.INFO.length()).split("\t", 2);
+                        info.put(kv[0], kv.length > 1 ? kv[1] : "");
+                    } else {
+                        System.err.println("    " + line);
+                    }
+                }
+            } catch (IOException e) {
+                System.err.println("    (lost the child's output: " + e.getMessage() + ")");
+            }
+        }, "bench-child-output");
+        reader.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor();
+            reader.join();
+            return new Result(rows, info, -1);
+        }
+        reader.join();
+        return new Result(rows, info, p.exitValue());
+    }
+}

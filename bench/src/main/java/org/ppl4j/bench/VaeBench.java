@@ -1,0 +1,171 @@
+package org.ppl4j.bench;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ppl4j.embed.Ppl;
+import org.ppl4j.embed.PplOptions;
+import org.ppl4j.embed.PplProgram;
+
+/**
+ * The Fashion-MNIST VAE at batch 128: ms per step of {@code examples/vae/vae.ppl} and of {@link HandWrittenVae},
+ * measured in turns in one JVM; and, in JVMs of their own, each one's resident memory after every epoch.
+ *
+ * <p>The program takes its options after the file, as {@code ./ppl run examples/vae/vae.ppl --epochs 1
+ * --train 2560 --test 0 --batch 128 --data DIR}: a run of E epochs over T training images takes E * T / 128
+ * steps.
+ */
+final class VaeBench {
+    static final Path PROGRAM = Path.of("examples/vae/vae.ppl");
+    static final int BATCH = 128;
+
+    private VaeBench() {
+    }
+
+    private static void nd4jThreads() {
+        int threads = Integer.parseInt(System.getProperty("ppl.threads", System.getenv().getOrDefault("PPL_THREADS",
+                "1")));
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+    }
+
+    static INDArray load(Path data, int images) throws Exception {
+        FashionMnist.Images im = FashionMnist.trainImages(data, images);
+        return Nd4j.createFromArray(im.values()).reshape(im.count(), im.pixels());
+    }
+
+    /** Options for one run of the program: {@code epochs} over {@code train} images, no test set. */
+    static PplOptions options(Path data, int epochs, int train, OutputStream out) {
+        return Programs.reading(out, Path.of(""), data).withArgument("epochs", Integer.toString(epochs))
+                .withArgument("train", Integer.toString(train))
+                .withArgument("test", "0").withArgument("batch", Integer.toString(BATCH))
+                .withArgument("data", data.toAbsolutePath().toString());
+    }
+
+    /** Why the program cannot be timed here, or null when it can. */
+    static String unavailable() {
+        return Files.isRegularFile(PROGRAM) ? null : "not available: " + PROGRAM + " is not in this checkout";
+    }
+
+    static void time(boolean quick, Path data) throws Exception {
+        nd4jThreads();
+        int available = FashionMnist.trainCount(data);
+        int images = Math.min(available, BATCH * 100) / BATCH * BATCH;
+        INDArray x = load(data, images);
+        int batches = images / BATCH;
+        HandWrittenVae vae = HandWrittenVae.fashionMnist(images, 1);
+        for (int i = 0; i < (quick ? 10 : 30); i++) {
+            vae.step(HandWrittenVae.batch(x, i % batches, BATCH));
+        }
+
+        // Steps of the program: within one epoch when the data has enough batches, else whole epochs.
+        boolean byEpochs = batches < 60;
+        int unit = byEpochs ? batches : 1;
+        StepDifference.Program pplProgram = steps -> Ppl.compile(PROGRAM, options(data, byEpochs ? steps / unit : 1,
+                byEpochs ? images : steps * BATCH, OutputStream.nullOutputStream()));
+        String problem = unavailable();
+        StepDifference ppl = null;
+        if (problem == null) {
+            try {
+                ppl = StepDifference.open(pplProgram, byEpochs ? unit : 5, quick ? 1.0 : 3.0, Math.max(unit, 20),
+                        unit, 1);
+            } catch (Exception e) {
+                problem = "failed: " + BenchMain.firstLine(e);
+            }
+        }
+
+        int reps = quick ? 3 : 7;
+        int block = quick ? 10 : 30;
+        List<StepDifference.Seconds> java = new ArrayList<>();
+        List<StepDifference.Seconds> dsl = new ArrayList<>();
+        int[] next = {0};
+        for (int r = 0; r < reps; r++) {
+            java.add(StepDifference.measure(() -> {
+                for (int i = 0; i < block; i++) {
+                    vae.step(HandWrittenVae.batch(x, next[0]++ % batches, BATCH));
+                }
+            }).over(block));
+            if (ppl != null) {
+                try {
+                    dsl.add(ppl.secondsPerStep());
+                } catch (RuntimeException e) {
+                    problem = "failed: " + BenchMain.firstLine(e);
+                    ppl.close();
+                    ppl = null;
+                }
+            }
+        }
+        Stats[] hand = StepDifference.stats(java, 1000);
+        String handLabel = "VAE step, batch 128: hand-written Java + ND4J";
+        String handNotes = String.format(Locale.ROOT, "%d steps a run; main-thread CPU %.2f ms", block,
+                hand[1].median());
+        String pplLabel = "VAE step, batch 128: " + PROGRAM;
+        if (problem == null) {
+            Stats[] program = StepDifference.stats(dsl, 1000);
+            BenchMain.emit(Row.measured(pplLabel, program[0], "ms", "%.2f", String.format(Locale.ROOT,
+                    "%d vs %d steps a run%s; main-thread CPU %.2f ms", ppl.large(), ppl.small(),
+                    byEpochs ? " (whole epochs)" : "", program[1].median())));
+            ppl.close();
+            BenchMain.emit(Row.measured(handLabel, hand[0], "ms", "%.2f", handNotes + "; in turns with the program"));
+            BenchMain.emit(Row.text("VAE: ppl4j / hand-written", String.format(Locale.ROOT, "%.2f",
+                    program[0].median() / hand[0].median()), String.format(Locale.ROOT,
+                            "target ≤ 1.10; by main-thread CPU %.2f", program[1].median() / hand[1].median())));
+        } else {
+            BenchMain.emit(Row.text(pplLabel, problem, ""));
+            BenchMain.emit(Row.measured(handLabel, hand[0], "ms", "%.2f", handNotes));
+        }
+        BenchMain.info("vae-data", data + " (" + available + " training images; " + images + " used)");
+    }
+
+    /** Epochs and images of the memory runs: enough steps an epoch that a leak per step would show. */
+    static int[] memoryShape(boolean quick, int available) {
+        int images = Math.min(available, BATCH * (quick ? 40 : 100)) / BATCH * BATCH;
+        return new int[] {quick ? 3 : 5, images};
+    }
+
+    static void memoryOfProgram(boolean quick, Path data) throws Exception {
+        String label = "VAE peak RSS: " + PROGRAM;
+        String problem = unavailable();
+        if (problem != null) {
+            BenchMain.emit(Row.text(label, problem, ""));
+            return;
+        }
+        int[] shape = memoryShape(quick, FashionMnist.trainCount(data));
+        LineRecorder out = new LineRecorder("    vae.ppl: ");
+        try (PplProgram p = Ppl.compile(PROGRAM, options(data, shape[0], shape[1], out))) {
+            p.run();
+        } catch (Exception e) {
+            BenchMain.emit(Row.text(label, "failed", BenchMain.firstLine(e)));
+            return;
+        }
+        List<LineRecorder.Line> lines = out.lines();
+        List<LineRecorder.Line> epochs = lines.stream().filter(l -> l.text().toLowerCase(Locale.ROOT).contains("epoch"))
+                .collect(Collectors.toList());
+        List<LineRecorder.Line> shown = epochs.isEmpty() ? lines : epochs;
+        BenchMain.emit(Row.text(label, ProcessInfo.mib(ProcessInfo.peakRss()), shape[0] + " epochs of " + shape[1]
+                + " images; RSS at each " + (epochs.isEmpty() ? "output line" : "epoch line") + ": " + shown.stream()
+                        .map(l -> ProcessInfo.mib(l.rss())).collect(Collectors.joining(", "))));
+    }
+
+    static void memoryOfHandWritten(boolean quick, Path data) throws Exception {
+        nd4jThreads();
+        int[] shape = memoryShape(quick, FashionMnist.trainCount(data));
+        INDArray x = load(data, shape[1]);
+        HandWrittenVae vae = HandWrittenVae.fashionMnist(shape[1], 1);
+        List<String> rss = new ArrayList<>();
+        for (int e = 0; e < shape[0]; e++) {
+            double objective = vae.epoch(x, BATCH);
+            System.err.printf(Locale.ROOT, "    hand-written: epoch %d, train objective per image %.1f%n", e + 1,
+                    objective / shape[1]);
+            rss.add(ProcessInfo.mib(ProcessInfo.rss()));
+        }
+        BenchMain.emit(Row.text("VAE peak RSS: hand-written Java + ND4J", ProcessInfo.mib(ProcessInfo.peakRss()),
+                shape[0] + " epochs of " + shape[1] + " images; RSS after each epoch: " + String.join(", ", rss)));
+    }
+}
