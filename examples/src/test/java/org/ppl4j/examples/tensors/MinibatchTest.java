@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.ppl4j.embed.Ppl;
@@ -29,20 +28,20 @@ class MinibatchTest {
             let full = fit(joint(m(xs), choices { mu: 0.3, x: xs }), steps: 1, samples: 1).objective.history[0]
             """;
 
-    static Map<String, Object> run(String source) {
+    /** Runs the program and returns the top-level values named {@code names}. */
+    static Map<String, Object> run(String source, String... names) {
         try (PplProgram p = Ppl.compile(source, "minibatch.ppl")) {
-            return p.run();
+            p.run();
+            Map<String, Object> r = new java.util.HashMap<>();
+            for (String n : names) {
+                r.put(n, p.get(n));
+            }
+            return r;
         }
     }
 
     static double[] history(Object v) {
-        @SuppressWarnings("unchecked")
-        List<Object> l = (List<Object>) v;
-        double[] r = new double[l.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = (Double) l.get(i);
-        }
-        return r;
+        return (double[]) v; // a vector reaches Java as double[]
     }
 
     @Test
@@ -51,7 +50,7 @@ class MinibatchTest {
             Map<String, Object> r = run(MODEL + """
                     let h = fit(fn(x) { joint(m(x), choices { mu: 0.3, x: x }) }, data: xs, batch: %d, epochs: 3,
                                 samples: 1).objective.history
-                    """.formatted(batch));
+                    """.formatted(batch), "full", "h");
             double full = (Double) r.get("full");
             double[] h = history(r.get("h"));
             int perEpoch = 8 / batch;
@@ -76,7 +75,7 @@ class MinibatchTest {
         Map<String, Object> r = run(MODEL + """
                 let h = fit(fn(x) { joint(m(x), choices { mu: 0.3, x: x }) }, data: xs, batch: 3, shuffle: false,
                             samples: 1).objective.history
-                """);
+                """, "full", "h");
         double[] h = history(r.get("h"));
         assertEquals(3, h.length);
         double logPrior = -0.5 * 0.3 * 0.3 - 0.5 * Math.log(2 * Math.PI);
@@ -115,8 +114,8 @@ class MinibatchTest {
                 let h = fit(fn(x) { first(m(x), x) }, data: xs, batch: 2, epochs: 2, seed: 5,
                             samples: 1).objective.history
                 """;
-        double[] a = history(run(source).get("h"));
-        double[] b = history(run(source).get("h"));
+        double[] a = history(run(source, "h").get("h"));
+        double[] b = history(run(source, "h").get("h"));
         assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b));
         for (int e = 0; e < 2; e++) {
             double total = 0;

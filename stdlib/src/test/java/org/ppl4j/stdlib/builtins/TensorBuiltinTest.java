@@ -95,7 +95,7 @@ class TensorBuiltinTest {
                 DynamicTest.dynamicTest("concat", () -> checkGradient("concat",
                         x -> call("concat", new PplList(new Object[] {x, AD.mul(x, x)}), 1.0), M)),
                 DynamicTest.dynamicTest("where", () -> checkGradient("where",
-                        x -> call("where", AD.compare(x, 0.0, (p, q) -> p > q ? 1 : 0), AD.exp(x), AD.mul(x, 3.0)), M)));
+                        x -> call("where", AD.compare(x, 0.05, (p, q) -> p > q ? 1 : 0), AD.exp(x), AD.mul(x, 3.0)), M)));
     }
 
     @Test
