@@ -58,7 +58,7 @@ final class FitBuiltin extends PplBuiltin {
     @Override
     public List<String> parameters() {
         return List.of("objective", "optimizer", "steps", "particles", "seed", "samples", "estimators",
-                "rao_blackwellize", "checkpoint", "every", "data", "batch", "epochs", "shuffle");
+                "rao_blackwellize", "checkpoint", "every", "data", "batch", "epochs", "shuffle", "on_epoch");
     }
 
     @Override
@@ -72,8 +72,9 @@ final class FitBuiltin extends PplBuiltin {
         Minibatches batches = args[10] == null ? null
                 : Minibatches.of(context, args[0], args[10], args[11], args[12], args[13], args[2],
                         args[4] == null ? context.seed() : (long) Args.number("fit", "seed", args[4]));
+        Object onEpoch = args[14] == null ? null : IterationBuiltins.function("fit", "on_epoch", args[14], 2);
         if (batches == null) {
-            for (int i = 11; i <= 13; i++) {
+            for (int i = 11; i <= 14; i++) {
                 if (args[i] != null) {
                     throw new IllegalArgumentException("fit: '" + parameters().get(i) + "' needs 'data'");
                 }
@@ -105,6 +106,8 @@ final class FitBuiltin extends PplBuiltin {
         ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, run -> run.run(current[0]),
                 objective.name(), baselines, raoBlackwellize, overrides);
         int[] calls = {0};
+        double[] epochTotal = {0};
+        int[] epochSteps = {0};
         StochasticObjective estimator = (params, rng) -> {
             // all particles of a step on one tape, so that leave-one-out baselines can see each other
             if (batches == null) {
@@ -112,12 +115,25 @@ final class FitBuiltin extends PplBuiltin {
                         particles);
                 return new Evaluation(r.surrogate(), r.value());
             }
-            return batches.atStep(calls[0]++, instance -> {
+            int step = calls[0]++;
+            Evaluation e = batches.atStep(step, instance -> {
                 current[0] = instance;
                 SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
                         particles);
                 return new Evaluation(r.surrogate(), r.value());
             });
+            epochTotal[0] += e.value();
+            epochSteps[0]++;
+            if (onEpoch != null && batches.endsEpoch(step)) {
+                // the epoch's mean estimate of the full-data objective, to the program (progress, early looks)
+                IterationBuiltins.call(context, onEpoch,
+                        new Object[] {(double) batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]});
+            }
+            if (batches.endsEpoch(step)) {
+                epochTotal[0] = 0;
+                epochSteps[0] = 0;
+            }
+            return e;
         };
         Optimizer opt = optimizer.factory().get();
         Rng rng = new Rng(seed);

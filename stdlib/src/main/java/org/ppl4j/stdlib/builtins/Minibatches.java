@@ -101,6 +101,16 @@ final class Minibatches {
         return "data " + n + " rows, batch " + batch + (shuffle ? ", shuffled" : "");
     }
 
+    /** Whether step {@code step} (0-based) is the last of its epoch (or of the fit). */
+    boolean endsEpoch(int step) {
+        return (step + 1) % perEpoch == 0 || step + 1 == steps;
+    }
+
+    /** The epoch (0-based) step {@code step} is in. */
+    int epochOf(int step) {
+        return step / perEpoch;
+    }
+
     /** The objective on the first batch (for names and settings). */
     ObjectiveInstance first() {
         return instance(take(indices(0)));

@@ -61,6 +61,15 @@ final class TensorBuiltins {
                     int axis = a.length > 1 && a[1] != null ? Args.count("concat", "axis", a[1], 0) : 0;
                     return AD.concat(parts, axis);
                 }),
+                Builtin.of("iid", List.of("n", "distribution"), (a, c) -> {
+                    if (!(a[1] instanceof org.ppl4j.runtime.dist.Distribution d)) {
+                        throw new IllegalArgumentException("iid: 'distribution' must be a distribution such as "
+                                + "normal(0, 1), got " + Printer.kind(a[1]));
+                    }
+                    int[] leading = a[0] instanceof PplList l ? Args.shape("iid", l.toArray())
+                            : new int[] {Args.count("iid", "n", a[0], 0)};
+                    return org.ppl4j.stdlib.dist.Distributions.iid(leading, d);
+                }),
                 Builtin.of("where", List.of("cond", "a", "b"), (a, c) -> AD.where(
                         Args.numeric("where", "cond", a[0]), Args.numeric("where", "a", a[1]),
                         Args.numeric("where", "b", a[2]))));

@@ -54,6 +54,19 @@ public final class Distributions {
     }
 
     /**
+     * {@code iid(n, d)}: a tensor of independent draws of {@code d}, of shape {@code leading} followed by d's own
+     * shape; its log density is the sum over them. For distributions over single numbers (whose parameters can
+     * be broadcast); others are an error that says what to write instead.
+     */
+    public static Distribution iid(int[] leading, Distribution d) {
+        if (d instanceof ElementwiseDistribution e) {
+            return e.repeated(leading);
+        }
+        throw new IllegalArgumentException("iid: " + d.family().name() + " is not a distribution over single numbers;"
+                + " draw several with replicate(n) { ... } instead");
+    }
+
+    /**
      * A distribution of the family {@code name} with {@code args} aligned with its parameters (null for one not
      * given). Throws IllegalArgumentException for an unknown name or a missing or ill-typed argument, and
      * {@link org.ppl4j.runtime.dist.DistributionArgumentException} for one outside its domain.

@@ -173,6 +173,23 @@ abstract class ElementwiseDistribution implements Distribution {
         return true;
     }
 
+    /**
+     * {@code leading}-shaped independent copies: every parameter broadcast to {@code leading ++ batchShape}
+     * (gradients flow back through the broadcast), so that a draw is a tensor of that shape.
+     */
+    final Distribution repeated(int[] leading) {
+        int[] batch = shape == null ? new int[0] : shape;
+        int[] target = new int[leading.length + batch.length];
+        System.arraycopy(leading, 0, target, 0, leading.length);
+        System.arraycopy(batch, 0, target, leading.length, batch.length);
+        Tensor zeros = Tensor.zeros(target);
+        Object[] expanded = new Object[params.length];
+        for (int i = 0; i < params.length; i++) {
+            expanded[i] = AD.add(params[i], zeros);
+        }
+        return withParameters(expanded);
+    }
+
     /** Every parameter detached: the same family and primal values, no gradient path to the parameters. */
     @Override
     public final Distribution detachParameters() {
