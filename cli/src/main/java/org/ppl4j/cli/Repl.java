@@ -63,7 +63,7 @@ public final class Repl {
     static final String CONTINUATION = "...> ";
     static final String INPUT_NAME = "<repl>";
 
-    static final List<String> KEYWORDS = List.of("by", "choices", "else", "false", "fn", "for", "if", "in", "let",
+    static final List<String> KEYWORDS = List.of("by", "choices", "else", "false", "fn", "for", "if", "in", "let", "local",
             "model", "objective", "param", "return", "true");
     static final List<String> COMMANDS = List.of(":help", ":load", ":reset", ":params", ":dump", ":quit");
 

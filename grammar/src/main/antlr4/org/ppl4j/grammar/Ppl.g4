@@ -21,6 +21,15 @@ boolean trailingBlockAllowed() {
     }
     return true;
 }
+
+/**
+ * A '[' starts a subscript only on the line where the expression before it ends; on a new line it starts a
+ * list (the value of a block that ends in [a, b] after a call on the line before).
+ */
+boolean sameLine() {
+    Token previous = _input.LT(-1);
+    return previous == null || _input.LT(1).getLine() == previous.getLine();
+}
 }
 
 program     : item* EOF ;
@@ -56,7 +65,7 @@ strategy    : ID ('(' argList? ')')? ;
 expr
     : expr '.' memberName                                      # memberExpr
     | expr '(' argList? ')' ({trailingBlockAllowed()}? trailing=block)?   # callExpr
-    | expr '[' subscript (',' subscript)* ']'                  # indexExpr
+    | expr {sameLine()}? '[' subscript (',' subscript)* ']'     # indexExpr
     | <assoc=right> expr '^' expr                              # powExpr
     | op=('-' | '!') expr                                      # unaryExpr
     | expr op=('*' | '/' | '%' | '@') expr                     # mulExpr

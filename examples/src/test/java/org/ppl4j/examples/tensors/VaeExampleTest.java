@@ -23,7 +23,7 @@ import org.ppl4j.embed.PplProgram;
  * image at or above -136 after 5 epochs) is a benchmark, in docs/performance.md.
  */
 class VaeExampleTest {
-    static final Path ROOT = Path.of(System.getProperty("ppl.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("ppl.examples", "examples")).toAbsolutePath().getParent();
     static final double UNIFORM_PIXELS = -784 * Math.log(2);
 
     @Test
