@@ -137,6 +137,11 @@ public final class Main implements Callable<Integer> {
                 description = "stop the program after SECONDS seconds (exit code 124)")
         Long timeout;
 
+        @Option(names = "--allow-path", paramLabel = "DIR",
+                description = "let the program read and write files under DIR too (repeatable); by default it may"
+                        + " use the working directory only")
+        List<Path> allowPaths = new ArrayList<>();
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -177,8 +182,7 @@ public final class Main implements Callable<Integer> {
                     .option("ppl.Quiet", Boolean.toString(quiet)).option("ppl.Progress", Boolean.toString(progress))
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
-                    // the command line reads data files the program names (load_csv); embedders decide for themselves
-                    .allowIO(org.graalvm.polyglot.io.IOAccess.ALL)
+                    .allowIO(sandbox(allowPaths, file, plot, resume))
                     .option("engine.WarnInterpreterOnly", "false").build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
@@ -223,7 +227,26 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** {@code --estimator} values joined as the language option ppl.Estimators wants them: {@code a=b;c=d}. */
+    /** The refusal's advice when a program touches a path the command line did not allow. */
+    static final String ALLOW_HINT = "allow it with --allow-path DIR";
+
+    /**
+     * The files a program run from the command line may touch: the working directory and below, the
+     * {@code --allow-path} directories, and the paths given on the command line itself ({@code given}: the
+     * program file, {@code --plot}, {@code --resume}; nulls are skipped).
+     */
+    static org.graalvm.polyglot.io.IOAccess sandbox(List<Path> allowed, Path... given) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(Path.of("").toAbsolutePath());
+        roots.addAll(allowed);
+        for (Path g : given) {
+            if (g != null) {
+                roots.add(g);
+            }
+        }
+        return SandboxFileSystem.ioAccess(roots, ALLOW_HINT);
+    }
+
     /**
      * Options after the file that ppl itself does not know, {@code --name value} or {@code --name=value}, are the
      * program's arguments, read with {@code arg("name", default)}: {@code ./ppl run m.ppl --objective iwae --k 10}.
@@ -259,6 +282,7 @@ public final class Main implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** {@code --estimator} values joined as the language option ppl.Estimators wants them: {@code a=b;c=d}. */
     static String estimatorOverrides(List<String> estimators, CommandLine.Model.CommandSpec spec) {
         List<String> parts = new ArrayList<>();
         for (String e : estimators) {
@@ -384,6 +408,11 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--quiet", description = "no progress bar while fitting")
         boolean quiet;
 
+        @Option(names = "--allow-path", paramLabel = "DIR",
+                description = "let programs read and write files under DIR too (repeatable); by default they may"
+                        + " use the working directory only")
+        List<Path> allowPaths = new ArrayList<>();
+
         static void streams(InputStream i, PrintStream o, PrintStream e) {
             in = i;
             out = o;
@@ -400,7 +429,7 @@ public final class Main implements Callable<Integer> {
             try (org.jline.terminal.Terminal terminal = interactive
                     ? org.jline.terminal.TerminalBuilder.builder().name("ppl").system(true).dumb(true).build()
                     : Repl.streamTerminal(in, out)) {
-                return new Repl(terminal, file, seed, interactive && !quiet).run();
+                return new Repl(terminal, file, seed, interactive && !quiet, allowPaths).run();
             }
         }
     }

@@ -18,7 +18,6 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
-import org.graalvm.polyglot.io.IOAccess;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.CompletingParsedLine;
@@ -72,6 +71,7 @@ public final class Repl {
     private final LineReader reader;
     private final long seed;
     private final boolean progress;
+    private final List<Path> allowPaths;
     private Context context;
     /** For {@code :dump}: the text of the input that last declared each model, objective or fn. */
     private final Map<String, String> declarations = new LinkedHashMap<>();
@@ -86,7 +86,16 @@ public final class Repl {
 
     /** As {@link #Repl(Terminal, Path, long)}; with {@code progress}, fits draw a progress bar on the terminal. */
     public Repl(Terminal terminal, Path history, long seed, boolean progress) {
+        this(terminal, history, seed, progress, List.of());
+    }
+
+    /**
+     * As {@link #Repl(Terminal, Path, long, boolean)}; programs may use files in the working directory and in
+     * {@code allowPaths} ({@code ppl repl --allow-path DIR}).
+     */
+    public Repl(Terminal terminal, Path history, long seed, boolean progress, List<Path> allowPaths) {
         this.terminal = terminal;
+        this.allowPaths = List.copyOf(allowPaths);
         this.console = terminal.writer();
         this.seed = seed;
         this.progress = progress;
@@ -393,7 +402,7 @@ public final class Repl {
                 .option("ppl.Seed", Long.toString(seed)).option("engine.WarnInterpreterOnly", "false")
                 .option("ppl.Progress", Boolean.toString(progress))
                 .option("ppl.Columns", Integer.toString(terminal.getWidth() >= 20 ? terminal.getWidth() : 80))
-                .allowIO(IOAccess.ALL) // as for ppl run: programs may read data files (load_csv)
+                .allowIO(Main.sandbox(allowPaths)) // as for ppl run: the working directory and --allow-path
                 .build();
         c.initialize("ppl");
         return c;

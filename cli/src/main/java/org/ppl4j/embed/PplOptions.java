@@ -1,12 +1,14 @@
 package org.ppl4j.embed;
 
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
-import org.graalvm.polyglot.io.FileSystem;
-import org.graalvm.polyglot.io.IOAccess;
+import org.ppl4j.cli.SandboxFileSystem;
 
 /**
  * How {@link Ppl#compile} sets up a program's context. Immutable: each {@code with...} method returns a
@@ -21,15 +23,15 @@ public final class PplOptions {
     private final Map<String, String> estimators;
     private final OutputStream out;
     private final OutputStream err;
-    private final boolean readFiles;
+    private final List<Path> allowedPaths;
 
     private PplOptions(long seed, Map<String, String> estimators, OutputStream out, OutputStream err,
-            boolean readFiles) {
+            List<Path> allowedPaths) {
         this.seed = seed;
         this.estimators = Collections.unmodifiableMap(new LinkedHashMap<>(estimators));
         this.out = out;
         this.err = err;
-        this.readFiles = readFiles;
+        this.allowedPaths = List.copyOf(allowedPaths);
     }
 
     /**
@@ -37,12 +39,12 @@ public final class PplOptions {
      * {@code System.err}, no file access.
      */
     public static PplOptions defaults() {
-        return new PplOptions(0, Map.of(), null, null, false);
+        return new PplOptions(0, Map.of(), null, null, List.of());
     }
 
     /** The seed of top-level sampling and of fits that give none ({@code ppl run --seed}). */
     public PplOptions withSeed(long seed) {
-        return new PplOptions(seed, estimators, out, err, readFiles);
+        return new PplOptions(seed, estimators, out, err, allowedPaths);
     }
 
     /**
@@ -56,25 +58,35 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(estimators);
         m.put(address.strip(), strategy.strip());
-        return new PplOptions(seed, m, out, err, readFiles);
+        return new PplOptions(seed, m, out, err, allowedPaths);
     }
 
     /** Where the program's {@code print} writes. */
     public PplOptions withOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, stream, err, readFiles);
+        return new PplOptions(seed, estimators, stream, err, allowedPaths);
     }
 
     /** Where the program's warnings go. */
     public PplOptions withErrorOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, out, stream, readFiles);
+        return new PplOptions(seed, estimators, out, stream, allowedPaths);
     }
 
     /**
-     * Lets the program read files ({@code load_csv("data.csv")}), never write them; paths are relative to
-     * the working directory. Off by default.
+     * Lets the program read and write files under {@code path} (a directory and everything below it, or a
+     * single file): data it loads ({@code load_csv}), checkpoints ({@code fit(..., checkpoint: DIR)}), plots
+     * ({@code plot(q, DIR)}). Relative paths, here and in the program, are resolved against the working
+     * directory. Symbolic links are followed before the check, so a link cannot lead outside. Call it once
+     * per path; by default a program may use no file at all.
      */
-    public PplOptions withFileReading(boolean allowed) {
-        return new PplOptions(seed, estimators, out, err, allowed);
+    public PplOptions withAllowedPath(Path path) {
+        List<Path> paths = new ArrayList<>(allowedPaths);
+        paths.add(path.toAbsolutePath());
+        return new PplOptions(seed, estimators, out, err, paths);
+    }
+
+    /** The paths the program may use, from {@link #withAllowedPath(Path)}: none by default. */
+    public List<Path> allowedPaths() {
+        return allowedPaths;
     }
 
     public long seed() {
@@ -87,8 +99,8 @@ public final class PplOptions {
 
     /**
      * A sandboxed context for language {@code ppl}: no host classes, threads, native access or process
-     * creation (the polyglot defaults, left as they are), and no file system unless
-     * {@link #withFileReading(boolean)} allows reading.
+     * creation (the polyglot defaults, left as they are), and no file but those under the paths
+     * {@link #withAllowedPath(Path)} allows.
      */
     Context newContext() {
         StringBuilder overrides = new StringBuilder();
@@ -96,10 +108,8 @@ public final class PplOptions {
                 .append(s));
         Context.Builder b = Context.newBuilder("ppl").option("ppl.Seed", Long.toString(seed))
                 .option("ppl.Estimators", overrides.toString()).option("engine.WarnInterpreterOnly", "false");
-        if (readFiles) {
-            b.allowIO(IOAccess.newBuilder()
-                    .fileSystem(FileSystem.newReadOnlyFileSystem(FileSystem.newDefaultFileSystem())).build());
-        }
+        // with no allowed path too, so that a refusal says how to allow one
+        b.allowIO(SandboxFileSystem.ioAccess(allowedPaths, "allow it with PplOptions.withAllowedPath(path)"));
         if (out != null) {
             b.out(out);
         }

@@ -47,7 +47,8 @@ class CheckpointKillTest {
             """;
 
     private Process start(Path program, Path out, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("ppl").toString(), "run", program.toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("ppl").toString(), "run", program.toString(),
+                "--allow-path", dir.toString()));
         cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectOutput(out.toFile())
                 .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile()).start();

@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.PplFiles;
 import org.ppl4j.runtime.ad.Tensor;
 
-/** Reading data files: {@code load_csv(path)}. Files are read through the context, so the embedder decides. */
+/** Reading data files: {@code load_csv(path)}. Files are read through the context ({@link PplFiles}), so its sandbox decides. */
 final class DataBuiltins {
     private DataBuiltins() {
     }
@@ -31,14 +32,7 @@ final class DataBuiltins {
      * wrong length, is an error naming the file, the line and the column; nothing is returned partially.
      */
     static Tensor loadCsv(String path, PplContext context) {
-        TruffleFile file;
-        try {
-            file = context.env().getPublicTruffleFile(path);
-            file.exists();
-        } catch (SecurityException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException("load_csv: reading files is not allowed here (" + path
-                    + "): the embedder did not allow file access");
-        }
+        TruffleFile file = PplFiles.file(context, "load_csv", path);
         if (!file.exists()) {
             throw new IllegalArgumentException("load_csv: no such file: " + path);
         }
@@ -78,7 +72,9 @@ final class DataBuiltins {
                 columns = cells.length;
                 rows.add(row);
             }
-        } catch (IOException | SecurityException e) {
+        } catch (SecurityException e) {
+            throw new IllegalArgumentException(PplFiles.refusal("load_csv", path, e), e);
+        } catch (IOException e) {
             throw new IllegalArgumentException("load_csv: cannot read " + path + ": " + e.getMessage());
         }
         if (rows.isEmpty()) {
