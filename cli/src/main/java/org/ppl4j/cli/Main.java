@@ -142,6 +142,11 @@ public final class Main implements Callable<Integer> {
                         + " use the working directory only")
         List<Path> allowPaths = new ArrayList<>();
 
+        @Option(names = "--step-limit", paramLabel = "N",
+                description = "stop the program after N steps (statements executed and loop iterations): a runtime"
+                        + " error at the statement, exit code 2")
+        Long stepLimit;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -154,10 +159,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             String overrides = estimatorOverrides(estimators, spec);
             String arguments = programArguments(programArgs, spec);
-            if (timeout != null && timeout <= 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--timeout must be a positive number of seconds, got " + timeout);
-            }
+            checkLimits(timeout, stepLimit, spec);
             String display = file.toString();
             Source source;
             String text;
@@ -183,6 +185,7 @@ public final class Main implements Callable<Integer> {
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
                     .allowIO(sandbox(allowPaths, file, plot, resume))
+                    .option(org.ppl4j.runtime.StepLimitInstrument.LIMIT_OPTION, stepLimit == null ? "0" : stepLimit.toString())
                     .option("engine.WarnInterpreterOnly", "false").build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
@@ -224,6 +227,18 @@ public final class Main implements Callable<Integer> {
                     // Already closed by the timeout.
                 }
             }
+        }
+    }
+
+    /** Refuses a {@code --timeout} or {@code --step-limit} that is not positive. */
+    static void checkLimits(Long timeout, Long stepLimit, CommandLine.Model.CommandSpec spec) {
+        if (timeout != null && timeout <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--timeout must be a positive number of seconds, got " + timeout);
+        }
+        if (stepLimit != null && stepLimit <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--step-limit must be a positive number of steps, got " + stepLimit);
         }
     }
 
@@ -413,6 +428,18 @@ public final class Main implements Callable<Integer> {
                         + " use the working directory only")
         List<Path> allowPaths = new ArrayList<>();
 
+        @Option(names = "--timeout", paramLabel = "SECONDS",
+                description = "stop an input that runs longer than SECONDS seconds; the session goes on")
+        Long timeout;
+
+        @Option(names = "--step-limit", paramLabel = "N",
+                description = "stop an input after N steps (statements executed and loop iterations); the session"
+                        + " goes on")
+        Long stepLimit;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         static void streams(InputStream i, PrintStream o, PrintStream e) {
             in = i;
             out = o;
@@ -421,6 +448,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            checkLimits(timeout, stepLimit, spec);
             Path file = noHistory ? null : history != null ? history
                     : System.getenv("PPL_HISTORY") != null && !System.getenv("PPL_HISTORY").isEmpty()
                             ? Path.of(System.getenv("PPL_HISTORY"))
@@ -429,7 +457,8 @@ public final class Main implements Callable<Integer> {
             try (org.jline.terminal.Terminal terminal = interactive
                     ? org.jline.terminal.TerminalBuilder.builder().name("ppl").system(true).dumb(true).build()
                     : Repl.streamTerminal(in, out)) {
-                return new Repl(terminal, file, seed, interactive && !quiet, allowPaths).run();
+                return new Repl(terminal, file, seed, interactive && !quiet,
+                        new Repl.Limits(allowPaths, timeout, stepLimit)).run();
             }
         }
     }

@@ -38,6 +38,7 @@ import org.ppl4j.compiler.ast.Ast;
 import org.ppl4j.compiler.passes.ParsePass;
 import org.ppl4j.estimators.Strategies;
 import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.StepLimitInstrument;
 import org.ppl4j.runtime.value.PplNothing;
 import org.ppl4j.runtime.value.Printer;
 import org.ppl4j.stdlib.StdlibBuiltins;
@@ -61,6 +62,13 @@ public final class Repl {
     static final String PROMPT = "ppl> ";
     static final String CONTINUATION = "...> ";
     static final String INPUT_NAME = "<repl>";
+    /** Fires {@code --timeout}: interrupts the input that runs too long. */
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ppl-repl-timeout");
+                t.setDaemon(true);
+                return t;
+            });
 
     static final List<String> KEYWORDS = List.of("by", "choices", "else", "false", "fn", "for", "if", "in", "let",
             "model", "objective", "param", "return", "true");
@@ -71,7 +79,7 @@ public final class Repl {
     private final LineReader reader;
     private final long seed;
     private final boolean progress;
-    private final List<Path> allowPaths;
+    private final Limits limits;
     private Context context;
     /** For {@code :dump}: the text of the input that last declared each model, objective or fn. */
     private final Map<String, String> declarations = new LinkedHashMap<>();
@@ -86,16 +94,29 @@ public final class Repl {
 
     /** As {@link #Repl(Terminal, Path, long)}; with {@code progress}, fits draw a progress bar on the terminal. */
     public Repl(Terminal terminal, Path history, long seed, boolean progress) {
-        this(terminal, history, seed, progress, List.of());
+        this(terminal, history, seed, progress, Limits.none());
     }
 
     /**
-     * As {@link #Repl(Terminal, Path, long, boolean)}; programs may use files in the working directory and in
-     * {@code allowPaths} ({@code ppl repl --allow-path DIR}).
+     * What inputs may do: use files in the working directory and in {@code allowPaths} ({@code --allow-path}),
+     * run for at most {@code timeoutSeconds} and {@code stepLimit} steps each ({@code --timeout},
+     * {@code --step-limit}; null: no limit). An input that goes over a limit is stopped; the session goes on.
      */
-    public Repl(Terminal terminal, Path history, long seed, boolean progress, List<Path> allowPaths) {
+    public record Limits(List<Path> allowPaths, Long timeoutSeconds, Long stepLimit) {
+        public Limits {
+            allowPaths = List.copyOf(allowPaths);
+        }
+
+        /** The working directory only, no time or step limit. */
+        public static Limits none() {
+            return new Limits(List.of(), null, null);
+        }
+    }
+
+    /** As {@link #Repl(Terminal, Path, long, boolean)}, with {@code limits} on what each input may do. */
+    public Repl(Terminal terminal, Path history, long seed, boolean progress, Limits limits) {
         this.terminal = terminal;
-        this.allowPaths = List.copyOf(allowPaths);
+        this.limits = limits;
         this.console = terminal.writer();
         this.seed = seed;
         this.progress = progress;
@@ -322,6 +343,13 @@ public final class Repl {
         boolean compiled = false;
         console.flush();
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> interrupt());
+        resetSteps();
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> timer = limits.timeoutSeconds() == null ? null
+                : TIMER.schedule(() -> {
+                    timedOut.set(true);
+                    interrupt();
+                }, limits.timeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         try {
             context.eval(source);
             compiled = true;
@@ -333,8 +361,21 @@ public final class Repl {
             if (insertAt >= 0 && !e.isCancelled()) {
                 withContext(() -> PplContext.get(null).globals().remove(RESULT));
             }
-            report(e, text, name, code, insertAt, inserted);
+            if (timedOut.get() && (e.isInterrupted() || e.isCancelled()
+                    || "Execution got interrupted.".equals(e.getMessage()))) {
+                long t = limits.timeoutSeconds();
+                say("stopped: the input ran longer than " + t + (t == 1 ? " second" : " seconds")
+                        + " (--timeout); the session goes on");
+                if (e.isCancelled()) {
+                    report(e, text, name, code, insertAt, inserted);
+                }
+            } else {
+                report(e, text, name, code, insertAt, inserted);
+            }
         } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
             terminal.handle(Terminal.Signal.INT, previous);
         }
         if (compiled) {
@@ -374,6 +415,14 @@ public final class Repl {
         }
     }
 
+    /** Starts the step count ({@code --step-limit}) afresh: the limit holds for each input. */
+    private void resetSteps() {
+        if (limits.stepLimit() != null) {
+            context.getEngine().getInstruments().get(StepLimitInstrument.ID).lookup(StepLimitInstrument.Steps.class)
+                    .reset();
+        }
+    }
+
     /** Ctrl-C while an input runs: stop it, keeping the session (on the signal thread, not the running one). */
     private void interrupt() {
         Context running = context;
@@ -402,7 +451,8 @@ public final class Repl {
                 .option("ppl.Seed", Long.toString(seed)).option("engine.WarnInterpreterOnly", "false")
                 .option("ppl.Progress", Boolean.toString(progress))
                 .option("ppl.Columns", Integer.toString(terminal.getWidth() >= 20 ? terminal.getWidth() : 80))
-                .allowIO(Main.sandbox(allowPaths)) // as for ppl run: the working directory and --allow-path
+                .allowIO(Main.sandbox(limits.allowPaths())) // as for ppl run: the working directory and --allow-path
+                .option(StepLimitInstrument.LIMIT_OPTION, limits.stepLimit() == null ? "0" : limits.stepLimit().toString())
                 .build();
         c.initialize("ppl");
         return c;
