@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.ppl4j.compiler.CompileError;
@@ -147,6 +148,32 @@ public final class Main implements Callable<Integer> {
                         + " error at the statement, exit code 2")
         Long stepLimit;
 
+        @Option(names = "--cpusampler", paramLabel = "FORMAT", arity = "0..1", fallbackValue = "histogram",
+                description = "profile the program with Truffle's CPU sampler; after it ends, print where the time "
+                        + "went (per ppl function and line) on standard error as FORMAT: histogram (the default), "
+                        + "calltree or json")
+        String cpusampler;
+
+        @Option(names = "--inspect", paramLabel = "[HOST:]PORT", arity = "0..1", fallbackValue = "127.0.0.1:9229",
+                description = "debug the program in Chrome DevTools: it waits at its first statement until a debugger"
+                        + " attaches at the devtools:// address printed on standard error (default 127.0.0.1:9229)")
+        String inspect;
+
+        /** The Truffle tools the options ask for, as engine options. */
+        Engine.Builder tools(Engine.Builder b) {
+            if (cpusampler != null) {
+                if (!List.of("histogram", "calltree", "json").contains(cpusampler)) {
+                    throw new IllegalArgumentException("--cpusampler wants histogram, calltree or json, got '"
+                            + cpusampler + "'");
+                }
+                b.option("cpusampler", "true").option("cpusampler.Output", cpusampler);
+            }
+            if (inspect != null) {
+                b.option("inspect", inspect);
+            }
+            return b;
+        }
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -177,16 +204,23 @@ public final class Main implements Callable<Integer> {
                 }
             }
             boolean progress = !quiet && err == System.err && Reports.stderrIsTerminal();
-            Context context = Context.newBuilder("ppl").out(out).err(err)
+            Engine engine;
+            try {
+                engine = tools(Engine.newBuilder("ppl").out(err).err(err)
+                        .option(org.ppl4j.runtime.StepLimitInstrument.LIMIT_OPTION,
+                                stepLimit == null ? "0" : stepLimit.toString())
+                        .option("engine.WarnInterpreterOnly", "false")).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Context context = Context.newBuilder("ppl").engine(engine).out(out).err(err)
                     .option("ppl.Seed", Long.toString(seed)).option("ppl.JSON", Boolean.toString(json))
                     .option("ppl.Estimators", overrides)
                     .option("ppl.Args", arguments)
                     .option("ppl.Quiet", Boolean.toString(quiet)).option("ppl.Progress", Boolean.toString(progress))
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
-                    .allowIO(sandbox(allowPaths, file, plot, resume))
-                    .option(org.ppl4j.runtime.StepLimitInstrument.LIMIT_OPTION, stepLimit == null ? "0" : stepLimit.toString())
-                    .option("engine.WarnInterpreterOnly", "false").build();
+                    .allowIO(sandbox(allowPaths, file, plot, resume)).build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
             ScheduledExecutorService timer = timeout == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
@@ -226,6 +260,7 @@ public final class Main implements Callable<Integer> {
                 } catch (IllegalStateException | PolyglotException ignored) {
                     // Already closed by the timeout.
                 }
+                engine.close(); // the CPU sampler prints its report here
             }
         }
     }
