@@ -3,7 +3,6 @@ package org.ppl4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,8 +190,11 @@ public final class Main implements Callable<Integer> {
             Source source;
             String text;
             try {
-                text = Files.readString(file);
+                text = ProgramText.read(file);
                 source = Source.newBuilder("ppl", text, display).build();
+            } catch (ProgramText.NotUtf8 e) {
+                err.println(e.format(display));
+                return COMPILE_ERROR;
             } catch (IOException e) {
                 err.println("ppl: cannot read " + display + ": " + describe(e));
                 return NO_INPUT;
@@ -409,7 +411,10 @@ public final class Main implements Callable<Integer> {
             }
             String text;
             try {
-                text = Files.readString(file);
+                text = ProgramText.read(file);
+            } catch (ProgramText.NotUtf8 e) {
+                err.println(e.format(file.toString()));
+                return COMPILE_ERROR;
             } catch (IOException e) {
                 err.println("ppl: cannot read " + file + ": " + describe(e));
                 return NO_INPUT;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,7 +246,10 @@ public final class Repl {
     private void load(String file) {
         String text;
         try {
-            text = Files.readString(Path.of(file));
+            text = ProgramText.read(Path.of(file));
+        } catch (ProgramText.NotUtf8 e) {
+            say(e.format(file));
+            return;
         } catch (IOException e) {
             say("ppl: cannot read " + file + ": " + Main.describe(e));
             return;

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +105,25 @@ class CommandsTest {
         assertTrue(r.err().matches("(?s)" + java.util.regex.Pattern.quote(h) + ":[0-9]+:[0-9]+: error: the program ran "
                 + "more than its step limit of 5000 steps.*"), r.err());
         assertFalse(r.err().contains("internal error"), r.err());
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsAnErrorAtTheBadByte() throws IOException {
+        Path p = dir.resolve("latin1.ppl");
+        // "ï" in Latin-1 (0xEF) is not UTF-8: line 2, after "let na" (column 7)
+        Files.write(p, "let x = 1\nlet na\u00efve = 2\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String expected = p + ":2:7: error: the file is not valid UTF-8: the byte 0xEF here does not belong to a "
+                + "UTF-8 character (save the file as UTF-8)\n  let na\ufffdve = 2\n        ^\n";
+        for (String command : List.of("run", "check")) {
+            Result r = ppl(command, p.toString());
+            assertEquals(Main.COMPILE_ERROR, r.code(), r.err());
+            assertEquals(expected, r.err());
+        }
+        // a bad byte at the very end, and valid multi-byte characters before it on the line
+        Files.write(p, new byte[] {'l', 'e', 't', ' ', (byte) 0xC3, (byte) 0xA9, ' ', '=', ' ', (byte) 0xFF});
+        Result r = ppl("check", p.toString());
+        assertEquals(Main.COMPILE_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith(p + ":1:9: error: the file is not valid UTF-8: the byte 0xFF here"), r.err());
     }
 
     @Test

@@ -158,6 +158,17 @@ class ReplTest {
     }
 
     @Test
+    void aLoadedFileThatIsNotUtf8IsAnErrorAtTheBadByte() throws IOException {
+        Path file = dir.resolve("latin1.ppl");
+        Files.write(file, "let a = 1\nlet b = \"caf\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1));
+        String screen = session(":load " + file + "\n1 + 1\n");
+        assertTrue(screen.contains(file + ":2:13: error: the file is not valid UTF-8: the byte 0xE9 here does not "
+                + "belong to a UTF-8 character (save the file as UTF-8)\n  let b = \"caf\ufffd\"\n              ^\n"),
+                screen);
+        assertTrue(screen.contains("ppl> 1 + 1\n2\n"), screen);
+    }
+
+    @Test
     void completionOffersNamesInScope() throws IOException {
         try (Terminal t = Repl.streamTerminal(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream())) {
             Repl repl = new Repl(t, null, 0);
