@@ -250,7 +250,12 @@ public final class Main implements Callable<Integer> {
                     return TIMEOUT;
                 }
                 if (e instanceof PolyglotException pe) {
-                    return report(pe, display, err, stacktrace);
+                    int code = report(pe, display, err, stacktrace);
+                    if (code == RUNTIME_ERROR && !pe.isCancelled() && (summary || plot != null || json)) {
+                        // what the last fit left (a diverged fit: its last good step) is still worth showing
+                        Reports.afterError(context, summary, plot, json, out, err);
+                    }
+                    return code;
                 }
                 throw e;
             } finally {

@@ -112,7 +112,9 @@ final class FitBuiltin extends PplBuiltin {
         try {
             history = Fit.resume(estimator, store, options, rng, completed);
         } catch (FitDivergedException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            keepLastGoodStep(context, objective, store, e, rng, samples, steps, particles, completed.length);
+            throw new IllegalArgumentException(e.getMessage() + "; the last fit's result keeps the parameters from "
+                    + "before step " + e.step(), e);
         }
         List<String> unused = overrides.unused();
         if (steps > 0 && !unused.isEmpty()) {
@@ -127,6 +129,44 @@ final class FitBuiltin extends PplBuiltin {
         }
         context.setLastFit(result);
         return result;
+    }
+
+    /**
+     * After a divergence, the store holds the parameters the failing step started from: they become the last
+     * fit ({@code summary()}, {@code --summary}, {@code --json}, the embedding API's {@code lastFit()}) and the
+     * context's parameters, with the history up to the last finite step and a {@code diverged} field (step,
+     * reason). The summary runs at those parameters may fail too; then the result has no posterior.
+     */
+    private static void keepLastGoodStep(PplContext context, ObjectiveInstance objective, ParamStore store,
+            FitDivergedException e, Rng rng, int samples, int steps, int particles, int resumedAt) {
+        Kept kept = new Kept();
+        PplRecord result;
+        try {
+            result = summarise(context, objective, store, e.history(), rng, samples, kept);
+        } catch (RuntimeException | StackOverflowError unusable) {
+            kept = new Kept();
+            Map<String, Object> params = new LinkedHashMap<>();
+            store.constrainedValues().forEach((k, v) -> params.put(k.toString(), v));
+            Map<String, Object> objectiveFields = new LinkedHashMap<>();
+            objectiveFields.put("final", e.lastFiniteObjective());
+            objectiveFields.put("history", new Tensor(new int[] {e.history().steps()}, e.history().objective().clone()));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("params", new PplRecord("parameter table", params));
+            fields.put("objective", new PplRecord("objective summary", objectiveFields));
+            fields.put("posterior", new PplRecord("posterior summary", new LinkedHashMap<>()));
+            result = new PplRecord("fit result", fields);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(result.fields());
+        Map<String, Object> diverged = new LinkedHashMap<>();
+        diverged.put("step", (double) e.step());
+        diverged.put("reason", e.getMessage());
+        fields.put("diverged", new PplRecord("divergence", diverged));
+        PplRecord kept0 = new PplRecord("fit result", fields);
+        FitDetails.attach(kept0, details(objective, steps, particles, samples, resumedAt, store, kept));
+        for (Map.Entry<ParamKey, Object> v : store.constrainedValues().entrySet()) {
+            context.params().set(v.getKey(), v.getValue());
+        }
+        context.setLastFit(kept0);
     }
 
     /** What a checkpoint must have been written with to be resumed by this fit (the program text aside). */
