@@ -36,10 +36,12 @@ class DivergedFitTest {
     private static final String PROGRAM = """
             model m() {
               x ~ normal(0, 1)
+              y ~ normal(0, 1)
             }
             model g() {
               param a = 1.0
               x ~ normal(a, 1)
+              y ~ normal(0, 1)
             }
             let q = fit(elbo(m(), g(), choices {}), optimizer: sgd(100), steps: STEPS, seed: 3, samples: 20)
             print(q.params)
@@ -60,7 +62,7 @@ class DivergedFitTest {
             assertTrue(step > 1, "diverged before any step completed: " + e.reason());
             assertTrue(e.reason().endsWith("; the last fit's result keeps the parameters from before step " + step),
                     e.reason());
-            assertEquals(8, e.line());
+            assertEquals(10, e.line());
             kept = p.lastFit();
         }
         assertEquals(step, kept.divergedAtStep());
@@ -79,7 +81,9 @@ class DivergedFitTest {
         assertTrue(Double.isFinite(kept.param("g.a")) && Math.abs(kept.param("g.a")) > 1e100,
                 "the kept parameter is the last good one: " + kept.param("g.a"));
         assertEquals(java.util.Arrays.toString(before.history()), java.util.Arrays.toString(kept.history()));
-        assertEquals(before.posterior("x").mean(), kept.posterior("x").mean(), 0.0);
+        // y's draws depend on the random source alone: equal only if it is put back as the failing step found it
+        assertEquals(before.posterior("y").mean(), kept.posterior("y").mean(), 0.0);
+        assertEquals(before.posterior("y").q95(), kept.posterior("y").q95(), 0.0);
     }
 
     @Test
@@ -96,7 +100,7 @@ class DivergedFitTest {
         String stderr = err.toString(StandardCharsets.UTF_8);
         String json = out.toString(StandardCharsets.UTF_8).trim();
         assertEquals(Main.RUNTIME_ERROR, code, stderr);
-        assertTrue(stderr.startsWith(p + ":8:9: error: fit diverged at step "), stderr);
+        assertTrue(stderr.startsWith(p + ":10:9: error: fit diverged at step "), stderr);
         Matcher m = DIVERGED.matcher(stderr);
         assertTrue(m.find(), stderr);
         int step = Integer.parseInt(m.group(1));

@@ -29,6 +29,7 @@ import org.ppl4j.vi.Fit;
 import org.ppl4j.vi.FitDivergedException;
 import org.ppl4j.vi.FitHistory;
 import org.ppl4j.vi.FitListener;
+import org.ppl4j.vi.FitState;
 import org.ppl4j.vi.FitOptions;
 import org.ppl4j.vi.FitProgress;
 import org.ppl4j.vi.Optimizer;
@@ -101,7 +102,19 @@ final class FitBuiltin extends PplBuiltin {
         FitCheckpoints checkpoints = FitCheckpoints.open(context, context.nextFitIndex(),
                 settings(objective, steps, particles, seed, context, raoBlackwellize), args[8], args[9]);
         double[] completed = checkpoints.resume(store, opt, rng, baselines);
-        FitListener listener = FitListener.both(checkpoints.writer(baselines),
+        // the random source as the last completed step left it: a divergence summarises from there
+        long[][] lastGoodRng = {rng.state()};
+        FitListener goodRng = new FitListener() {
+            @Override
+            public void onStep(int step, double objective) {
+            }
+
+            @Override
+            public void onStep(FitState state) {
+                lastGoodRng[0] = state.rng().state();
+            }
+        };
+        FitListener listener = FitListener.both(FitListener.both(goodRng, checkpoints.writer(baselines)),
                 context.progress() && completed.length < steps
                         ? new FitProgress(context.err(), context.columns(), "fit " + objective.name(), steps,
                                 completed.length)
@@ -112,6 +125,7 @@ final class FitBuiltin extends PplBuiltin {
         try {
             history = Fit.resume(estimator, store, options, rng, completed);
         } catch (FitDivergedException e) {
+            rng.restore(lastGoodRng[0]);
             keepLastGoodStep(context, objective, store, e, rng, samples, steps, particles, completed.length);
             throw new IllegalArgumentException(e.getMessage() + "; the last fit's result keeps the parameters from "
                     + "before step " + e.step(), e);
@@ -132,8 +146,9 @@ final class FitBuiltin extends PplBuiltin {
     }
 
     /**
-     * After a divergence, the store holds the parameters the failing step started from: they become the last
-     * fit ({@code summary()}, {@code --summary}, {@code --json}, the embedding API's {@code lastFit()}) and the
+     * After a divergence, the store holds the parameters the failing step started from, and {@code rng} is put
+     * back as that step found it, so the result is the one the fit would have had with one step fewer: it becomes
+     * the last fit ({@code summary()}, {@code --summary}, {@code --json}, the embedding API's {@code lastFit()}) and the
      * context's parameters, with the history up to the last finite step and a {@code diverged} field (step,
      * reason). The summary runs at those parameters may fail too; then the result has no posterior.
      */
