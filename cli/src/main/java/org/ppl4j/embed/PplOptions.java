@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
 import org.ppl4j.cli.SandboxFileSystem;
 
 /**
@@ -24,14 +25,16 @@ public final class PplOptions {
     private final OutputStream out;
     private final OutputStream err;
     private final List<Path> allowedPaths;
+    private final Engine engine;
 
     private PplOptions(long seed, Map<String, String> estimators, OutputStream out, OutputStream err,
-            List<Path> allowedPaths) {
+            List<Path> allowedPaths, Engine engine) {
         this.seed = seed;
         this.estimators = Collections.unmodifiableMap(new LinkedHashMap<>(estimators));
         this.out = out;
         this.err = err;
         this.allowedPaths = List.copyOf(allowedPaths);
+        this.engine = engine;
     }
 
     /**
@@ -39,12 +42,12 @@ public final class PplOptions {
      * {@code System.err}, no file access.
      */
     public static PplOptions defaults() {
-        return new PplOptions(0, Map.of(), null, null, List.of());
+        return new PplOptions(0, Map.of(), null, null, List.of(), null);
     }
 
     /** The seed of top-level sampling and of fits that give none ({@code ppl run --seed}). */
     public PplOptions withSeed(long seed) {
-        return new PplOptions(seed, estimators, out, err, allowedPaths);
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine);
     }
 
     /**
@@ -58,17 +61,17 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(estimators);
         m.put(address.strip(), strategy.strip());
-        return new PplOptions(seed, m, out, err, allowedPaths);
+        return new PplOptions(seed, m, out, err, allowedPaths, engine);
     }
 
     /** Where the program's {@code print} writes. */
     public PplOptions withOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, stream, err, allowedPaths);
+        return new PplOptions(seed, estimators, stream, err, allowedPaths, engine);
     }
 
     /** Where the program's warnings go. */
     public PplOptions withErrorOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, out, stream, allowedPaths);
+        return new PplOptions(seed, estimators, out, stream, allowedPaths, engine);
     }
 
     /**
@@ -81,7 +84,19 @@ public final class PplOptions {
     public PplOptions withAllowedPath(Path path) {
         List<Path> paths = new ArrayList<>(allowedPaths);
         paths.add(path.toAbsolutePath());
-        return new PplOptions(seed, estimators, out, err, paths);
+        return new PplOptions(seed, estimators, out, err, paths, engine);
+    }
+
+    /**
+     * Runs the program in a context of {@code engine} instead of a context of its own: programs compiled with
+     * the same engine share their compiled code (the stdlib's objectives, and the optimised machine code of the
+     * optimising runtime), so many programs, on many threads, warm up once. Each program still has its own
+     * context: its own globals, parameters and random source. The engine's options (and its output streams,
+     * where the CPU sampler and the like write) are the embedder's; {@code engine.WarnInterpreterOnly} belongs
+     * there too. The embedder closes the engine after its programs.
+     */
+    public PplOptions withEngine(Engine engine) {
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine);
     }
 
     /** The paths the program may use, from {@link #withAllowedPath(Path)}: none by default. */
@@ -107,7 +122,12 @@ public final class PplOptions {
         estimators.forEach((a, s) -> overrides.append(overrides.length() == 0 ? "" : ";").append(a).append('=')
                 .append(s));
         Context.Builder b = Context.newBuilder("ppl").option("ppl.Seed", Long.toString(seed))
-                .option("ppl.Estimators", overrides.toString()).option("engine.WarnInterpreterOnly", "false");
+                .option("ppl.Estimators", overrides.toString());
+        if (engine != null) {
+            b.engine(engine);
+        } else {
+            b.option("engine.WarnInterpreterOnly", "false");
+        }
         // with no allowed path too, so that a refusal says how to allow one
         b.allowIO(SandboxFileSystem.ioAccess(allowedPaths, "allow it with PplOptions.withAllowedPath(path)"));
         if (out != null) {
