@@ -29,7 +29,7 @@ import org.ppl4j.embed.PplProgram;
  */
 class ConcurrencyTest {
     static final int THREADS = 8;
-    /** The runs of {@code ppl4j-concurrency} measured for docs/reliability.md; kept small for the build. */
+    /** Rounds of 8 + 8 concurrent fits; 2 in the build, more with -Dppl.concurrency.rounds=N (docs/reliability.md). */
     static final int ROUNDS = Integer.getInteger("ppl.concurrency.rounds", 2);
 
     private static final String PROGRAM = """
@@ -117,6 +117,9 @@ class ConcurrencyTest {
                 }
             }
         }
+        System.out.println("concurrency test: " + ROUNDS + " rounds x " + THREADS + " threads x 2 (own engines, one "
+                + "shared engine) = " + ROUNDS * THREADS * 2 + " concurrent fits, each equal bit for bit to the "
+                + "single-threaded run");
     }
 
     @Test
