@@ -14,6 +14,10 @@ final class Programs {
      * data, the Fashion-MNIST folder for the VAE): the one place that says what the programs may read.
      */
     static PplOptions reading(OutputStream out, Path... dirs) {
-        return PplOptions.defaults().withSeed(1).withOutput(out).withErrorOutput(out).withFileReading(true);
+        PplOptions o = PplOptions.defaults().withSeed(1).withOutput(out).withErrorOutput(out);
+        for (Path d : dirs) {
+            o = o.withAllowedPath(d.toAbsolutePath());
+        }
+        return o;
     }
 }

@@ -3,7 +3,6 @@ package org.ppl4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.ppl4j.compiler.CompileError;
@@ -137,6 +137,42 @@ public final class Main implements Callable<Integer> {
                 description = "stop the program after SECONDS seconds (exit code 124)")
         Long timeout;
 
+        @Option(names = "--allow-path", paramLabel = "DIR",
+                description = "let the program read and write files under DIR too (repeatable); by default it may"
+                        + " use the working directory only")
+        List<Path> allowPaths = new ArrayList<>();
+
+        @Option(names = "--step-limit", paramLabel = "N",
+                description = "stop the program after N steps (statements executed and loop iterations): a runtime"
+                        + " error at the statement, exit code 2")
+        Long stepLimit;
+
+        @Option(names = "--cpusampler", paramLabel = "FORMAT", arity = "0..1", fallbackValue = "histogram",
+                description = "profile the program with Truffle's CPU sampler; after it ends, print where the time "
+                        + "went (per ppl function and line) on standard error as FORMAT: histogram (the default), "
+                        + "calltree or json")
+        String cpusampler;
+
+        @Option(names = "--inspect", paramLabel = "[HOST:]PORT", arity = "0..1", fallbackValue = "127.0.0.1:9229",
+                description = "debug the program in Chrome DevTools: it waits at its first statement until a debugger"
+                        + " attaches at the devtools:// address printed on standard error (default 127.0.0.1:9229)")
+        String inspect;
+
+        /** The Truffle tools the options ask for, as engine options. */
+        Engine.Builder tools(Engine.Builder b) {
+            if (cpusampler != null) {
+                if (!List.of("histogram", "calltree", "json").contains(cpusampler)) {
+                    throw new IllegalArgumentException("--cpusampler wants histogram, calltree or json, got '"
+                            + cpusampler + "'");
+                }
+                b.option("cpusampler", "true").option("cpusampler.Output", cpusampler);
+            }
+            if (inspect != null) {
+                b.option("inspect", inspect);
+            }
+            return b;
+        }
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -149,16 +185,16 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             String overrides = estimatorOverrides(estimators, spec);
             String arguments = programArguments(programArgs, spec);
-            if (timeout != null && timeout <= 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--timeout must be a positive number of seconds, got " + timeout);
-            }
+            checkLimits(timeout, stepLimit, spec);
             String display = file.toString();
             Source source;
             String text;
             try {
-                text = Files.readString(file);
+                text = ProgramText.read(file);
                 source = Source.newBuilder("ppl", text, display).build();
+            } catch (ProgramText.NotUtf8 e) {
+                err.println(e.format(display));
+                return COMPILE_ERROR;
             } catch (IOException e) {
                 err.println("ppl: cannot read " + display + ": " + describe(e));
                 return NO_INPUT;
@@ -170,16 +206,23 @@ public final class Main implements Callable<Integer> {
                 }
             }
             boolean progress = !quiet && err == System.err && Reports.stderrIsTerminal();
-            Context context = Context.newBuilder("ppl").out(out).err(err)
+            Engine engine;
+            try {
+                engine = tools(Engine.newBuilder("ppl").out(err).err(err)
+                        .option(org.ppl4j.runtime.StepLimitInstrument.LIMIT_OPTION,
+                                stepLimit == null ? "0" : stepLimit.toString())
+                        .option("engine.WarnInterpreterOnly", "false")).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Context context = Context.newBuilder("ppl").engine(engine).out(out).err(err)
                     .option("ppl.Seed", Long.toString(seed)).option("ppl.JSON", Boolean.toString(json))
                     .option("ppl.Estimators", overrides)
                     .option("ppl.Args", arguments)
                     .option("ppl.Quiet", Boolean.toString(quiet)).option("ppl.Progress", Boolean.toString(progress))
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
-                    // the command line reads data files the program names (load_csv); embedders decide for themselves
-                    .allowIO(org.graalvm.polyglot.io.IOAccess.ALL)
-                    .option("engine.WarnInterpreterOnly", "false").build();
+                    .allowIO(sandbox(allowPaths, file, plot, resume)).build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
             ScheduledExecutorService timer = timeout == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
@@ -207,7 +250,12 @@ public final class Main implements Callable<Integer> {
                     return TIMEOUT;
                 }
                 if (e instanceof PolyglotException pe) {
-                    return report(pe, display, err, stacktrace);
+                    int code = report(pe, display, err, stacktrace);
+                    if (code == RUNTIME_ERROR && !pe.isCancelled() && (summary || plot != null || json)) {
+                        // what the last fit left (a diverged fit: its last good step) is still worth showing
+                        Reports.afterError(context, summary, plot, json, out, err);
+                    }
+                    return code;
                 }
                 throw e;
             } finally {
@@ -219,11 +267,43 @@ public final class Main implements Callable<Integer> {
                 } catch (IllegalStateException | PolyglotException ignored) {
                     // Already closed by the timeout.
                 }
+                engine.close(); // the CPU sampler prints its report here
             }
         }
     }
 
-    /** {@code --estimator} values joined as the language option ppl.Estimators wants them: {@code a=b;c=d}. */
+    /** Refuses a {@code --timeout} or {@code --step-limit} that is not positive. */
+    static void checkLimits(Long timeout, Long stepLimit, CommandLine.Model.CommandSpec spec) {
+        if (timeout != null && timeout <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--timeout must be a positive number of seconds, got " + timeout);
+        }
+        if (stepLimit != null && stepLimit <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--step-limit must be a positive number of steps, got " + stepLimit);
+        }
+    }
+
+    /** The refusal's advice when a program touches a path the command line did not allow. */
+    static final String ALLOW_HINT = "allow it with --allow-path DIR";
+
+    /**
+     * The files a program run from the command line may touch: the working directory and below, the
+     * {@code --allow-path} directories, and the paths given on the command line itself ({@code given}: the
+     * program file, {@code --plot}, {@code --resume}; nulls are skipped).
+     */
+    static org.graalvm.polyglot.io.IOAccess sandbox(List<Path> allowed, Path... given) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(Path.of("").toAbsolutePath());
+        roots.addAll(allowed);
+        for (Path g : given) {
+            if (g != null) {
+                roots.add(g);
+            }
+        }
+        return SandboxFileSystem.ioAccess(roots, ALLOW_HINT);
+    }
+
     /**
      * Options after the file that ppl itself does not know, {@code --name value} or {@code --name=value}, are the
      * program's arguments, read with {@code arg("name", default)}: {@code ./ppl run m.ppl --objective iwae --k 10}.
@@ -259,6 +339,7 @@ public final class Main implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** {@code --estimator} values joined as the language option ppl.Estimators wants them: {@code a=b;c=d}. */
     static String estimatorOverrides(List<String> estimators, CommandLine.Model.CommandSpec spec) {
         List<String> parts = new ArrayList<>();
         for (String e : estimators) {
@@ -335,7 +416,10 @@ public final class Main implements Callable<Integer> {
             }
             String text;
             try {
-                text = Files.readString(file);
+                text = ProgramText.read(file);
+            } catch (ProgramText.NotUtf8 e) {
+                err.println(e.format(file.toString()));
+                return COMPILE_ERROR;
             } catch (IOException e) {
                 err.println("ppl: cannot read " + file + ": " + describe(e));
                 return NO_INPUT;
@@ -384,6 +468,23 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--quiet", description = "no progress bar while fitting")
         boolean quiet;
 
+        @Option(names = "--allow-path", paramLabel = "DIR",
+                description = "let programs read and write files under DIR too (repeatable); by default they may"
+                        + " use the working directory only")
+        List<Path> allowPaths = new ArrayList<>();
+
+        @Option(names = "--timeout", paramLabel = "SECONDS",
+                description = "stop an input that runs longer than SECONDS seconds; the session goes on")
+        Long timeout;
+
+        @Option(names = "--step-limit", paramLabel = "N",
+                description = "stop an input after N steps (statements executed and loop iterations); the session"
+                        + " goes on")
+        Long stepLimit;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         static void streams(InputStream i, PrintStream o, PrintStream e) {
             in = i;
             out = o;
@@ -392,6 +493,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            checkLimits(timeout, stepLimit, spec);
             Path file = noHistory ? null : history != null ? history
                     : System.getenv("PPL_HISTORY") != null && !System.getenv("PPL_HISTORY").isEmpty()
                             ? Path.of(System.getenv("PPL_HISTORY"))
@@ -400,7 +502,8 @@ public final class Main implements Callable<Integer> {
             try (org.jline.terminal.Terminal terminal = interactive
                     ? org.jline.terminal.TerminalBuilder.builder().name("ppl").system(true).dumb(true).build()
                     : Repl.streamTerminal(in, out)) {
-                return new Repl(terminal, file, seed, interactive && !quiet).run();
+                return new Repl(terminal, file, seed, interactive && !quiet,
+                        new Repl.Limits(allowPaths, timeout, stepLimit)).run();
             }
         }
     }

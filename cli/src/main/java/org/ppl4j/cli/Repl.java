@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
-import org.graalvm.polyglot.io.IOAccess;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.CompletingParsedLine;
@@ -39,6 +37,7 @@ import org.ppl4j.compiler.ast.Ast;
 import org.ppl4j.compiler.passes.ParsePass;
 import org.ppl4j.estimators.Strategies;
 import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.StepLimitInstrument;
 import org.ppl4j.runtime.value.PplNothing;
 import org.ppl4j.runtime.value.Printer;
 import org.ppl4j.stdlib.StdlibBuiltins;
@@ -62,6 +61,13 @@ public final class Repl {
     static final String PROMPT = "ppl> ";
     static final String CONTINUATION = "...> ";
     static final String INPUT_NAME = "<repl>";
+    /** Fires {@code --timeout}: interrupts the input that runs too long. */
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ppl-repl-timeout");
+                t.setDaemon(true);
+                return t;
+            });
 
     static final List<String> KEYWORDS = List.of("by", "choices", "else", "false", "fn", "for", "if", "in", "let", "local",
             "model", "objective", "param", "return", "true");
@@ -72,6 +78,7 @@ public final class Repl {
     private final LineReader reader;
     private final long seed;
     private final boolean progress;
+    private final Limits limits;
     private Context context;
     /** For {@code :dump}: the text of the input that last declared each model, objective or fn. */
     private final Map<String, String> declarations = new LinkedHashMap<>();
@@ -86,7 +93,29 @@ public final class Repl {
 
     /** As {@link #Repl(Terminal, Path, long)}; with {@code progress}, fits draw a progress bar on the terminal. */
     public Repl(Terminal terminal, Path history, long seed, boolean progress) {
+        this(terminal, history, seed, progress, Limits.none());
+    }
+
+    /**
+     * What inputs may do: use files in the working directory and in {@code allowPaths} ({@code --allow-path}),
+     * run for at most {@code timeoutSeconds} and {@code stepLimit} steps each ({@code --timeout},
+     * {@code --step-limit}; null: no limit). An input that goes over a limit is stopped; the session goes on.
+     */
+    public record Limits(List<Path> allowPaths, Long timeoutSeconds, Long stepLimit) {
+        public Limits {
+            allowPaths = List.copyOf(allowPaths);
+        }
+
+        /** The working directory only, no time or step limit. */
+        public static Limits none() {
+            return new Limits(List.of(), null, null);
+        }
+    }
+
+    /** As {@link #Repl(Terminal, Path, long, boolean)}, with {@code limits} on what each input may do. */
+    public Repl(Terminal terminal, Path history, long seed, boolean progress, Limits limits) {
         this.terminal = terminal;
+        this.limits = limits;
         this.console = terminal.writer();
         this.seed = seed;
         this.progress = progress;
@@ -217,7 +246,10 @@ public final class Repl {
     private void load(String file) {
         String text;
         try {
-            text = Files.readString(Path.of(file));
+            text = ProgramText.read(Path.of(file));
+        } catch (ProgramText.NotUtf8 e) {
+            say(e.format(file));
+            return;
         } catch (IOException e) {
             say("ppl: cannot read " + file + ": " + Main.describe(e));
             return;
@@ -313,6 +345,13 @@ public final class Repl {
         boolean compiled = false;
         console.flush();
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> interrupt());
+        resetSteps();
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> timer = limits.timeoutSeconds() == null ? null
+                : TIMER.schedule(() -> {
+                    timedOut.set(true);
+                    interrupt();
+                }, limits.timeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         try {
             context.eval(source);
             compiled = true;
@@ -324,8 +363,21 @@ public final class Repl {
             if (insertAt >= 0 && !e.isCancelled()) {
                 withContext(() -> PplContext.get(null).globals().remove(RESULT));
             }
-            report(e, text, name, code, insertAt, inserted);
+            if (timedOut.get() && (e.isInterrupted() || e.isCancelled()
+                    || "Execution got interrupted.".equals(e.getMessage()))) {
+                long t = limits.timeoutSeconds();
+                say("stopped: the input ran longer than " + t + (t == 1 ? " second" : " seconds")
+                        + " (--timeout); the session goes on");
+                if (e.isCancelled()) {
+                    report(e, text, name, code, insertAt, inserted);
+                }
+            } else {
+                report(e, text, name, code, insertAt, inserted);
+            }
         } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
             terminal.handle(Terminal.Signal.INT, previous);
         }
         if (compiled) {
@@ -365,6 +417,14 @@ public final class Repl {
         }
     }
 
+    /** Starts the step count ({@code --step-limit}) afresh: the limit holds for each input. */
+    private void resetSteps() {
+        if (limits.stepLimit() != null) {
+            context.getEngine().getInstruments().get(StepLimitInstrument.ID).lookup(StepLimitInstrument.Steps.class)
+                    .reset();
+        }
+    }
+
     /** Ctrl-C while an input runs: stop it, keeping the session (on the signal thread, not the running one). */
     private void interrupt() {
         Context running = context;
@@ -393,7 +453,8 @@ public final class Repl {
                 .option("ppl.Seed", Long.toString(seed)).option("engine.WarnInterpreterOnly", "false")
                 .option("ppl.Progress", Boolean.toString(progress))
                 .option("ppl.Columns", Integer.toString(terminal.getWidth() >= 20 ? terminal.getWidth() : 80))
-                .allowIO(IOAccess.ALL) // as for ppl run: programs may read data files (load_csv)
+                .allowIO(Main.sandbox(limits.allowPaths())) // as for ppl run: the working directory and --allow-path
+                .option(StepLimitInstrument.LIMIT_OPTION, limits.stepLimit() == null ? "0" : limits.stepLimit().toString())
                 .build();
         c.initialize("ppl");
         return c;

@@ -88,6 +88,32 @@ final class Reports {
         return Main.USAGE;
     }
 
+    /**
+     * After a runtime error: {@code --json}, {@code --summary} and {@code --plot} on the last fit the program
+     * ran, if any (silently nothing otherwise). A fit that diverged left its last good step there.
+     */
+    static void afterError(Context context, boolean summary, Path plot, boolean json, PrintStream out,
+            PrintStream err) {
+        boolean any;
+        try {
+            context.enter();
+            try {
+                PplContext ppl = PplContext.get(null);
+                any = ppl.lastFit() != null;
+                if (any && json) {
+                    out.println(org.ppl4j.runtime.value.Json.write(ppl.lastFit()));
+                }
+            } finally {
+                context.leave();
+            }
+            if (any && (summary || plot != null)) {
+                afterRun(context, summary, plot, json ? err : out, err);
+            }
+        } catch (IllegalStateException | org.graalvm.polyglot.PolyglotException closed) {
+            // the context did not survive the error: nothing to report
+        }
+    }
+
     /** {@code --summary} and {@code --plot DIR} on the last fit of the program that just ran. */
     static int afterRun(Context context, boolean summary, Path plot, PrintStream out, PrintStream err) {
         context.enter();

@@ -13,8 +13,13 @@ public final class FitResult {
     private final double objective;
     private final double[] history;
     private final Map<String, Posterior> posterior;
+    private final int divergedAtStep;
+    private final String divergence;
 
-    FitResult(Map<String, Object> params, double objective, double[] history, Map<String, Posterior> posterior) {
+    FitResult(Map<String, Object> params, double objective, double[] history, Map<String, Posterior> posterior,
+            int divergedAtStep, String divergence) {
+        this.divergedAtStep = divergedAtStep;
+        this.divergence = divergence;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         this.objective = objective;
         this.history = history.clone();
@@ -65,8 +70,24 @@ public final class FitResult {
         return posterior;
     }
 
+    /**
+     * The step at which the fit diverged (its objective or a gradient became NaN or infinite), or 0 when it ran
+     * to the end. A diverged fit ends the program with an error; its result, still available from
+     * {@link PplProgram#lastFit()}, holds the parameters from before that step, the history up to the last
+     * finite step, and the posterior summary at those parameters.
+     */
+    public int divergedAtStep() {
+        return divergedAtStep;
+    }
+
+    /** Why the fit diverged ("fit diverged at step 12: the gradient of g.a is NaN (...)"), or null. */
+    public String divergence() {
+        return divergence;
+    }
+
     @Override
     public String toString() {
-        return "FitResult{params=" + params.keySet() + ", objective=" + objective + ", posterior=" + posterior + "}";
+        return "FitResult{params=" + params.keySet() + ", objective=" + objective + ", posterior=" + posterior
+                + (divergedAtStep > 0 ? ", diverged at step " + divergedAtStep : "") + "}";
     }
 }

@@ -1,12 +1,15 @@
 package org.ppl4j.embed;
 
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
-import org.graalvm.polyglot.io.FileSystem;
-import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.Engine;
+import org.ppl4j.cli.SandboxFileSystem;
 
 /**
  * How {@link Ppl#compile} sets up a program's context. Immutable: each {@code with...} method returns a
@@ -21,16 +24,18 @@ public final class PplOptions {
     private final Map<String, String> estimators;
     private final OutputStream out;
     private final OutputStream err;
-    private final boolean readFiles;
+    private final List<Path> allowedPaths;
+    private final Engine engine;
     private final Map<String, String> arguments;
 
     private PplOptions(long seed, Map<String, String> estimators, OutputStream out, OutputStream err,
-            boolean readFiles, Map<String, String> arguments) {
+            List<Path> allowedPaths, Engine engine, Map<String, String> arguments) {
         this.seed = seed;
         this.estimators = Collections.unmodifiableMap(new LinkedHashMap<>(estimators));
         this.out = out;
         this.err = err;
-        this.readFiles = readFiles;
+        this.allowedPaths = List.copyOf(allowedPaths);
+        this.engine = engine;
         this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
     }
 
@@ -39,12 +44,12 @@ public final class PplOptions {
      * {@code System.err}, no file access.
      */
     public static PplOptions defaults() {
-        return new PplOptions(0, Map.of(), null, null, false, Map.of());
+        return new PplOptions(0, Map.of(), null, null, List.of(), null, Map.of());
     }
 
     /** The seed of top-level sampling and of fits that give none ({@code ppl run --seed}). */
     public PplOptions withSeed(long seed) {
-        return new PplOptions(seed, estimators, out, err, readFiles, arguments);
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments);
     }
 
     /**
@@ -58,25 +63,47 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(estimators);
         m.put(address.strip(), strategy.strip());
-        return new PplOptions(seed, m, out, err, readFiles, arguments);
+        return new PplOptions(seed, m, out, err, allowedPaths, engine, arguments);
     }
 
     /** Where the program's {@code print} writes. */
     public PplOptions withOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, stream, err, readFiles, arguments);
+        return new PplOptions(seed, estimators, stream, err, allowedPaths, engine, arguments);
     }
 
     /** Where the program's warnings go. */
     public PplOptions withErrorOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, out, stream, readFiles, arguments);
+        return new PplOptions(seed, estimators, out, stream, allowedPaths, engine, arguments);
     }
 
     /**
-     * Lets the program read files ({@code load_csv("data.csv")}), never write them; paths are relative to
-     * the working directory. Off by default.
+     * Lets the program read and write files under {@code path} (a directory and everything below it, or a
+     * single file): data it loads ({@code load_csv}), checkpoints ({@code fit(..., checkpoint: DIR)}), plots
+     * ({@code plot(q, DIR)}). Relative paths, here and in the program, are resolved against the working
+     * directory. Symbolic links are followed before the check, so a link cannot lead outside. Call it once
+     * per path; by default a program may use no file at all.
      */
-    public PplOptions withFileReading(boolean allowed) {
-        return new PplOptions(seed, estimators, out, err, allowed, arguments);
+    public PplOptions withAllowedPath(Path path) {
+        List<Path> paths = new ArrayList<>(allowedPaths);
+        paths.add(path.toAbsolutePath());
+        return new PplOptions(seed, estimators, out, err, paths, engine, arguments);
+    }
+
+    /**
+     * Runs the program in a context of {@code engine} instead of a context of its own: programs compiled with
+     * the same engine share their compiled code (the stdlib's objectives, and the optimised machine code of the
+     * optimising runtime), so many programs, on many threads, warm up once. Each program still has its own
+     * context: its own globals, parameters and random source. The engine's options (and its output streams,
+     * where the CPU sampler and the like write) are the embedder's; {@code engine.WarnInterpreterOnly} belongs
+     * there too. The embedder closes the engine after its programs.
+     */
+    public PplOptions withEngine(Engine engine) {
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments);
+    }
+
+    /** The paths the program may use, from {@link #withAllowedPath(Path)}: none by default. */
+    public List<Path> allowedPaths() {
+        return allowedPaths;
     }
 
     /**
@@ -90,7 +117,12 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(arguments);
         m.put(name, value);
-        return new PplOptions(seed, estimators, out, err, readFiles, m);
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, m);
+    }
+
+    /** The program arguments given with {@link #withArgument(String, String)}, by name. */
+    public Map<String, String> arguments() {
+        return arguments;
     }
 
     public long seed() {
@@ -101,15 +133,10 @@ public final class PplOptions {
         return estimators;
     }
 
-    /** The program arguments given with {@link #withArgument(String, String)}, by name. */
-    public Map<String, String> arguments() {
-        return arguments;
-    }
-
     /**
      * A sandboxed context for language {@code ppl}: no host classes, threads, native access or process
-     * creation (the polyglot defaults, left as they are), and no file system unless
-     * {@link #withFileReading(boolean)} allows reading.
+     * creation (the polyglot defaults, left as they are), and no file but those under the paths
+     * {@link #withAllowedPath(Path)} allows.
      */
     Context newContext() {
         StringBuilder overrides = new StringBuilder();
@@ -118,12 +145,14 @@ public final class PplOptions {
         StringBuilder args = new StringBuilder();
         arguments.forEach((n, v) -> args.append(n).append('=').append(v).append('\n'));
         Context.Builder b = Context.newBuilder("ppl").option("ppl.Seed", Long.toString(seed))
-                .option("ppl.Estimators", overrides.toString()).option("ppl.Args", args.toString())
-                .option("engine.WarnInterpreterOnly", "false");
-        if (readFiles) {
-            b.allowIO(IOAccess.newBuilder()
-                    .fileSystem(FileSystem.newReadOnlyFileSystem(FileSystem.newDefaultFileSystem())).build());
+                .option("ppl.Estimators", overrides.toString()).option("ppl.Args", args.toString());
+        if (engine != null) {
+            b.engine(engine);
+        } else {
+            b.option("engine.WarnInterpreterOnly", "false");
         }
+        // with no allowed path too, so that a refusal says how to allow one
+        b.allowIO(SandboxFileSystem.ioAccess(allowedPaths, "allow it with PplOptions.withAllowedPath(path)"));
         if (out != null) {
             b.out(out);
         }

@@ -57,7 +57,8 @@ public final class PplProgram implements AutoCloseable {
     }
 
     /**
-     * The result of the last {@code fit} the program ran.
+     * The result of the last {@code fit} the program ran; after a fit that diverged (and so ended
+     * {@link #run()} with an error), its last good step: see {@link FitResult#divergedAtStep()}.
      *
      * @throws IllegalStateException when it has run none
      */
@@ -88,7 +89,13 @@ public final class PplProgram implements AutoCloseable {
                 }
             });
         }
-        return new FitResult(params, objective, history, posterior);
+        int divergedAt = 0;
+        String divergence = null;
+        if (r.get("diverged") instanceof PplRecord d) {
+            divergedAt = (int) number(d.get("step"));
+            divergence = d.get("reason") instanceof String reason ? reason : null;
+        }
+        return new FitResult(params, objective, history, posterior, divergedAt, divergence);
     }
 
     /**

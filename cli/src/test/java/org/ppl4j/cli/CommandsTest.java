@@ -1,6 +1,7 @@
 package org.ppl4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +67,63 @@ class CommandsTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("2\n", r.out());
         assertEquals(Main.USAGE, ppl("run", f, "--timeout", "0").code());
+    }
+
+    /**
+     * Steps: the let (1), the for (2), each iteration's body and its statement (3 to 12), the print (13); the
+     * step that goes over the limit is where the error points.
+     */
+    @Test
+    void aStepLimitStopsTheProgramAtTheStatementThatGoesOver() throws IOException {
+        String f = program("steps.ppl", "let s = 0\nfor i in 0..5 {\n  s = s + 1\n}\nprint(s)\n");
+        Result r = ppl("run", f, "--step-limit", "13");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("5\n", r.out());
+        r = ppl("run", f, "--step-limit", "12");
+        assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
+        assertEquals(f + ":5:1: error: the program ran more than its step limit of 12 steps (statements executed and "
+                + "loop iterations); raise it with --step-limit N\n  print(s)\n  ^~~~~~~~\n", r.err());
+        r = ppl("run", f, "--step-limit", "11");
+        assertTrue(r.err().startsWith(f + ":3:3: error: the program ran more than its step limit of 11 steps"), r.err());
+        assertEquals(Main.USAGE, ppl("run", f, "--step-limit", "0").code());
+
+        // a runaway recursion, and a fit far too long for the limit: stopped at a statement of theirs
+        String g = program("recurse.ppl", "fn f(n) {\n  f(n + 1)\n}\nf(0)\n");
+        r = ppl("run", g, "--step-limit", "2000");
+        assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith(g + ":2:3: error: the program ran more than its step limit of 2000 steps"),
+                r.err());
+        String h = program("fit.ppl", MODEL + """
+                model g(n) {
+                  param l = 0.0
+                  mu ~ normal(l, 1)
+                }
+                let q = fit(elbo(m(3), g(3), choices { x: [1, 2, 3] }), steps: 100000000)
+                """);
+        r = ppl("run", h, "--step-limit", "5000", "--quiet");
+        assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
+        assertTrue(r.err().matches("(?s)" + java.util.regex.Pattern.quote(h) + ":[0-9]+:[0-9]+: error: the program ran "
+                + "more than its step limit of 5000 steps.*"), r.err());
+        assertFalse(r.err().contains("internal error"), r.err());
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsAnErrorAtTheBadByte() throws IOException {
+        Path p = dir.resolve("latin1.ppl");
+        // "ï" in Latin-1 (0xEF) is not UTF-8: line 2, after "let na" (column 7)
+        Files.write(p, "let x = 1\nlet na\u00efve = 2\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String expected = p + ":2:7: error: the file is not valid UTF-8: the byte 0xEF here does not belong to a "
+                + "UTF-8 character (save the file as UTF-8)\n  let na\ufffdve = 2\n        ^\n";
+        for (String command : List.of("run", "check")) {
+            Result r = ppl(command, p.toString());
+            assertEquals(Main.COMPILE_ERROR, r.code(), r.err());
+            assertEquals(expected, r.err());
+        }
+        // a bad byte at the very end, and valid multi-byte characters before it on the line
+        Files.write(p, new byte[] {'l', 'e', 't', ' ', (byte) 0xC3, (byte) 0xA9, ' ', '=', ' ', (byte) 0xFF});
+        Result r = ppl("check", p.toString());
+        assertEquals(Main.COMPILE_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith(p + ":1:9: error: the file is not valid UTF-8: the byte 0xFF here"), r.err());
     }
 
     @Test

@@ -29,7 +29,12 @@ class FitToolsTest {
     record Result(int code, String out, String err) {
     }
 
-    private static Result ppl(String... args) {
+    /** The command line {@code args}; a {@code run} may use the test's temporary directory (--allow-path). */
+    private Result ppl(String... args) {
+        if (args[0].equals("run")) {
+            args = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    Stream.of("--allow-path", dir.toString())).toArray(String[]::new);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
@@ -240,14 +245,16 @@ class FitToolsTest {
                         p.run();
                     }
                 });
-        assertTrue(e.getMessage().contains("fit: cannot write checkpoints to " + ck), e.getMessage());
+        assertTrue(e.getMessage().contains("fit: access to " + ck + " is not allowed: it is outside the paths this "
+                + "program may use (no path is allowed); allow it with PplOptions.withAllowedPath(path)"), e.getMessage());
         e = org.junit.jupiter.api.Assertions.assertThrows(org.ppl4j.embed.PplException.class, () -> {
             try (var p = org.ppl4j.embed.Ppl.compile(model + "let q = fit(elbo(m(), g(), choices { x: 1 }), steps: 5)\n"
                     + "plot(q, \"" + ck + "\")\n", "s.ppl")) {
                 p.run();
             }
         });
-        assertTrue(e.getMessage().contains("plot: writing files is not allowed here"), e.getMessage());
+        assertTrue(e.getMessage().contains("plot: access to " + ck + " is not allowed: it is outside the paths this "
+                + "program may use (no path is allowed); allow it with PplOptions.withAllowedPath(path)"), e.getMessage());
         assertFalse(Files.exists(ck));
     }
 }

@@ -41,6 +41,42 @@ class ReplTest {
         return shown;
     }
 
+    /** {@code ppl repl} with extra options, on {@code input}; returns the screen. */
+    private String sessionWith(String input, String... options) {
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of("repl", "--no-history"));
+        args.addAll(List.of(options));
+        int code;
+        try (PrintStream o = new PrintStream(screen, true, StandardCharsets.UTF_8)) {
+            code = Main.execute(args.toArray(String[]::new),
+                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), o, o);
+        }
+        String shown = screen.toString(StandardCharsets.UTF_8).replace("\r", "");
+        assertEquals(0, code, shown);
+        return shown;
+    }
+
+    @Test
+    void anInputOverItsStepLimitIsStoppedAndTheSessionGoesOn() {
+        String screen = sessionWith("let x = 41\nfn f(n) {\n  f(n + 1)\n}\nf(0)\nx + 1\n"
+                + "for i in 0..100000000 {\n  x = x + 0\n}\nx + 2\n", "--step-limit", "1000");
+        assertTrue(screen.contains("ppl> f(0)\n<repl>:2:3: error: the program ran more than its step limit of 1000 "
+                + "steps (statements executed and loop iterations); raise it with --step-limit N\n"), screen);
+        assertTrue(screen.contains("ppl> x + 1\n42\n"), screen);
+        assertTrue(screen.contains("...> }\n<repl>:2:3: error: the program ran more than its step limit of 1000 steps"),
+                screen);
+        // each input has the whole limit: definitions and the count before do not use it up
+        assertTrue(screen.contains("ppl> x + 2\n43\n"), screen);
+    }
+
+    @Test
+    void anInputOverItsTimeIsStoppedAndTheSessionGoesOn() {
+        String screen = sessionWith("let x = 41\nlet y = 0\nfor i in 0..1000000000000 {\n  y = y + 1\n}\nx + 1\n",
+                "--timeout", "1");
+        assertTrue(screen.contains("...> }\nstopped: the input ran longer than 1 second (--timeout); the session goes "
+                + "on\nppl> x + 1\n42\n"), screen);
+    }
+
     @Test
     void aDefinitionIsUsedOnALaterLine() {
         String screen = session("let x = 2\nfn twice(y) { 2 * y }\ntwice(x) * 10 + 2\n");
@@ -119,6 +155,17 @@ class ReplTest {
         String screen = session(":load " + file + "\n:load " + dir.resolve("missing.ppl") + "\n");
         assertTrue(screen.contains(file + ":3:1: error:"), screen);
         assertTrue(screen.contains("cannot read " + dir.resolve("missing.ppl") + ": no such file"), screen);
+    }
+
+    @Test
+    void aLoadedFileThatIsNotUtf8IsAnErrorAtTheBadByte() throws IOException {
+        Path file = dir.resolve("latin1.ppl");
+        Files.write(file, "let a = 1\nlet b = \"caf\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1));
+        String screen = session(":load " + file + "\n1 + 1\n");
+        assertTrue(screen.contains(file + ":2:13: error: the file is not valid UTF-8: the byte 0xE9 here does not "
+                + "belong to a UTF-8 character (save the file as UTF-8)\n  let b = \"caf\ufffd\"\n              ^\n"),
+                screen);
+        assertTrue(screen.contains("ppl> 1 + 1\n2\n"), screen);
     }
 
     @Test

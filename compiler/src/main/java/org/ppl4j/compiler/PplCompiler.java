@@ -125,7 +125,7 @@ public final class PplCompiler implements PplFrontEnd {
     }
 
     private static Source preludeSource() {
-        return Source.newBuilder(PplLanguage.ID, preludeText(), "stdlib/objectives.ppl").internal(false).build();
+        return Source.newBuilder(PplLanguage.ID, preludeText(), PplLanguage.PRELUDE_NAME).internal(false).build();
     }
 
     /** The names the prelude declares. */

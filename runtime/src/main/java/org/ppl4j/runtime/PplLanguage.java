@@ -3,6 +3,8 @@ package org.ppl4j.runtime;
 import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.Option;
 import com.oracle.truffle.api.TruffleLanguage;
+import com.oracle.truffle.api.instrumentation.ProvidedTags;
+import com.oracle.truffle.api.instrumentation.StandardTags;
 import com.oracle.truffle.api.source.Source;
 import java.util.ServiceLoader;
 import org.graalvm.options.OptionCategory;
@@ -14,9 +16,13 @@ import org.graalvm.options.OptionStability;
 @TruffleLanguage.Registration(id = PplLanguage.ID, name = "ppl4j", defaultMimeType = PplLanguage.MIME_TYPE,
         characterMimeTypes = PplLanguage.MIME_TYPE, fileTypeDetectors = PplFileDetector.class,
         contextPolicy = TruffleLanguage.ContextPolicy.SHARED)
+@ProvidedTags({StandardTags.CallTag.class, StandardTags.StatementTag.class, StandardTags.RootTag.class,
+    StandardTags.RootBodyTag.class, StandardTags.ExpressionTag.class})
 public final class PplLanguage extends TruffleLanguage<PplContext> {
     public static final String ID = "ppl";
     public static final String MIME_TYPE = "application/x-ppl";
+    /** The name of the source of the stdlib's objectives, compiled ahead of a context's first program. */
+    public static final String PRELUDE_NAME = "stdlib/objectives.ppl";
 
     @Option(name = "Seed", help = "Seed of the random source for top-level sampling and for fits without a seed.",
             category = OptionCategory.USER, stability = OptionStability.STABLE)

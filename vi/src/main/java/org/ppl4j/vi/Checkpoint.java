@@ -5,13 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -34,9 +29,9 @@ import org.ppl4j.runtime.param.ParamKey;
  * in the program's run, and its settings), so that a checkpoint is never resumed by another fit.
  *
  * <p>The file format is ppl4j's own: the ASCII line {@code PPL4J-CHECKPOINT}, a format version (an int), a
- * tagged tree of values (doubles stored as their exact bits) and a CRC-32 of all that. Files are written to a
- * temporary file in the same directory, forced to disk and renamed over the target, so a reader only ever sees
- * a complete checkpoint.
+ * tagged tree of values (doubles stored as their exact bits) and a CRC-32 of all that. The stdlib's fit writes the
+ * files through the program's sandboxed file system: to a temporary file in the same directory, forced to disk
+ * and renamed over the target, so a reader only ever sees a complete checkpoint.
  */
 public final class Checkpoint {
     public static final int FORMAT_VERSION = 1;
@@ -192,52 +187,6 @@ public final class Checkpoint {
     /** Whether a file name is a checkpoint's, of any fit. */
     public static boolean isCheckpointName(String fileName) {
         return fileName.matches("fit[0-9]{1,9}-step[0-9]{1,9}\\.ckpt");
-    }
-
-    /**
-     * Writes {@code bytes} to {@code dir/name} atomically: a temporary file in the same directory, forced to
-     * disk, renamed over the target, and the directory forced too.
-     */
-    public static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + name + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // some platforms cannot open a directory; the rename is still atomic
-        }
-    }
-
-    /** The latest checkpoint of fit {@code fit} in {@code dir}, or null if there is none. */
-    public static Path latest(Path dir, int fit) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        Path best = null;
-        int bestStep = -1;
-        try (var s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                int st = stepOf(p.getFileName().toString(), fit);
-                if (st > bestStep) {
-                    bestStep = st;
-                    best = p;
-                }
-            }
-        }
-        return best;
     }
 
     // ---------------------------------------------------------------- encoding

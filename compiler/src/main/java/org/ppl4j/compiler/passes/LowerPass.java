@@ -150,8 +150,9 @@ public final class LowerPass {
                 at(read(target), smp.nameSpan())}), smp.span());
         } else if (s instanceof Ast.For f) {
             Resolution.Local var = (Resolution.Local) resolution.definition(f);
+            // each iteration is a statement of its own (for --step-limit and debuggers), even with an empty body
             return at(new PplForNode(var.slot(), resolution.loopLimit(f), expr(f.from()), expr(f.to()),
-                    block(f.body())), f.span());
+                    block(f.body()).asStatement()), f.span());
         } else if (s instanceof Ast.Local l) {
             return at(new org.ppl4j.runtime.nodes.controlflow.PplLocalNode(block(l.body())), l.span());
         } else if (s instanceof Ast.If i) {

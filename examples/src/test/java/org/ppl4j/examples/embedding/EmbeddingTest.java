@@ -95,16 +95,65 @@ class EmbeddingTest {
     }
 
     @Test
-    void programsReadFilesOnlyWhenAllowed(@TempDir Path dir) throws Exception {
-        Path csv = dir.resolve("data.csv");
+    void programsUseOnlyTheFilesTheEmbedderAllows(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data")).toRealPath();
+        Path csv = data.resolve("d.csv");
         Files.writeString(csv, "x\n1.5\n2.5\n");
+        Path other = Files.createDirectories(dir.resolve("other")).toRealPath();
+        Files.writeString(other.resolve("d.csv"), "9\n");
         String source = "let data = load_csv(\"" + csv + "\")\nlet total = sum(data)\n";
         try (PplProgram sandboxed = Ppl.compile(source, "data.ppl")) {
             PplException e = assertThrows(PplException.class, sandboxed::run);
-            assertTrue(e.reason().contains("not allowed"), e.getMessage());
+            assertEquals("load_csv: access to " + csv + " is not allowed: it is outside the paths this program may "
+                    + "use (no path is allowed); allow it with PplOptions.withAllowedPath(path)", e.reason());
+            assertEquals(1, e.line());
         }
-        try (PplProgram reading = Ppl.compile(source, "data.ppl", PplOptions.defaults().withFileReading(true))) {
+        PplOptions allowData = PplOptions.defaults().withAllowedPath(data);
+        try (PplProgram reading = Ppl.compile(source, "data.ppl", allowData)) {
             assertEquals(4.0, reading.run().get("total"));
+        }
+        // only there: not a sibling directory, not through a link
+        Path link = Files.createSymbolicLink(data.resolve("link.csv"), other.resolve("d.csv"));
+        for (Path outside : List.of(other.resolve("d.csv"), data.resolve("..").resolve("other").resolve("d.csv"),
+                link)) {
+            try (PplProgram p = Ppl.compile("load_csv(\"" + outside + "\")\n", "out.ppl", allowData)) {
+                PplException e = assertThrows(PplException.class, p::run);
+                assertTrue(e.reason().startsWith("load_csv: access to "), e.reason());
+                assertTrue(e.reason().contains("outside the paths this program may use (allowed: " + data
+                        + "); allow it with PplOptions.withAllowedPath(path)"), e.reason());
+            }
+        }
+        // checkpoints go where files may go
+        String fit = "model m() { mu ~ normal(0, 1) }\nmodel g() { param l = 0.0\n mu ~ normal(l, 1) }\n"
+                + "fit(elbo(m(), g(), choices {}), steps: 2, samples: 5, checkpoint: \"" + data.resolve("ck")
+                + "\", every: 1)\n";
+        try (PplProgram p = Ppl.compile(fit, "ck.ppl", allowData)) {
+            p.run();
+        }
+        assertTrue(Files.exists(data.resolve("ck").resolve("fit1-step2.ckpt")));
+    }
+
+    /** The polyglot route follows the Context's own IOAccess: none by default, what the embedder gives. */
+    @Test
+    void thePolyglotRouteFollowsTheContextsIOAccess(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("d.csv");
+        Files.writeString(csv, "2\n3\n");
+        String source = "sum(load_csv(\"" + csv + "\"))";
+        try (Context context = Context.newBuilder("ppl").option("engine.WarnInterpreterOnly", "false").build()) {
+            PolyglotException e = assertThrows(PolyglotException.class, () -> context.eval("ppl", source));
+            assertFalse(e.isHostException() || e.isInternalError(), e.toString());
+            assertEquals("load_csv: access to " + csv + " is not allowed: this context allows no file access (an "
+                    + "embedder allows directories with PplOptions.withAllowedPath(dir), or with the IOAccess of the "
+                    + "polyglot Context)", e.getMessage());
+        }
+        try (Context context = Context.newBuilder("ppl").option("engine.WarnInterpreterOnly", "false")
+                .allowIO(org.graalvm.polyglot.io.IOAccess.ALL).build()) {
+            assertEquals(5.0, context.eval("ppl", source).asDouble());
+        }
+        try (Context context = Context.newBuilder("ppl").option("engine.WarnInterpreterOnly", "false")
+                .allowIO(org.ppl4j.cli.SandboxFileSystem.ioAccess(List.of(dir.resolve("elsewhere")), "ask")).build()) {
+            PolyglotException e = assertThrows(PolyglotException.class, () -> context.eval("ppl", source));
+            assertTrue(e.getMessage().endsWith("; ask"), e.getMessage());
         }
     }
 

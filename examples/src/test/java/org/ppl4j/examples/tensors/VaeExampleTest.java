@@ -29,7 +29,7 @@ class VaeExampleTest {
     @Test
     void trainsOnTheShippedSubsetAndBeatsUniformPixelsOnHeldOutImages() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PplOptions options = PplOptions.defaults().withFileReading(true).withOutput(out)
+        PplOptions options = PplOptions.defaults().withAllowedPath(ROOT.resolve("examples/vae/data")).withOutput(out)
                 .withArgument("data", ROOT.resolve("examples/vae/data").toString())
                 .withArgument("train", "1024").withArgument("test", "256").withArgument("epochs", "3");
         try (PplProgram p = Ppl.compile(ROOT.resolve("examples/vae/vae.ppl"), options)) {

@@ -20,6 +20,10 @@ public final class PplProgramRootNode extends RootNode {
         super(language, frame);
         this.body = body;
         this.section = section;
+        if (body.getSourceSection() == null) {
+            body.at(section);
+        }
+        body.asRootBody();
     }
 
     @Override

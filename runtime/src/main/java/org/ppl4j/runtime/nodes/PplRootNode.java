@@ -22,6 +22,7 @@ public final class PplRootNode extends RootNode {
             int parameterCount, SourceSection section) {
         super(language, frame);
         this.body = body;
+        body.asRootBody();
         this.name = name;
         this.parameterCount = parameterCount;
         this.section = section;

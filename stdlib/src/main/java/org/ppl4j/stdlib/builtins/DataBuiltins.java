@@ -60,7 +60,7 @@ final class DataBuiltins {
                 throw where.error("this is a directory; expected a file");
             }
         } catch (SecurityException | UnsupportedOperationException e) {
-            throw notAllowed(builtin, path);
+            throw notAllowed(builtin, path, e);
         } catch (java.nio.file.InvalidPathException e) {
             throw new IllegalArgumentException(builtin + ": '" + path + "' is not a valid path: " + e.getReason());
         }
@@ -68,7 +68,7 @@ final class DataBuiltins {
         try {
             in = file.newInputStream();
         } catch (SecurityException | UnsupportedOperationException e) {
-            throw notAllowed(builtin, path);
+            throw notAllowed(builtin, path, e);
         } catch (IOException e) {
             throw where.error("the file cannot be opened (" + e.getMessage() + ")");
         }
@@ -79,9 +79,9 @@ final class DataBuiltins {
         }
     }
 
-    private static IllegalArgumentException notAllowed(String builtin, String path) {
-        return new IllegalArgumentException(builtin + ": reading files is not allowed here (" + path
-                + "): the embedder did not allow file access");
+    /** The sandbox's refusal, naming the path and how to allow it (one message for every file access). */
+    private static IllegalArgumentException notAllowed(String builtin, String path, RuntimeException e) {
+        return new IllegalArgumentException(org.ppl4j.runtime.PplFiles.refusal(builtin, path, e), e);
     }
 
     private static Boolean flag(String builtin, String param, Object v) {

@@ -29,6 +29,7 @@ import org.ppl4j.vi.Fit;
 import org.ppl4j.vi.FitDivergedException;
 import org.ppl4j.vi.FitHistory;
 import org.ppl4j.vi.FitListener;
+import org.ppl4j.vi.FitState;
 import org.ppl4j.vi.FitOptions;
 import org.ppl4j.vi.FitProgress;
 import org.ppl4j.vi.Optimizer;
@@ -142,7 +143,19 @@ final class FitBuiltin extends PplBuiltin {
                         + (batches == null ? "" : ", " + batches.describe()), args[8], args[9]);
         double[] completed = checkpoints.resume(store, opt, rng, baselines);
         calls[0] = completed.length;
-        FitListener listener = FitListener.both(checkpoints.writer(baselines),
+        // the random source as the last completed step left it: a divergence summarises from there
+        long[][] lastGoodRng = {rng.state()};
+        FitListener goodRng = new FitListener() {
+            @Override
+            public void onStep(int step, double objective) {
+            }
+
+            @Override
+            public void onStep(FitState state) {
+                lastGoodRng[0] = state.rng().state();
+            }
+        };
+        FitListener listener = FitListener.both(FitListener.both(goodRng, checkpoints.writer(baselines)),
                 context.progress() && completed.length < steps
                         ? new FitProgress(context.err(), context.columns(), "fit " + objective.name(), steps,
                                 completed.length)
@@ -153,7 +166,10 @@ final class FitBuiltin extends PplBuiltin {
         try {
             history = Fit.resume(estimator, store, options, rng, completed);
         } catch (FitDivergedException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            rng.restore(lastGoodRng[0]);
+            keepLastGoodStep(context, objective, batches, store, e, rng, samples, steps, particles, completed.length);
+            throw new IllegalArgumentException(e.getMessage() + "; the last fit's result keeps the parameters from "
+                    + "before step " + e.step(), e);
         }
         List<String> unused = overrides.unused();
         if (steps > 0 && !unused.isEmpty()) {
@@ -168,6 +184,46 @@ final class FitBuiltin extends PplBuiltin {
         }
         context.setLastFit(result);
         return result;
+    }
+
+    /**
+     * After a divergence, the store holds the parameters the failing step started from, and {@code rng} is put
+     * back as that step found it, so the result is the one the fit would have had with one step fewer: it becomes
+     * the last fit ({@code summary()}, {@code --summary}, {@code --json}, the embedding API's {@code lastFit()}) and the
+     * context's parameters, with the history up to the last finite step and a {@code diverged} field (step,
+     * reason). The summary runs at those parameters may fail too; then the result has no posterior.
+     */
+    private static void keepLastGoodStep(PplContext context, ObjectiveInstance objective, Minibatches batches,
+            ParamStore store,
+            FitDivergedException e, Rng rng, int samples, int steps, int particles, int resumedAt) {
+        Kept kept = new Kept();
+        PplRecord result;
+        try {
+            result = summarise(context, objective, batches, store, e.history(), rng, samples, kept);
+        } catch (RuntimeException | StackOverflowError unusable) {
+            kept = new Kept();
+            Map<String, Object> params = new LinkedHashMap<>();
+            store.constrainedValues().forEach((k, v) -> params.put(k.toString(), v));
+            Map<String, Object> objectiveFields = new LinkedHashMap<>();
+            objectiveFields.put("final", e.lastFiniteObjective());
+            objectiveFields.put("history", new Tensor(new int[] {e.history().steps()}, e.history().objective().clone()));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("params", new PplRecord("parameter table", params));
+            fields.put("objective", new PplRecord("objective summary", objectiveFields));
+            fields.put("posterior", new PplRecord("posterior summary", new LinkedHashMap<>()));
+            result = new PplRecord("fit result", fields);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(result.fields());
+        Map<String, Object> diverged = new LinkedHashMap<>();
+        diverged.put("step", (double) e.step());
+        diverged.put("reason", e.getMessage());
+        fields.put("diverged", new PplRecord("divergence", diverged));
+        PplRecord kept0 = new PplRecord("fit result", fields);
+        FitDetails.attach(kept0, details(objective, steps, particles, samples, resumedAt, store, kept));
+        for (Map.Entry<ParamKey, Object> v : store.constrainedValues().entrySet()) {
+            context.params().set(v.getKey(), v.getValue());
+        }
+        context.setLastFit(kept0);
     }
 
     /** What a checkpoint must have been written with to be resumed by this fit (the program text aside). */

@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.PplFiles;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.estimate.BaselineStore;
 import org.ppl4j.vi.Checkpoint;
@@ -32,7 +33,7 @@ import org.ppl4j.vi.ParamStore;
  * (K: the fit's index in the program's run, S: the steps completed) every {@code every} steps and after the
  * last, keeping this run's latest two; ppl.Resume (the command line's {@code --resume DIR}) makes the fit
  * continue from the latest checkpoint in DIR that this fit wrote. Files go through the context's file
- * system, so an embedder that allows no file access gets an error rather than a file.
+ * system ({@link PplFiles}), so its sandbox decides where checkpoints may go.
  */
 final class FitCheckpoints {
     static final int DEFAULT_EVERY = 500;
@@ -67,7 +68,7 @@ final class FitCheckpoints {
         Source program = programSource();
         Checkpoint.Identity id = new Checkpoint.Identity(program == null ? "<unknown>" : program.getName(),
                 program == null ? "" : Checkpoint.sha256(program.getCharacters()), index, settings);
-        TruffleFile d = checkpoint == null ? null : file(context, (String) checkpoint, "write checkpoints to");
+        TruffleFile d = checkpoint == null ? null : PplFiles.file(context, "fit", (String) checkpoint);
         return new FitCheckpoints(context, id, d, n);
     }
 
@@ -87,17 +88,6 @@ final class FitCheckpoints {
         return outermost[0];
     }
 
-    private static TruffleFile file(PplContext context, String path, String what) {
-        try {
-            TruffleFile f = context.env().getPublicTruffleFile(path);
-            f.exists();
-            return f;
-        } catch (SecurityException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException("fit: cannot " + what + " " + path
-                    + ": the embedder did not allow file access");
-        }
-    }
-
     /**
      * With ppl.Resume set: puts the state of this fit's latest checkpoint there into the store, optimiser,
      * random source and baselines, and returns the objective history up to it; an empty history when there is
@@ -109,7 +99,7 @@ final class FitCheckpoints {
         if (resume == null || resume.isEmpty()) {
             return new double[0];
         }
-        TruffleFile rdir = file(context, resume, "resume from");
+        TruffleFile rdir = PplFiles.file(context, "fit", resume);
         List<TruffleFile> candidates = new ArrayList<>();
         try {
             if (!rdir.isDirectory()) {
@@ -215,7 +205,9 @@ final class FitCheckpoints {
                 tmp.move(target, StandardCopyOption.REPLACE_EXISTING);
             }
             forceDirectory();
-        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+        } catch (SecurityException e) {
+            throw new IllegalArgumentException(PplFiles.refusal("fit", target.getPath(), e), e);
+        } catch (IOException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("fit: cannot write the checkpoint " + target.getPath() + ": "
                     + e.getMessage());
         }

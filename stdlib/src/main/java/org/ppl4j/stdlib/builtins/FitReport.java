@@ -51,6 +51,10 @@ public final class FitReport {
             if (d.resumedAt() > 0) {
                 sb.append(" (resumed after step ").append(d.resumedAt()).append(')');
             }
+            if (r.get("diverged") instanceof PplRecord diverged) {
+                sb.append(" (diverged at step ").append((long) AD.scalarValue(diverged.get("step")))
+                        .append("; the parameters from before it)");
+            }
             sb.append(", ").append(d.particles()).append(d.particles() == 1 ? " particle" : " particles");
             if (objective != null) {
                 sb.append(", objective ").append(number(objective.get("final"))).append(" (at the fitted parameters, ")

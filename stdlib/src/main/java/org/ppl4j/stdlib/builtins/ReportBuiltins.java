@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.PplFiles;
 import org.ppl4j.runtime.value.PplList;
 import org.ppl4j.runtime.value.PplNothing;
 import org.ppl4j.runtime.value.PplRecord;
@@ -47,14 +48,7 @@ final class ReportBuiltins {
 
     /** Writes the plots through the context's file system, so an embedder's sandbox applies. */
     private static List<Object> write(PplRecord fit, String dir, PplContext context) {
-        TruffleFile d;
-        try {
-            d = context.env().getPublicTruffleFile(dir);
-            d.exists();
-        } catch (SecurityException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException("plot: writing files is not allowed here (" + dir
-                    + "): the embedder did not allow file access");
-        }
+        TruffleFile d = PplFiles.file(context, "plot", dir);
         List<Object> written = new ArrayList<>();
         try {
             d.createDirectories();
@@ -65,7 +59,9 @@ final class ReportBuiltins {
                 }
                 written.add(f.getPath());
             }
-        } catch (IOException | SecurityException e) {
+        } catch (SecurityException e) {
+            throw new IllegalArgumentException(PplFiles.refusal("plot", dir, e), e);
+        } catch (IOException e) {
             throw new IllegalArgumentException("plot: cannot write to " + dir + ": " + e.getMessage());
         }
         return written;

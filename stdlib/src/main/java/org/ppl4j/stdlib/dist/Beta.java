@@ -15,8 +15,8 @@ public final class Beta extends ElementwiseDistribution {
 
     public Beta(Object alpha, Object beta) {
         super(FAMILY, FAMILY.parameters(),
-                Params.checked(FAMILY.name(), "alpha", alpha, Params.POSITIVE),
-                Params.checked(FAMILY.name(), "beta", beta, Params.POSITIVE));
+                Params.checked(FAMILY.name(), "alpha", alpha, Params.CONCENTRATION),
+                Params.checked(FAMILY.name(), "beta", beta, Params.CONCENTRATION));
     }
 
     /** {@code args} aligned with {@code FAMILY.parameters()}: alpha, beta. */

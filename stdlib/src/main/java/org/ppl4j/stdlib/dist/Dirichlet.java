@@ -25,7 +25,7 @@ public final class Dirichlet extends VectorDistribution {
 
     public Dirichlet(Object concentration) {
         super(FAMILY);
-        this.concentration = Params.vector(FAMILY.name(), "concentration", concentration, Params.POSITIVE);
+        this.concentration = Params.vector(FAMILY.name(), "concentration", concentration, Params.CONCENTRATION);
         this.alpha = Params.primals(this.concentration);
     }
 

@@ -24,6 +24,14 @@ final class Params {
     static final Requirement POSITIVE = new Requirement("a positive finite number", x -> x > 0 && x < Double.POSITIVE_INFINITY,
             Tensor.Check.POSITIVE, Tensor.Check.FINITE);
     static final Requirement PROBABILITY = new Requirement("a probability in [0, 1]", x -> x >= 0 && x <= 1);
+    /**
+     * The concentrations of beta and dirichlet: positive and at most 1e10. Their log density is a sum of
+     * lgamma terms of order c log c that cancel; in double precision the result keeps about 1e-5 at 1e10, and
+     * is garbage long before 1e300, so a larger one is refused rather than given a wrong density.
+     */
+    static final double MAX_CONCENTRATION = 1e10;
+    static final Requirement CONCENTRATION = new Requirement("a positive number at most 1e10 (beyond it the log "
+            + "density cannot be computed in double precision)", x -> x > 0 && x <= MAX_CONCENTRATION);
     static final Requirement NOT_NAN = new Requirement("a number (not NaN)", x -> !Double.isNaN(x), Tensor.Check.NOT_NAN);
 
     /** [0, infinity): the half-normal and half-Cauchy put positive density at 0. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Special;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
 import org.ppl4j.runtime.dist.Support;
@@ -55,10 +56,45 @@ public final class StudentT extends ElementwiseDistribution {
         Object nu = df();
         Object halfNuPlusOne = AD.mul(0.5, AD.add(nu, 1.0));
         Object z = AD.div(AD.sub(x, loc()), scale());
-        Object norm = AD.sub(AD.lgamma(halfNuPlusOne),
-                AD.add(AD.lgamma(AD.mul(0.5, nu)), AD.mul(0.5, AD.log(AD.mul(Math.PI, nu)))));
+        // lgamma((nu + 1) / 2) - lgamma(nu / 2) - log(pi nu) / 2, without the cancellation of a large nu
+        Object norm = AD.sub(AD.unary(nu, new AD.Fn1() {
+            @Override
+            public double f(double v) {
+                return gammaRatio(v);
+            }
+
+            @Override
+            public double df(double v, double out) {
+                return gammaRatioDerivative(v);
+            }
+        }), 0.5 * Math.log(2 * Math.PI));
         Object kernel = AD.mul(halfNuPlusOne, AD.log1p(AD.div(AD.square(z), nu)));
         return AD.sub(norm, AD.add(AD.log(scale()), kernel));
+    }
+
+    private static final double ASYMPTOTIC_FROM = 1e4;
+
+    /**
+     * lgamma((nu + 1) / 2) - lgamma(nu / 2) - log(nu / 2) / 2, which tends to 0 as nu grows: computed as written
+     * below 1e4, by its asymptotic series -1/(4 nu) + 1/(24 nu^3) - 1/(20 nu^5) above (where the lgammas would
+     * cancel to nothing: at nu = 1e300 the difference of two numbers of 1e302).
+     */
+    static double gammaRatio(double nu) {
+        if (nu < ASYMPTOTIC_FROM) {
+            return Special.lgamma(0.5 * (nu + 1)) - Special.lgamma(0.5 * nu) - 0.5 * Math.log(0.5 * nu);
+        }
+        double inv = 1 / nu;
+        double inv2 = inv * inv;
+        return inv * (-0.25 + inv2 * (1.0 / 24 - inv2 / 20));
+    }
+
+    /** d/dnu of {@link #gammaRatio}. */
+    static double gammaRatioDerivative(double nu) {
+        if (nu < ASYMPTOTIC_FROM) {
+            return 0.5 * (Special.digamma(0.5 * (nu + 1)) - Special.digamma(0.5 * nu)) - 0.5 / nu;
+        }
+        double inv2 = 1 / (nu * nu);
+        return inv2 * (0.25 - inv2 * (1.0 / 8 - inv2 / 4));
     }
 
     /** loc + scale Z / sqrt(V / df), Z standard normal, V = 2 gamma(df / 2) chi-squared with df degrees. */

@@ -75,4 +75,9 @@ public final class PplBuiltinCallNode extends PplExpressionNode {
         System.arraycopy(args, 0, bound, 0, args.length);
         return bound;
     }
+
+    @Override
+    public boolean hasTag(Class<? extends com.oracle.truffle.api.instrumentation.Tag> tag) {
+        return tag == com.oracle.truffle.api.instrumentation.StandardTags.CallTag.class || super.hasTag(tag);
+    }
 }

@@ -74,4 +74,9 @@ public final class PplCallNode extends PplExpressionNode {
     private PplException notCallable(Object f) {
         return new PplException("cannot call " + Arith.kind(f), callee);
     }
+
+    @Override
+    public boolean hasTag(Class<? extends com.oracle.truffle.api.instrumentation.Tag> tag) {
+        return tag == com.oracle.truffle.api.instrumentation.StandardTags.CallTag.class || super.hasTag(tag);
+    }
 }
