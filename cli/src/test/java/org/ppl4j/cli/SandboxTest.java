@@ -211,7 +211,7 @@ class SandboxTest {
         Path p = program("url.ppl", "print(load_csv(\"http://127.0.0.1:9/d.csv\"))\n");
         Result r = run(p);
         assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
-        assertTrue(r.err().contains("load_csv: no such file: http://127.0.0.1:9/d.csv"), r.err());
+        assertTrue(r.err().contains("load_csv: http://127.0.0.1:9/d.csv: no such file"), r.err());
     }
 
     @Test

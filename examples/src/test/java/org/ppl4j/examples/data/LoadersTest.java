@@ -33,7 +33,7 @@ class LoadersTest {
             "load_npz", "load_npz(\"examples/data/arrays.npz\").counts");
 
     private static PplOptions reading() {
-        return PplOptions.defaults().withAllowedPath(ROOT.resolve("examples"));
+        return PplOptions.defaults().withAllowedPath(ROOT);
     }
 
     @Test
@@ -72,7 +72,7 @@ class LoadersTest {
     void missingFilesAndDirectoriesAreErrorsAtTheCall(@TempDir Path dir) {
         Path missing = dir.resolve("nothing.idx");
         String source = "let a = 1\nlet x =   load_idx(\"" + missing + "\")\n";
-        try (PplProgram p = Ppl.compile(source, "missing.ppl", reading())) {
+        try (PplProgram p = Ppl.compile(source, "missing.ppl", reading().withAllowedPath(dir))) {
             PplException e = assertThrows(PplException.class, p::run);
             assertEquals("load_idx: " + missing + ": no such file", e.reason());
             assertEquals(2, e.line());
@@ -82,7 +82,7 @@ class LoadersTest {
             String reason = assertThrows(PplException.class, p::run).reason();
             assertEquals("load_csv: no/such.csv: no such file (relative to " + ROOT + ")", reason);
         }
-        try (PplProgram p = Ppl.compile("let x = load_npz(\"" + dir + "\")\n", "dir.ppl", reading())) {
+        try (PplProgram p = Ppl.compile("let x = load_npz(\"" + dir + "\")\n", "dir.ppl", reading().withAllowedPath(dir))) {
             String reason = assertThrows(PplException.class, p::run).reason();
             assertEquals("load_npz: " + dir + ": this is a directory; expected a file", reason);
         }

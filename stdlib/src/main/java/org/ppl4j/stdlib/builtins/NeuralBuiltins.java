@@ -24,6 +24,20 @@ final class NeuralBuiltins {
         return List.of(
                 Builtin.of("glorot", List.of("shape"), (a, c) -> glorot(matrixShape("glorot", a[0]), c.rng())),
                 Builtin.of("he", List.of("shape"), (a, c) -> he(matrixShape("he", a[0]), c.rng())),
+                Builtin.of("random_uniform", List.of("shape", "low", "high"), (a, c) -> {
+                    int[] s = matrixShape("random_uniform", a[0]);
+                    double lo = Args.number("random_uniform", "low", a[1]);
+                    double hi = Args.number("random_uniform", "high", a[2]);
+                    if (!(lo < hi)) {
+                        throw new IllegalArgumentException("random_uniform: 'low' must be below 'high', got " + lo
+                                + " and " + hi);
+                    }
+                    double[] d = new double[Tensor.numel(s)];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = lo + (hi - lo) * c.rng().nextDouble();
+                    }
+                    return new Tensor(s, d);
+                }),
                 Builtin.of("dense", List.of("x", "w", "b"), (a, c) -> dense(
                         Args.numeric("dense", "x", a[0]), Args.numeric("dense", "w", a[1]),
                         Args.numeric("dense", "b", a[2]))),
