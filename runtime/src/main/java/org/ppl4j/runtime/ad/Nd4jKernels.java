@@ -131,6 +131,10 @@ final class Nd4jKernels {
                     return y.rdiv(k);
             }
         }
+        if (op != Tensor.Op2.POW && shape.length == 2 && a.rank() == 2 && a.dim(0) == shape[0] && a.dim(1) == shape[1]
+                && (b.rank() == 1 || b.rank() == 2 && b.dim(0) == 1) && b.size() == shape[1]) {
+            return rowVector(op, nd(a), nd(b)); // a bias added to every row of a batch: one kernel, no broadcast copy
+        }
         INDArray x = broadcast(nd(a), shape);
         INDArray y = broadcast(nd(b), shape);
         switch (op) {
@@ -144,6 +148,20 @@ final class Nd4jKernels {
                 return x.div(y);
             default:
                 return Transforms.pow(x, y, true);
+        }
+    }
+
+    private static INDArray rowVector(Tensor.Op2 op, INDArray x, INDArray row) {
+        INDArray r = row.rank() == 1 ? row.reshape(1, row.length()) : row;
+        switch (op) {
+            case ADD:
+                return x.addRowVector(r);
+            case SUB:
+                return x.subRowVector(r);
+            case MUL:
+                return x.mulRowVector(r);
+            default:
+                return x.divRowVector(r);
         }
     }
 
@@ -222,9 +240,8 @@ final class Nd4jKernels {
     /** [m,k] @ [k,n], either operand optionally transposed first (without copying it). */
     @TruffleBoundary
     static Object matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
-        INDArray x = nd(a);
-        INDArray y = nd(b);
-        return (transA ? x.transpose() : x).mmul(transB ? y.transpose() : y);
+        // BLAS reads the operands transposed in place: no transposed copy is made
+        return Nd4j.gemm(nd(a), nd(b), transA, transB);
     }
 
     @TruffleBoundary

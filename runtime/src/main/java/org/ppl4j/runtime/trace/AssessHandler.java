@@ -83,14 +83,23 @@ public final class AssessHandler implements Handler {
             }
         }
         used.add(address);
+        logDensity = AD.add(logDensity, siteDensity(run, owner, address, d, value, localDepth > 0 ? localScale : 1));
+        return value;
+    }
+
+    /**
+     * One choice's term of a density in an objective run (or outside one, {@code run} null): a path site's
+     * density sees its parameters detached, a relaxed site its relaxed density; the run notes the density as the
+     * choice's score, unscaled, and the term is scaled by {@code scale} (N / B for a minibatch's local choices).
+     */
+    static Object siteDensity(ObjectiveRun run, String owner, Address address, Distribution d, Object value,
+            double scale) {
         Distribution dist = run != null && run.isPath(owner, address) ? d.detachParameters() : d;
         Object lp = run != null && run.isRelaxed(address) ? dist.relaxedLogDensity(value) : dist.logDensity(value);
         if (run != null) {
             run.noteDensity(owner, address, lp);
         }
-        // the score of a choice is its own (unscaled) density; the objective's term is the scaled one
-        logDensity = AD.add(logDensity, localDepth > 0 && localScale != 1 ? AD.mul(lp, localScale) : lp);
-        return value;
+        return scale != 1 ? AD.mul(lp, scale) : lp;
     }
 
     @Override

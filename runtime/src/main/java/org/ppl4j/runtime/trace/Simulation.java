@@ -44,14 +44,8 @@ final class Simulation {
         double scale = context.minibatchScale();
         Object total = 0.0;
         for (Site s : sites) {
-            Distribution d = objectiveRun != null && objectiveRun.isPath(s.owner(), s.address())
-                    ? s.distribution().detachParameters() : s.distribution();
-            Object lp = objectiveRun != null && objectiveRun.isRelaxed(s.address())
-                    ? d.relaxedLogDensity(s.value()) : d.logDensity(s.value());
-            if (objectiveRun != null) {
-                objectiveRun.noteDensity(s.owner(), s.address(), lp);
-            }
-            total = AD.add(total, s.local() && scale != 1 ? AD.mul(lp, scale) : lp);
+            total = AD.add(total, AssessHandler.siteDensity(objectiveRun, s.owner(), s.address(), s.distribution(),
+                    s.value(), s.local() ? scale : 1));
         }
         return total;
     }
