@@ -84,16 +84,23 @@ public final class Fit {
             if (!Double.isFinite(value)) {
                 throw diverged(step, "the objective is " + value, null, lastFinite, store, history);
             }
-            tape.backward(surrogate);
-            Map<ParamKey, Object> gradients = params.gradients();
-            for (Map.Entry<ParamKey, Object> g : gradients.entrySet()) {
-                String bad = nonFinite(g.getValue());
-                if (bad != null) {
-                    throw diverged(step, "the gradient of " + g.getKey() + " is " + bad, g.getKey(), lastFinite,
-                            store, history);
+            // the backward pass and the update make only scratch tensors (adjoints, their pieces, the gradients the
+            // optimiser reads): their ND4J memory is freed as soon as the parameters are updated
+            Tensor.openScratch();
+            try {
+                tape.backward(surrogate);
+                Map<ParamKey, Object> gradients = params.gradients();
+                for (Map.Entry<ParamKey, Object> g : gradients.entrySet()) {
+                    String bad = nonFinite(g.getValue());
+                    if (bad != null) {
+                        throw diverged(step, "the gradient of " + g.getKey() + " is " + bad, g.getKey(), lastFinite,
+                                store, history);
+                    }
                 }
+                optimizer.step(store, gradients);
+            } finally {
+                Tensor.freeScratch();
             }
-            optimizer.step(store, gradients);
             history[step - 1] = value;
             lastFinite = value;
             if (listener != null) {

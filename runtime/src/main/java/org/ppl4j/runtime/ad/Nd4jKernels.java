@@ -14,7 +14,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * as {@code Object} for the same reason. Operations never modify their inputs: tensors are immutable values.
  */
 final class Nd4jKernels {
+    /**
+     * Off-heap memory ND4J may hold before JavaCPP asks for a garbage collection (it frees an array's memory only
+     * when the array is collected). JavaCPP's default is the whole Java heap, a quarter of the machine: a fit then
+     * grows by each step's intermediate arrays until then. Set before ND4J loads JavaCPP; a value the user gave
+     * (-Dorg.bytedeco.javacpp.maxBytes=...) wins.
+     */
+    static final String MAX_OFF_HEAP = "1g";
+
     static {
+        if (System.getProperty("org.bytedeco.javacpp.maxBytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxBytes", MAX_OFF_HEAP);
+        }
         String threads = System.getProperty("ppl.threads", System.getenv().getOrDefault("PPL_THREADS", "1"));
         Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(threads));
         Nd4j.getEnvironment().setMaxThreads(Integer.parseInt(threads));
@@ -73,6 +84,17 @@ final class Nd4jKernels {
             return a.castTo(DataType.DOUBLE).data().asDouble();
         }
         return d;
+    }
+
+    /** Frees the arrays' memory now (views share their base's memory and are left to it). */
+    @TruffleBoundary
+    static void free(java.util.List<Object> arrays) {
+        for (Object o : arrays) {
+            INDArray a = (INDArray) o;
+            if (a.closeable()) {
+                a.close();
+            }
+        }
     }
 
     @TruffleBoundary

@@ -88,8 +88,50 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         this.nd = nd;
     }
 
+    /**
+     * The arrays kernels made since {@link #openScratch} on this thread, freed together by {@link #freeScratch};
+     * null when no scratch scope is open.
+     */
+    private static final ThreadLocal<java.util.List<Object>> SCRATCH = new ThreadLocal<>();
+
+    /**
+     * From now until {@link #freeScratch}, every array a kernel makes on this thread is scratch: the caller
+     * promises that none of the tensors made meanwhile is used afterwards (a fit's backward pass and optimiser
+     * step: adjoints never leave it). ND4J frees an array's memory only when the garbage collector finds it;
+     * freeing a step's scratch at once keeps a fit's memory flat and its allocations warm.
+     */
+    public static void openScratch() {
+        SCRATCH.set(new java.util.ArrayList<>());
+    }
+
+    /** Frees the arrays made since {@link #openScratch} and closes the scope. */
+    public static void freeScratch() {
+        java.util.List<Object> arrays = SCRATCH.get();
+        SCRATCH.remove();
+        if (arrays != null && !arrays.isEmpty()) {
+            Nd4jKernels.free(arrays);
+        }
+    }
+
     /** A kernel's result: kept in ND4J when large, copied back into a Java array when small. */
     static Tensor ofNd(Object nd) {
+        int[] s = Nd4jKernels.shapeOf(nd);
+        java.util.List<Object> scratch = SCRATCH.get();
+        if (numel(s) < LARGE) {
+            Tensor t = new Tensor(s, Nd4jKernels.toDoubles(nd));
+            if (scratch != null) {
+                scratch.add(nd);
+            }
+            return t;
+        }
+        if (scratch != null) {
+            scratch.add(nd);
+        }
+        return new Tensor(s, nd);
+    }
+
+    /** A kernel's result that outlives any scratch scope (a parameter's new value). */
+    private static Tensor ofNdKept(Object nd) {
         int[] s = Nd4jKernels.shapeOf(nd);
         Tensor t = new Tensor(s, nd);
         if (t.size < LARGE) {
@@ -120,7 +162,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
      */
     public static Tensor adamStep(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
             double eps, long t) {
-        return ofNd(Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t));
+        return ofNdKept(Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t));
     }
 
     /** An optimiser state array (from {@link #adamStep}) as doubles, for checkpoints. */
@@ -193,7 +235,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     public static Tensor full(int[] shape, double v) {
         int n = allocatable(shape);
         if (n >= LARGE) {
-            return new Tensor(shape.clone(), Nd4jKernels.full(shape, v));
+            return ofNd(Nd4jKernels.full(shape, v));
         }
         double[] d = new double[n];
         if (v != 0) {
