@@ -369,7 +369,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
             throw new ShapeException("shape " + Arrays.toString(shape) + " does not broadcast to "
                     + Arrays.toString(target));
         }
-        if (numel(target) >= LARGE) {
+        if (allocatable(target) >= LARGE) {
             return ofNd(Nd4jKernels.broadcastTo(this, target));
         }
         double[] src = d();
@@ -464,7 +464,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     /** a op b under broadcasting; an ND4J kernel when the result is large. */
     static Tensor binary(Op2 op, Tensor a, Tensor b) {
         int[] s = broadcastShape(a.shape, b.shape);
-        if (numel(s) >= LARGE) {
+        if (allocatable(s) >= LARGE) {
             return ofNd(Nd4jKernels.binary(op, a, b, s));
         }
         return zipWith(a, b, op.f);
@@ -539,6 +539,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
             throw new ShapeException("cannot multiply shapes " + Arrays.toString(a.shape) + " @ "
                     + Arrays.toString(b.shape));
         }
+        allocatable(new int[] {m, n});
         if ((long) m * k * n >= ND4J_MATMUL_THRESHOLD || a.isLarge() || b.isLarge()) {
             return ofNd(Nd4jKernels.matmul(a, transA, b, transB));
         }
