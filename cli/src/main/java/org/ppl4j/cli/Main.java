@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
         subcommands = {Main.Run.class, Main.Check.class, Main.ReplCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:compile error", "2:runtime error", "3:internal error",
-            "64:bad command line", "66:cannot read the input file", "124:ran longer than run --timeout"})
+            "64:bad command line", "66:cannot read the input file", "124:ran longer than run --timeout"},
+        footer = {"%nThe launcher also runs the benchmarks: ./ppl bench [--quick] [--only vae,schools,gmm,start]"
+            + " (./ppl bench --help; docs/performance.md)."})
 public final class Main implements Callable<Integer> {
     public static final int COMPILE_ERROR = 1;
     public static final int RUNTIME_ERROR = 2;
