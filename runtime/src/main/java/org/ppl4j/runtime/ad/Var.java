@@ -104,6 +104,41 @@ public final class Var extends TapeNode {
         }
     }
 
+    /**
+     * A scalar computed in one step from up to three scalar inputs (numbers, or Vars of one tape; null for none)
+     * with its partial derivatives: one node where elementary operations would record one each (fused log
+     * densities). An input with a zero partial still counts for provenance. A number when nothing is tracked.
+     */
+    public static Object fused(double value, Object a, double da, Object b, double db, Object c, double dc) {
+        Var va = a instanceof Var v ? v : null;
+        Var vb = b instanceof Var v ? v : null;
+        Var vc = c instanceof Var v ? v : null;
+        Tape tape = sameTape(sameTape(sameTape(null, va), vb), vc);
+        if (tape == null) {
+            return value;
+        }
+        if (vc == null) {
+            return binary(tape, value, va, va == null ? 0 : da, vb, vb == null ? 0 : db);
+        }
+        if (va == null) {
+            return binary(tape, value, vb, vb == null ? 0 : db, vc, dc);
+        }
+        if (vb == null) {
+            return binary(tape, value, va, da, vc, dc);
+        }
+        return many(tape, value, new Var[] {va, vb, vc}, new double[] {da, db, dc});
+    }
+
+    private static Tape sameTape(Tape tape, Var v) {
+        if (v == null) {
+            return tape;
+        }
+        if (tape != null && v.tape != tape) {
+            throw new IllegalStateException("values from two different gradient evaluations were combined");
+        }
+        return v.tape;
+    }
+
     /** One node for sum_i partials_i-weighted inputs: value given, d value / d inputs[i] = partials[i]. */
     static Var many(Tape tape, double value, Var[] inputs, double[] partials) {
         Var r = new Var(tape, value);
