@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.SumOfProducts;
 import org.ppl4j.runtime.ad.Tape;
@@ -50,7 +51,6 @@ public final class SurrogateBuilder {
         if (!raoBlackwellize && !first.hasReplayed()) {
             return plain(first, values.get(0));
         }
-        BitSet[] deps = tape.dependencies();
         List<Tape.Decomposition> parts = new ArrayList<>();
         for (int r = 0; r < runs.size(); r++) {
             Tape.Decomposition d = raoBlackwellize ? Tape.decompose(values.get(r), runs.get(r).selfDensities())
@@ -65,46 +65,70 @@ public final class SurrogateBuilder {
         sum.add(parts.get(0).constant());
         double value = parts.get(0).constant();
         double[] downstream = new double[choices.size()];
-        Map<BoxKey, Object> boxes = new HashMap<>();
-        int terms = parts.get(0).terms().size();
+        Boxes boxes = new Boxes();
+        // exp(log q(value j)) of each enumerated choice, shared by the terms that depend on it
+        Object[][] weights = new Object[choices.size()][];
+        Set<TapeNode> selfDensities = first.selfDensities();
+        List<TapeNode> terms0 = parts.get(0).terms();
+        double[] coefficients0 = parts.get(0).coefficients();
+        int terms = terms0.size();
         for (int t = 0; t < terms; t++) {
-            double k = parts.get(0).coefficients()[t];
-            BitSet d = deps(deps, parts.get(0).terms().get(t));
+            double k = coefficients0[t];
+            TapeNode term0 = terms0.get(t);
+            BitSet d = tape.dependenciesOf(term0);
             Choice replayedChoice = null;
-            for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
-                Choice c = choices.get(bit);
-                if (c.kind() != Choice.Kind.SCORE) {
-                    if (replayedChoice != null) {
-                        return null;
+            boolean scored = false;
+            if (d != null) {
+                for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+                    Choice c = choices.get(bit);
+                    if (c.kind() != Choice.Kind.SCORE) {
+                        if (replayedChoice != null) {
+                            return null;
+                        }
+                        replayedChoice = c;
+                    } else {
+                        scored = true;
                     }
-                    replayedChoice = c;
                 }
             }
             if (replayedChoice == null || replayedChoice.kind() == Choice.Kind.MVD) {
-                TapeNode term = parts.get(0).terms().get(t);
                 // a score-function choice's own density: keep its score term, drop its zero-mean direct gradient
-                Object factor = first.selfDensities().contains(term) ? AD.detach(term) : term;
-                sum.add(k, factor, box(boxes, d, runs.get(0)));
-                value += k * term.scalar();
-                addDownstream(downstream, d, choices, k * term.scalar());
+                Object factor = !selfDensities.isEmpty() && selfDensities.contains(term0) ? AD.detach(term0) : term0;
+                double termValue = k * term0.scalar();
+                if (scored) {
+                    sum.add(k, factor, boxes.of(d, first));
+                    addDownstream(downstream, d, choices, termValue);
+                } else {
+                    sum.add(k, factor);
+                }
+                value += termValue;
                 if (replayedChoice != null) {
                     sum.add(1.0, weakDerivativeTerm(replayedChoice, runs, parts, t, k));
                 }
             } else {
                 Choice e = replayedChoice;
+                Object[] w = weights[e.bit()];
+                if (w == null) {
+                    w = new Object[e.values().size()];
+                    for (int j = 0; j < w.length; j++) {
+                        w[j] = AD.exp(e.logProbs().get(j));
+                    }
+                    weights[e.bit()] = w;
+                }
                 double expected = 0;
-                for (int j = 0; j < e.values().size(); j++) {
+                for (int j = 0; j < w.length; j++) {
                     TapeNode term = parts.get(j).terms().get(t);
-                    Object weight = AD.exp(e.logProbs().get(j));
-                    BitSet dj = deps(deps, term);
-                    sum.add(k, weight, term, box(boxes, dj, runs.get(j)));
-                    expected += AD.scalarValue(weight) * k * term.scalar();
+                    sum.add(k, w[j], term, boxes.of(tape.dependenciesOf(term), runs.get(j)));
+                    expected += AD.scalarValue(w[j]) * k * term.scalar();
                 }
                 value += expected;
-                addDownstream(downstream, d, choices, expected);
+                if (scored) {
+                    addDownstream(downstream, d, choices, expected);
+                }
             }
         }
-        return new Result(sum.build(), value, scoreTerms(choices, downstream));
+        Object built = sum.build();
+        return new Result(built, value, scoreTerms(choices, downstream));
     }
 
     /** Everything the objective returns as one term: plain DiCE without Rao-Blackwellisation. */
@@ -132,7 +156,61 @@ public final class SurrogateBuilder {
         return new Result(surrogate, value, scoreTerms(scores, downstream));
     }
 
-    /** Magic boxes are shared by the terms of one run that depend on the same scored choices. */
+    /**
+     * Magic boxes of the scores of sets of choices, shared by the terms of one run that depend on the same
+     * scored choices. A set of one choice (the usual case: a local choice and its own terms) is found by its
+     * number, larger sets by value.
+     */
+    private static final class Boxes {
+        private final Map<ObjectiveRun, Object[]> single = new java.util.IdentityHashMap<>();
+        private final Map<BoxKey, Object> several = new HashMap<>();
+
+        /** box(sum of the scores of the score-function choices in d) for {@code run}; 1 when there are none. */
+        Object of(BitSet d, ObjectiveRun run) {
+            if (d == null) {
+                return 1.0;
+            }
+            List<Choice> choices = run.choices();
+            int only = -1;
+            BitSet scores = null;
+            for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+                if (choices.get(bit).kind() != Choice.Kind.SCORE) {
+                    continue;
+                }
+                if (only < 0 && scores == null) {
+                    only = bit;
+                } else {
+                    if (scores == null) {
+                        scores = new BitSet();
+                        scores.set(only);
+                    }
+                    scores.set(bit);
+                }
+            }
+            if (only < 0) {
+                return 1.0;
+            }
+            if (scores == null) {
+                Object[] boxes = single.computeIfAbsent(run, r -> new Object[choices.size()]);
+                Object box = boxes[only];
+                if (box == null) {
+                    box = AD.magicBox(choices.get(only).logProb());
+                    boxes[only] = box;
+                }
+                return box;
+            }
+            BitSet key = scores;
+            return several.computeIfAbsent(new BoxKey(run, key), k -> {
+                Object total = 0.0;
+                for (int bit = key.nextSetBit(0); bit >= 0; bit = key.nextSetBit(bit + 1)) {
+                    total = AD.add(total, choices.get(bit).logProb());
+                }
+                return AD.magicBox(total);
+            });
+        }
+    }
+
+    /** A set of several scored choices of one run. */
     private record BoxKey(ObjectiveRun run, BitSet scores) {
         @Override
         public boolean equals(Object o) {
@@ -141,37 +219,20 @@ public final class SurrogateBuilder {
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(run) * 31 + scores.hashCode();
-        }
-    }
-
-    private static BitSet deps(BitSet[] deps, TapeNode node) {
-        BitSet d = node.id() >= 0 && node.id() < deps.length ? deps[node.id()] : null;
-        return d == null ? new BitSet() : d;
-    }
-
-    /** box(sum of the scores of the score-function choices in d), shared between terms with the same set. */
-    private static Object box(Map<BoxKey, Object> cache, BitSet d, ObjectiveRun run) {
-        List<Choice> choices = run.choices();
-        BitSet scores = new BitSet();
-        for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
-            if (choices.get(bit).kind() == Choice.Kind.SCORE) {
-                scores.set(bit);
+            // BitSet's own hash folds bits b and b + 32 together; mix the words instead
+            long h = System.identityHashCode(run);
+            long[] words = scores.toLongArray();
+            for (long w : words) {
+                h = h * 0x9E3779B97F4A7C15L + w;
             }
+            return (int) (h ^ (h >>> 32));
         }
-        if (scores.isEmpty()) {
-            return 1.0;
-        }
-        return cache.computeIfAbsent(new BoxKey(run, scores), key -> {
-            Object total = 0.0;
-            for (int bit = scores.nextSetBit(0); bit >= 0; bit = scores.nextSetBit(bit + 1)) {
-                total = AD.add(total, choices.get(bit).logProb());
-            }
-            return AD.magicBox(total);
-        });
     }
 
     private static void addDownstream(double[] downstream, BitSet d, List<Choice> choices, double cost) {
+        if (d == null) {
+            return;
+        }
         for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
             if (choices.get(bit).kind() == Choice.Kind.SCORE) {
                 downstream[bit] += cost;
