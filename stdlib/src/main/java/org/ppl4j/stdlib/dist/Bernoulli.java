@@ -5,6 +5,7 @@ import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Fns;
+import org.ppl4j.runtime.ad.Var;
 import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
@@ -83,6 +84,22 @@ public final class Bernoulli extends ElementwiseDistribution {
     @Override
     Object elementLogDensity(Object x) {
         return logLikelihood(x, AD.sub(1.0, x), param(0), fromLogits);
+    }
+
+    /** One node: log sigmoid(+-l) or log p, log(1 - p), with the derivative in the parameter (none in x). */
+    @Override
+    Object scalarLogDensity(Object x, double v, double[] p) {
+        double t = p[0];
+        double lp;
+        double d;
+        if (fromLogits) {
+            lp = v == 1 ? -Fns.softplus(-t) : -Fns.softplus(t);
+            d = v == 1 ? Fns.sigmoid(-t) : -Fns.sigmoid(t);
+        } else {
+            lp = v == 1 ? Math.log(t) : Math.log1p(-t);
+            d = v == 1 ? 1 / t : -1 / (1 - t);
+        }
+        return Var.fused(lp, x, 0, param(0), d, null, 0);
     }
 
     @Override

@@ -47,6 +47,16 @@ abstract class ElementwiseDistribution implements Distribution {
         }
     }
 
+    /**
+     * The log density at a scalar {@code x} (primal value {@code v}, in the support) of a distribution with scalar
+     * parameters (primal values {@code p}) in as few tape nodes as possible, or null to take {@link #elementLogDensity}'s elementary
+     * operations. Must agree with it in value and gradient, and keep x as an input (with partial 0 when discrete)
+     * so that the density still depends on x's random choice.
+     */
+    Object scalarLogDensity(Object x, double v, double[] p) {
+        return null;
+    }
+
     /** One draw given the primal parameter values of one element. */
     abstract double sampleElement(double[] p, Rng rng);
 
@@ -118,6 +128,16 @@ abstract class ElementwiseDistribution implements Distribution {
 
     @Override
     public final Object logDensity(Object x) {
+        if (scalars != null && (x instanceof Double || x instanceof org.ppl4j.runtime.ad.Var)) {
+            double v = AD.scalarValue(x);
+            if (!containsElement(v, scalars)) {
+                return Double.NEGATIVE_INFINITY;
+            }
+            Object fused = scalarLogDensity(x, v, scalars);
+            if (fused != null) {
+                return fused;
+            }
+        }
         Object v = Params.coerce(family.name(), "x", x);
         if (family.discrete()) {
             // no derivative with respect to a count or a category, but the density still depends on the value's

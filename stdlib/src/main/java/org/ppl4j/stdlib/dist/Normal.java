@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Var;
 import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
@@ -50,6 +51,25 @@ public final class Normal extends ElementwiseDistribution {
     @Override
     Object elementLogDensity(Object x) {
         return logDensity(x, mu(), sigma());
+    }
+
+    /**
+     * -0.5 z^2 (one node, z = (x - mu) / sigma) - 0.5 log(2 pi), minus log sigma as a term of its own where sigma is
+     * tracked (so Rao-Blackwellisation splits the density as it splits the elementary operations).
+     */
+    @Override
+    Object scalarLogDensity(Object x, double v, double[] p) {
+        double mu = p[0];
+        double sigma = p[1];
+        double z = (v - mu) / sigma;
+        Object sigmaParam = param(1);
+        if (!(sigmaParam instanceof Var)) {
+            return Var.fused(-0.5 * z * z - Math.log(sigma) - HALF_LOG_2PI, x, -z / sigma, param(0), z / sigma,
+                    null, 0);
+        }
+        Object quadratic = Var.fused(-0.5 * z * z - HALF_LOG_2PI, x, -z / sigma, param(0), z / sigma, sigmaParam,
+                z * z / sigma);
+        return AD.sub(quadratic, AD.log(sigmaParam));
     }
 
     @Override
