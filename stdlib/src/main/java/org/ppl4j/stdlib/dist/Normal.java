@@ -54,8 +54,9 @@ public final class Normal extends ElementwiseDistribution {
     }
 
     /**
-     * -0.5 z^2 (one node, z = (x - mu) / sigma) - 0.5 log(2 pi), minus log sigma as a term of its own where sigma is
-     * tracked (so Rao-Blackwellisation splits the density as it splits the elementary operations).
+     * -0.5 z^2 as one node (z = (x - mu) / sigma), minus log sigma and 0.5 log(2 pi) as before: constants stay out
+     * of the node and log sigma is a term of its own where sigma is tracked, so Rao-Blackwellisation splits the
+     * density as it splits the elementary operations (a constant inside a term would reach that term's score).
      */
     @Override
     Object scalarLogDensity(Object x, double v, double[] p) {
@@ -63,13 +64,11 @@ public final class Normal extends ElementwiseDistribution {
         double sigma = p[1];
         double z = (v - mu) / sigma;
         Object sigmaParam = param(1);
+        Object quadratic = Var.fused(-0.5 * z * z, x, -z / sigma, param(0), z / sigma, sigmaParam, z * z / sigma);
         if (!(sigmaParam instanceof Var)) {
-            return Var.fused(-0.5 * z * z - Math.log(sigma) - HALF_LOG_2PI, x, -z / sigma, param(0), z / sigma,
-                    null, 0);
+            return AD.sub(quadratic, Math.log(sigma) + HALF_LOG_2PI);
         }
-        Object quadratic = Var.fused(-0.5 * z * z - HALF_LOG_2PI, x, -z / sigma, param(0), z / sigma, sigmaParam,
-                z * z / sigma);
-        return AD.sub(quadratic, AD.log(sigmaParam));
+        return AD.sub(AD.sub(quadratic, AD.log(sigmaParam)), HALF_LOG_2PI);
     }
 
     @Override

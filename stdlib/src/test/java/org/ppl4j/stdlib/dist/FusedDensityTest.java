@@ -17,7 +17,8 @@ import org.ppl4j.runtime.dist.Distribution;
 /**
  * The one-node log densities of scalar distributions (bernoulli, normal) agree with the elementary operations
  * they replace, which a rank-0 tensor value still takes: values to 1e-12 (relative), gradients with respect to every
- * tracked parameter to 1e-12; the density of a random choice's value still depends on that choice.
+ * tracked parameter to 1e-12; they split into the same additive terms and constant (what Rao-Blackwellisation
+ * multiplies by scores); the density of a random choice's value still depends on that choice.
  */
 class FusedDensityTest {
     static final double TOLERANCE = 1e-12;
@@ -118,5 +119,53 @@ class FusedDensityTest {
         Object lpNormal = new Normal(z, 1.0).logDensity(0.5);
         BitSet dn = tape.dependenciesOf((TapeNode) lpNormal);
         assertTrue(dn != null && dn.get(0), "a normal whose mean is the choice depends on it");
+    }
+
+    /** The constant and the sorted values k * term of a decomposition. */
+    private static double[] split(Object lp) {
+        Tape.Decomposition d = Tape.decompose(lp);
+        double[] out = new double[d.terms().size() + 1];
+        out[0] = d.constant();
+        for (int i = 0; i < d.terms().size(); i++) {
+            out[i + 1] = d.coefficients()[i] * d.terms().get(i).scalar();
+        }
+        java.util.Arrays.sort(out, 1, out.length);
+        return out;
+    }
+
+    private static void assertSameTerms(String what, Object elementary, Object fused) {
+        double[] e = split(elementary);
+        double[] f = split(fused);
+        assertEquals(e.length, f.length, what + ": number of terms");
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(e[i], f[i], TOLERANCE * Math.max(1, Math.abs(e[i])), what + (i == 0 ? ": constant" : ": term"));
+        }
+    }
+
+    @Test
+    void sameAdditiveTermsAsTheElementaryOperations() {
+        for (boolean trackedSigma : new boolean[] {false, true}) {
+            Tape tape = new Tape();
+            Object x = tape.source(0.7, 0, null);
+            Var mu = tape.leaf(-0.2);
+            Object sigma = trackedSigma ? tape.leaf(1.8) : (Object) 1.8;
+            assertSameTerms("normal, tracked sigma " + trackedSigma, Normal.logDensity(x, mu, sigma),
+                    new Normal(mu, sigma).logDensity(x));
+        }
+        for (boolean logits : new boolean[] {false, true}) {
+            for (double v : new double[] {0, 1}) {
+                Tape tape = new Tape();
+                Object x = tape.source(v, 0, null);
+                Var p = tape.leaf(logits ? -0.6 : 0.35);
+                Object xd = AD.detach(x);
+                Distribution d = logits ? Bernoulli.ofLogits(p) : Bernoulli.ofProbability(p);
+                Object elementary = Bernoulli.logLikelihood(xd, AD.sub(1.0, xd), p, logits);
+                // the elementary form has a term per outcome, one of them zero; the fused one drops the zero
+                double[] e = split(elementary);
+                double[] f = split(d.logDensity(x));
+                assertEquals(e[0], f[0], TOLERANCE, "bernoulli constant");
+                assertEquals(e[1] + e[2], f[1], TOLERANCE, "bernoulli term");
+            }
+        }
     }
 }
