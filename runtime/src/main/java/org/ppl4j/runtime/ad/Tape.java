@@ -168,8 +168,8 @@ public final class Tape {
                 continue;
             }
             merge.unknown = 0;
-            merge.collecting = true;
-            n.forEachParent(merge);
+            merge.reset();
+            n.forEachParent(merge); // unions the known parents' sets and collects the others
             if (merge.unknown > 0) {
                 // compute the parents first (their ids are smaller: the tape is in creation order)
                 while (top + merge.unknown > pending.length) {
@@ -180,9 +180,6 @@ public final class Tape {
                 }
                 continue;
             }
-            merge.collecting = false;
-            merge.reset();
-            n.forEachParent(merge);
             BitSet acc = merge.result;
             if (n.source >= 0) {
                 BitSet own = acc == null ? new BitSet() : (BitSet) acc.clone();
@@ -196,10 +193,12 @@ public final class Tape {
         return found == NO_SOURCES ? null : found;
     }
 
-    /** For {@link #dependenciesOf}: collects the parents not computed yet, or unions the parents' sets. */
+    /**
+     * For {@link #dependenciesOf}: unions the parents' sets, sharing a parent's set when it is the only one, and
+     * collects the parents not computed yet (the union is then discarded and taken again later).
+     */
     private static final class KnownMerge implements java.util.function.Consumer<TapeNode> {
         BitSet[] known;
-        boolean collecting;
         int unknown;
         TapeNode[] unknownParents = new TapeNode[8];
         BitSet result;
@@ -213,16 +212,14 @@ public final class Tape {
         @Override
         public void accept(TapeNode p) {
             BitSet d = known[p.id];
-            if (collecting) {
-                if (d == null) {
-                    if (unknown == unknownParents.length) {
-                        unknownParents = Arrays.copyOf(unknownParents, unknown * 2);
-                    }
-                    unknownParents[unknown++] = p;
+            if (d == null) {
+                if (unknown == unknownParents.length) {
+                    unknownParents = Arrays.copyOf(unknownParents, unknown * 2);
                 }
+                unknownParents[unknown++] = p;
                 return;
             }
-            if (d == NO_SOURCES || d == result) {
+            if (unknown > 0 || d == NO_SOURCES || d == result) {
                 return;
             }
             if (result == null) {
@@ -308,7 +305,7 @@ public final class Tape {
         while (top > 0) {
             Var n = stack[--top];
             double k = ks[top];
-            if (n.linear && n.source < 0 && !whole.contains(n)) {
+            if (n.linear && n.source < 0 && (whole.isEmpty() || !whole.contains(n))) {
                 if (top + 2 > stack.length) {
                     stack = Arrays.copyOf(stack, stack.length * 2);
                     ks = Arrays.copyOf(ks, ks.length * 2);

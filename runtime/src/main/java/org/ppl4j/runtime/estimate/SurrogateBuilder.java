@@ -118,7 +118,8 @@ public final class SurrogateBuilder {
                 double expected = 0;
                 for (int j = 0; j < w.length; j++) {
                     TapeNode term = parts.get(j).terms().get(t);
-                    sum.add(k, w[j], term, boxes.of(tape.dependenciesOf(term), runs.get(j)));
+                    ObjectiveRun run = runs.get(j);
+                    sum.add(k, w[j], term, run.hasScored() ? boxes.of(tape.dependenciesOf(term), run) : 1.0);
                     expected += AD.scalarValue(w[j]) * k * term.scalar();
                 }
                 value += expected;
