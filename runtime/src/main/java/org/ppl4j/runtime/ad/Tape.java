@@ -306,9 +306,14 @@ public final class Tape {
             Var n = stack[--top];
             double k = ks[top];
             if (n.linear && n.source < 0 && (whole.isEmpty() || !whole.contains(n))) {
-                if (top + 2 > stack.length) {
+                int more = n.more == null ? 0 : n.more.length;
+                while (top + 2 + more > stack.length) {
                     stack = Arrays.copyOf(stack, stack.length * 2);
                     ks = Arrays.copyOf(ks, ks.length * 2);
+                }
+                for (int i = more - 1; i >= 0; i--) {
+                    stack[top] = n.more[i];
+                    ks[top++] = k * n.morePartials[i];
                 }
                 if (n.b != null) {
                     stack[top] = n.b;

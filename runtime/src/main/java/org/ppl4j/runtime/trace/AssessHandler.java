@@ -22,7 +22,9 @@ public final class AssessHandler implements Handler {
     private final String modelName;
     private final Set<Address> used = new HashSet<>();
     private final ObjectiveRun run;
-    private Object logDensity = 0.0;
+    /** The log densities of the choices so far, summed into one node when asked for (not a chain of additions). */
+    private Object[] logDensities = new Object[16];
+    private int count;
     private Iterations iterations; // created by the first replicate or map in the model
 
     @Override
@@ -78,7 +80,10 @@ public final class AssessHandler implements Handler {
         if (run != null) {
             run.noteDensity(owner, address, lp);
         }
-        logDensity = AD.add(logDensity, lp);
+        if (count == logDensities.length) {
+            logDensities = java.util.Arrays.copyOf(logDensities, count * 2);
+        }
+        logDensities[count++] = lp;
         return value;
     }
 
@@ -88,7 +93,16 @@ public final class AssessHandler implements Handler {
     }
 
     public Object logDensity() {
-        return logDensity;
+        for (int i = 0; i < count; i++) {
+            if (!(logDensities[i] instanceof Double) && !(logDensities[i] instanceof org.ppl4j.runtime.ad.Var)) {
+                Object total = 0.0; // a tensor-valued density: elementwise additions
+                for (int j = 0; j < count; j++) {
+                    total = AD.add(total, logDensities[j]);
+                }
+                return total;
+            }
+        }
+        return org.ppl4j.runtime.ad.Var.sum(logDensities, count);
     }
 
     /** Every entry of the map must have been read by some choice. */

@@ -1,6 +1,7 @@
 package org.ppl4j.runtime.ad;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,11 +12,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Tape#dependenciesOf}, computed on demand, agrees with {@link Tape#dependencies}, computed for every node:
- * on random graphs of scalar and tensor operations over sources and leaves (seeds 1 to 40, 300 operations each),
- * asked in random order, before and after more nodes are recorded.
+ * The tape's walks over nodes made outside {@link AD}. {@link Tape#dependenciesOf}, computed on demand, agrees
+ * with {@link Tape#dependencies}, computed for every node: on random graphs of scalar and tensor operations over
+ * sources and leaves (seeds 1 to 40, 300 operations each), asked in random order, before and after more nodes are
+ * recorded. Fused nodes have the given value and partials and keep their inputs' provenance. An n-ary sum
+ * ({@link Var#sum}) has the value, gradient and additive terms of the chain of additions it replaces.
  */
-class TapeDependenciesTest {
+class TapeWalksTest {
     @Test
     void onDemandEqualsEveryNode() {
         for (long seed = 1; seed <= 40; seed++) {
@@ -122,5 +125,77 @@ class TapeDependenciesTest {
         assertEquals(1.5, Var.fused(1.5, 2.0, 1, null, 0, 3.0, 1), "nothing tracked: a number");
         Tape other = new Tape();
         assertThrows(IllegalStateException.class, () -> Var.fused(0, p, 1, other.leaf(1.0), 1, null, 0));
+    }
+
+    // ---------------------------------------------------------------- n-ary sums
+
+    @Test
+    void narySumIsAChainOfAdditions() {
+        Random random = new Random(3);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 1 + random.nextInt(12);
+            double[] values = new double[n];
+            boolean[] tracked = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = random.nextGaussian();
+                tracked[i] = random.nextBoolean();
+            }
+            Object[] chain = build(values, tracked, false);
+            Object[] nary = build(values, tracked, true);
+            Object c = chain[n];
+            Object s = nary[n];
+            assertEquals(AD.scalarValue(c), AD.scalarValue(s), 0.0, "value, added in the same order");
+            if (!(c instanceof Var)) {
+                assertInstanceOf(Double.class, s, "nothing tracked: a number");
+                continue;
+            }
+            ((Var) c).tape.backward(c);
+            ((Var) s).tape.backward(s);
+            for (int i = 0; i < n; i++) {
+                if (tracked[i]) {
+                    assertEquals(((Var) chain[i]).adjoint(), ((Var) nary[i]).adjoint(), 0.0, "adjoint of input " + i);
+                }
+            }
+            Tape.Decomposition dc = Tape.decompose(c);
+            Tape.Decomposition ds = Tape.decompose(s);
+            assertEquals(dc.constant(), ds.constant(), 1e-12, "constant");
+            assertEquals(values(dc), values(ds), "terms");
+        }
+    }
+
+    /** Inputs (tracked ones as products, so that each is a term) and their total, by additions or one sum. */
+    private static Object[] build(double[] values, boolean[] tracked, boolean nary) {
+        Tape tape = new Tape();
+        Object[] out = new Object[values.length + 1];
+        Object[] inputs = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = tracked[i] ? tape.leaf(values[i]) : (Object) values[i];
+            inputs[i] = tracked[i] ? AD.mul(out[i], tape.leaf(1.0)) : out[i];
+        }
+        // a nested sum is walked through too
+        Object total = 0.0;
+        if (nary) {
+            int half = values.length / 2;
+            Object first = Var.sum(inputs, half);
+            Object[] rest = new Object[values.length - half + 1];
+            rest[0] = first;
+            System.arraycopy(inputs, half, rest, 1, values.length - half);
+            total = Var.sum(rest, rest.length);
+        } else {
+            for (Object x : inputs) {
+                total = AD.add(total, x);
+            }
+        }
+        out[values.length] = total;
+        return out;
+    }
+
+    private static List<Double> values(Tape.Decomposition d) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < d.terms().size(); i++) {
+            r.add(d.coefficients()[i] * d.terms().get(i).scalar());
+        }
+        java.util.Collections.sort(r);
+        return r;
     }
 }
