@@ -22,8 +22,11 @@ public final class Bernoulli extends ElementwiseDistribution {
 
     private final boolean fromLogits;
 
+    private static final List<String> P = List.of("p");
+    private static final List<String> LOGITS = List.of("logits");
+
     private Bernoulli(String name, Object value, boolean fromLogits) {
-        super(FAMILY, List.of(name), value);
+        super(FAMILY, fromLogits ? LOGITS : P, value);
         this.fromLogits = fromLogits;
     }
 

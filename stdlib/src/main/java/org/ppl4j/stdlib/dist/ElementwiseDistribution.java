@@ -36,7 +36,7 @@ abstract class ElementwiseDistribution implements Distribution {
         this.family = family;
         this.names = names;
         this.params = params;
-        this.shape = Params.broadcastShape(params);
+        this.shape = allScalars(params) ? null : Params.broadcastShape(params);
         if (shape == null) {
             scalars = new double[params.length];
             for (int i = 0; i < params.length; i++) {
@@ -55,6 +55,15 @@ abstract class ElementwiseDistribution implements Distribution {
      */
     Object scalarLogDensity(Object x, double v, double[] p) {
         return null;
+    }
+
+    private static boolean allScalars(Object[] params) {
+        for (Object p : params) {
+            if (!(p instanceof Double) && !(p instanceof org.ppl4j.runtime.ad.Var)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One draw given the primal parameter values of one element. */
