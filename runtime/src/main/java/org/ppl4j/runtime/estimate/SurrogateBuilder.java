@@ -44,54 +44,89 @@ public final class SurrogateBuilder {
      */
     public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize) {
         ObjectiveRun first = runs.get(0);
-        Tape tape = first.tape();
-        if (tape.controlDependent()) {
+        if (first.tape().controlDependent()) {
             return first.hasReplayed() ? null : plain(first, values.get(0));
         }
         if (!raoBlackwellize && !first.hasReplayed()) {
             return plain(first, values.get(0));
         }
+        Tape.Decomposition d0 = decomposition(first, values.get(0), raoBlackwellize);
+        EnumerationPlan plan = first.hasReplayed() ? EnumerationPlan.of(first, d0.terms()) : null;
+        if (first.hasReplayed() && (plan == null || plan.rounds() > runs.size())) {
+            return null;
+        }
+        return lockstep(runs, values, raoBlackwellize, plan, d0);
+    }
+
+    /** The additive terms of a run's value: split through sums (Rao-Blackwellised), or the value whole. */
+    public static Tape.Decomposition decomposition(ObjectiveRun run, Object value, boolean raoBlackwellize) {
+        return raoBlackwellize ? Tape.decompose(value, run.selfDensities()) : whole(value);
+    }
+
+    /**
+     * The runs of an {@link EnumerationPlan} (run r puts each group of enumerated choices at its r-th joint value)
+     * combined term by term; {@code first} is the decomposition of run 0's value. A term that depends on a group's
+     * choices becomes its exact expectation over the group's joint support, one run per joint value. Returns null
+     * when the runs cannot be combined so: a decision depended on a random choice, or the runs' structures differ
+     * (then the caller falls back to enumerating every joint value of every choice).
+     */
+    public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize,
+            EnumerationPlan plan, Tape.Decomposition first0) {
+        ObjectiveRun first = runs.get(0);
+        Tape tape = first.tape();
+        if (tape.controlDependent()) {
+            return first.hasReplayed() ? null : plain(first, values.get(0));
+        }
         List<Tape.Decomposition> parts = new ArrayList<>();
-        for (int r = 0; r < runs.size(); r++) {
-            Tape.Decomposition d = raoBlackwellize ? Tape.decompose(values.get(r), runs.get(r).selfDensities())
-                    : whole(values.get(r));
-            if (!parts.isEmpty() && d.terms().size() != parts.get(0).terms().size()) {
+        parts.add(first0);
+        for (int r = 1; r < runs.size(); r++) {
+            Tape.Decomposition d = decomposition(runs.get(r), values.get(r), raoBlackwellize);
+            if (d.terms().size() != first0.terms().size() || !plan.matches(runs.get(r))) {
                 return null;
             }
             parts.add(d);
         }
         List<Choice> choices = first.choices();
         SumOfProducts sum = new SumOfProducts();
-        sum.add(parts.get(0).constant());
-        double value = parts.get(0).constant();
+        sum.add(first0.constant());
+        double value = first0.constant();
         double[] downstream = new double[choices.size()];
         Boxes boxes = new Boxes();
-        // exp(log q(value j)) of each enumerated choice, shared by the terms that depend on it
+        // exp(log q(value j)) of each enumerated choice, and exp(log q(joint value a)) of each group of several,
+        // shared by the terms that depend on them
         Object[][] weights = new Object[choices.size()][];
+        Object[][] groupWeights = plan == null ? null : new Object[choices.size()][];
         Set<TapeNode> selfDensities = first.selfDensities();
-        List<TapeNode> terms0 = parts.get(0).terms();
-        double[] coefficients0 = parts.get(0).coefficients();
+        List<TapeNode> terms0 = first0.terms();
+        double[] coefficients0 = first0.coefficients();
         int terms = terms0.size();
         for (int t = 0; t < terms; t++) {
             double k = coefficients0[t];
             TapeNode term0 = terms0.get(t);
             BitSet d = tape.dependenciesOf(term0);
-            Choice replayedChoice = null;
+            Choice measureValued = null;
+            int group = -1;
             boolean scored = false;
             if (d != null) {
                 for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
                     Choice c = choices.get(bit);
-                    if (c.kind() != Choice.Kind.SCORE) {
-                        if (replayedChoice != null) {
+                    if (c.kind() == Choice.Kind.SCORE) {
+                        scored = true;
+                    } else if (c.kind() == Choice.Kind.MVD) {
+                        if (measureValued != null || group >= 0) {
                             return null;
                         }
-                        replayedChoice = c;
+                        measureValued = c;
                     } else {
-                        scored = true;
+                        int g = plan.groupOf(bit);
+                        if (measureValued != null || (group >= 0 && g != group)) {
+                            return null;
+                        }
+                        group = g;
                     }
                 }
             }
-            if (replayedChoice == null || replayedChoice.kind() == Choice.Kind.MVD) {
+            if (group < 0) {
                 // a score-function choice's own density: keep its score term, drop its zero-mean direct gradient
                 Object factor = !selfDensities.isEmpty() && selfDensities.contains(term0) ? AD.detach(term0) : term0;
                 double termValue = k * term0.scalar();
@@ -102,12 +137,16 @@ public final class SurrogateBuilder {
                     sum.add(k, factor);
                 }
                 value += termValue;
-                if (replayedChoice != null) {
-                    sum.add(1.0, weakDerivativeTerm(replayedChoice, runs, parts, t, k));
+                if (measureValued != null) {
+                    sum.add(1.0, weakDerivativeTerm(measureValued, runs, parts, t, k));
                 }
-            } else {
-                Choice e = replayedChoice;
-                Object[] w = weights[e.bit()];
+                continue;
+            }
+            int[] members = plan.members(group);
+            Object[] w;
+            if (members.length == 1) {
+                Choice e = choices.get(members[0]);
+                w = weights[e.bit()];
                 if (w == null) {
                     w = new Object[e.values().size()];
                     for (int j = 0; j < w.length; j++) {
@@ -115,21 +154,41 @@ public final class SurrogateBuilder {
                     }
                     weights[e.bit()] = w;
                 }
-                double expected = 0;
-                for (int j = 0; j < w.length; j++) {
-                    TapeNode term = parts.get(j).terms().get(t);
-                    ObjectiveRun run = runs.get(j);
-                    sum.add(k, w[j], term, run.hasScored() ? boxes.of(tape.dependenciesOf(term), run) : 1.0);
-                    expected += AD.scalarValue(w[j]) * k * term.scalar();
+            } else {
+                w = groupWeights[group];
+                if (w == null) {
+                    w = jointWeights(runs, members, plan.jointSize(group));
+                    groupWeights[group] = w;
                 }
-                value += expected;
-                if (scored) {
-                    addDownstream(downstream, d, choices, expected);
-                }
+            }
+            double expected = 0;
+            for (int j = 0; j < w.length; j++) {
+                TapeNode term = parts.get(j).terms().get(t);
+                ObjectiveRun run = runs.get(j);
+                sum.add(k, w[j], term, run.hasScored() ? boxes.of(tape.dependenciesOf(term), run) : 1.0);
+                expected += AD.scalarValue(w[j]) * k * term.scalar();
+            }
+            value += expected;
+            if (scored) {
+                addDownstream(downstream, d, choices, expected);
             }
         }
         Object built = sum.build();
         return new Result(built, value, scoreTerms(choices, downstream));
+    }
+
+    /** q(joint value a) of a group, a = 0..size-1: the product of its members' probabilities in run a. */
+    private static Object[] jointWeights(List<ObjectiveRun> runs, int[] members, int size) {
+        Object[] w = new Object[size];
+        for (int a = 0; a < size; a++) {
+            List<Choice> choices = runs.get(a).choices();
+            Object logWeight = 0.0;
+            for (int bit : members) {
+                logWeight = AD.add(logWeight, choices.get(bit).logProb());
+            }
+            w[a] = AD.exp(logWeight);
+        }
+        return w;
     }
 
     /** Everything the objective returns as one term: plain DiCE without Rao-Blackwellisation. */
