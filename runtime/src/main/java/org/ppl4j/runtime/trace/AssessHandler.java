@@ -20,7 +20,10 @@ public final class AssessHandler implements Handler {
     private final ChoiceMap choices;
     private final ParamProvider params;
     private final String modelName;
-    private final Set<Address> used = new HashSet<>();
+    /** Addresses read, except those of one index read from a list or tensor entry (in {@link #usedElements}). */
+    private final Set<Address> used;
+    /** By entry name: the elements read of a list or tensor entry without indices ({@code obs} for obs[i]). */
+    private final Map<String, java.util.BitSet> usedElements = new java.util.HashMap<>();
     private final ObjectiveRun run;
     /** The log densities of the choices so far, summed into one node when asked for (not a chain of additions). */
     private Object[] logDensities = new Object[16];
@@ -51,6 +54,8 @@ public final class AssessHandler implements Handler {
         this.choices = choices;
         this.params = params;
         this.modelName = modelName;
+        // a model usually reads about as many addresses as the map has entries: no rehashing on the way
+        this.used = new HashSet<>(Math.max(16, 2 * choices.size()));
     }
 
     @Override
@@ -61,7 +66,11 @@ public final class AssessHandler implements Handler {
         if (iterations != null) {
             address = iterations.scope(address);
         }
-        Object value = choices.lookup(address);
+        Object value = choices.entry(address);
+        boolean direct = value != null;
+        if (!direct) {
+            value = choices.lookup(address);
+        }
         if (value == null) {
             throw new IllegalArgumentException("density(" + modelName + "): no value for the random choice '"
                     + address + "'");
@@ -74,7 +83,11 @@ public final class AssessHandler implements Handler {
                         + "' must be a number or a tensor");
             }
         }
-        used.add(address);
+        if (direct || address.depth() != 1) {
+            used.add(address);
+        } else {
+            usedElements.computeIfAbsent(address.name(), k -> new java.util.BitSet()).set(address.index(0));
+        }
         Distribution dist = run != null && run.isPath(owner, address) ? d.detachParameters() : d;
         Object lp = run != null && run.isRelaxed(address) ? dist.relaxedLogDensity(value) : dist.logDensity(value);
         if (run != null) {
@@ -116,9 +129,13 @@ public final class AssessHandler implements Handler {
                     : AD.isTensor(e.getValue()) && AD.tensorValue(e.getValue()).rank() > 0
                     ? AD.tensorValue(e.getValue()).dim(0) : -1;
             if (n >= 0) {
+                java.util.BitSet elements = a.depth() == 0 ? usedElements.get(a.name()) : null;
+                if (elements != null && elements.cardinality() == n) {
+                    continue;
+                }
                 boolean all = true;
                 for (int i = 0; i < n && all; i++) {
-                    all = used.contains(withIndex(a, i));
+                    all = elements != null && elements.get(i) || used.contains(withIndex(a, i));
                 }
                 if (all) {
                     continue;

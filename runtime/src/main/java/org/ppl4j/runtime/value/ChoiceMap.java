@@ -56,6 +56,19 @@ public final class ChoiceMap implements TruffleObject {
         return entries.isEmpty();
     }
 
+    /** The number of entries. */
+    public int size() {
+        return entries.size();
+    }
+
+    /** The entry at exactly this address (not looking through list- or tensor-valued entries), or null. */
+    public Object entry(Address address) {
+        return entries.get(address);
+    }
+
+    /** The last address without indices looked up by {@link #lookup}: the same name is usually asked again. */
+    private Address lastRoot;
+
     /** The value at an address, looking through list- or tensor-valued entries; null if there is none. */
     public Object lookup(Address address) {
         Object direct = entries.get(address);
@@ -63,7 +76,18 @@ public final class ChoiceMap implements TruffleObject {
             return direct;
         }
         for (int k = address.depth() - 1; k >= 0; k--) {
-            Object v = entries.get(address.prefix(k));
+            Address prefix;
+            if (k == 0) {
+                Address root = lastRoot;
+                if (root == null || !root.name().equals(address.name())) {
+                    root = new Address(address.name());
+                    lastRoot = root;
+                }
+                prefix = root;
+            } else {
+                prefix = address.prefix(k);
+            }
+            Object v = entries.get(prefix);
             if (v != null) {
                 for (int j = k; j < address.depth(); j++) {
                     v = element(v, address.index(j), address);

@@ -21,6 +21,9 @@ public final class Bernoulli extends ElementwiseDistribution {
     private static final List<Object> VALUES = List.of(0.0, 1.0);
 
     private final boolean fromLogits;
+    /** exp(-|logits|) and log1p of it, once asked for (scalar logits only); -1 before. */
+    private double expMinusAbs = -1;
+    private double log1pExp;
 
     private static final List<String> P = List.of("p");
     private static final List<String> LOGITS = List.of("logits");
@@ -96,8 +99,20 @@ public final class Bernoulli extends ElementwiseDistribution {
         double lp;
         double d;
         if (fromLogits) {
-            lp = v == 1 ? -Fns.softplus(-t) : -Fns.softplus(t);
-            d = v == 1 ? Fns.sigmoid(-t) : -Fns.sigmoid(t);
+            // Fns.softplus and Fns.sigmoid at +-t share exp(-|t|) and log1p of it: computed once per distribution
+            // (an enumerated choice asks for both values)
+            if (expMinusAbs < 0) {
+                expMinusAbs = Math.exp(-Math.abs(t));
+                log1pExp = Math.log1p(expMinusAbs);
+            }
+            double e = expMinusAbs;
+            if (v == 1) {
+                lp = -(t < 0 ? -t + log1pExp : log1pExp);
+                d = t <= 0 ? 1 / (1 + e) : e / (1 + e);
+            } else {
+                lp = -(t > 0 ? t + log1pExp : log1pExp);
+                d = -(t >= 0 ? 1 / (1 + e) : e / (1 + e));
+            }
         } else {
             lp = v == 1 ? Math.log(t) : Math.log1p(-t);
             d = v == 1 ? 1 / t : -1 / (1 - t);
