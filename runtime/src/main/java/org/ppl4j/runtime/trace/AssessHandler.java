@@ -106,16 +106,7 @@ public final class AssessHandler implements Handler {
     }
 
     public Object logDensity() {
-        for (int i = 0; i < count; i++) {
-            if (!(logDensities[i] instanceof Double) && !(logDensities[i] instanceof org.ppl4j.runtime.ad.Var)) {
-                Object total = 0.0; // a tensor-valued density: elementwise additions
-                for (int j = 0; j < count; j++) {
-                    total = AD.add(total, logDensities[j]);
-                }
-                return total;
-            }
-        }
-        return org.ppl4j.runtime.ad.Var.sum(logDensities, count);
+        return Simulation.total(logDensities, count);
     }
 
     /** Every entry of the map must have been read by some choice. */

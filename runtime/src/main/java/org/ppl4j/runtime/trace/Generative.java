@@ -17,15 +17,22 @@ public final class Generative {
     public static SimulateHandler simulate(PplContext context, BoundModel model,
             org.ppl4j.runtime.estimate.EstimationContext estimation, org.ppl4j.runtime.param.ParamProvider params) {
         SimulateHandler h = new SimulateHandler(estimation, params, model.name());
+        Simulation kept = new Simulation(model, params, context.handler());
+        h.keep(kept);
         h.setReturnValue(run(context, model, h));
+        h.trace().attach(kept);
         return h;
     }
 
     /** log p(choices) under the model (differentiable), with every choice read from {@code choices}. */
     public static Object density(PplContext context, BoundModel model, org.ppl4j.runtime.value.ChoiceMap choices,
             org.ppl4j.runtime.param.ParamProvider params) {
-        AssessHandler h = new AssessHandler(choices, params, model.name(),
-                context.handler() instanceof org.ppl4j.runtime.estimate.ObjectiveRun r ? r : null);
+        org.ppl4j.runtime.estimate.ObjectiveRun run =
+                context.handler() instanceof org.ppl4j.runtime.estimate.ObjectiveRun r ? r : null;
+        if (choices.attached() instanceof Simulation s && s.answers(model, params, context.handler())) {
+            return s.density(run); // the trace simulate drew in this run: its choices' densities, not a rerun
+        }
+        AssessHandler h = new AssessHandler(choices, params, model.name(), run);
         run(context, model, h);
         h.checkAllUsed();
         return h.logDensity();

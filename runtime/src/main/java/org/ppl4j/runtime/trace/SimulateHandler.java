@@ -16,6 +16,13 @@ public final class SimulateHandler implements Handler {
     private final ChoiceMap trace = new ChoiceMap();
     private Object returnValue;
     private Iterations iterations; // created by the first replicate or map in the model
+    /** What each choice was drawn from, for the density of this very trace; null when not kept. */
+    private Simulation simulation;
+
+    /** Keeps each choice's distribution and value (see {@link Simulation}). */
+    void keep(Simulation s) {
+        this.simulation = s;
+    }
 
     @Override
     public void enterIteration(int i) {
@@ -50,6 +57,9 @@ public final class SimulateHandler implements Handler {
         Site site = new Site(owner, address);
         Object value = estimation.strategyFor(site, d, strategy).sample(d, site, estimation);
         trace.put(address, value);
+        if (simulation != null) {
+            simulation.add(owner, address, d, value);
+        }
         return value;
     }
 

@@ -29,6 +29,19 @@ public final class ChoiceMap implements TruffleObject {
         }
     }
 
+    /** What drew this map, kept by the runtime (the distributions of a simulated trace); not an entry. */
+    private Object attachment;
+
+    /** Keeps {@code o} with this map (see {@link #attached}). */
+    public void attach(Object o) {
+        this.attachment = o;
+    }
+
+    /** What {@link #attach} kept, or null: merge, density and printing never see it as an entry. */
+    public Object attached() {
+        return attachment;
+    }
+
     /** The generative function that drew this map by leaving choices out (a marginal), and those choices. */
     private Object origin;
     private ChoiceMap hidden;
