@@ -14,10 +14,11 @@ import org.ppl4j.runtime.ad.TapeNode;
 /**
  * Builds the surrogate of one estimate from its runs (DESIGN.md section 2). The objective's value is split
  * into additive terms ({@link Tape#decompose}); each term is multiplied by DiCE's magic box of the
- * score-function choices it depends on ({@link Tape#dependencies}), so a choice's score reaches only the
- * terms downstream of it (Rao-Blackwellisation). A term that depends on one enumerated choice is replaced by
- * its exact expectation over that choice, computed from lockstep replays of the program; a term that
- * depends on one measure-valued choice adds the weak-derivative term c (f(x+) - f(x-)) (theta - stop theta).
+ * score-function choices it depends on ({@link Tape#dependenciesOf}), so a choice's score reaches only the
+ * terms downstream of it (Rao-Blackwellisation). A term that depends on enumerated choices is replaced by its
+ * exact expectation over their group's joint support ({@link EnumerationPlan}), computed from replays of the
+ * program in which the groups move in lockstep; a term that depends on one measure-valued choice adds the
+ * weak-derivative term c (f(x+) - f(x-)) (theta - stop theta).
  */
 public final class SurrogateBuilder {
     /**
@@ -38,9 +39,9 @@ public final class SurrogateBuilder {
     }
 
     /**
-     * Lockstep runs r = 0..R-1 (run r puts every replayed choice at its r-th value). Returns null when the
-     * runs cannot be combined term by term: a decision depended on a random choice, the runs' structures
-     * differ, or a term depends on two replayed choices.
+     * The runs r = 0..R-1 of the {@link EnumerationPlan} of run 0 combined term by term (one run when nothing is
+     * replayed). Returns null when they cannot be: a decision depended on a random choice, the runs' structures
+     * differ, a term depends on a measure-valued choice and another replayed one, or the plan needs more runs.
      */
     public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize) {
         ObjectiveRun first = runs.get(0);
@@ -173,8 +174,7 @@ public final class SurrogateBuilder {
                 addDownstream(downstream, d, choices, expected);
             }
         }
-        Object built = sum.build();
-        return new Result(built, value, scoreTerms(choices, downstream));
+        return new Result(sum.build(), value, scoreTerms(choices, downstream));
     }
 
     /** q(joint value a) of a group, a = 0..size-1: the product of its members' probabilities in run a. */
