@@ -8,10 +8,11 @@ import org.ppl4j.runtime.estimate.GradientStrategy;
 import org.ppl4j.runtime.estimate.Site;
 
 /**
- * Exact expectation over a finite support. The program is replayed once per value (all enumerated choices
- * of a run move together, so independent choices cost one run per value, not one per combination), and
- * each term of the objective that depends on the choice is replaced by its exact expectation. Zero variance
- * from this choice.
+ * Exact expectation over a finite support. The program is replayed once per value, and each term of the
+ * objective that depends on the choice is replaced by its exact expectation. Choices that share no term move
+ * together, so independent choices cost one run per value, not one per combination; choices that share a term
+ * are enumerated jointly over their group's support (see the runtime's EnumerationPlan). Zero variance from
+ * this choice.
  */
 public final class Enumerate implements GradientStrategy {
     public static final Enumerate INSTANCE = new Enumerate();

@@ -11,7 +11,7 @@ import org.ppl4j.runtime.estimate.GradientStrategy;
 /** The strategies users can name after {@code by} or in overrides, and the default choice. */
 public final class Strategies {
     private static final GradientStrategy DEFAULT_REINFORCE =
-            new Reinforce(new RunningMeanBaseline(RunningMeanBaseline.DEFAULT_DECAY));
+            new Reinforce(RunningMeanBaseline.ADAPTIVE);
 
     /** Names accepted after {@code by}, sorted. */
     public static final List<String> NAMES =
@@ -97,7 +97,7 @@ public final class Strategies {
                 if (b.args().size() > 1) {
                     throw new IllegalArgumentException("running_mean takes one argument, the decay");
                 }
-                return new RunningMeanBaseline(b.args().isEmpty() ? RunningMeanBaseline.DEFAULT_DECAY : b.args().get(0));
+                return b.args().isEmpty() ? RunningMeanBaseline.ADAPTIVE : new RunningMeanBaseline(b.args().get(0));
             default:
                 throw new IllegalArgumentException("unknown baseline '" + b.name()
                         + "'; the baselines are none, running_mean(decay) and leave_one_out");

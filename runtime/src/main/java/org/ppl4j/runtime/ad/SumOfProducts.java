@@ -16,27 +16,36 @@ public final class SumOfProducts {
 
     /** Adds c * f1 * f2 * ...; each factor a number or a scalar on the tape. */
     public void add(double c, Object... fs) {
-        List<Var> tracked = new ArrayList<>(fs.length);
-        for (Object f : fs) {
+        int count = 0;
+        for (int i = 0; i < fs.length; i++) {
+            Object f = fs[i];
             if (f instanceof TensorVar t) {
                 f = AD.sum(t);
+                fs[i] = f;
             }
             if (f instanceof Var v) {
                 if (tape != null && v.tape != tape) {
                     throw new IllegalStateException("values from two different gradient evaluations were combined");
                 }
                 tape = v.tape;
-                tracked.add(v);
+                count++;
             } else {
                 c *= AD.scalarValue(f);
             }
         }
-        if (tracked.isEmpty()) {
+        if (count == 0) {
             constant += c;
-        } else {
-            coefficients.add(new double[] {c});
-            factors.add(tracked.toArray(new Var[0]));
+            return;
         }
+        Var[] tracked = new Var[count];
+        count = 0;
+        for (Object f : fs) {
+            if (f instanceof Var v) {
+                tracked[count++] = v;
+            }
+        }
+        coefficients.add(new double[] {c});
+        factors.add(tracked);
     }
 
     /** The sum: a number if nothing tracked was added, else one node. */

@@ -133,6 +133,108 @@ public final class Tape {
         return deps;
     }
 
+    /** Marks a node whose sources are known to be none, in {@link #known}. */
+    private static final BitSet NO_SOURCES = new BitSet();
+    /** Dependency sets found by {@link #dependenciesOf}, by node id; null where not computed yet. */
+    private BitSet[] known = new BitSet[0];
+    private TapeNode[] pending = new TapeNode[64];
+    private KnownMerge knownMerge;
+
+    /**
+     * The set of sources the value of {@code node} (a node of this tape) depends on, or null for none. Computed
+     * on demand for the node and the nodes it depends on only, and remembered: the surrogate asks about the
+     * objective's terms, and the long chains of sums above them (a density's accumulated total, the surrogate
+     * itself) are never visited. The returned set must not be modified.
+     */
+    public BitSet dependenciesOf(TapeNode node) {
+        if (known.length < size) {
+            known = Arrays.copyOf(known, Math.max(size, known.length * 2));
+        }
+        BitSet found = known[node.id];
+        if (found != null) {
+            return found == NO_SOURCES ? null : found;
+        }
+        if (knownMerge == null) {
+            knownMerge = new KnownMerge();
+        }
+        KnownMerge merge = knownMerge;
+        merge.known = known;
+        int top = 0;
+        pending[top++] = node;
+        while (top > 0) {
+            TapeNode n = pending[top - 1];
+            if (known[n.id] != null) {
+                top--;
+                continue;
+            }
+            merge.unknown = 0;
+            merge.reset();
+            n.forEachParent(merge); // unions the known parents' sets and collects the others
+            if (merge.unknown > 0) {
+                // compute the parents first (their ids are smaller: the tape is in creation order)
+                while (top + merge.unknown > pending.length) {
+                    pending = Arrays.copyOf(pending, pending.length * 2);
+                }
+                for (int i = 0; i < merge.unknown; i++) {
+                    pending[top++] = merge.unknownParents[i];
+                }
+                continue;
+            }
+            BitSet acc = merge.result;
+            if (n.source >= 0) {
+                BitSet own = acc == null ? new BitSet() : (BitSet) acc.clone();
+                own.set(n.source);
+                acc = own;
+            }
+            known[n.id] = acc == null ? NO_SOURCES : acc;
+            top--;
+        }
+        found = known[node.id];
+        return found == NO_SOURCES ? null : found;
+    }
+
+    /**
+     * For {@link #dependenciesOf}: unions the parents' sets, sharing a parent's set when it is the only one, and
+     * collects the parents not computed yet (the union is then discarded and taken again later).
+     */
+    private static final class KnownMerge implements java.util.function.Consumer<TapeNode> {
+        BitSet[] known;
+        int unknown;
+        TapeNode[] unknownParents = new TapeNode[8];
+        BitSet result;
+        private boolean shared;
+
+        void reset() {
+            result = null;
+            shared = false;
+        }
+
+        @Override
+        public void accept(TapeNode p) {
+            BitSet d = known[p.id];
+            if (d == null) {
+                if (unknown == unknownParents.length) {
+                    unknownParents = Arrays.copyOf(unknownParents, unknown * 2);
+                }
+                unknownParents[unknown++] = p;
+                return;
+            }
+            if (unknown > 0 || d == NO_SOURCES || d == result) {
+                return;
+            }
+            if (result == null) {
+                result = d;
+                shared = true;
+            } else {
+                if (shared) {
+                    result = (BitSet) result.clone();
+                    shared = false;
+                }
+                result.or(d);
+            }
+        }
+    }
+
     /** Unions the parents' dependency sets, sharing a parent's set when it is the only one (no copy). */
     private static final class DependencyMerge implements java.util.function.Consumer<TapeNode> {
         private final BitSet[] deps;
@@ -203,10 +305,15 @@ public final class Tape {
         while (top > 0) {
             Var n = stack[--top];
             double k = ks[top];
-            if (n.linear && n.source < 0 && !whole.contains(n)) {
-                if (top + 2 > stack.length) {
+            if (n.linear && n.source < 0 && (whole.isEmpty() || !whole.contains(n))) {
+                int more = n.more == null ? 0 : n.more.length;
+                while (top + 2 + more > stack.length) {
                     stack = Arrays.copyOf(stack, stack.length * 2);
                     ks = Arrays.copyOf(ks, ks.length * 2);
+                }
+                for (int i = more - 1; i >= 0; i--) {
+                    stack[top] = n.more[i];
+                    ks[top++] = k * n.morePartials[i];
                 }
                 if (n.b != null) {
                     stack[top] = n.b;

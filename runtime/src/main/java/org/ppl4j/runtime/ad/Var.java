@@ -25,8 +25,8 @@ public final class Var extends TapeNode {
     /** Whether this node is a linear combination of its scalar inputs with constant coefficients. */
     boolean linear;
     /** Further scalar inputs with their partial derivatives (sums of products built in one node). */
-    private Var[] more;
-    private double[] morePartials;
+    Var[] more;
+    double[] morePartials;
 
     Var(Tape tape, double value) {
         this(tape, value, null, 0, null, 0);
@@ -102,6 +102,78 @@ public final class Var extends TapeNode {
                 action.accept(v);
             }
         }
+    }
+
+    /**
+     * A scalar computed in one step from up to three scalar inputs (numbers, or Vars of one tape; null for none)
+     * with its partial derivatives: one node where elementary operations would record one each (fused log
+     * densities). An input with a zero partial still counts for provenance. A number when nothing is tracked.
+     */
+    public static Object fused(double value, Object a, double da, Object b, double db, Object c, double dc) {
+        Var va = a instanceof Var v ? v : null;
+        Var vb = b instanceof Var v ? v : null;
+        Var vc = c instanceof Var v ? v : null;
+        Tape tape = sameTape(sameTape(sameTape(null, va), vb), vc);
+        if (tape == null) {
+            return value;
+        }
+        if (vc == null) {
+            return binary(tape, value, va, va == null ? 0 : da, vb, vb == null ? 0 : db);
+        }
+        if (va == null) {
+            return binary(tape, value, vb, vb == null ? 0 : db, vc, dc);
+        }
+        if (vb == null) {
+            return binary(tape, value, va, da, vc, dc);
+        }
+        return many(tape, value, new Var[] {va, vb, vc}, new double[] {da, db, dc});
+    }
+
+    /**
+     * The sum of {@code count} scalars (numbers, or Vars of one tape) as one linear node with an input per tracked
+     * value, where a chain of additions would record one node each: {@link Tape#decompose} splits it the same way.
+     * The value is added up in the order given. A number when nothing is tracked.
+     */
+    public static Object sum(Object[] values, int count) {
+        double value = 0;
+        int tracked = 0;
+        Tape tape = null;
+        for (int i = 0; i < count; i++) {
+            Object v = values[i];
+            value += AD.scalarValue(v);
+            if (v instanceof Var x) {
+                tape = sameTape(tape, x);
+                tracked++;
+            }
+        }
+        if (tape == null) {
+            return value;
+        }
+        Var[] inputs = new Var[tracked];
+        double[] ones = new double[tracked];
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            if (values[i] instanceof Var x) {
+                inputs[k] = x;
+                ones[k++] = 1;
+            }
+        }
+        Var r = new Var(tape, value);
+        r.more = inputs;
+        r.morePartials = ones;
+        r.linear = true;
+        tape.record(r);
+        return r;
+    }
+
+    private static Tape sameTape(Tape tape, Var v) {
+        if (v == null) {
+            return tape;
+        }
+        if (tape != null && v.tape != tape) {
+            throw new IllegalStateException("values from two different gradient evaluations were combined");
+        }
+        return v.tape;
     }
 
     /** One node for sum_i partials_i-weighted inputs: value given, d value / d inputs[i] = partials[i]. */

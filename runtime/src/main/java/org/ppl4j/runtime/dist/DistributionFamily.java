@@ -16,7 +16,9 @@ import java.util.Set;
 public record DistributionFamily(String name, List<String> parameters, int required, Set<Capability> capabilities) {
     public DistributionFamily {
         parameters = List.copyOf(parameters);
-        capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
+        // an EnumSet answers has() with a bit test (it is asked at every random choice)
+        capabilities = java.util.Collections.unmodifiableSet(capabilities.isEmpty()
+                ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(capabilities));
     }
 
     /** The older form: reparameterised, discrete and enumerable flags only. */

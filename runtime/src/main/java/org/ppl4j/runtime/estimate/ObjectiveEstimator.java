@@ -85,19 +85,29 @@ public final class ObjectiveEstimator {
             return r != null ? r : SurrogateBuilder.plain(first, v0);
         }
         long[] after = rng.state();
-        int rounds = 0;
-        for (int size : first.replayedSizes()) {
-            rounds = Math.max(rounds, size);
+        Tape.Decomposition d0 = null;
+        EnumerationPlan plan = null;
+        if (!tape.controlDependent()) {
+            d0 = SurrogateBuilder.decomposition(first, v0, raoBlackwellize);
+            plan = EnumerationPlan.of(first, d0.terms());
+        }
+        if (plan == null) {
+            SurrogateBuilder.Result r = fallback(first, v0, params, tape, rng, aux, start);
+            rng.restore(after);
+            return r;
+        }
+        if (plan.rounds() > MAX_ENUMERATION_RUNS) {
+            throw tooManyRuns();
         }
         List<ObjectiveRun> runs = new ArrayList<>(List.of(first));
         List<Object> values = new ArrayList<>(List.of(v0));
-        for (int r = 1; r < rounds; r++) {
+        for (int r = 1; r < plan.rounds(); r++) {
             rng.restore(start);
-            ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.lockstep(r), first);
+            ObjectiveRun run = newRun(params, tape, rng, aux, plan.run(r), first);
             values.add(scalar(program.run(run)));
             runs.add(run);
         }
-        SurrogateBuilder.Result r = SurrogateBuilder.lockstep(runs, values, raoBlackwellize);
+        SurrogateBuilder.Result r = SurrogateBuilder.lockstep(runs, values, raoBlackwellize, plan, d0);
         if (r == null) {
             r = fallback(first, v0, params, tape, rng, aux, start);
         }
@@ -129,9 +139,7 @@ public final class ObjectiveEstimator {
         while (!pending.isEmpty()) {
             int[] prefix = pending.pop();
             if (++count > MAX_ENUMERATION_RUNS) {
-                throw new IllegalArgumentException("exact enumeration needs more than " + MAX_ENUMERATION_RUNS
-                        + " runs of the program: the enumerated choices depend on each other; use mvd or reinforce"
-                        + " for some of them");
+                throw tooManyRuns();
             }
             rng.restore(start);
             ObjectiveRun run = newRun(params, tape, rng, aux, ReplayPlan.assignment(prefix), null);
@@ -156,6 +164,12 @@ public final class ObjectiveEstimator {
             value += AD.scalarValue(weight) * inner.value();
         }
         return new SurrogateBuilder.Result(surrogate, value);
+    }
+
+    private static IllegalArgumentException tooManyRuns() {
+        return new IllegalArgumentException("exact enumeration needs more than " + MAX_ENUMERATION_RUNS
+                + " runs of the program: the enumerated choices depend on each other; use mvd or reinforce"
+                + " for some of them");
     }
 
     /** Baselines applied inside a fallback, where the result is combined with others before the particle ends. */

@@ -274,6 +274,11 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         return choices.stream().filter(c -> c.replayOrdinal() >= 0).mapToInt(c -> c.values().size()).toArray();
     }
 
+    /** Whether some choice of this run is a score-function one (reinforce). */
+    public boolean hasScored() {
+        return !scoredSites.isEmpty();
+    }
+
     public boolean hasReplayed() {
         return replayed > 0;
     }

@@ -11,11 +11,6 @@ public interface ReplayPlan {
 
     ReplayPlan BASE = (ordinal, size) -> 0;
 
-    /** Every replayed choice at its r-th value (or its last, if it has fewer). */
-    static ReplayPlan lockstep(int r) {
-        return (ordinal, size) -> Math.min(r, size - 1);
-    }
-
     /** The listed choices at the listed values, the rest at 0. */
     static ReplayPlan assignment(int[] indices) {
         return (ordinal, size) -> ordinal < indices.length ? indices[ordinal] : 0;

@@ -54,7 +54,8 @@ public final class StrategyOverrides {
         if (byPattern.isEmpty()) {
             return own;
         }
-        int i = matched.computeIfAbsent(site, this::match);
+        Integer known = matched.get(site);
+        int i = known != null ? known : matched.computeIfAbsent(site, this::match);
         if (i >= 0) {
             used[i] = true;
             GradientStrategy s = strategies.get(i);

@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.SumOfProducts;
 import org.ppl4j.runtime.ad.Tape;
@@ -13,10 +14,11 @@ import org.ppl4j.runtime.ad.TapeNode;
 /**
  * Builds the surrogate of one estimate from its runs (DESIGN.md section 2). The objective's value is split
  * into additive terms ({@link Tape#decompose}); each term is multiplied by DiCE's magic box of the
- * score-function choices it depends on ({@link Tape#dependencies}), so a choice's score reaches only the
- * terms downstream of it (Rao-Blackwellisation). A term that depends on one enumerated choice is replaced by
- * its exact expectation over that choice, computed from lockstep replays of the program; a term that
- * depends on one measure-valued choice adds the weak-derivative term c (f(x+) - f(x-)) (theta - stop theta).
+ * score-function choices it depends on ({@link Tape#dependenciesOf}), so a choice's score reaches only the
+ * terms downstream of it (Rao-Blackwellisation). A term that depends on enumerated choices is replaced by its
+ * exact expectation over their group's joint support ({@link EnumerationPlan}), computed from replays of the
+ * program in which the groups move in lockstep; a term that depends on one measure-valued choice adds the
+ * weak-derivative term c (f(x+) - f(x-)) (theta - stop theta).
  */
 public final class SurrogateBuilder {
     /**
@@ -37,74 +39,156 @@ public final class SurrogateBuilder {
     }
 
     /**
-     * Lockstep runs r = 0..R-1 (run r puts every replayed choice at its r-th value). Returns null when the
-     * runs cannot be combined term by term: a decision depended on a random choice, the runs' structures
-     * differ, or a term depends on two replayed choices.
+     * The runs r = 0..R-1 of the {@link EnumerationPlan} of run 0 combined term by term (one run when nothing is
+     * replayed). Returns null when they cannot be: a decision depended on a random choice, the runs' structures
+     * differ, a term depends on a measure-valued choice and another replayed one, or the plan needs more runs.
      */
     public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize) {
         ObjectiveRun first = runs.get(0);
-        Tape tape = first.tape();
-        if (tape.controlDependent()) {
+        if (first.tape().controlDependent()) {
             return first.hasReplayed() ? null : plain(first, values.get(0));
         }
         if (!raoBlackwellize && !first.hasReplayed()) {
             return plain(first, values.get(0));
         }
-        BitSet[] deps = tape.dependencies();
+        Tape.Decomposition d0 = decomposition(first, values.get(0), raoBlackwellize);
+        EnumerationPlan plan = first.hasReplayed() ? EnumerationPlan.of(first, d0.terms()) : null;
+        if (first.hasReplayed() && (plan == null || plan.rounds() > runs.size())) {
+            return null;
+        }
+        return lockstep(runs, values, raoBlackwellize, plan, d0);
+    }
+
+    /** The additive terms of a run's value: split through sums (Rao-Blackwellised), or the value whole. */
+    public static Tape.Decomposition decomposition(ObjectiveRun run, Object value, boolean raoBlackwellize) {
+        return raoBlackwellize ? Tape.decompose(value, run.selfDensities()) : whole(value);
+    }
+
+    /**
+     * The runs of an {@link EnumerationPlan} (run r puts each group of enumerated choices at its r-th joint value)
+     * combined term by term; {@code first} is the decomposition of run 0's value. A term that depends on a group's
+     * choices becomes its exact expectation over the group's joint support, one run per joint value. Returns null
+     * when the runs cannot be combined so: a decision depended on a random choice, or the runs' structures differ
+     * (then the caller falls back to enumerating every joint value of every choice).
+     */
+    public static Result lockstep(List<ObjectiveRun> runs, List<Object> values, boolean raoBlackwellize,
+            EnumerationPlan plan, Tape.Decomposition first0) {
+        ObjectiveRun first = runs.get(0);
+        Tape tape = first.tape();
+        if (tape.controlDependent()) {
+            return first.hasReplayed() ? null : plain(first, values.get(0));
+        }
         List<Tape.Decomposition> parts = new ArrayList<>();
-        for (int r = 0; r < runs.size(); r++) {
-            Tape.Decomposition d = raoBlackwellize ? Tape.decompose(values.get(r), runs.get(r).selfDensities())
-                    : whole(values.get(r));
-            if (!parts.isEmpty() && d.terms().size() != parts.get(0).terms().size()) {
+        parts.add(first0);
+        for (int r = 1; r < runs.size(); r++) {
+            Tape.Decomposition d = decomposition(runs.get(r), values.get(r), raoBlackwellize);
+            if (d.terms().size() != first0.terms().size() || !plan.matches(runs.get(r))) {
                 return null;
             }
             parts.add(d);
         }
         List<Choice> choices = first.choices();
         SumOfProducts sum = new SumOfProducts();
-        sum.add(parts.get(0).constant());
-        double value = parts.get(0).constant();
+        sum.add(first0.constant());
+        double value = first0.constant();
         double[] downstream = new double[choices.size()];
-        Map<BoxKey, Object> boxes = new HashMap<>();
-        int terms = parts.get(0).terms().size();
+        Boxes boxes = new Boxes();
+        // exp(log q(value j)) of each enumerated choice, and exp(log q(joint value a)) of each group of several,
+        // shared by the terms that depend on them
+        Object[][] weights = new Object[choices.size()][];
+        Object[][] groupWeights = plan == null ? null : new Object[choices.size()][];
+        Set<TapeNode> selfDensities = first.selfDensities();
+        List<TapeNode> terms0 = first0.terms();
+        double[] coefficients0 = first0.coefficients();
+        int terms = terms0.size();
         for (int t = 0; t < terms; t++) {
-            double k = parts.get(0).coefficients()[t];
-            BitSet d = deps(deps, parts.get(0).terms().get(t));
-            Choice replayedChoice = null;
-            for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
-                Choice c = choices.get(bit);
-                if (c.kind() != Choice.Kind.SCORE) {
-                    if (replayedChoice != null) {
-                        return null;
+            double k = coefficients0[t];
+            TapeNode term0 = terms0.get(t);
+            BitSet d = tape.dependenciesOf(term0);
+            Choice measureValued = null;
+            int group = -1;
+            boolean scored = false;
+            if (d != null) {
+                for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+                    Choice c = choices.get(bit);
+                    if (c.kind() == Choice.Kind.SCORE) {
+                        scored = true;
+                    } else if (c.kind() == Choice.Kind.MVD) {
+                        if (measureValued != null || group >= 0) {
+                            return null;
+                        }
+                        measureValued = c;
+                    } else {
+                        int g = plan.groupOf(bit);
+                        if (measureValued != null || (group >= 0 && g != group)) {
+                            return null;
+                        }
+                        group = g;
                     }
-                    replayedChoice = c;
                 }
             }
-            if (replayedChoice == null || replayedChoice.kind() == Choice.Kind.MVD) {
-                TapeNode term = parts.get(0).terms().get(t);
+            if (group < 0) {
                 // a score-function choice's own density: keep its score term, drop its zero-mean direct gradient
-                Object factor = first.selfDensities().contains(term) ? AD.detach(term) : term;
-                sum.add(k, factor, box(boxes, d, runs.get(0)));
-                value += k * term.scalar();
-                addDownstream(downstream, d, choices, k * term.scalar());
-                if (replayedChoice != null) {
-                    sum.add(1.0, weakDerivativeTerm(replayedChoice, runs, parts, t, k));
+                Object factor = !selfDensities.isEmpty() && selfDensities.contains(term0) ? AD.detach(term0) : term0;
+                double termValue = k * term0.scalar();
+                if (scored) {
+                    sum.add(k, factor, boxes.of(d, first));
+                    addDownstream(downstream, d, choices, termValue);
+                } else {
+                    sum.add(k, factor);
+                }
+                value += termValue;
+                if (measureValued != null) {
+                    sum.add(1.0, weakDerivativeTerm(measureValued, runs, parts, t, k));
+                }
+                continue;
+            }
+            int[] members = plan.members(group);
+            Object[] w;
+            if (members.length == 1) {
+                Choice e = choices.get(members[0]);
+                w = weights[e.bit()];
+                if (w == null) {
+                    w = new Object[e.values().size()];
+                    for (int j = 0; j < w.length; j++) {
+                        w[j] = AD.exp(e.logProbs().get(j));
+                    }
+                    weights[e.bit()] = w;
                 }
             } else {
-                Choice e = replayedChoice;
-                double expected = 0;
-                for (int j = 0; j < e.values().size(); j++) {
-                    TapeNode term = parts.get(j).terms().get(t);
-                    Object weight = AD.exp(e.logProbs().get(j));
-                    BitSet dj = deps(deps, term);
-                    sum.add(k, weight, term, box(boxes, dj, runs.get(j)));
-                    expected += AD.scalarValue(weight) * k * term.scalar();
+                w = groupWeights[group];
+                if (w == null) {
+                    w = jointWeights(runs, members, plan.jointSize(group));
+                    groupWeights[group] = w;
                 }
-                value += expected;
+            }
+            double expected = 0;
+            for (int j = 0; j < w.length; j++) {
+                TapeNode term = parts.get(j).terms().get(t);
+                ObjectiveRun run = runs.get(j);
+                sum.add(k, w[j], term, run.hasScored() ? boxes.of(tape.dependenciesOf(term), run) : 1.0);
+                expected += AD.scalarValue(w[j]) * k * term.scalar();
+            }
+            value += expected;
+            if (scored) {
                 addDownstream(downstream, d, choices, expected);
             }
         }
         return new Result(sum.build(), value, scoreTerms(choices, downstream));
+    }
+
+    /** q(joint value a) of a group, a = 0..size-1: the product of its members' probabilities in run a. */
+    private static Object[] jointWeights(List<ObjectiveRun> runs, int[] members, int size) {
+        Object[] w = new Object[size];
+        for (int a = 0; a < size; a++) {
+            List<Choice> choices = runs.get(a).choices();
+            Object logWeight = 0.0;
+            for (int bit : members) {
+                logWeight = AD.add(logWeight, choices.get(bit).logProb());
+            }
+            w[a] = AD.exp(logWeight);
+        }
+        return w;
     }
 
     /** Everything the objective returns as one term: plain DiCE without Rao-Blackwellisation. */
@@ -132,7 +216,61 @@ public final class SurrogateBuilder {
         return new Result(surrogate, value, scoreTerms(scores, downstream));
     }
 
-    /** Magic boxes are shared by the terms of one run that depend on the same scored choices. */
+    /**
+     * Magic boxes of the scores of sets of choices, shared by the terms of one run that depend on the same
+     * scored choices. A set of one choice (the usual case: a local choice and its own terms) is found by its
+     * number, larger sets by value.
+     */
+    private static final class Boxes {
+        private final Map<ObjectiveRun, Object[]> single = new java.util.IdentityHashMap<>();
+        private final Map<BoxKey, Object> several = new HashMap<>();
+
+        /** box(sum of the scores of the score-function choices in d) for {@code run}; 1 when there are none. */
+        Object of(BitSet d, ObjectiveRun run) {
+            if (d == null) {
+                return 1.0;
+            }
+            List<Choice> choices = run.choices();
+            int only = -1;
+            BitSet scores = null;
+            for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+                if (choices.get(bit).kind() != Choice.Kind.SCORE) {
+                    continue;
+                }
+                if (only < 0 && scores == null) {
+                    only = bit;
+                } else {
+                    if (scores == null) {
+                        scores = new BitSet();
+                        scores.set(only);
+                    }
+                    scores.set(bit);
+                }
+            }
+            if (only < 0) {
+                return 1.0;
+            }
+            if (scores == null) {
+                Object[] boxes = single.computeIfAbsent(run, r -> new Object[choices.size()]);
+                Object box = boxes[only];
+                if (box == null) {
+                    box = AD.magicBox(choices.get(only).logProb());
+                    boxes[only] = box;
+                }
+                return box;
+            }
+            BitSet key = scores;
+            return several.computeIfAbsent(new BoxKey(run, key), k -> {
+                Object total = 0.0;
+                for (int bit = key.nextSetBit(0); bit >= 0; bit = key.nextSetBit(bit + 1)) {
+                    total = AD.add(total, choices.get(bit).logProb());
+                }
+                return AD.magicBox(total);
+            });
+        }
+    }
+
+    /** A set of several scored choices of one run. */
     private record BoxKey(ObjectiveRun run, BitSet scores) {
         @Override
         public boolean equals(Object o) {
@@ -141,37 +279,20 @@ public final class SurrogateBuilder {
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(run) * 31 + scores.hashCode();
-        }
-    }
-
-    private static BitSet deps(BitSet[] deps, TapeNode node) {
-        BitSet d = node.id() >= 0 && node.id() < deps.length ? deps[node.id()] : null;
-        return d == null ? new BitSet() : d;
-    }
-
-    /** box(sum of the scores of the score-function choices in d), shared between terms with the same set. */
-    private static Object box(Map<BoxKey, Object> cache, BitSet d, ObjectiveRun run) {
-        List<Choice> choices = run.choices();
-        BitSet scores = new BitSet();
-        for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
-            if (choices.get(bit).kind() == Choice.Kind.SCORE) {
-                scores.set(bit);
+            // BitSet's own hash folds bits b and b + 32 together; mix the words instead
+            long h = System.identityHashCode(run);
+            long[] words = scores.toLongArray();
+            for (long w : words) {
+                h = h * 0x9E3779B97F4A7C15L + w;
             }
+            return (int) (h ^ (h >>> 32));
         }
-        if (scores.isEmpty()) {
-            return 1.0;
-        }
-        return cache.computeIfAbsent(new BoxKey(run, scores), key -> {
-            Object total = 0.0;
-            for (int bit = scores.nextSetBit(0); bit >= 0; bit = scores.nextSetBit(bit + 1)) {
-                total = AD.add(total, choices.get(bit).logProb());
-            }
-            return AD.magicBox(total);
-        });
     }
 
     private static void addDownstream(double[] downstream, BitSet d, List<Choice> choices, double cost) {
+        if (d == null) {
+            return;
+        }
         for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
             if (choices.get(bit).kind() == Choice.Kind.SCORE) {
                 downstream[bit] += cost;

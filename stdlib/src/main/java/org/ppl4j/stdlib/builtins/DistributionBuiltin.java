@@ -10,9 +10,11 @@ import org.ppl4j.stdlib.dist.Distributions;
 /** {@code normal(mu, sigma)} and the other distribution constructors. */
 final class DistributionBuiltin extends PplBuiltin {
     private final DistributionFamily family;
+    private final java.util.function.Function<Object[], org.ppl4j.runtime.dist.Distribution> factory;
 
     DistributionBuiltin(DistributionFamily family) {
         this.family = family;
+        this.factory = Distributions.factory(family.name());
     }
 
     @Override
@@ -37,12 +39,15 @@ final class DistributionBuiltin extends PplBuiltin {
 
     @Override
     public Object call(Object[] args, PplContext context) {
-        Object[] converted = args.clone();
+        Object[] converted = args;
         for (int i = 0; i < converted.length; i++) {
             if (converted[i] instanceof PplList l) {
+                if (converted == args) {
+                    converted = args.clone();
+                }
                 converted[i] = Args.fromList(family.name(), family.parameters().get(i), l);
             }
         }
-        return Distributions.create(family.name(), converted);
+        return factory.apply(converted);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Fns;
+import org.ppl4j.runtime.ad.Var;
 import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
@@ -20,9 +21,15 @@ public final class Bernoulli extends ElementwiseDistribution {
     private static final List<Object> VALUES = List.of(0.0, 1.0);
 
     private final boolean fromLogits;
+    /** exp(-|logits|) and log1p of it, once asked for (scalar logits only); -1 before. */
+    private double expMinusAbs = -1;
+    private double log1pExp;
+
+    private static final List<String> P = List.of("p");
+    private static final List<String> LOGITS = List.of("logits");
 
     private Bernoulli(String name, Object value, boolean fromLogits) {
-        super(FAMILY, List.of(name), value);
+        super(FAMILY, fromLogits ? LOGITS : P, value);
         this.fromLogits = fromLogits;
     }
 
@@ -90,6 +97,34 @@ public final class Bernoulli extends ElementwiseDistribution {
             return AD.sub(AD.mul(x, l), AD.softplus(l));
         }
         return logLikelihood(x, AD.sub(1.0, x), l, fromLogits);
+    }
+
+    /** One node: log sigmoid(+-l) or log p, log(1 - p), with the derivative in the parameter (none in x). */
+    @Override
+    Object scalarLogDensity(Object x, double v, double[] p) {
+        double t = p[0];
+        double lp;
+        double d;
+        if (fromLogits) {
+            // Fns.softplus and Fns.sigmoid at +-t share exp(-|t|) and log1p of it: computed once per distribution
+            // (an enumerated choice asks for both values)
+            if (expMinusAbs < 0) {
+                expMinusAbs = Math.exp(-Math.abs(t));
+                log1pExp = Math.log1p(expMinusAbs);
+            }
+            double e = expMinusAbs;
+            if (v == 1) {
+                lp = -(t < 0 ? -t + log1pExp : log1pExp);
+                d = t <= 0 ? 1 / (1 + e) : e / (1 + e);
+            } else {
+                lp = -(t > 0 ? t + log1pExp : log1pExp);
+                d = -(t >= 0 ? 1 / (1 + e) : e / (1 + e));
+            }
+        } else {
+            lp = v == 1 ? Math.log(t) : Math.log1p(-t);
+            d = v == 1 ? 1 / t : -1 / (1 - t);
+        }
+        return Var.fused(lp, x, 0, param(0), d, null, 0);
     }
 
     @Override

@@ -72,10 +72,18 @@ public final class Distributions {
      * {@link org.ppl4j.runtime.dist.DistributionArgumentException} for one outside its domain.
      */
     public static Distribution create(String name, Object[] args) {
+        return factory(name).apply(args);
+    }
+
+    /**
+     * What {@link #create} calls for the family {@code name}: builtins look it up once rather than at every call.
+     * Throws IllegalArgumentException for an unknown name.
+     */
+    public static Function<Object[], Distribution> factory(String name) {
         Entry e = BY_NAME.get(name);
         if (e == null) {
             throw new IllegalArgumentException("unknown distribution '" + name + "'; known: " + BY_NAME.keySet());
         }
-        return e.factory().apply(args);
+        return e.factory();
     }
 }

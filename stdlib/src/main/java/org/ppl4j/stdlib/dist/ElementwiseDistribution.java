@@ -36,7 +36,7 @@ abstract class ElementwiseDistribution implements Distribution {
         this.family = family;
         this.names = names;
         this.params = params;
-        this.shape = Params.broadcastShape(params);
+        this.shape = allScalars(params) ? null : Params.broadcastShape(params);
         if (shape == null) {
             scalars = new double[params.length];
             for (int i = 0; i < params.length; i++) {
@@ -45,6 +45,25 @@ abstract class ElementwiseDistribution implements Distribution {
         } else {
             scalars = null;
         }
+    }
+
+    /**
+     * The log density at a scalar {@code x} (primal value {@code v}, in the support) of a distribution with scalar
+     * parameters (primal values {@code p}) in as few tape nodes as possible, or null to take {@link #elementLogDensity}'s elementary
+     * operations. Must agree with it in value and gradient, and keep x as an input (with partial 0 when discrete)
+     * so that the density still depends on x's random choice.
+     */
+    Object scalarLogDensity(Object x, double v, double[] p) {
+        return null;
+    }
+
+    private static boolean allScalars(Object[] params) {
+        for (Object p : params) {
+            if (!(p instanceof Double) && !(p instanceof org.ppl4j.runtime.ad.Var)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One draw given the primal parameter values of one element. */
@@ -123,6 +142,16 @@ abstract class ElementwiseDistribution implements Distribution {
 
     @Override
     public final Object logDensity(Object x) {
+        if (scalars != null && (x instanceof Double || x instanceof org.ppl4j.runtime.ad.Var)) {
+            double v = AD.scalarValue(x);
+            if (!containsElement(v, scalars)) {
+                return Double.NEGATIVE_INFINITY;
+            }
+            Object fused = scalarLogDensity(x, v, scalars);
+            if (fused != null) {
+                return fused;
+            }
+        }
         Object v = Params.coerce(family.name(), "x", x);
         if (family.discrete()) {
             // no derivative with respect to a count or a category, but the density still depends on the value's

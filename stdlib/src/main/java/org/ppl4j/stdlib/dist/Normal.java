@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Var;
 import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
@@ -50,6 +51,24 @@ public final class Normal extends ElementwiseDistribution {
     @Override
     Object elementLogDensity(Object x) {
         return logDensity(x, mu(), sigma());
+    }
+
+    /**
+     * -0.5 z^2 as one node (z = (x - mu) / sigma), minus log sigma and 0.5 log(2 pi) as before: constants stay out
+     * of the node and log sigma is a term of its own where sigma is tracked, so Rao-Blackwellisation splits the
+     * density as it splits the elementary operations (a constant inside a term would reach that term's score).
+     */
+    @Override
+    Object scalarLogDensity(Object x, double v, double[] p) {
+        double mu = p[0];
+        double sigma = p[1];
+        double z = (v - mu) / sigma;
+        Object sigmaParam = param(1);
+        Object quadratic = Var.fused(-0.5 * z * z, x, -z / sigma, param(0), z / sigma, sigmaParam, z * z / sigma);
+        if (!(sigmaParam instanceof Var)) {
+            return AD.sub(quadratic, Math.log(sigma) + HALF_LOG_2PI);
+        }
+        return AD.sub(AD.sub(quadratic, AD.log(sigmaParam)), HALF_LOG_2PI);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class Params {
             throw new IllegalArgumentException(family.name() + " takes at most " + names.size() + " argument"
                     + (names.size() == 1 ? "" : "s") + " " + names + ", got " + given.length);
         }
-        Object[] aligned = Arrays.copyOf(given, names.size());
+        Object[] aligned = given.length == names.size() ? given : Arrays.copyOf(given, names.size());
         for (int i = 0; i < family.required(); i++) {
             if (aligned[i] == null) {
                 throw new IllegalArgumentException(family.name() + ": missing argument '" + names.get(i) + "'");
@@ -122,6 +122,13 @@ final class Params {
 
     /** Coerces the argument and checks every element of its primal value against the requirement. */
     static Object checked(String dist, String arg, Object v, Requirement requirement) {
+        if (v instanceof Double || v instanceof Var) { // the usual scalar: no array of primal values
+            double x = AD.scalarValue(v);
+            if (!requirement.test().test(x)) {
+                throw new DistributionArgumentException(dist, arg, requirement.description(), x);
+            }
+            return v;
+        }
         Object value = coerce(dist, arg, v);
         if (AD.isTensor(value) && requirement.whole().length > 0) {
             // whole-tensor checks first: a large tensor is only copied out of ND4J to name a failing element

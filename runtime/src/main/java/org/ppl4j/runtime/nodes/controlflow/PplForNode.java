@@ -44,7 +44,13 @@ public final class PplForNode extends PplExpressionNode {
         if (v instanceof Double d && d == Math.rint(d)) {
             return d;
         }
-        throw new PplException("a loop bound must be a whole number, got " + AD.describe(v), e);
+        throw notWhole(v, e);
+    }
+
+    /** Behind a boundary: partial evaluation must not expand the message's formatting into the loop's code. */
+    @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
+    private static PplException notWhole(Object v, PplExpressionNode at) {
+        return new PplException("a loop bound must be a whole number, got " + AD.describe(v), at);
     }
 
     @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary

@@ -32,7 +32,13 @@ public final class PplIfNode extends PplExpressionNode {
         try {
             return condition.executeBoolean(frame);
         } catch (UnexpectedResultException e) {
-            throw new PplException("a condition must be true or false, got " + AD.describe(e.getResult()), condition);
+            throw notBoolean(e.getResult());
         }
+    }
+
+    /** Behind a boundary: partial evaluation must not expand the message's formatting into the branch's code. */
+    @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
+    private PplException notBoolean(Object result) {
+        return new PplException("a condition must be true or false, got " + AD.describe(result), condition);
     }
 }

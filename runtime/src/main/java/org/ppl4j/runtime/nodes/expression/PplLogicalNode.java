@@ -30,8 +30,13 @@ public final class PplLogicalNode extends PplExpressionNode {
         try {
             return e.executeBoolean(frame);
         } catch (UnexpectedResultException ex) {
-            throw new PplException((isAnd ? "'&&'" : "'||'") + " needs true or false, got "
-                    + Arith.kind(ex.getResult()), e);
+            throw notBoolean(ex.getResult(), e);
         }
+    }
+
+    /** Behind a boundary: partial evaluation must not expand the message's formatting into compiled code. */
+    @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
+    private PplException notBoolean(Object v, PplExpressionNode at) {
+        return new PplException((isAnd ? "'&&'" : "'||'") + " needs true or false, got " + Arith.kind(v), at);
     }
 }

@@ -22,12 +22,18 @@ public final class PplUnaryNode extends PplExpressionNode {
             if (v instanceof Boolean b) {
                 return !b;
             }
-            throw new PplException("'!' needs true or false, got " + Arith.kind(v), this);
+            throw notBoolean(v);
         }
         try {
             return -operand.executeDouble(frame);
         } catch (UnexpectedResultException e) {
             return Arith.negate(e.getResult(), this);
         }
+    }
+
+    /** Behind a boundary: partial evaluation must not expand the message's formatting into compiled code. */
+    @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
+    private PplException notBoolean(Object v) {
+        return new PplException("'!' needs true or false, got " + Arith.kind(v), this);
     }
 }
