@@ -86,29 +86,7 @@ public final class Axes {
         if (axis == 0) {
             return AD.index(x, i);
         }
-        int outer = Tensor.numel(Arrays.copyOfRange(shape, 0, axis));
-        int inner = Tensor.numel(Arrays.copyOfRange(shape, axis + 1, shape.length));
-        int size = shape[axis];
-        int[] rest = new int[shape.length - 1];
-        for (int a = 0, r = 0; a < shape.length; a++) {
-            if (a != axis) {
-                rest[r++] = shape[a];
-            }
-        }
-        double[] d = new double[outer * inner];
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(t.d(), (o * size + i) * inner, d, o * inner, inner);
-        }
-        Tensor value = new Tensor(rest, d);
-        if (!(x instanceof TensorVar tv)) {
-            return value;
-        }
-        return TensorVar.record(tv.tape, value, g -> {
-            for (int o = 0; o < outer; o++) {
-                for (int k = 0; k < inner; k++) {
-                    tv.addAdjointAt((o * size + i) * inner + k, g.get(o * inner + k));
-                }
-            }
-        }, tv);
+        // the range [i, i + 1) along the axis, with the axis dropped
+        return AD.reshape(AD.range(x, axis, i, i + 1, 1), Tensor.dropAxis(shape, axis));
     }
 }

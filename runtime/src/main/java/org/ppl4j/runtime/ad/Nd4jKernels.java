@@ -271,7 +271,7 @@ final class Nd4jKernels {
         return nd(t).transpose().dup('c');
     }
 
-    /** Rows {@code from} (inclusive) to {@code to} (exclusive) along the first axis. */
+    /** The given rows (first-axis slices), stacked in that order. */
     @TruffleBoundary
     static Object rows(Tensor t, int[] rows) {
         return nd(t).getRows(rows);
@@ -340,11 +340,6 @@ final class Nd4jKernels {
     @TruffleBoundary
     static double[] stateToDoubles(Object nd) {
         return ((INDArray) nd).dup('c').castTo(DataType.DOUBLE).data().asDouble();
-    }
-
-    @TruffleBoundary
-    static Object stateFromDoubles(double[] d, int[] shape) {
-        return fromDoubles(d, shape);
     }
 
     static int[] shapeOf(Object nd) {

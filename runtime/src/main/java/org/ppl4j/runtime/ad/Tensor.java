@@ -115,29 +115,17 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     /** A kernel's result: kept in ND4J when large, copied back into a Java array when small. */
     static Tensor ofNd(Object nd) {
-        int[] s = Nd4jKernels.shapeOf(nd);
-        java.util.List<Object> scratch = SCRATCH.get();
-        if (numel(s) < LARGE) {
-            Tensor t = new Tensor(s, Nd4jKernels.toDoubles(nd));
-            if (scratch != null) {
-                scratch.add(nd);
-            }
-            return t;
-        }
+        return ofNd(nd, SCRATCH.get());
+    }
+
+    /** A kernel's result, its array added to {@code scratch} when that is not null. */
+    private static Tensor ofNd(Object nd, java.util.List<Object> scratch) {
         if (scratch != null) {
             scratch.add(nd);
         }
-        return new Tensor(s, nd);
-    }
-
-    /** A kernel's result that outlives any scratch scope (a parameter's new value). */
-    private static Tensor ofNdKept(Object nd) {
         int[] s = Nd4jKernels.shapeOf(nd);
-        Tensor t = new Tensor(s, nd);
-        if (t.size < LARGE) {
-            t.data = Nd4jKernels.toDoubles(nd);
-        }
-        return t;
+        // a small result keeps only its Java copy, so that freeing the scratch cannot reach it
+        return numel(s) < LARGE ? new Tensor(s, Nd4jKernels.toDoubles(nd)) : new Tensor(s, nd);
     }
 
     /** The number of elements from which a tensor is stored and computed in ND4J. */
@@ -162,7 +150,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
      */
     public static Tensor adamStep(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
             double eps, long t) {
-        return ofNdKept(Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t));
+        return ofNd(Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t), null); // outlives any scratch
     }
 
     /** An optimiser state array (from {@link #adamStep}) as doubles, for checkpoints. */
@@ -172,7 +160,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     /** An optimiser state array restored from a checkpoint's doubles. */
     public static Object stateFromDoubles(double[] d, int[] shape) {
-        return Nd4jKernels.stateFromDoubles(d, shape);
+        return Nd4jKernels.fromDoubles(d, shape);
     }
 
     /** Whether this tensor is stored and computed in ND4J. */

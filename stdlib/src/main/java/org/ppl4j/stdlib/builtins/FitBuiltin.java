@@ -125,12 +125,12 @@ final class FitBuiltin extends PplBuiltin {
             });
             epochTotal[0] += e.value();
             epochSteps[0]++;
-            if (onEpoch != null && batches.endsEpoch(step)) {
-                // the epoch's mean estimate of the full-data objective, to the program (progress, early looks)
-                IterationBuiltins.call(context, onEpoch,
-                        new Object[] {(double) batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]});
-            }
             if (batches.endsEpoch(step)) {
+                if (onEpoch != null) {
+                    // the epoch's mean estimate of the full-data objective, to the program (progress, early looks)
+                    IterationBuiltins.call(context, onEpoch,
+                            new Object[] {(double) batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]});
+                }
                 epochTotal[0] = 0;
                 epochSteps[0] = 0;
             }

@@ -5,7 +5,6 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import java.util.Arrays;
 import org.ppl4j.runtime.ad.AD;
-import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.error.PplException;
 import org.ppl4j.runtime.nodes.PplExpressionNode;
 
@@ -61,9 +60,7 @@ public final class PplSliceNode extends PplExpressionNode {
                         throw new PplException("index " + i + " is out of bounds for axis " + k + " of size " + size
                                 + " (shape " + Arrays.toString(shape) + ")", parts[4 * k]);
                     }
-                    x = AD.range(x, axis, j, j + 1, 1);
-                    int[] s = AD.tensorValue(x).shape();
-                    x = AD.reshape(x, Tensor.dropAxis(s, axis));
+                    x = org.ppl4j.runtime.ad.Axes.select(x, axis, j);
                     continue;
                 }
                 int step = values[4 * k + 3] == null ? 1 : whole(values[4 * k + 3], parts[4 * k + 3]);
