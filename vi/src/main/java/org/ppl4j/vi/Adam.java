@@ -88,12 +88,17 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(ParamStore store, Map<ParamKey, Object> gradients) {
+        // a gradient object two parameters share (an adjoint passed on unchanged) must not be overwritten
+        Map<Object, Integer> uses = new java.util.IdentityHashMap<>();
+        for (Object g : gradients.values()) {
+            uses.merge(g, 1, Integer::sum);
+        }
         for (Map.Entry<ParamKey, Object> e : gradients.entrySet()) {
             ParamKey key = e.getKey();
-            Object param = store.unconstrained(key);
+            Object param = store.current(key);
             if (param instanceof Tensor p && p.isLarge() && e.getValue() instanceof Tensor g
                     && java.util.Arrays.equals(p.shape(), g.shape())) {
-                stepLarge(store, key, p, g);
+                stepLarge(store, key, p, g, uses.get(g) > 1);
                 continue;
             }
             double[] g = Optimizer.gradientElements(key, param, e.getValue());
@@ -119,7 +124,7 @@ public final class Adam implements Optimizer {
     }
 
     /** A large parameter: ND4J's fused Adam kernel, the moments kept in ND4J between steps. */
-    private void stepLarge(ParamStore store, ParamKey key, Tensor p, Tensor g) {
+    private void stepLarge(ParamStore store, ParamKey key, Tensor p, Tensor g, boolean gradShared) {
         Moments s = moments.get(key);
         if (s == null || s.m.length != p.size()) {
             s = new Moments(0);
@@ -132,7 +137,7 @@ public final class Adam implements Optimizer {
         }
         s.t++;
         double rate = decay == 1 ? lr : lr * Math.pow(decay, s.t - 1);
-        store.set(key, Tensor.adamStep(p, g, s.large, rate, beta1, beta2, eps, s.t));
+        store.set(key, Tensor.adamStep(p, g, s.large, rate, beta1, beta2, eps, s.t, gradShared));
     }
 
     @Override

@@ -67,46 +67,52 @@ public final class Fit {
         for (int step = first; step <= steps; step++) {
             Tape tape = new Tape();
             TrackedParams params = store.tracked(tape);
-            Object total = null;
-            double valueSum = 0;
-            for (int k = 0; k < particles; k++) {
-                Evaluation e = objective.evaluate(params, rng);
-                Object s = e.surrogate();
-                if (!AD.isNumeric(s) || AD.isTensor(s)) {
-                    throw new IllegalArgumentException("the objective's surrogate must be a number, got "
-                            + AD.describe(s));
-                }
-                total = total == null ? s : AD.add(total, s);
-                valueSum += e.value();
-            }
-            Object surrogate = particles == 1 ? total : AD.div(total, (double) particles);
-            double value = valueSum / particles;
-            if (!Double.isFinite(value)) {
-                throw diverged(step, "the objective is " + value, null, lastFinite, store, history);
-            }
-            // the backward pass and the update make only scratch tensors (adjoints, their pieces, the gradients the
-            // optimiser reads): their ND4J memory is freed as soon as the parameters are updated
-            Tensor.openScratch();
+            // every large tensor the step makes is freed when it ends, but for those the store keeps (the new
+            // parameters) and those the program stored where they outlive it (see Tensor.openStep)
+            Tensor.openStep();
             try {
-                tape.backward(surrogate);
-                Map<ParamKey, Object> gradients = params.gradients();
-                for (Map.Entry<ParamKey, Object> g : gradients.entrySet()) {
-                    String bad = nonFinite(g.getValue());
-                    if (bad != null) {
-                        throw diverged(step, "the gradient of " + g.getKey() + " is " + bad, g.getKey(), lastFinite,
-                                store, history);
-                    }
-                }
-                optimizer.step(store, gradients);
+                step(objective, store, rng, step, particles, optimizer, params, tape, history, lastFinite);
             } finally {
-                Tensor.freeScratch();
+                Tensor.endStep();
             }
-            history[step - 1] = value;
-            lastFinite = value;
+            lastFinite = history[step - 1];
             if (listener != null) {
                 listener.onStep(new FitState(step, steps, history, store, optimizer, rng));
             }
         }
+    }
+
+    /** One step: the objective's estimate, its gradient, the optimiser's update; records the value in history. */
+    private static void step(StochasticObjective objective, ParamStore store, Rng rng, int step, int particles,
+            Optimizer optimizer, TrackedParams params, Tape tape, double[] history, double lastFinite) {
+        Object total = null;
+        double valueSum = 0;
+        for (int k = 0; k < particles; k++) {
+            Evaluation e = objective.evaluate(params, rng);
+            Object s = e.surrogate();
+            if (!AD.isNumeric(s) || AD.isTensor(s)) {
+                throw new IllegalArgumentException("the objective's surrogate must be a number, got "
+                        + AD.describe(s));
+            }
+            total = total == null ? s : AD.add(total, s);
+            valueSum += e.value();
+        }
+        Object surrogate = particles == 1 ? total : AD.div(total, (double) particles);
+        double value = valueSum / particles;
+        if (!Double.isFinite(value)) {
+            throw diverged(step, "the objective is " + value, null, lastFinite, store, history);
+        }
+        tape.backward(surrogate);
+        Map<ParamKey, Object> gradients = params.gradients();
+        for (Map.Entry<ParamKey, Object> g : gradients.entrySet()) {
+            String bad = nonFinite(g.getValue());
+            if (bad != null) {
+                throw diverged(step, "the gradient of " + g.getKey() + " is " + bad, g.getKey(), lastFinite, store,
+                        history);
+            }
+        }
+        optimizer.step(store, gradients);
+        history[step - 1] = value;
     }
 
     /** "NaN", "Infinity" (with " at element i" for tensors) for a non-finite gradient, else null. */

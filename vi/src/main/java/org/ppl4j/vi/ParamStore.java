@@ -34,10 +34,43 @@ public final class ParamStore {
 
         Object constrained() {
             if (constrained == null) {
-                constrained = constraint.forward(unconstrained);
+                constrained = kept(constraint.forward(unconstrained));
             }
             return constrained;
         }
+
+        /** Replaces the unconstrained value; the store frees the memory of the values it no longer holds. */
+        void replace(Object value) {
+            Object oldConstrained = constrained;
+            Object oldUnconstrained = unconstrained;
+            unconstrained = kept(value);
+            constrained = null;
+            if (oldConstrained != oldUnconstrained && oldConstrained != value) {
+                Tensor.releaseKept(oldConstrained);
+            }
+            if (oldUnconstrained != value) {
+                Tensor.releaseKept(oldUnconstrained);
+            }
+        }
+    }
+
+    /**
+     * A value the store holds from step to step: a tensor made during a fit step must survive the step's end
+     * (see {@link Tensor#openStep}); the store frees it itself when it replaces it.
+     */
+    private static Object kept(Object v) {
+        if (v instanceof Tensor t) {
+            t.keep();
+        }
+        return v;
+    }
+
+    /** A value handed to code outside the store, which may hold it for as long as it likes. */
+    private static Object escaped(Object v) {
+        if (v instanceof Tensor t) {
+            t.escape();
+        }
+        return v;
     }
 
     private final LinkedHashMap<ParamKey, Entry> entries = new LinkedHashMap<>();
@@ -51,7 +84,8 @@ public final class ParamStore {
     public ParamStore copy() {
         ParamStore c = new ParamStore();
         for (Map.Entry<ParamKey, Entry> e : entries.entrySet()) {
-            c.entries.put(e.getKey(), new Entry(e.getValue().constraint, e.getValue().unconstrained));
+            // both stores hold the same values now: neither may free them
+            c.entries.put(e.getKey(), new Entry(e.getValue().constraint, escaped(e.getValue().unconstrained)));
         }
         return c;
     }
@@ -70,12 +104,12 @@ public final class ParamStore {
             @Override
             public Object lookup(ParamKey key) {
                 Entry e = entries.get(key);
-                return e == null ? null : e.constrained();
+                return e == null ? null : escaped(e.constrained());
             }
 
             @Override
             public Object create(ParamKey key, Object initialValue, Constraint constraint) {
-                return createEntry(key, initialValue, constraint).constrained();
+                return escaped(createEntry(key, initialValue, constraint).constrained());
             }
         };
     }
@@ -136,7 +170,7 @@ public final class ParamStore {
             throw new IllegalArgumentException("the initial value of parameter " + key
                     + " must be a number or a tensor, got " + AD.describe(init));
         }
-        Entry e = new Entry(constraint, unconstrained);
+        Entry e = new Entry(constraint, kept(unconstrained));
         entries.put(key, e);
         return e;
     }
@@ -169,20 +203,26 @@ public final class ParamStore {
     /** The unconstrained value ({@code Double} or {@link Tensor}), or {@code null} if unknown. */
     public Object unconstrained(ParamKey key) {
         Entry e = entries.get(key);
+        return e == null ? null : escaped(e.unconstrained);
+    }
+
+    /** The unconstrained value, for this package's optimisers: the store still owns it (it may free it). */
+    Object current(ParamKey key) {
+        Entry e = entries.get(key);
         return e == null ? null : e.unconstrained;
     }
 
     /** The constrained constant value ({@code Double} or {@link Tensor}), or {@code null} if unknown. */
     public Object constrained(ParamKey key) {
         Entry e = entries.get(key);
-        return e == null ? null : e.constrained();
+        return e == null ? null : escaped(e.constrained());
     }
 
     /** Every parameter's constrained constant value, in creation order (a fresh, modifiable map). */
     public Map<ParamKey, Object> constrainedValues() {
         LinkedHashMap<ParamKey, Object> r = new LinkedHashMap<>();
         for (Map.Entry<ParamKey, Entry> e : entries.entrySet()) {
-            r.put(e.getKey(), e.getValue().constrained());
+            r.put(e.getKey(), escaped(e.getValue().constrained()));
         }
         return r;
     }
@@ -196,8 +236,7 @@ public final class ParamStore {
         if (e == null) {
             throw new IllegalArgumentException("no parameter " + key);
         }
-        e.unconstrained = checkSameKind(key, e.unconstrained, unconstrained);
-        e.constrained = null;
+        e.replace(checkSameKind(key, e.unconstrained, unconstrained));
     }
 
     /**
@@ -212,7 +251,7 @@ public final class ParamStore {
             throw new IllegalArgumentException("the value of parameter " + key
                     + " must be a number or a tensor, got " + AD.describe(v));
         }
-        entries.put(key, new Entry(constraint, v));
+        entries.put(key, new Entry(constraint, kept(v)));
     }
 
     private static Object checkSameKind(ParamKey key, Object current, Object value) {

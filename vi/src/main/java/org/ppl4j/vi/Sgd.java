@@ -40,7 +40,7 @@ public final class Sgd implements Optimizer {
     public void step(ParamStore store, Map<ParamKey, Object> gradients) {
         for (Map.Entry<ParamKey, Object> e : gradients.entrySet()) {
             ParamKey key = e.getKey();
-            Object param = store.unconstrained(key);
+            Object param = store.current(key);
             double[] g = Optimizer.gradientElements(key, param, e.getValue());
             double[] u = Optimizer.elements(param);
             double[] dir = g;

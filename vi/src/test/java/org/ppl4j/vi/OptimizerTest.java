@@ -2,6 +2,8 @@ package org.ppl4j.vi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -217,5 +219,52 @@ class OptimizerTest {
         } finally {
             Tensor.setLargeFloat64(false);
         }
+    }
+
+    /**
+     * During fit steps a large parameter only the store holds is updated in place, and a gradient the step made
+     * receives the update in its own array; the trajectory is the same as with fresh arrays (a parameter some
+     * code holds, escaped from the store, must not change under it), element for element, over 12 steps.
+     */
+    @Test
+    void largeParametersOnlyTheStoreHoldsAreUpdatedInPlaceWithTheSameSteps() {
+        int rows = 120;
+        int cols = 100;
+        ParamKey key = new ParamKey("m", "w");
+        double[] init = new double[rows * cols];
+        for (int i = 0; i < init.length; i++) {
+            init[i] = Math.sin(i);
+        }
+        ParamStore owned = new ParamStore();
+        ParamStore shared = new ParamStore();
+        owned.constants().create(key, new Tensor(new int[] {rows, cols}, init), Constraint.REAL);
+        shared.constants().create(key, new Tensor(new int[] {rows, cols}, init), Constraint.REAL);
+        Adam a1 = new Adam(0.01, 0.9, 0.999, 1e-8, 1);
+        Adam a2 = new Adam(0.01, 0.9, 0.999, 1e-8, 1);
+        Object first = null;
+        for (int step = 0; step < 12; step++) {
+            double[] g = new double[rows * cols];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = Math.cos(0.37 * i + step);
+            }
+            Tensor.openStep();
+            try {
+                Tensor held = (Tensor) shared.unconstrained(key); // someone holds the old value
+                double before = held.sum();
+                // gradients made by a kernel during the step, as a backward pass makes them
+                a1.step(owned, Map.of(key, new Tensor(new int[] {rows, cols}, g).scale(1)));
+                a2.step(shared, Map.of(key, new Tensor(new int[] {rows, cols}, g).scale(1)));
+                assertEquals(before, held.sum(), 0.0, "a held value never changes");
+                assertNotSame(held, shared.current(key));
+                if (step == 0) {
+                    first = owned.current(key);
+                }
+                assertSame(first, owned.current(key), "updated in place at step " + step);
+            } finally {
+                Tensor.endStep();
+            }
+        }
+        assertArrayEquals(((Tensor) shared.unconstrained(key)).toArray(), ((Tensor) owned.unconstrained(key)).toArray(),
+                0.0);
     }
 }

@@ -317,13 +317,15 @@ final class Nd4jKernels {
 
     /**
      * One Adam step on a large parameter, in place on the moment arrays {@code m} and {@code v} (created by the
-     * first call, returned in {@code state}); returns the new parameter value. Ascends {@code grad}.
+     * first call, returned in {@code state}); returns the new parameter value. Ascends {@code grad}. With
+     * {@code inPlace} the parameter's own array is updated and returned; with {@code overwriteGrad} the update is
+     * computed in the gradient's array instead of a copy of it.
      */
     @TruffleBoundary
     static Object adam(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
-            double eps, long t) {
+            double eps, long t, boolean inPlace, boolean overwriteGrad) {
         INDArray u = nd(param);
-        INDArray g = nd(grad).dup('c'); // the kernel writes the update over its gradient
+        INDArray g = overwriteGrad ? nd(grad) : nd(grad).dup('c'); // the kernel writes the update over it
         if (state[0] == null) {
             state[0] = Nd4j.zeros(u.dataType(), u.shape());
             state[1] = Nd4j.zeros(u.dataType(), u.shape());
@@ -334,7 +336,13 @@ final class Nd4jKernels {
         // lr * mHat / (sqrt(vHat) + eps), the Java optimiser's update; v and m are updated in place
         double epsT = eps * Math.sqrt(1 - Math.pow(beta2, t));
         Nd4j.exec(new AdamUpdater(g, v, m, g, v, m, lr, beta1, beta2, epsT, (int) (t - 1)));
-        return u.add(g);
+        return inPlace ? u.addi(g) : u.add(g);
+    }
+
+    /** Whether a kernel may write into this array: dense, in C order, of the working type, not a view. */
+    static boolean writable(Object nd) {
+        INDArray a = (INDArray) nd;
+        return a.dataType() == dtype() && a.ordering() == 'c' && !a.isView() && a.elementWiseStride() == 1;
     }
 
     @TruffleBoundary

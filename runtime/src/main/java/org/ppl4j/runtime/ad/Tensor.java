@@ -89,43 +89,195 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     }
 
     /**
-     * The arrays kernels made since {@link #openScratch} on this thread, freed together by {@link #freeScratch};
-     * null when no scratch scope is open.
+     * The step scope open on this thread (see {@link #openStep}), or null. Nested scopes (a fit run from inside
+     * another fit's step) chain to the scope they interrupt.
      */
-    private static final ThreadLocal<java.util.List<Object>> SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<Step> STEP = new ThreadLocal<>();
 
-    /**
-     * From now until {@link #freeScratch}, every array a kernel makes on this thread is scratch: the caller
-     * promises that none of the tensors made meanwhile is used afterwards (a fit's backward pass and optimiser
-     * step: adjoints never leave it). ND4J frees an array's memory only when the garbage collector finds it;
-     * freeing a step's scratch at once keeps a fit's memory flat and its allocations warm.
-     */
-    public static void openScratch() {
-        SCRATCH.set(new java.util.ArrayList<>());
+    private static final boolean FREE_STEPS = !"false".equals(System.getProperty("ppl.tensor.freeSteps"));
+
+    /** What one step made: large kernel results, and the ND4J arrays of small ones (copied back to Java). */
+    private static final class Step {
+        final Step outer;
+        final java.util.ArrayList<Tensor> large = new java.util.ArrayList<>();
+        final java.util.ArrayList<Object> smallArrays = new java.util.ArrayList<>();
+        /** Small tensors copied into ND4J during the step: their copies are dropped (the Java array stays). */
+        final java.util.ArrayList<Tensor> copiedIn = new java.util.ArrayList<>();
+
+        Step(Step outer) {
+            this.outer = outer;
+        }
     }
 
-    /** Frees the arrays made since {@link #openScratch} and closes the scope. */
-    public static void freeScratch() {
-        java.util.List<Object> arrays = SCRATCH.get();
-        SCRATCH.remove();
-        if (arrays != null && !arrays.isEmpty()) {
+    /**
+     * The tensor whose ND4J array this one's shares (a reshape without a copy), or null when it owns its array.
+     */
+    private Tensor base;
+    /** Made by a kernel while a step scope was open: the only tensors whose memory ppl4j ever frees itself. */
+    private boolean bornInStep;
+    /** {@link #STEP_SCOPED}, {@link #KEPT} or {@link #ESCAPED}: who may free this tensor's memory. */
+    private volatile int life;
+    /** Set when its memory was freed; any later read is an internal error. */
+    private volatile boolean freed;
+
+    /** Arrays made by kernels during steps and not freed by ppl4j (escaped ones are left to the collector). */
+    private static final java.util.concurrent.atomic.AtomicLong STEP_ARRAYS =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * How many ND4J arrays kernels made during step scopes that ppl4j has not freed: the kept parameters, escaped
+     * values (freed by the garbage collector, still counted here) and what open steps made. A fit whose memory
+     * is flat leaves this the same however many steps it runs.
+     */
+    public static long stepArraysHeld() {
+        return STEP_ARRAYS.get();
+    }
+
+    /** Freed when the step that made it ends (or, made outside any step, left to the garbage collector). */
+    private static final int STEP_SCOPED = 0;
+    /** Held across steps by one owner (a parameter store), which frees it when it lets go. */
+    private static final int KEPT = 1;
+    /** Reachable from user code (a global variable, a fit's result): only the garbage collector frees it. */
+    private static final int ESCAPED = 2;
+
+    /**
+     * Opens a step scope on this thread: from now until {@link #endStep}, the ND4J memory of every tensor a
+     * kernel makes belongs to the step and is freed when it ends, unless the tensor was {@link #keep kept} by
+     * an owner or {@link #escape escaped} to user code (a value written to a global variable). A fit opens one
+     * around each step, so that a step's forward and backward arrays (hundreds of MiB a second for a VAE) are
+     * freed at once instead of whenever the garbage collector gets to them, and its memory stays flat. Set
+     * {@code -Dppl.tensor.freeSteps=false} to leave all of it to the garbage collector.
+     */
+    public static void openStep() {
+        STEP.set(new Step(STEP.get()));
+    }
+
+    /** Whether a step scope is open on this thread (values that leave it must be kept or escaped). */
+    public static boolean inStep() {
+        return STEP.get() != null;
+    }
+
+    /** Ends the innermost step scope: frees the memory of what it made that was neither kept nor escaped. */
+    public static void endStep() {
+        Step step = STEP.get();
+        if (step == null) {
+            return;
+        }
+        STEP.set(step.outer);
+        if (!FREE_STEPS) {
+            return;
+        }
+        java.util.ArrayList<Object> arrays = step.smallArrays;
+        for (Tensor t : step.copiedIn) {
+            Object copy = t.nd;
+            if (copy != null && t.data != null) {
+                t.nd = null; // the next kernel that reads it copies it in again
+                arrays.add(copy);
+            }
+        }
+        for (Tensor t : step.large) {
+            if (t.life != STEP_SCOPED) {
+                continue;
+            }
+            if (step.outer != null) {
+                step.outer.large.add(t); // the enclosing step may still hand it on; it frees it when it ends
+                continue;
+            }
+            if (t.base == null) {
+                arrays.add(t.nd);
+                STEP_ARRAYS.decrementAndGet();
+            }
+            t.release();
+        }
+        if (!arrays.isEmpty()) { // a program with no large tensor never loads ND4J
             Nd4jKernels.free(arrays);
         }
     }
 
-    /** A kernel's result: kept in ND4J when large, copied back into a Java array when small. */
-    static Tensor ofNd(Object nd) {
-        return ofNd(nd, SCRATCH.get());
+    /**
+     * Marks this tensor as held across steps by an owner that frees it with {@link #releaseKept}. Returns this
+     * tensor.
+     */
+    public Tensor keep() {
+        if (life < KEPT) {
+            life = KEPT;
+        }
+        if (base != null) {
+            base.keep(); // its memory is the base's
+        }
+        return this;
     }
 
-    /** A kernel's result, its array added to {@code scratch} when that is not null. */
-    private static Tensor ofNd(Object nd, java.util.List<Object> scratch) {
-        if (scratch != null) {
-            scratch.add(nd);
+    /** Marks this tensor as reachable from user code: ppl4j never frees its memory itself. Returns it. */
+    public Tensor escape() {
+        life = ESCAPED;
+        if (base != null) {
+            base.escape();
         }
+        return this;
+    }
+
+    /**
+     * An owner lets go of a value it {@link #keep kept}: its memory is freed now when a step made it, it owns
+     * its array, and it never escaped to user code. Anything else is left to the garbage collector.
+     */
+    public static void releaseKept(Object value) {
+        if (!FREE_STEPS || !(value instanceof Tensor t) || !t.bornInStep || t.life != KEPT || t.base != null
+                || t.nd == null) {
+            return;
+        }
+        Object array = t.nd;
+        t.release();
+        STEP_ARRAYS.decrementAndGet();
+        Nd4jKernels.free(java.util.List.of(array));
+    }
+
+    /** Drops the ND4J array; the tensor stays readable when it has a Java copy. */
+    private void release() {
+        nd = null;
+        if (data == null) {
+            freed = true;
+        }
+    }
+
+    private IllegalStateException usedAfterFree() {
+        return new IllegalStateException("internal error: a tensor of shape " + Arrays.toString(shape)
+                + " was freed when the fit step that made it ended, but is used afterwards; rerun with"
+                + " -Dppl.tensor.freeSteps=false to work around it, and please report it");
+    }
+
+    /** A kernel's result: kept in ND4J when large, copied back into a Java array when small. */
+    static Tensor ofNd(Object nd) {
+        Step step = STEP.get();
         int[] s = Nd4jKernels.shapeOf(nd);
-        // a small result keeps only its Java copy, so that freeing the scratch cannot reach it
-        return numel(s) < LARGE ? new Tensor(s, Nd4jKernels.toDoubles(nd)) : new Tensor(s, nd);
+        if (numel(s) < LARGE) {
+            // a small result keeps only its Java copy, so that freeing the array cannot reach it
+            Tensor t = new Tensor(s, Nd4jKernels.toDoubles(nd));
+            if (step != null) {
+                step.smallArrays.add(nd);
+            }
+            return t;
+        }
+        Tensor t = new Tensor(s, nd);
+        if (step != null) {
+            t.bornInStep = true;
+            step.large.add(t);
+            STEP_ARRAYS.incrementAndGet();
+        }
+        return t;
+    }
+
+    /** A kernel's result that shares the ND4J array memory of {@code base} (a reshape without copying). */
+    private static Tensor ofNdView(Object nd, Tensor base) {
+        int[] s = Nd4jKernels.shapeOf(nd);
+        Tensor t = new Tensor(s, nd);
+        t.base = base.base != null ? base.base : base;
+        Step step = STEP.get();
+        if (step != null) {
+            t.bornInStep = true;
+            step.large.add(t);
+        }
+        return t;
     }
 
     /** The number of elements from which a tensor is stored and computed in ND4J. */
@@ -147,10 +299,23 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
      * One Adam ascent step for a large parameter, as ND4J's fused kernel: the moments live in {@code state}
      * ({@code {v, m}}, created on the first call) and are updated in place; returns the new parameter. The
      * update is the Java optimiser's, lr * mHat / (sqrt(vHat) + eps), in the kernel's precision.
+     *
+     * <p>A parameter only its owner holds ({@link #keep kept}, never escaped) is updated in place and returned
+     * itself, and a gradient the step made and no one else uses ({@code gradShared} false) receives the update in
+     * its own array: no array is allocated, as in a hand-written training loop.
      */
     public static Tensor adamStep(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
-            double eps, long t) {
-        return ofNd(Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t), null); // outlives any scratch
+            double eps, long t, boolean gradShared) {
+        boolean inPlace = FREE_STEPS && param.life == KEPT && param.base == null && param.nd != null
+                && Nd4jKernels.writable(param.nd);
+        boolean overwriteGrad = FREE_STEPS && !gradShared && inStep() && grad.bornInStep
+                && grad.life == STEP_SCOPED && grad.base == null && grad.nd != null && Nd4jKernels.writable(grad.nd);
+        Object r = Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t, inPlace, overwriteGrad);
+        if (inPlace) {
+            param.data = null; // its Java copy, if any, holds the old values
+            return param;
+        }
+        return ofNd(r).keep();
     }
 
     /** An optimiser state array (from {@link #adamStep}) as doubles, for checkpoints. */
@@ -172,6 +337,9 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     double[] d() {
         double[] r = data;
         if (r == null) {
+            if (freed) {
+                throw usedAfterFree();
+            }
             r = Nd4jKernels.toDoubles(nd);
             data = r;
         }
@@ -182,8 +350,15 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     Object nd() {
         Object r = nd;
         if (r == null) {
+            if (freed) {
+                throw usedAfterFree();
+            }
             r = Nd4jKernels.fromDoubles(data, shape);
             nd = r;
+            Step step = STEP.get();
+            if (step != null && size < LARGE) {
+                step.copiedIn.add(this);
+            }
         }
         return r;
     }
@@ -283,7 +458,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         if (data != null) {
             return new Tensor(newShape, data);
         }
-        return ofNd(Nd4jKernels.reshape(this, newShape));
+        return ofNdView(Nd4jKernels.reshape(this, newShape), this);
     }
 
     /** Elementwise f, in Java (any function; large tensors are copied out). */

@@ -4,6 +4,7 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.nodes.PplExpressionNode;
+import org.ppl4j.runtime.value.Escapes;
 import org.ppl4j.runtime.value.PplNothing;
 
 public final class PplWriteGlobalNode extends PplExpressionNode {
@@ -23,6 +24,7 @@ public final class PplWriteGlobalNode extends PplExpressionNode {
 
     @TruffleBoundary
     private void write(PplContext context, Object v) {
+        Escapes.fromStep(v); // a global outlives a fit step that writes it
         context.globals().put(name, v);
     }
 }

@@ -2,6 +2,7 @@ package org.ppl4j.runtime.nodes.local;
 
 import com.oracle.truffle.api.frame.VirtualFrame;
 import org.ppl4j.runtime.nodes.PplExpressionNode;
+import org.ppl4j.runtime.value.Escapes;
 import org.ppl4j.runtime.value.PplNothing;
 
 /** {@code let x = e}, {@code x = e}, or the binding of {@code x ~ d} and {@code param x = e}. */
@@ -19,6 +20,9 @@ public final class PplWriteLocalNode extends PplExpressionNode {
     @Override
     public Object executeGeneric(VirtualFrame frame) {
         Object v = value.executeGeneric(frame);
+        if (depth > 0) {
+            Escapes.fromStep(v); // an enclosing function's variable may outlive a fit step that writes it
+        }
         PplReadLocalNode.scope(frame, depth).setObject(slot, v);
         return PplNothing.INSTANCE;
     }
