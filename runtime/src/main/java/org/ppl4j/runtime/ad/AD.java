@@ -623,8 +623,8 @@ public final class AD {
         }, a, b);
     }
 
-    /** Elementwise comparison as 1 (true) or 0 (false), without gradient. */
+    /** Elementwise comparison as 1 (true) or 0 (false), without gradient; {@code test} returns 1 or 0. */
     public static Tensor compare(Object a, Object b, DoubleBinaryOperator test) {
-        return Tensor.zipWith(tensorValue(value(a)), tensorValue(value(b)), test);
+        return Tensor.zipWith(tensorValue(value(a)), tensorValue(value(b)), test).knownBinary();
     }
 }

@@ -117,6 +117,8 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     private boolean bornInStep;
     /** {@link #STEP_SCOPED}, {@link #KEPT} or {@link #ESCAPED}: who may free this tensor's memory. */
     private volatile int life;
+    /** Known to hold only 0s and 1s (a comparison's result, or rows or a slice of one): checks need no pass. */
+    private boolean binary;
     /** Set when its memory was freed; any later read is an internal error. */
     private volatile boolean freed;
 
@@ -313,6 +315,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         Object r = Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t, inPlace, overwriteGrad);
         if (inPlace) {
             param.data = null; // its Java copy, if any, holds the old values
+            param.binary = false;
             return param;
         }
         return ofNd(r).keep();
@@ -456,9 +459,9 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
                     + size + " elements) to " + Arrays.toString(newShape));
         }
         if (data != null) {
-            return new Tensor(newShape, data);
+            return sameElements(new Tensor(newShape, data));
         }
-        return ofNdView(Nd4jKernels.reshape(this, newShape), this);
+        return sameElements(ofNdView(Nd4jKernels.reshape(this, newShape), this));
     }
 
     /** Elementwise f, in Java (any function; large tensors are copied out). */
@@ -481,15 +484,65 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     /** Whether every element passes {@code check}. */
     public boolean allMatch(Check check) {
+        if (binary && check != Check.POSITIVE) {
+            return true; // 0s and 1s pass every other check
+        }
         if (data == null) { // only in ND4J: one or two reductions there rather than a copy
             return Nd4jKernels.allMatch(this, check);
         }
-        for (double x : d()) {
-            if (!check.test(x)) {
-                return false;
-            }
+        double[] x = d();
+        switch (check) { // one loop per check: no dispatch per element
+            case NOT_NAN:
+                for (double v : x) {
+                    if (v != v) {
+                        return false;
+                    }
+                }
+                return true;
+            case FINITE:
+                for (double v : x) {
+                    if (v - v != 0) { // NaN and the infinities
+                        return false;
+                    }
+                }
+                return true;
+            case POSITIVE:
+                for (double v : x) {
+                    if (!(v > 0)) {
+                        return false;
+                    }
+                }
+                return true;
+            case NON_NEGATIVE:
+                for (double v : x) {
+                    if (!(v >= 0)) {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                for (double v : x) {
+                    if (v != 0 && v != 1) {
+                        return false;
+                    }
+                }
+                binary = true;
+                return true;
         }
-        return true;
+    }
+
+    /** This tensor, known to hold only 0s and 1s (the caller guarantees it). */
+    public Tensor knownBinary() {
+        binary = true;
+        return this;
+    }
+
+    /** {@code r}, which holds some of this tensor's elements, known binary when this one is. */
+    private Tensor sameElements(Tensor r) {
+        if (binary) {
+            r.binary = true;
+        }
+        return r;
     }
 
     public double sum() {
@@ -801,14 +854,14 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         int[] out = shape.clone();
         out[0] = rows.length;
         if (data == null) {
-            return ofNd(Nd4jKernels.rows(this, rows));
+            return sameElements(ofNd(Nd4jKernels.rows(this, rows)));
         }
         int n = size / Math.max(1, shape[0]);
         double[] r = new double[rows.length * n];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(data, rows[i] * n, r, i * n, n);
         }
-        return new Tensor(out, r);
+        return sameElements(new Tensor(out, r));
     }
 
     /**
@@ -835,7 +888,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
                 System.arraycopy(x, (o * shape[axis] + start + j * step) * inner, r, (o * len + j) * inner, inner);
             }
         }
-        return new Tensor(out, r);
+        return sameElements(new Tensor(out, r));
     }
 
     /** The gradient of {@link #range}: {@code g} scattered into zeros of {@code full}'s shape. */
