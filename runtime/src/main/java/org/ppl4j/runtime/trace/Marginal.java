@@ -102,6 +102,9 @@ public final class Marginal implements GenerativeFunction {
 
     @Override
     public ChoiceMap simulate(PplContext context, EstimationContext estimation, ParamProvider params) {
+        if (estimation.batch() > 0) {
+            throw new org.ppl4j.runtime.ad.NotBatchable("sim of a marginal (its particles have no batching rule)");
+        }
         ChoiceMap trace = joint.simulate(context, estimation, params);
         ChoiceMap z = new ChoiceMap();
         ChoiceMap u = new ChoiceMap();
@@ -118,6 +121,10 @@ public final class Marginal implements GenerativeFunction {
 
     @Override
     public Object density(PplContext context, ChoiceMap z, ParamProvider params) {
+        if (context.batch() > 0) {
+            throw new org.ppl4j.runtime.ad.NotBatchable("the density of a marginal (its particles have no batching"
+                    + " rule)");
+        }
         for (Address a : z.entries().keySet()) {
             if (!kept(a)) {
                 throw new IllegalArgumentException("density(" + name() + "): '" + a + "' is not among the kept"
