@@ -26,6 +26,12 @@ public final class DefaultStrategy implements GradientStrategy {
         return true;
     }
 
+    /** Where the default is reparam, or only samples. */
+    @Override
+    public boolean batchable(DistributionFamily family, boolean differentiating) {
+        return !differentiating || family.has(org.ppl4j.runtime.dist.Capability.REPARAMETERIZED);
+    }
+
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
         return Strategies.defaultFor(distribution.family()).sample(distribution, site, context);

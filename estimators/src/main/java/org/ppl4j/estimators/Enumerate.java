@@ -30,6 +30,12 @@ public final class Enumerate implements GradientStrategy {
         return family.has(Capability.ENUMERABLE);
     }
 
+    /** Only when sampling: each draw's score, enumeration or coupling is bookkeeping of its own. */
+    @Override
+    public boolean batchable(DistributionFamily family, boolean differentiating) {
+        return !differentiating;
+    }
+
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
         if (!context.differentiating()) {

@@ -28,6 +28,12 @@ public final class MeasureValued implements GradientStrategy {
         return family.has(Capability.MEASURE_VALUED);
     }
 
+    /** Only when sampling: each draw's score, enumeration or coupling is bookkeeping of its own. */
+    @Override
+    public boolean batchable(DistributionFamily family, boolean differentiating) {
+        return !differentiating;
+    }
+
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
         Object x = distribution.sample(context.rng());

@@ -29,6 +29,12 @@ public final class Path implements GradientStrategy {
         return family.has(Capability.REPARAMETERIZED) && !family.has(Capability.PARAMETER_DEPENDENT_SUPPORT);
     }
 
+    /** As reparam; the detached densities are taken per iteration all the same. */
+    @Override
+    public boolean batchable(DistributionFamily family, boolean differentiating) {
+        return true;
+    }
+
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
         if (!context.differentiating()) {

@@ -24,6 +24,12 @@ public final class Reparam implements GradientStrategy {
         return family.has(Capability.REPARAMETERIZED);
     }
 
+    /** k reparameterised draws at once are k independent ones, each with its own gradient path. */
+    @Override
+    public boolean batchable(DistributionFamily family, boolean differentiating) {
+        return true;
+    }
+
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
         return context.differentiating() ? distribution.reparamSample(context.rng())

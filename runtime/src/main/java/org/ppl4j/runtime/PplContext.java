@@ -36,6 +36,8 @@ public final class PplContext {
     private double minibatchScale = 1.0;
     private long localBlocks;
     private Object lastFit;
+    private int batch;
+    private final Map<Object, String> loopedBodies = new HashMap<>();
 
     PplContext(PplLanguage language, Env env) {
         this.language = language;
@@ -144,6 +146,26 @@ public final class PplContext {
         } finally {
             handler = saved;
         }
+    }
+
+    /**
+     * k while a vectorised {@code replicate(k)} or {@code map} body runs (its values are {@link
+     * org.ppl4j.runtime.ad.Batched}), else 0: builtins without a batching rule then refuse to run.
+     */
+    public int batch() {
+        return batch;
+    }
+
+    public void setBatch(int k) {
+        this.batch = k;
+    }
+
+    /**
+     * Why a vectorised body (by the key its replicate or map chose) could not run vectorised, for the bodies that
+     * will fail again the same way: they run as loops from then on, without another try.
+     */
+    public Map<Object, String> loopedBodies() {
+        return loopedBodies;
     }
 
     public Object lastFit() {

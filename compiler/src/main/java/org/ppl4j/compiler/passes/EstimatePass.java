@@ -26,6 +26,9 @@ public final class EstimatePass {
     private final Resolution resolution;
     private final Map<Ast.Sample, Site> sites = new IdentityHashMap<>();
     private final List<Site> ordered = new ArrayList<>();
+    /** The lines of the dump by declaration, in source order: sites, and replicate and map calls. */
+    private final List<String[]> dumpLines = new ArrayList<>();
+    private Ast.Decl declaration;
 
     public EstimatePass(Resolution resolution) {
         this.resolution = resolution;
@@ -48,20 +51,22 @@ public final class EstimatePass {
     public String dump() {
         StringBuilder sb = new StringBuilder();
         String owner = null;
-        for (Site s : ordered) {
-            if (!s.owner().equals(owner)) {
-                owner = s.owner();
+        for (String[] line : dumpLines) {
+            if (!line[0].equals(owner)) {
+                owner = line[0];
                 sb.append(owner).append(":\n");
             }
-            sb.append("  ").append(s.address()).append(" ~ ").append(s.distribution()).append("  by ")
-                    .append(s.strategy().describe()).append("  (").append(s.reason()).append(")\n");
+            sb.append("  ").append(line[1]).append('\n');
         }
         return sb.toString();
     }
 
     private void statement(Ast.Stmt s) {
         if (s instanceof Ast.Decl d) {
+            Ast.Decl outer = declaration;
+            declaration = d;
             d.body().statements().forEach(this::statement);
+            declaration = outer;
         } else if (s instanceof Ast.Sample smp) {
             decide(smp);
             smp.indices().forEach(this::expression);
@@ -107,6 +112,7 @@ public final class EstimatePass {
             expression(b.left());
             expression(b.right());
         } else if (e instanceof Ast.Call c) {
+            iteration(c);
             expression(c.callee());
             c.args().forEach(a -> expression(a.value()));
         } else if (e instanceof Ast.Index i) {
@@ -118,6 +124,40 @@ public final class EstimatePass {
         } else if (e instanceof Ast.Member m) {
             expression(m.target());
         }
+    }
+
+    /**
+     * A replicate or map call in a declaration: whether it may run vectorised (decided at run time, see
+     * docs/objectives.md, "How replicate vectorises"), for the dump.
+     */
+    private void iteration(Ast.Call c) {
+        if (declaration == null || !(c.callee() instanceof Ast.Name n)
+                || !(n.name().equals("replicate") || n.name().equals("map"))
+                || !(resolution.binding(n) instanceof Resolution.Builtin)) {
+            return;
+        }
+        Ast.Expr option = null;
+        for (Ast.Arg a : c.args()) {
+            if ("vectorise".equals(a.name())) {
+                option = a.value();
+            }
+        }
+        String how;
+        if (declaration.kind() == Ast.DeclKind.MODEL) {
+            how = "runs as a loop (in a model each iteration's choices have addresses of their own)";
+        } else if (option instanceof Ast.Bool b && !b.value()) {
+            how = "runs as a loop (vectorise: false)";
+        } else if (option instanceof Ast.Bool) {
+            how = "runs vectorised, or stops with the reason it cannot (vectorise: true)";
+        } else if (option != null) {
+            how = "vectorise: decided by its value at run time";
+        } else {
+            how = "runs vectorised where its body allows, else as a loop (vectorise: false loops)";
+        }
+        boolean looped = declaration.kind() == Ast.DeclKind.MODEL || option instanceof Ast.Bool b && !b.value();
+        String where = declaration.kind() == Ast.DeclKind.FN && !looped ? " (when called in an objective)" : "";
+        dumpLines.add(new String[] {declaration.name(), n.name() + " at " + c.span().line() + ":" + c.span().column()
+                + "  " + how + where});
     }
 
     private void decide(Ast.Sample s) {
@@ -150,6 +190,8 @@ public final class EstimatePass {
         Site site = new Site(resolution.owner(s), address, distName, strategy, reason, s);
         sites.put(s, site);
         ordered.add(site);
+        dumpLines.add(new String[] {site.owner(), site.address() + " ~ " + site.distribution() + "  by "
+                + strategy.describe() + "  (" + reason + ")"});
     }
 
     private DistributionFamily staticFamily(Ast.Expr e) {

@@ -48,6 +48,9 @@ public final class AD {
      * dependency-only edge, so the estimate pass still knows which random choices it came from.
      */
     public static Object detach(Object o) {
+        if (o instanceof Batched b) {
+            return b.map(AD::detach);
+        }
         if (o instanceof Var v) {
             return Var.dependent(v.tape, v.value, null, v);
         }
@@ -103,6 +106,9 @@ public final class AD {
         if (a instanceof Double x && b instanceof Double y) {
             return x + y;
         }
+        if (a instanceof Batched || b instanceof Batched) {
+            return Batched.binary(a, b, AD::add);
+        }
         if (!isTensor(a) && !isTensor(b)) {
             return linear(a, 1, b, 1, 0);
         }
@@ -113,6 +119,9 @@ public final class AD {
         if (a instanceof Double x && b instanceof Double y) {
             return x - y;
         }
+        if (a instanceof Batched || b instanceof Batched) {
+            return Batched.binary(a, b, AD::sub);
+        }
         if (!isTensor(a) && !isTensor(b)) {
             return linear(a, 1, b, -1, 0);
         }
@@ -122,6 +131,9 @@ public final class AD {
     public static Object mul(Object a, Object b) {
         if (a instanceof Double x && b instanceof Double y) {
             return x * y;
+        }
+        if (a instanceof Batched || b instanceof Batched) {
+            return Batched.binary(a, b, AD::mul);
         }
         if (a instanceof Double k && b instanceof Var) {
             return linear(b, k, null, 0, 0);
@@ -138,6 +150,9 @@ public final class AD {
     public static Object div(Object a, Object b) {
         if (a instanceof Double x && b instanceof Double y) {
             return x / y;
+        }
+        if (a instanceof Batched || b instanceof Batched) {
+            return Batched.binary(a, b, AD::div);
         }
         if (b instanceof Double k && a instanceof Var) {
             return linear(a, 1 / k, null, 0, 0);
@@ -169,6 +184,9 @@ public final class AD {
         if (a instanceof Double x && b instanceof Double y) {
             return Math.pow(x, y);
         }
+        if (a instanceof Batched || b instanceof Batched) {
+            return Batched.binary(a, b, AD::pow);
+        }
         return binary(a, b, Math::pow,
                 (x, y) -> y == 0 ? 0 : y * Math.pow(x, y - 1),
                 (x, y) -> x == 0 ? 0 : Math.pow(x, y) * Math.log(x));
@@ -180,6 +198,9 @@ public final class AD {
      */
     public static Object binary(Object a, Object b, DoubleBinaryOperator f, DoubleBinaryOperator dfa,
             DoubleBinaryOperator dfb) {
+        if (a instanceof Batched || b instanceof Batched) {
+            return Batched.binary(a, b, (x, y) -> binary(x, y, f, dfa, dfb));
+        }
         if (!isTensor(a) && !isTensor(b)) {
             double x = scalarValue(a);
             double y = scalarValue(b);
@@ -267,6 +288,9 @@ public final class AD {
     // ---------------------------------------------------------------- unary operations
 
     public static Object unary(Object a, Fn1 fn) {
+        if (a instanceof Batched b) {
+            return b.map(x -> unary(x, fn));
+        }
         if (a instanceof Double x) {
             return fn.f(x);
         }
@@ -327,6 +351,9 @@ public final class AD {
     }
 
     public static Object neg(Object a) {
+        if (a instanceof Batched b) {
+            return b.map(AD::neg);
+        }
         if (a instanceof Double x) {
             return -x;
         }
@@ -370,6 +397,9 @@ public final class AD {
      * and the gradient of v plus v times the gradient of l (the score-function term).
      */
     public static Object magicBox(Object logProb) {
+        if (logProb instanceof Batched) {
+            throw new NotBatchable("a score-function term");
+        }
         if (logProb instanceof Var v) {
             return Var.unary(v, 1.0, 1.0);
         }
@@ -383,6 +413,9 @@ public final class AD {
 
     /** Sum of all elements (a scalar). Scalars are returned unchanged. */
     public static Object sum(Object a) {
+        if (a instanceof Batched b) {
+            return b.sumEvent();
+        }
         if (!isTensor(a)) {
             return a;
         }
@@ -395,6 +428,9 @@ public final class AD {
     }
 
     public static Object matmul(Object a, Object b) {
+        if (a instanceof Batched || b instanceof Batched) {
+            return Batched.matmul(a, b);
+        }
         Tensor x = tensorValue(a);
         Tensor y = tensorValue(b);
         Tensor v = Tensor.matmul(x, y);

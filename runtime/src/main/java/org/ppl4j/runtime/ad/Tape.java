@@ -105,6 +105,14 @@ public final class Tape {
         return controlDependent;
     }
 
+    /**
+     * Puts back what {@link #controlDependent} said before an attempt that is abandoned (a vectorised body that
+     * runs as a loop instead): its observations must not change how the rest of the run is estimated.
+     */
+    public void restoreControlDependence(boolean dependent) {
+        controlDependent = dependent;
+    }
+
     private BitSet[] deps = new BitSet[0];
     private int depsComputed;
 

@@ -2,6 +2,9 @@ package org.ppl4j.runtime.builtins;
 
 import java.util.List;
 import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Batched;
+import org.ppl4j.runtime.ad.NotBatchable;
 
 /**
  * A function implemented in Java: one class per builtin, registered in the stdlib's sorted list. The
@@ -27,6 +30,73 @@ public abstract class PplBuiltin {
     /** The distribution family this builtin constructs, or null if it is not a distribution. */
     public org.ppl4j.runtime.dist.DistributionFamily distributionFamily() {
         return null;
+    }
+
+    /** How a builtin runs inside a vectorised {@code replicate} or {@code map} body (see {@link #batching}). */
+    public enum Batching {
+        /** It may not run there (side effects, randomness per call, or no batching rule): the body loops. */
+        NONE,
+        /** It runs as usual on unbatched arguments; a batched one makes the body loop. */
+        PURE,
+        /** Elementwise in its numeric arguments: it runs once on the stacked values, aligned by event axes. */
+        ELEMENTWISE,
+        /** It handles batched arguments itself. */
+        OWN
+    }
+
+    /** How this builtin runs inside a vectorised body; by default it may not. */
+    public Batching batching() {
+        return Batching.NONE;
+    }
+
+    /**
+     * The call inside a vectorised body of k iterations: by {@link #batching}, refused, checked for batched
+     * arguments, run on the aligned stacked values, or left to the builtin.
+     */
+    public final Object callBatched(Object[] args, PplContext context) {
+        switch (batching()) {
+            case OWN:
+                return call(args, context);
+            case PURE:
+                for (Object a : args) {
+                    if (BatchedValues.contains(a)) {
+                        throw new NotBatchable(name() + " of values that differ per iteration");
+                    }
+                }
+                return call(args, context);
+            case ELEMENTWISE:
+                return elementwise(args, context);
+            default:
+                throw new NotBatchable(name() + " (no batching rule)");
+        }
+    }
+
+    private Object elementwise(Object[] args, PplContext context) {
+        int rank = 0;
+        int k = -1;
+        for (Object a : args) {
+            if (a instanceof Batched b) {
+                rank = Math.max(rank, b.eventRank());
+                k = b.size();
+            } else if (AD.isNumeric(a)) {
+                rank = Math.max(rank, Batched.eventRank(a));
+            } else if (BatchedValues.contains(a)) {
+                throw new NotBatchable(name() + " of values that differ per iteration");
+            }
+        }
+        if (k < 0) {
+            return call(args, context);
+        }
+        Object[] aligned = args.clone();
+        for (int i = 0; i < aligned.length; i++) {
+            if (aligned[i] instanceof Batched b) {
+                if (b.size() != k) {
+                    throw new NotBatchable(name() + " of batched values of different sizes");
+                }
+                aligned[i] = b.aligned(rank);
+            }
+        }
+        return Batched.of(call(aligned, context), k);
     }
 
     /** One line for completion and {@code :help}. */

@@ -79,6 +79,31 @@ public interface Distribution {
         throw new UnsupportedOperationException(family().name() + " has no relaxation");
     }
 
+    /**
+     * For vectorised bodies ({@code org.ppl4j.runtime.ad.Batched}): the rank of one draw when no value is given
+     * (the parameters' broadcast shape), or -1 when the distribution has no batched form.
+     */
+    default int drawRank() {
+        return -1;
+    }
+
+    /**
+     * k independent copies along a new leading axis (the parameters broadcast to [k, ...]), so that one draw is k
+     * draws of this distribution; null when it has no batched form.
+     */
+    default Distribution batchOf(int k) {
+        return null;
+    }
+
+    /**
+     * For a value {@code x} whose leading axis (of length k) runs over the iterations of a vectorised body, the
+     * parameters having that axis too or broadcasting against each iteration's value: the log density of each
+     * iteration's value, summed over its elements, a [k] vector. Only for distributions with a batched form.
+     */
+    default Object batchLogDensity(Object x, int k) {
+        throw new UnsupportedOperationException(family().name() + " has no batched log density");
+    }
+
     /** Mean of the distribution, for summaries and tests. */
     double mean();
 

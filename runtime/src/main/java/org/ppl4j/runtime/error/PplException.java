@@ -4,6 +4,7 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.exception.AbstractTruffleException;
 import com.oracle.truffle.api.nodes.Node;
 import com.oracle.truffle.api.source.SourceSection;
+import org.ppl4j.runtime.ad.NotBatchable;
 
 /**
  * A runtime error in a user's program, located at the node that raised it. The launcher prints it as
@@ -32,12 +33,16 @@ public final class PplException extends AbstractTruffleException {
 
     /**
      * The user-facing form of an exception thrown by library code under {@code location}: a known user error
-     * keeps its message, anything else says what failed.
+     * keeps its message, anything else says what failed. A {@link NotBatchable} is not an error and is thrown on
+     * as it is, to the vectorised body that will run as a loop instead.
      */
     @TruffleBoundary
     public static PplException wrap(RuntimeException e, Node location) {
         if (e instanceof PplException p) {
             return p;
+        }
+        if (e instanceof NotBatchable n) {
+            throw n;
         }
         String message = e.getMessage();
         if (message == null) {

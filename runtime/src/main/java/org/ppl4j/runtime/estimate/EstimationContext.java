@@ -17,6 +17,14 @@ public interface EstimationContext {
         return own;
     }
 
+    /**
+     * k while a vectorised body of k iterations runs (each site then draws k values at once, see
+     * {@code BatchedSites}), else 0.
+     */
+    default int batch() {
+        return 0;
+    }
+
     /** The main random stream: replayed identically in every run of one estimate. */
     Rng rng();
 

@@ -30,6 +30,15 @@ public interface GradientStrategy {
         throw new UnsupportedOperationException(name() + " takes no baseline");
     }
 
+    /**
+     * Whether k draws of a site of this family may be made at once, along a leading axis, in a vectorised body:
+     * only where the site needs no bookkeeping of its own per draw (a reparameterised or path gradient; any
+     * strategy that only samples when {@code differentiating} is false).
+     */
+    default boolean batchable(DistributionFamily family, boolean differentiating) {
+        return false;
+    }
+
     /** Whether the estimates are unbiased (straight-through and relaxations are not). */
     default boolean unbiased() {
         return true;

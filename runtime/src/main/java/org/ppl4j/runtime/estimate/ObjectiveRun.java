@@ -7,9 +7,12 @@ import java.util.Set;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Batched;
+import org.ppl4j.runtime.ad.NotBatchable;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.trace.BatchedSites;
 import org.ppl4j.runtime.trace.Handler;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.ChoiceMap;
@@ -30,7 +33,12 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     private final ReplayPlan plan;
     private final ObjectiveRun base;
     private final List<Choice> choices = new ArrayList<>();
-    private final List<ChoiceMap> traces = new ArrayList<>();
+    /** The traces drawn by sim: choice maps, and the traces of vectorised bodies ({@link BatchedTraces}). */
+    private final List<Object> traces = new ArrayList<>();
+    /** k while a vectorised body of k iterations runs, else 0. */
+    private int batch;
+    /** The objective this run runs, when it runs one (what the decisions of its vectorised bodies are kept by). */
+    private ObjectiveInstance instance;
     private final Set<Site> pathSites = new HashSet<>();
     private final Set<Address> relaxedAddresses = new HashSet<>();
     private int replayed;
@@ -109,6 +117,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     /** Runs the objective's body; returns its value v (tracked if it depends on parameters). */
     public Object run(ObjectiveInstance objective) {
+        instance = objective;
         return context.withHandler(this, () -> objective.objective().invoke(objective.args()));
     }
 
@@ -130,7 +139,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         }
         Site site = new Site(owner, address);
         Distribution d = (Distribution) distribution;
-        return strategyFor(site, d, strategy).sample(d, site, this);
+        GradientStrategy s = strategyFor(site, d, strategy);
+        return batch > 0 ? BatchedSites.sample(d, site, s, this, batch) : s.sample(d, site, this);
     }
 
     @Override
@@ -283,8 +293,148 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         return replayed > 0;
     }
 
-    /** The traces drawn by {@code sim} in this run, in order. */
+    /**
+     * The traces drawn by {@code sim} in this run, in order; a vectorised body's traces are cut into one per
+     * iteration, in the order the loop would have drawn them.
+     */
     public List<ChoiceMap> traces() {
-        return traces;
+        List<ChoiceMap> out = new ArrayList<>();
+        for (Object t : traces) {
+            if (t instanceof BatchedTraces b) {
+                for (int i = 0; i < b.size(); i++) {
+                    for (ChoiceMap m : b.traces()) {
+                        out.add(iteration(m, i));
+                    }
+                }
+            } else {
+                out.add((ChoiceMap) t);
+            }
+        }
+        return out;
+    }
+
+    /** The traces a vectorised body of {@code size} iterations drew, each holding every iteration's values. */
+    private record BatchedTraces(List<ChoiceMap> traces, int size) {
+    }
+
+    /** Iteration i's trace of a vectorised body's trace (primal values: traces are read for summaries). */
+    private static ChoiceMap iteration(ChoiceMap m, int i) {
+        ChoiceMap one = new ChoiceMap();
+        for (java.util.Map.Entry<Address, Object> e : m.entries().entrySet()) {
+            Object v = e.getValue();
+            one.put(e.getKey(), v instanceof Batched b ? AD.index(AD.value(b.stacked()), i) : v);
+        }
+        return one;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    /** What the decision to loop a vectorised body is kept by: its code, in one objective. */
+    private record LoopedKey(Object code, ObjectiveInstance objective) {
+    }
+
+    /**
+     * Runs a {@code replicate(k)} or {@code map} body once for its k iterations, every value batched along a
+     * leading axis ({@link Batched}), and returns the k values stacked along a new first axis, as the loop would.
+     * Returns null when the body cannot run so (a strategy that needs bookkeeping per draw, an operation with no
+     * batching rule): then nothing it did remains (the random streams, the traces and choices recorded and the
+     * tape's control dependence are put back; tape entries it made are not connected to anything) and the caller
+     * runs the loop. A body that fails for a reason that will not change is looped from then on in this objective.
+     *
+     * @param code     the body's code, by which the decision is kept
+     * @param body     runs the body once (with its argument batched, for map)
+     * @param required {@code vectorise: true}: a body that cannot run vectorised is an error saying why
+     */
+    public Object vectorised(int k, Object code, java.util.function.Supplier<Object> body, boolean required) {
+        LoopedKey key = new LoopedKey(code, instance);
+        String looped = context.loopedBodies().get(key);
+        if (looped != null) {
+            if (required) {
+                throw cannotVectorise(looped);
+            }
+            return null;
+        }
+        long[] rngState = rng.state();
+        long[] auxState = aux.state();
+        boolean dependent = tape != null && tape.controlDependent();
+        int traces0 = traces.size();
+        int choices0 = choices.size();
+        int replayed0 = replayed;
+        int replayedChoices0 = replayedChoices.size();
+        int outer = context.batch();
+        enterIteration(-1); // the sites' keys: [-1]/owner, apart from every looped iteration's
+        batch = k;
+        context.setBatch(k);
+        Object value;
+        try {
+            value = stacked(body.get(), k);
+        } catch (com.oracle.truffle.api.nodes.ControlFlowException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            NotBatchable reason = reason(e);
+            rng.restore(rngState);
+            aux.restore(auxState);
+            if (tape != null) {
+                tape.restoreControlDependence(dependent);
+            }
+            traces.subList(traces0, traces.size()).clear();
+            choices.subList(choices0, choices.size()).clear();
+            replayedChoices.subList(replayedChoices0, replayedChoices.size()).clear();
+            replayed = replayed0;
+            if (required) {
+                if (reason == null) {
+                    throw e;
+                }
+                throw cannotVectorise(reason.getMessage());
+            }
+            if (reason == null || reason.lasting()) {
+                context.loopedBodies().put(key, reason == null ? String.valueOf(e.getMessage()) : reason.getMessage());
+            }
+            return null;
+        } finally {
+            batch = 0;
+            context.setBatch(outer);
+            exitIteration();
+        }
+        if (traces.size() > traces0) {
+            List<ChoiceMap> drawn = new ArrayList<>();
+            for (Object t : traces.subList(traces0, traces.size())) {
+                drawn.add((ChoiceMap) t);
+            }
+            traces.subList(traces0, traces.size()).clear();
+            traces.add(new BatchedTraces(drawn, k));
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException cannotVectorise(String why) {
+        return new IllegalArgumentException("vectorise: true, but the body cannot run vectorised: " + why);
+    }
+
+    /** The batching failure behind an exception, or null when it is some other error. */
+    private static NotBatchable reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NotBatchable n) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** The value of a vectorised body as the loop would collect it: the k values along a new first axis. */
+    private static Object stacked(Object v, int k) {
+        if (v instanceof Batched b) {
+            if (b.size() != k) {
+                throw new NotBatchable("a value batched over " + b.size() + " iterations");
+            }
+            return b.stacked();
+        }
+        if (AD.isNumeric(v)) {
+            return Batched.broadcast(v, k).stacked();
+        }
+        throw new NotBatchable("a body whose value is not a number or a tensor");
     }
 }

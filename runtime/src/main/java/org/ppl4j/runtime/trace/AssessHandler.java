@@ -74,7 +74,7 @@ public final class AssessHandler implements Handler {
             throw new IllegalArgumentException("density(" + modelName + "): no value for the random choice '"
                     + address + "'");
         }
-        if (!AD.isNumeric(value)) {
+        if (!AD.isNumeric(value) && !(value instanceof org.ppl4j.runtime.ad.Batched)) {
             if (value instanceof PplList l) {
                 value = AD.stack(l.toArray());
             } else {
@@ -95,7 +95,11 @@ public final class AssessHandler implements Handler {
     static Object siteDensity(ObjectiveRun run, String owner, Address address, Distribution d, Object value,
             double scale) {
         Distribution dist = run != null && run.isPath(owner, address) ? d.detachParameters() : d;
-        Object lp = run != null && run.isRelaxed(address) ? dist.relaxedLogDensity(value) : dist.logDensity(value);
+        boolean relaxed = run != null && run.isRelaxed(address);
+        if (relaxed && (run.batch() > 0 || value instanceof org.ppl4j.runtime.ad.Batched)) {
+            throw new org.ppl4j.runtime.ad.NotBatchable("a relaxed density");
+        }
+        Object lp = relaxed ? dist.relaxedLogDensity(value) : BatchedSites.logDensity(dist, value);
         if (run != null) {
             run.noteDensity(owner, address, lp);
         }

@@ -185,6 +185,11 @@ public final class Marginal implements GenerativeFunction {
      * provenance (it is part of the value, and depends on the random choices the x_i depend on).
      */
     static Object logMeanExp(Object[] xs) {
+        for (Object x : xs) {
+            if (x instanceof org.ppl4j.runtime.ad.Batched b) {
+                return logMeanExp(xs, b.size());
+            }
+        }
         double max = Double.NEGATIVE_INFINITY;
         Object shift = null;
         for (Object x : xs) {
@@ -203,6 +208,27 @@ public final class Marginal implements GenerativeFunction {
             sum = AD.add(sum, AD.exp(AD.sub(x, shift)));
         }
         return AD.add(AD.log(AD.div(sum, (double) xs.length)), shift);
+    }
+
+    /**
+     * The same in a vectorised body of k iterations, whose log weights are batched numbers: per iteration, over the
+     * particles (the [particles, k] weights transposed to [k, particles], shifted by each row's maximum).
+     */
+    private static Object logMeanExp(Object[] xs, int k) {
+        Object[] rows = new Object[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            org.ppl4j.runtime.ad.Batched b = xs[i] instanceof org.ppl4j.runtime.ad.Batched p ? p
+                    : org.ppl4j.runtime.ad.Batched.broadcast(xs[i], k);
+            if (b.eventRank() != 0 || b.size() != k) {
+                throw new org.ppl4j.runtime.ad.NotBatchable("a marginal's log weights that are not numbers");
+            }
+            rows[i] = b.stacked();
+        }
+        Object w = AD.transpose(org.ppl4j.runtime.ad.Axes.stack(rows));
+        org.ppl4j.runtime.ad.Tensor finite = AD.maxAxisValue(w, 1).map(v -> Double.isFinite(v) ? v : 0);
+        Object shift = AD.isTracked(w) ? AD.dependsOn(finite, w) : finite; // provenance kept, no gradient path
+        Object s = AD.add(AD.log(AD.div(AD.sumAxis(AD.exp(AD.sub(w, shift)), 1, true), (double) xs.length)), shift);
+        return org.ppl4j.runtime.ad.Batched.of(AD.reshape(s, new int[] {k}), k);
     }
 
     @Override

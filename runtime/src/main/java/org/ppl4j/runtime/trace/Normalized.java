@@ -37,6 +37,9 @@ public final class Normalized implements GenerativeFunction {
 
     @Override
     public ChoiceMap simulate(PplContext context, EstimationContext estimation, ParamProvider params) {
+        if (estimation.batch() > 0) {
+            throw new org.ppl4j.runtime.ad.NotBatchable("sim of a normalized model (resampling has no batching rule)");
+        }
         Rng rng = estimation.rng();
         ParamProvider frozen = DetachedParams.of(params);
         SamplingContext sampling = new SamplingContext(rng);

@@ -65,7 +65,9 @@ public final class SimulateHandler implements Handler {
             address = iterations.scope(address);
         }
         Site site = new Site(owner, address);
-        Object value = estimation.strategyFor(site, d, strategy).sample(d, site, estimation);
+        GradientStrategy s = estimation.strategyFor(site, d, strategy);
+        int k = estimation.batch();
+        Object value = k > 0 ? BatchedSites.sample(d, site, s, estimation, k) : s.sample(d, site, estimation);
         trace.put(address, value);
         sites.add(new Simulation.Site(owner, address, d, value, localDepth > 0));
         return value;

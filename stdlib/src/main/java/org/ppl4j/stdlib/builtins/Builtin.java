@@ -17,6 +17,7 @@ final class Builtin extends PplBuiltin {
     private final int required;
     private final boolean variadic;
     private final Body body;
+    private Batching batching = Batching.NONE;
 
     Builtin(String name, List<String> parameters, int required, boolean variadic, Body body) {
         this.name = name;
@@ -30,8 +31,20 @@ final class Builtin extends PplBuiltin {
         return new Builtin(name, parameters, parameters.size(), false, body);
     }
 
+    /** An elementwise function of one number or tensor (so it batches elementwise). */
     static Builtin unary(String name, Function<Object, Object> f) {
-        return of(name, List.of("x"), (a, c) -> f.apply(Args.numeric(name, "x", a[0])));
+        return of(name, List.of("x"), (a, c) -> f.apply(Args.numeric(name, "x", a[0]))).batching(Batching.ELEMENTWISE);
+    }
+
+    /** Says how this builtin runs in a vectorised body (see {@link PplBuiltin#batching}); set once, at registration. */
+    Builtin batching(Batching b) {
+        this.batching = b;
+        return this;
+    }
+
+    @Override
+    public Batching batching() {
+        return batching;
     }
 
     @Override

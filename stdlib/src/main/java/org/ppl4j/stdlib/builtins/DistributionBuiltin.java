@@ -48,6 +48,19 @@ final class DistributionBuiltin extends PplBuiltin {
                 converted[i] = Args.fromList(family.name(), family.parameters().get(i), l);
             }
         }
+        if (context.batch() > 0) {
+            for (Object a : converted) {
+                if (a instanceof org.ppl4j.runtime.ad.Batched) {
+                    return new org.ppl4j.runtime.dist.BatchedDistribution(family, factory, converted);
+                }
+            }
+        }
         return factory.apply(converted);
+    }
+
+    /** Parameters that differ per iteration of a vectorised body make one distribution per iteration. */
+    @Override
+    public Batching batching() {
+        return Batching.OWN;
     }
 }

@@ -3,6 +3,8 @@ package org.ppl4j.stdlib.builtins;
 import java.util.List;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Axes;
+import org.ppl4j.runtime.ad.Batched;
+import org.ppl4j.runtime.ad.NotBatchable;
 import org.ppl4j.runtime.ad.Fns;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.value.PplList;
@@ -41,6 +43,9 @@ final class MathBuiltins {
                 reduction("logmeanexp", (xs, axis) -> axis == null ? AD.sub(logsumexp(xs), Math.log(size(xs)))
                         : AD.sub(logsumexp(xs, axis, false), Math.log(AD.tensorValue(xs).dim(AD.axis(xs, axis))))),
                 Builtin.of("len", List.of("xs"), (a, c) -> {
+                    if (a[0] instanceof Batched b) { // the length of each iteration's value, the same for all
+                        return (double) (b.eventRank() == 0 ? 1 : b.eventShape()[0]);
+                    }
                     if (a[0] instanceof PplList l) {
                         return (double) l.size();
                     }
@@ -64,6 +69,9 @@ final class MathBuiltins {
 
     static Builtin reduction(String name, Reduction r) {
         return new Builtin(name, List.of("xs", "axis"), 1, false, (a, c) -> {
+            if (a[0] instanceof Batched b) {
+                return perIteration(name, r, b, a.length > 1 ? a[1] : null);
+            }
             Object xs = Args.numeric(name, "xs", a[0]);
             Object axis = a.length > 1 ? a[1] : null;
             if (axis == null) {
@@ -83,6 +91,31 @@ final class MathBuiltins {
             }
             return rank == 1 ? r.apply(xs, null) : r.apply(xs, ax < 0 ? ax + rank : ax); // a vector's axis: a number
         });
+    }
+
+    /**
+     * A reduction of each iteration's value in a vectorised body: of all its elements (the event axes flattened into
+     * one) or along its axis {@code axis} (one further along the stacked values).
+     */
+    private static Object perIteration(String name, Reduction r, Batched b, Object axis) {
+        int rank = b.eventRank();
+        if (axis == null || rank == 1) {
+            if (rank == 0) {
+                if (axis != null) {
+                    throw new NotBatchable(name + " with an axis of a number"); // the loop says what is wrong
+                }
+                return b;
+            }
+            int[] event = b.eventShape();
+            Object flat = rank == 1 ? b.stacked() : AD.reshape(b.stacked(), new int[] {b.size(), Tensor.numel(event)});
+            return Batched.of(r.apply(flat, 1), b.size());
+        }
+        double d = Args.number(name, "axis", axis);
+        int ax = (int) d;
+        if (d != ax || ax < -rank || ax >= rank) {
+            throw new NotBatchable(name + " along an axis it does not have");
+        }
+        return Batched.of(r.apply(b.stacked(), (ax < 0 ? ax + rank : ax) + 1), b.size());
     }
 
     /** log sum exp along an axis, shifted by the (constant) maximum along it for stability. */

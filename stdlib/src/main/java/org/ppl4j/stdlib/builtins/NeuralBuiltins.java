@@ -164,6 +164,11 @@ final class NeuralBuiltins {
             }
 
             @Override
+            public Batching batching() {
+                return Batching.PURE; // its parameters are made once; a batched input makes the body loop
+            }
+
+            @Override
             public Object call(Object[] args, PplContext context) {
                 ParamProvider params = context.handler() == null ? context.params() : context.handler().params();
                 Object h = Args.numeric(name, "x", args[0]);

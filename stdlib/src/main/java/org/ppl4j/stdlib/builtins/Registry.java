@@ -16,6 +16,19 @@ public final class Registry {
     public static final Map<String, PplBuiltin> BY_NAME;
     public static final List<String> NAMES;
 
+    /**
+     * The builtins that run as usual in a vectorised replicate or map body when none of their arguments is
+     * batched: they have no side effects and draw nothing per call (glorot and he draw a parameter's first value
+     * once). The elementwise math builtins batch elementwise; every builtin not named here or there makes a body
+     * run as a loop.
+     */
+    private static final java.util.Set<String> PURE = java.util.Set.of("arg", "concat", "dense", "eye", "glorot", "he",
+            "iid", "log_softmax", "marginal", "mlp", "normalize", "ones", "random_uniform", "reshape", "shape",
+            "softmax", "tensor", "transpose", "where", "zeros");
+    /** The builtins with batching rules of their own (reductions per iteration, distributions, traces). */
+    private static final java.util.Set<String> OWN = java.util.Set.of("density", "detach", "len", "logmeanexp",
+            "logsumexp", "map", "mean", "merge", "replicate", "sim", "sum");
+
     static {
         Map<String, PplBuiltin> m = new TreeMap<>();
         List<PplBuiltin> all = new ArrayList<>();
@@ -45,6 +58,15 @@ public final class Registry {
             all.add(new DistributionBuiltin(f));
         }
         for (PplBuiltin b : all) {
+            if (b instanceof Builtin builtin) {
+                if (PURE.contains(b.name())) {
+                    builtin.batching(PplBuiltin.Batching.PURE);
+                } else if (OWN.contains(b.name())) {
+                    builtin.batching(PplBuiltin.Batching.OWN);
+                } else if (b.name().equals("atan2")) {
+                    builtin.batching(PplBuiltin.Batching.ELEMENTWISE);
+                }
+            }
             if (m.put(b.name(), b) != null) {
                 throw new IllegalStateException("two builtins named " + b.name());
             }

@@ -5,6 +5,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.NotBatchable;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
@@ -217,6 +218,43 @@ abstract class ElementwiseDistribution implements Distribution {
             expanded[i] = AD.add(params[i], zeros);
         }
         return withParameters(expanded);
+    }
+
+    @Override
+    public final int drawRank() {
+        return shape == null ? 0 : shape.length;
+    }
+
+    @Override
+    public final Distribution batchOf(int k) {
+        return repeated(new int[] {k});
+    }
+
+    /**
+     * One log density per iteration: the elementwise log density over the broadcast shape of x and the parameters,
+     * whose leading axis runs over the k iterations, summed over the other axes. A value outside the support makes
+     * the body run as a loop (where that iteration's density is -infinity).
+     */
+    @Override
+    public final Object batchLogDensity(Object x, int k) {
+        Object v = Params.coerce(family.name(), "x", x);
+        if (family.discrete()) {
+            v = AD.detach(v);
+        }
+        int[] xShape = Params.shape(v);
+        int[] full = xShape == null ? shape : shape == null ? xShape : Tensor.broadcastShape(shape, xShape);
+        if (full == null || full.length == 0 || full[0] != k) {
+            throw new NotBatchable(family.name() + ": no batch axis of length " + k + " in its value or parameters");
+        }
+        if (!inSupport(v, full, supportDependsOnParameters() ? this::containsElement : null)) {
+            throw new NotBatchable(family.name() + ": a value outside the support", false);
+        }
+        Object lp = elementLogDensity(v);
+        int[] lpShape = AD.isTensor(lp) ? AD.tensorValue(lp).shape() : new int[0];
+        if (!java.util.Arrays.equals(lpShape, full)) {
+            lp = AD.add(lp, Tensor.zeros(full)); // a density that does not involve x (uniform): each element alike
+        }
+        return full.length == 1 ? lp : AD.sumAxis(AD.reshape(lp, new int[] {k, Tensor.numel(full) / k}), 1, false);
     }
 
     /** Every parameter detached: the same family and primal values, no gradient path to the parameters. */

@@ -39,6 +39,9 @@ public final class PplIfNode extends PplExpressionNode {
     /** Behind a boundary: partial evaluation must not expand the message's formatting into the branch's code. */
     @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
     private PplException notBoolean(Object result) {
+        if (result instanceof org.ppl4j.runtime.ad.Batched) {
+            throw new org.ppl4j.runtime.ad.NotBatchable("an if on values that differ per iteration");
+        }
         return new PplException("a condition must be true or false, got " + AD.describe(result), condition);
     }
 }

@@ -3,6 +3,8 @@ package org.ppl4j.runtime.nodes.expression;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.nodes.Node;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Batched;
+import org.ppl4j.runtime.ad.NotBatchable;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.error.PplException;
 import org.ppl4j.runtime.value.Printer;
@@ -29,7 +31,7 @@ public final class Arith {
         if (op == Op.ADD && (a instanceof String || b instanceof String)) {
             return Printer.show(a) + Printer.show(b);
         }
-        if (!AD.isNumeric(a) || !AD.isNumeric(b)) {
+        if (!numeric(a) || !numeric(b)) {
             throw new PplException("cannot " + op.verb + " " + kind(a) + " and " + kind(b), node);
         }
         try {
@@ -59,7 +61,7 @@ public final class Arith {
 
     @TruffleBoundary
     public static Object negate(Object a, Node node) {
-        if (!AD.isNumeric(a)) {
+        if (!numeric(a)) {
             throw new PplException("cannot negate " + kind(a), node);
         }
         return AD.neg(a);
@@ -68,6 +70,7 @@ public final class Arith {
     /** Compares primal values: comparisons are not differentiable, so tracked numbers compare by value. */
     @TruffleBoundary
     public static int compare(Object a, Object b, Node node) {
+        notBatched(a, b, "a comparison");
         Tape.observe(a);
         Tape.observe(b);
         Object x = AD.value(a);
@@ -83,11 +86,24 @@ public final class Arith {
 
     @TruffleBoundary
     public static boolean equal(Object a, Object b) {
+        notBatched(a, b, "a test of equality");
         Tape.observe(a);
         Tape.observe(b);
         Object x = AD.value(a);
         Object y = AD.value(b);
         return x.equals(y);
+    }
+
+    /** A number, a tensor, or the values of a vectorised body ({@link Batched}), which AD's operations batch. */
+    private static boolean numeric(Object v) {
+        return AD.isNumeric(v) || v instanceof Batched;
+    }
+
+    /** A vectorised body's values cannot decide one boolean: the body runs as a loop instead. */
+    static void notBatched(Object a, Object b, String what) {
+        if (a instanceof Batched || b instanceof Batched) {
+            throw new NotBatchable(what + " of values that differ per iteration");
+        }
     }
 
     /** "a number", "a string", "a list", ... for messages. */

@@ -40,7 +40,8 @@ public final class PplBuiltinCallNode extends PplExpressionNode {
     @TruffleBoundary
     static Object invoke(PplBuiltin builtin, Object[] args, Node node) {
         try {
-            return builtin.call(args, PplContext.get(node));
+            PplContext context = PplContext.get(node);
+            return context.batch() > 0 ? builtin.callBatched(args, context) : builtin.call(args, context);
         } catch (com.oracle.truffle.api.exception.AbstractTruffleException
                 | com.oracle.truffle.api.nodes.ControlFlowException e) {
             throw e; // user errors already positioned, and the engine's own (interrupt, cancel, exit)

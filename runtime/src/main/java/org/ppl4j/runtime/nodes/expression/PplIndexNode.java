@@ -47,6 +47,9 @@ public final class PplIndexNode extends PplExpressionNode {
             if (AD.isTensor(t)) {
                 return AD.dependsOn(AD.index(t, k), i);
             }
+            if (t instanceof org.ppl4j.runtime.ad.Batched b && b.eventRank() > 0 && !AD.isTracked(i)) {
+                return b.map(x -> org.ppl4j.runtime.ad.Axes.select(x, 1, k)); // each iteration's element k
+            }
         } catch (RuntimeException e) {
             throw PplException.wrap(e, this);
         }

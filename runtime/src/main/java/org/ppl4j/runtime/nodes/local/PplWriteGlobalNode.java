@@ -24,6 +24,9 @@ public final class PplWriteGlobalNode extends PplExpressionNode {
 
     @TruffleBoundary
     private void write(PplContext context, Object v) {
+        if (context.batch() > 0) { // written once where the loop writes once per iteration
+            throw new org.ppl4j.runtime.ad.NotBatchable("an assignment to a top-level variable");
+        }
         Escapes.fromStep(v); // a global outlives a fit step that writes it
         context.globals().put(name, v);
     }
