@@ -73,8 +73,10 @@ final class VaeBench {
         StepDifference ppl = null;
         if (problem == null) {
             try {
-                ppl = StepDifference.open(pplProgram, byEpochs ? unit : 5, quick ? 1.0 : 3.0, Math.max(unit, 20),
-                        unit, 1);
+                // at least 100 steps of difference (about 2 s): the small run's time per step, which sizes the
+                // difference, includes compiling the program and loading the data
+                ppl = StepDifference.open(pplProgram, byEpochs ? unit : 5, quick ? 1.0 : 3.0,
+                        Math.max(unit, quick ? 40 : 100), unit, 1);
             } catch (Exception e) {
                 problem = "failed: " + BenchMain.firstLine(e);
             }

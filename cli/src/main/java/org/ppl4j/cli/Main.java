@@ -124,6 +124,10 @@ public final class Main implements Callable<Integer> {
                 + "error is a terminal)")
         boolean quiet;
 
+        @Option(names = "--float64", description = "large tensors (10,000 elements and more, computed in ND4J) in "
+                + "float64 rather than float32: twice the memory, slower, for models that need the precision")
+        boolean float64;
+
         @Option(names = "--summary", description = "after the program, print a summary table of its last fit")
         boolean summary;
 
@@ -224,6 +228,7 @@ public final class Main implements Callable<Integer> {
                     .option("ppl.Quiet", Boolean.toString(quiet)).option("ppl.Progress", Boolean.toString(progress))
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
+                    .option("ppl.Float64", Boolean.toString(float64))
                     .allowIO(sandbox(allowPaths, file, plot, resume)).build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
@@ -470,6 +475,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--quiet", description = "no progress bar while fitting")
         boolean quiet;
 
+        @Option(names = "--float64", description = "large tensors (10,000 elements and more) in float64 rather than "
+                + "float32")
+        boolean float64;
+
         @Option(names = "--allow-path", paramLabel = "DIR",
                 description = "let programs read and write files under DIR too (repeatable); by default they may"
                         + " use the working directory only")
@@ -496,6 +505,9 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             checkLimits(timeout, stepLimit, spec);
+            if (float64) {
+                org.ppl4j.runtime.ad.Tensor.setLargeFloat64(true); // the JVM's setting, as ppl.Float64 sets it
+            }
             Path file = noHistory ? null : history != null ? history
                     : System.getenv("PPL_HISTORY") != null && !System.getenv("PPL_HISTORY").isEmpty()
                             ? Path.of(System.getenv("PPL_HISTORY"))

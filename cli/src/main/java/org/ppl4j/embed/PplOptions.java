@@ -27,9 +27,11 @@ public final class PplOptions {
     private final List<Path> allowedPaths;
     private final Engine engine;
     private final Map<String, String> arguments;
+    private final boolean float64;
 
     private PplOptions(long seed, Map<String, String> estimators, OutputStream out, OutputStream err,
-            List<Path> allowedPaths, Engine engine, Map<String, String> arguments) {
+            List<Path> allowedPaths, Engine engine, Map<String, String> arguments, boolean float64) {
+        this.float64 = float64;
         this.seed = seed;
         this.estimators = Collections.unmodifiableMap(new LinkedHashMap<>(estimators));
         this.out = out;
@@ -44,12 +46,12 @@ public final class PplOptions {
      * {@code System.err}, no file access.
      */
     public static PplOptions defaults() {
-        return new PplOptions(0, Map.of(), null, null, List.of(), null, Map.of());
+        return new PplOptions(0, Map.of(), null, null, List.of(), null, Map.of(), false);
     }
 
     /** The seed of top-level sampling and of fits that give none ({@code ppl run --seed}). */
     public PplOptions withSeed(long seed) {
-        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments);
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments, float64);
     }
 
     /**
@@ -63,17 +65,17 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(estimators);
         m.put(address.strip(), strategy.strip());
-        return new PplOptions(seed, m, out, err, allowedPaths, engine, arguments);
+        return new PplOptions(seed, m, out, err, allowedPaths, engine, arguments, float64);
     }
 
     /** Where the program's {@code print} writes. */
     public PplOptions withOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, stream, err, allowedPaths, engine, arguments);
+        return new PplOptions(seed, estimators, stream, err, allowedPaths, engine, arguments, float64);
     }
 
     /** Where the program's warnings go. */
     public PplOptions withErrorOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, out, stream, allowedPaths, engine, arguments);
+        return new PplOptions(seed, estimators, out, stream, allowedPaths, engine, arguments, float64);
     }
 
     /**
@@ -86,7 +88,7 @@ public final class PplOptions {
     public PplOptions withAllowedPath(Path path) {
         List<Path> paths = new ArrayList<>(allowedPaths);
         paths.add(path.toAbsolutePath());
-        return new PplOptions(seed, estimators, out, err, paths, engine, arguments);
+        return new PplOptions(seed, estimators, out, err, paths, engine, arguments, float64);
     }
 
     /**
@@ -98,7 +100,16 @@ public final class PplOptions {
      * there too. The embedder closes the engine after its programs.
      */
     public PplOptions withEngine(Engine engine) {
-        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments);
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments, float64);
+    }
+
+    /**
+     * Large tensors (10,000 elements and more, stored and computed in ND4J) in float64 rather than float32
+     * ({@code ppl run --float64}). The setting is the JVM's, not the program's: it holds for every tensor made
+     * after the program's context is created, by any program.
+     */
+    public PplOptions withFloat64(boolean float64) {
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments, float64);
     }
 
     /** The paths the program may use, from {@link #withAllowedPath(Path)}: none by default. */
@@ -117,7 +128,7 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(arguments);
         m.put(name, value);
-        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, m);
+        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, m, float64);
     }
 
     /** The program arguments given with {@link #withArgument(String, String)}, by name. */
@@ -146,6 +157,9 @@ public final class PplOptions {
         arguments.forEach((n, v) -> args.append(n).append('=').append(v).append('\n'));
         Context.Builder b = Context.newBuilder("ppl").option("ppl.Seed", Long.toString(seed))
                 .option("ppl.Estimators", overrides.toString()).option("ppl.Args", args.toString());
+        if (float64) {
+            b.option("ppl.Float64", "true");
+        }
         if (engine != null) {
             b.engine(engine);
         } else {

@@ -49,6 +49,25 @@ class CommandsTest {
             }
             """;
 
+    /**
+     * 20000 elements of 0.1 (a large tensor) sum to 2000 within 1e-9 in float64; float32's 0.1 is 1.49e-9 off, so
+     * the sum is 2.98e-5 off, far outside that bound.
+     */
+    @Test
+    void float64StoresLargeTensorsInDoublePrecision() throws IOException {
+        String f = program("precision.ppl", "print(sum(ones(200, 100) * 0.1) - 2000)\n");
+        try {
+            Result single = ppl("run", f);
+            assertEquals(0, single.code(), single.err());
+            assertEquals(2.98e-5, Double.parseDouble(single.out().strip()), 1e-7, "float32 by default");
+            Result dbl = ppl("run", f, "--float64");
+            assertEquals(0, dbl.code(), dbl.err());
+            assertEquals(0, Double.parseDouble(dbl.out().strip()), 1e-9, "float64 with --float64");
+        } finally {
+            org.ppl4j.runtime.ad.Tensor.setLargeFloat64(false);
+        }
+    }
+
     @Test
     void timeoutStopsTheProgram() throws IOException {
         String f = program("loop.ppl", "let s = 0\nfor i in 0..1000000000000 {\n  s = s + 1\n}\nprint(s)\n");

@@ -57,10 +57,18 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<String> RESUME = new OptionKey<>("");
 
+    @Option(name = "Float64", help = "Store and compute large tensors (ND4J) in float64 instead of float32. It applies"
+            + " to the whole JVM: tensors made afterwards by any program.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Boolean> FLOAT64 = new OptionKey<>(false);
+
     private static volatile PplFrontEnd frontEnd;
 
     @Override
     protected PplContext createContext(Env env) {
+        if (env.getOptions().get(FLOAT64)) {
+            org.ppl4j.runtime.ad.Tensor.setLargeFloat64(true);
+        }
         return new PplContext(this, env);
     }
 
