@@ -229,6 +229,12 @@ final class Nd4jKernels {
      * arguments at or below 0.
      */
     private static INDArray softplus(INDArray x) {
+        // ND4J's own kernel, log(1 + exp(x)), is one pass but overflows to infinity above about 88 in float32:
+        // checked with one dot product, and then computed as max(x, 0) + log(1 + exp(-|x|)), in five passes
+        INDArray quick = Transforms.softPlus(x, true);
+        if (Double.isFinite(denseSum(quick))) {
+            return quick;
+        }
         INDArray tail = Transforms.softPlus(Transforms.abs(x, true).negi(), false);
         return tail.addi(Transforms.relu(x, true));
     }

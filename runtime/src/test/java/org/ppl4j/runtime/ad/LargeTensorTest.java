@@ -73,6 +73,23 @@ class LargeTensorTest {
         }
     }
 
+    /** Above about 88, float32's exp overflows: the one-pass softplus kernel must fall back, not return infinity. */
+    @Test
+    void softplusOfLargeLogitsStaysFinite() {
+        for (boolean f64 : new boolean[] {false, true}) {
+            Tensor.setLargeFloat64(f64);
+            Tensor x = tensor(-30, 60, BIG);
+            double[] v = x.toArray();
+            v[0] = 100;
+            v[1] = 1000;
+            v[2] = -1000;
+            Tensor big = new Tensor(BIG, v);
+            Tensor y = (Tensor) AD.unary(big, Fns.SOFTPLUS);
+            assertClose(javaPath(big, Fns.SOFTPLUS::f), y.toArray(), f64 ? 1e-12 : F32, "softplus tails");
+            assertEquals(1000.0, y.get(1), 1e-3);
+        }
+    }
+
     @Test
     void unaryGradientsOnLargeTensors() {
         Tensor.setLargeFloat64(true);
