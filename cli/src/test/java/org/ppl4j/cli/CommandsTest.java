@@ -68,6 +68,33 @@ class CommandsTest {
         }
     }
 
+    /**
+     * Adam's eps bounds its step: with eps far above sqrt(v) a step is about lr * |mHat| / eps. The gradient in m
+     * is x - m with x ~ N(m, 1) drawn around 3, so |mHat| stays under 7 (3 plus 4 sd) and 20 steps move m by
+     * under 20 * 0.1 * 7 / 1e6 = 1.4e-5 from 0, where the default eps moves it by about 0.1 a step.
+     */
+    @Test
+    void adamTakesEps() throws IOException {
+        String fit = """
+                model p() { x ~ normal(3, 1) }
+                model q() {
+                  param m = 0.0
+                  x ~ normal(m, 1)
+                }
+                let f = fit(elbo(p(), q(), choices {}), optimizer: adam(0.1%s), steps: 20, samples: 1, seed: 1)
+                print(f.params["q.m"])
+                """;
+        Result plain = ppl("run", program("plain.ppl", fit.formatted("")));
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(Double.parseDouble(plain.out().strip()) > 1, plain.out());
+        Result damped = ppl("run", program("damped.ppl", fit.formatted(", eps: 1000000")));
+        assertEquals(0, damped.code(), damped.err());
+        assertTrue(Math.abs(Double.parseDouble(damped.out().strip())) < 1.4e-5, damped.out());
+        Result bad = ppl("run", program("bad.ppl", fit.formatted(", eps: -1")));
+        assertEquals(Main.RUNTIME_ERROR, bad.code());
+        assertTrue(bad.err().contains("adam: 'eps' must be a positive number, got -1.0"), bad.err());
+    }
+
     @Test
     void timeoutStopsTheProgram() throws IOException {
         String f = program("loop.ppl", "let s = 0\nfor i in 0..1000000000000 {\n  s = s + 1\n}\nprint(s)\n");

@@ -42,12 +42,16 @@ public final class Registry {
         all.add(new EstimateBuiltin());
         all.add(new FitBuiltin());
         all.addAll(ReportBuiltins.all());
-        all.add(new Builtin("adam", List.of("lr", "beta1", "beta2", "decay"), 1, false, (a, c) -> {
+        all.add(new Builtin("adam", List.of("lr", "beta1", "beta2", "decay", "eps"), 1, false, (a, c) -> {
             double lr = Args.number("adam", "lr", a[0]);
             double b1 = a[1] == null ? 0.9 : Args.number("adam", "beta1", a[1]);
             double b2 = a[2] == null ? 0.999 : Args.number("adam", "beta2", a[2]);
             double decay = a[3] == null ? 1 : Args.number("adam", "decay", a[3]);
-            return new OptimizerValue("adam(" + lr + ")", () -> new Adam(lr, b1, b2, 1e-8, decay));
+            double eps = a[4] == null ? 1e-8 : Args.number("adam", "eps", a[4]);
+            if (!(eps > 0) || !Double.isFinite(eps)) {
+                throw new IllegalArgumentException("adam: 'eps' must be a positive number, got " + eps);
+            }
+            return new OptimizerValue("adam(" + lr + ")", () -> new Adam(lr, b1, b2, eps, decay));
         }));
         all.add(new Builtin("sgd", List.of("lr", "momentum"), 1, false, (a, c) -> {
             double lr = Args.number("sgd", "lr", a[0]);
