@@ -154,6 +154,7 @@ public final class Main implements Callable<Integer> {
         Long stepLimit;
 
         @Option(names = "--cpusampler", paramLabel = "FORMAT", arity = "0..1", fallbackValue = "histogram",
+                parameterConsumer = SamplerFormat.class,
                 description = "profile the program with Truffle's CPU sampler; after it ends, print where the time "
                         + "went (per ppl function and line) on standard error as FORMAT: histogram (the default), "
                         + "calltree or json")
@@ -163,6 +164,23 @@ public final class Main implements Callable<Integer> {
                 description = "debug the program in Chrome DevTools: it waits at its first statement until a debugger"
                         + " attaches at the devtools:// address printed on standard error (default 127.0.0.1:9229)")
         String inspect;
+
+        /**
+         * The optional value of {@code --cpusampler}: the next argument unless it is an option or the program
+         * ({@code ppl run --cpusampler FILE} profiles FILE with the default format, as {@code ppl run FILE
+         * --cpusampler} does). A value that is neither a format nor the program is kept, to be refused with the
+         * formats there are.
+         */
+        static final class SamplerFormat implements CommandLine.IParameterConsumer {
+            @Override
+            public void consumeParameters(java.util.Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+                    CommandLine.Model.CommandSpec commandSpec) {
+                String next = args.isEmpty() ? null : args.peek();
+                boolean program = next != null && (next.endsWith(".ppl") || java.nio.file.Files.isRegularFile(
+                        java.nio.file.Path.of(next.isEmpty() ? "." : next)));
+                argSpec.setValue(next == null || next.startsWith("-") || program ? "histogram" : args.pop());
+            }
+        }
 
         /** The Truffle tools the options ask for, as engine options. */
         Engine.Builder tools(Engine.Builder b) {

@@ -78,6 +78,19 @@ class TruffleToolsTest {
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Sampling Call Tree"), err.toString());
 
+        // before the file, the option takes no value from it: the program runs, profiled with the default format
+        out.reset();
+        err.reset();
+        code = codeOutErr(new String[] {"run", "--cpusampler", p.toString()}, out, err)[0];
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals("true\n", out.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Sampling Histogram"), err.toString());
+        out.reset();
+        err.reset();
+        code = codeOutErr(new String[] {"run", "--cpusampler", "json", p.toString()}, out, err)[0];
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("{"), err.toString());
+
         err.reset();
         code = codeOutErr(new String[] {"run", p.toString(), "--cpusampler=flames"}, out, err)[0];
         assertEquals(Main.USAGE, code);
