@@ -663,4 +663,9 @@ public final class AD {
     public static Tensor compare(Object a, Object b, DoubleBinaryOperator test) {
         return Tensor.zipWith(tensorValue(value(a)), tensorValue(value(b)), test).knownBinary();
     }
+
+    /** {@link #compare}, with the comparison named so that a large tensor against a number is one kernel. */
+    public static Tensor compare(Object a, Object b, Tensor.Cmp cmp, DoubleBinaryOperator test) {
+        return Tensor.compare(tensorValue(value(a)), tensorValue(value(b)), cmp, test);
+    }
 }

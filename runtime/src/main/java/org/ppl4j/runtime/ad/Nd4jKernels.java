@@ -373,6 +373,28 @@ final class Nd4jKernels {
         return inPlace ? u.addi(g) : u.add(g); // the same kernel either way: the same rounding
     }
 
+    /** x cmp k elementwise as 1 or 0 in the working type (NaN compares false). */
+    @TruffleBoundary
+    static Object compare(Tensor t, double k, Tensor.Cmp cmp) {
+        INDArray x = nd(t);
+        INDArray r;
+        switch (cmp) {
+            case LT:
+                r = x.lt(k);
+                break;
+            case LE:
+                r = x.lte(k);
+                break;
+            case GT:
+                r = x.gt(k);
+                break;
+            default:
+                r = x.gte(k);
+                break;
+        }
+        return r.castTo(dtype());
+    }
+
     /** Whether a kernel may write into this array: dense, in C order, of the working type, not a view. */
     static boolean writable(Object nd) {
         INDArray a = (INDArray) nd;

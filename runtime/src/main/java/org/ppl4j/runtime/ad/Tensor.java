@@ -531,6 +531,27 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         }
     }
 
+    /** The order comparisons {@code <, <=, >, >=}, for {@link #compare}. */
+    public enum Cmp {
+        LT, LE, GT, GE
+    }
+
+    /**
+     * a cmp b elementwise as 1 or 0 (NaN compares false), known binary. A large tensor against a number is one
+     * ND4J kernel and its result stays in ND4J (binarising a data set: no Java copy of it); otherwise
+     * {@code javaTest} (1 or 0 for two elements) runs in Java under broadcasting.
+     */
+    public static Tensor compare(Tensor a, Tensor b, Cmp cmp, DoubleBinaryOperator javaTest) {
+        if (a.isLarge() && b.size == 1 && !Double.isNaN(b.get(0))) {
+            return ofNd(Nd4jKernels.compare(a, b.get(0), cmp)).knownBinary();
+        }
+        if (b.isLarge() && a.size == 1 && !Double.isNaN(a.get(0))) {
+            Cmp flipped = cmp == Cmp.LT ? Cmp.GT : cmp == Cmp.LE ? Cmp.GE : cmp == Cmp.GT ? Cmp.LT : Cmp.LE;
+            return ofNd(Nd4jKernels.compare(b, a.get(0), flipped)).knownBinary();
+        }
+        return zipWith(a, b, javaTest).knownBinary();
+    }
+
     /** This tensor, known to hold only 0s and 1s (the caller guarantees it). */
     public Tensor knownBinary() {
         binary = true;
@@ -909,6 +930,9 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     public Tensor range(int axis, int start, int stop, int step) {
         checkAxis(axis);
         int len = step > 0 ? Math.max(0, (stop - start + step - 1) / step) : Math.max(0, (start - stop - step - 1) / -step);
+        if (start == 0 && step == 1 && len == shape[axis]) {
+            return this; // the whole axis: tensors are immutable, no copy needed
+        }
         int[] out = shape.clone();
         out[axis] = len;
         int outer = 1;

@@ -73,6 +73,27 @@ class LargeTensorTest {
         }
     }
 
+    /** A large tensor against a number is one kernel: the same 1s and 0s as the Java path, NaN comparing false. */
+    @Test
+    void largeComparisonsWithANumberMatchTheJavaPath() {
+        double[] v = tensor(-3, 6, BIG).toArray();
+        v[5] = Double.NaN;
+        v[6] = 0.5;
+        Tensor x = new Tensor(BIG, v);
+        Tensor half = Tensor.scalar(0.5);
+        java.util.function.DoubleBinaryOperator[] tests = {(p, q) -> p < q ? 1 : 0, (p, q) -> p <= q ? 1 : 0,
+            (p, q) -> p > q ? 1 : 0, (p, q) -> p >= q ? 1 : 0};
+        Tensor.Cmp[] cmps = Tensor.Cmp.values();
+        for (int k = 0; k < cmps.length; k++) {
+            Tensor kernel = Tensor.compare(x, half, cmps[k], tests[k]);
+            assertTrue(kernel.isLarge());
+            assertArrayEquals(Tensor.zipWith(x, half, tests[k]).toArray(), kernel.toArray(), 0.0, cmps[k].toString());
+            assertTrue(kernel.allMatch(Tensor.Check.BINARY));
+            Tensor swapped = Tensor.compare(half, x, cmps[k], tests[k]);
+            assertArrayEquals(Tensor.zipWith(half, x, tests[k]).toArray(), swapped.toArray(), 0.0, cmps[k] + " swapped");
+        }
+    }
+
     /** Above about 88, float32's exp overflows: the one-pass softplus kernel must fall back, not return infinity. */
     @Test
     void softplusOfLargeLogitsStaysFinite() {

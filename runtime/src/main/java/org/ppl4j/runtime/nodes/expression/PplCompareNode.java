@@ -5,6 +5,7 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.NodeField;
 import com.oracle.truffle.api.dsl.Specialization;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.error.PplException;
 
 /** {@code <, <=, >, >=} on numbers (by value) and strings. */
@@ -62,7 +63,7 @@ public abstract class PplCompareNode extends PplBinaryNode {
         Kind kind = getKind();
         try {
             // NaN compares false, and -0 equals 0, as with numbers
-            return AD.compare(a, b, (x, y) -> !Double.isNaN(x) && !Double.isNaN(y)
+            return AD.compare(a, b, Tensor.Cmp.valueOf(kind.name()), (x, y) -> !Double.isNaN(x) && !Double.isNaN(y)
                     && kind.test(x < y ? -1 : x > y ? 1 : 0) ? 1 : 0);
         } catch (RuntimeException e) {
             throw PplException.wrap(e, this);
