@@ -308,7 +308,15 @@ final class Nd4jKernels {
     /** The given rows (first-axis slices), stacked in that order. */
     @TruffleBoundary
     static Object rows(Tensor t, int[] rows) {
-        return nd(t).getRows(rows);
+        // one native gather over the tensor seen as a matrix of its first-axis slices: INDArray.getRows copies
+        // row by row, an operation each (5 ms for 128 rows of 784 floats, against 0.35 ms)
+        INDArray x = nd(t);
+        long n = x.size(0);
+        long width = n == 0 ? 0 : x.length() / n;
+        INDArray picked = Nd4j.pullRows(x.reshape('c', n, width), 1, rows);
+        long[] shape = x.shape().clone();
+        shape[0] = rows.length;
+        return picked.reshape('c', shape);
     }
 
     /**

@@ -210,5 +210,12 @@ class LargeTensorTest {
         int[] pick = {5, 0, 119, 5};
         assertArrayEquals(javaStored.rows(pick).toArray(), ndStored.rows(pick).toArray(), F32);
         assertArrayEquals(new int[] {4, 100}, ndStored.rows(pick).shape());
+        for (int[] shape : new int[][] {{12000}, {30, 20, 20}}) { // vectors and higher ranks gather the same way
+            Tensor j = tensor(-1, 2, shape);
+            Tensor n = (Tensor) AD.add(j, 0.0);
+            int[] some = {3, 0, 29, 3};
+            assertArrayEquals(j.rows(some).toArray(), n.rows(some).toArray(), F32);
+            assertArrayEquals(j.rows(some).shape(), n.rows(some).shape());
+        }
     }
 }
