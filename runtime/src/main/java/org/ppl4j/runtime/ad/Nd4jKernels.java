@@ -7,6 +7,10 @@ import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -127,32 +131,36 @@ final class Nd4jKernels {
     /** Elementwise a op b under NumPy broadcasting; {@code shape} is the broadcast shape. */
     @TruffleBoundary
     static Object binary(Tensor.Op2 op, Tensor a, Tensor b, int[] shape) {
+        // results go to arrays allocated without zero-filling them (ND4J's own x.mul(y) and friends fill theirs
+        // with zeros first: a third of an elementwise kernel's time)
         if (b.size() == 1 && op != Tensor.Op2.POW) {
             INDArray x = broadcast(nd(a), shape);
             double k = b.get(0);
+            INDArray z = uninitialised(x);
             switch (op) {
                 case ADD:
-                    return x.add(k);
+                    return x.add(k, z);
                 case SUB:
-                    return x.sub(k);
+                    return x.sub(k, z);
                 case MUL:
-                    return x.mul(k);
+                    return x.mul(k, z);
                 default:
-                    return x.div(k);
+                    return x.div(k, z);
             }
         }
         if (a.size() == 1 && op != Tensor.Op2.POW) {
             INDArray y = broadcast(nd(b), shape);
             double k = a.get(0);
+            INDArray z = uninitialised(y);
             switch (op) {
                 case ADD:
-                    return y.add(k);
+                    return y.add(k, z);
                 case SUB:
-                    return y.rsub(k);
+                    return y.rsub(k, z);
                 case MUL:
-                    return y.mul(k);
+                    return y.mul(k, z);
                 default:
-                    return y.rdiv(k);
+                    return y.rdiv(k, z);
             }
         }
         if (op != Tensor.Op2.POW && shape.length == 2 && a.rank() == 2 && a.dim(0) == shape[0] && a.dim(1) == shape[1]
@@ -161,33 +169,42 @@ final class Nd4jKernels {
         }
         INDArray x = broadcast(nd(a), shape);
         INDArray y = broadcast(nd(b), shape);
+        if (op == Tensor.Op2.POW) {
+            return Transforms.pow(x, y, true);
+        }
+        INDArray z = uninitialised(x);
         switch (op) {
             case ADD:
-                return x.add(y);
+                return x.add(y, z);
             case SUB:
-                return x.sub(y);
+                return x.sub(y, z);
             case MUL:
-                return x.mul(y);
-            case DIV:
-                return x.div(y);
+                return x.mul(y, z);
             default:
-                return Transforms.pow(x, y, true);
+                return x.div(y, z);
         }
     }
 
+    /** A new C-order array of x's shape and type, not zero-filled: for a kernel that writes every element. */
+    private static INDArray uninitialised(INDArray x) {
+        return Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+    }
+
     private static INDArray rowVector(Tensor.Op2 op, INDArray x, INDArray row) {
-        INDArray r = row.rank() == 1 ? row.reshape(1, row.length()) : row;
+        INDArray r = row.rank() == 2 ? row.reshape(row.length()) : row;
+        INDArray z = uninitialised(x);
         switch (op) {
             case ADD:
-                return x.addRowVector(r);
+                return Nd4j.exec(new BroadcastAddOp(x, r, z, 1));
             case SUB:
-                return x.subRowVector(r);
+                return Nd4j.exec(new BroadcastSubOp(x, r, z, 1));
             case MUL:
-                return x.mulRowVector(r);
+                return Nd4j.exec(new BroadcastMulOp(x, r, z, 1));
             default:
-                return x.divRowVector(r);
+                return Nd4j.exec(new BroadcastDivOp(x, r, z, 1));
         }
     }
+
 
     @TruffleBoundary
     static Object unary(Tensor.Op1 op, Tensor t) {
