@@ -80,7 +80,10 @@ public final class Checkpoint {
         ParamStore store = state.store();
         List<Param> params = new ArrayList<>();
         for (ParamKey k : store.keys()) {
-            params.add(new Param(k, store.constraint(k), store.unconstrained(k)));
+            // a copy, not the store's own value: a large parameter is updated in place by the steps after this one
+            Object v = store.current(k);
+            Object snapshot = v instanceof Tensor t ? new Tensor(t.shape(), t.toArray()) : v;
+            params.add(new Param(k, store.constraint(k), snapshot));
         }
         return new Checkpoint(identity, state.step(), state.steps(), state.history(), params,
                 state.optimizer().state(), state.rng().state(),

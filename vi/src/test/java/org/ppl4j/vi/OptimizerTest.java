@@ -242,6 +242,8 @@ class OptimizerTest {
         Adam a1 = new Adam(0.01, 0.9, 0.999, 1e-8, 1);
         Adam a2 = new Adam(0.01, 0.9, 0.999, 1e-8, 1);
         Object first = null;
+        Checkpoint checkpointed = null;
+        double checkpointSum = 0;
         for (int step = 0; step < 12; step++) {
             double[] g = new double[rows * cols];
             for (int i = 0; i < g.length; i++) {
@@ -260,11 +262,21 @@ class OptimizerTest {
                     first = owned.current(key);
                 }
                 assertSame(first, owned.current(key), "updated in place at step " + step);
+                if (step == 5) { // a checkpoint takes a copy: the parameter stays the store's, updated in place
+                    Checkpoint c = Checkpoint.capture(new Checkpoint.Identity("t.ppl", "0", 1, "t"),
+                            new FitState(step, 12, new double[12], owned, a1, new org.ppl4j.runtime.Rng(1)), null);
+                    double atCapture = ((Tensor) c.params().get(0).unconstrained()).sum();
+                    assertEquals(((Tensor) owned.current(key)).sum(), atCapture, 0.0);
+                    checkpointed = c;
+                    checkpointSum = atCapture;
+                }
             } finally {
                 Tensor.endStep();
             }
         }
         assertArrayEquals(((Tensor) shared.unconstrained(key)).toArray(), ((Tensor) owned.unconstrained(key)).toArray(),
                 0.0);
+        assertEquals(checkpointSum, ((Tensor) checkpointed.params().get(0).unconstrained()).sum(), 0.0,
+                "the checkpoint's copy does not move with the parameter");
     }
 }
