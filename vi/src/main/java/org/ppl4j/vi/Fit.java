@@ -54,6 +54,7 @@ public final class Fit {
             runSteps(objective, store, rng, completed.length + 1, steps, particles, optimizer, listener, history);
         } finally {
             store.releaseTracked(); // do not keep the last step's tape alive
+            Tensor.releasePool(); // the buffers the steps freed and kept for the next
             if (listener != null) {
                 listener.onEnd();
             }

@@ -1,5 +1,6 @@
 package org.ppl4j.runtime.ad;
 
+import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -425,6 +426,26 @@ public final class AD {
             return s;
         }
         return Var.reading(t, -1, s);
+    }
+
+    /**
+     * sum(x * l - softplus(l)): the Bernoulli log-likelihood of 0/1 data {@code x} (a constant, of l's shape) given
+     * logits {@code l}, as one node whose adjoint to l is g (x - sigmoid(l)): two passes forward and two back where
+     * the elementary operations take nine (a decoder's output layer). Softplus is computed stably.
+     */
+    public static Object bernoulliLogitsSum(Tensor x, Object l) {
+        Tensor lv = tensorValue(l);
+        if (!Arrays.equals(x.shape(), lv.shape())) {
+            throw new ShapeException("bernoulliLogitsSum: data of shape " + Arrays.toString(x.shape())
+                    + " and logits of shape " + Arrays.toString(lv.shape()));
+        }
+        double v = lv.bernoulliLogitsSum(x);
+        if (!(l instanceof TensorVar t)) {
+            return v;
+        }
+        TensorVar node = TensorVar.record(t.tape, Tensor.scalar(v),
+                g -> t.addAdjoint(lv.bernoulliLogitsGradient(x, g.get(0))), t);
+        return sum(node);
     }
 
     public static Object matmul(Object a, Object b) {

@@ -2,8 +2,10 @@ package org.ppl4j.runtime.ad;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
@@ -11,7 +13,12 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -92,14 +99,162 @@ final class Nd4jKernels {
         return d;
     }
 
-    /** Frees the arrays' memory now (views share their base's memory and are left to it). */
+    /**
+     * Frees the arrays a step made (views share their base's memory and are left to it). The buffers of whole
+     * arrays go to this thread's {@link Pool} instead, for the next step's results of the same length.
+     */
+    @TruffleBoundary
+    static void freeStep(java.util.List<Object> arrays) {
+        POOL.get().stepEnded();
+        free(arrays);
+    }
+
+    /** Frees the arrays' memory now, or gives their buffers to the {@link Pool}. */
     @TruffleBoundary
     static void free(java.util.List<Object> arrays) {
+        Pool pool = POOL.get();
         for (Object o : arrays) {
             INDArray a = (INDArray) o;
             if (a.closeable()) {
-                a.close();
+                if (!pool.give(a)) {
+                    a.close();
+                }
             }
+        }
+    }
+
+    /**
+     * Buffers of arrays freed at the end of a fit step, by element type and length, handed to the results of the
+     * next step's kernels: a step makes arrays of the same few lengths as the one before, and a reused buffer
+     * costs neither an allocation nor the zero-filling ND4J does for every new array (a twentieth of a VAE
+     * step). Each buffer is held once (by address). The pool holds, for each length, no more buffers than a
+     * step has asked it for (so arrays that kernels allocate for themselves are closed, not hoarded), and no
+     * more than {@code ppl.tensor.poolBytes} (256 MiB) in all.
+     */
+    static final class Pool {
+        private static final long MAX_BYTES = Long.getLong("ppl.tensor.poolBytes", 256L << 20);
+        private static final int MAX_PER_LENGTH = 64;
+        private final java.util.HashMap<Long, java.util.ArrayDeque<DataBuffer>> free = new java.util.HashMap<>();
+        private final java.util.HashSet<Long> held = new java.util.HashSet<>();
+        /** Buffers asked for by length in the step under way, and the most asked for in any one step. */
+        private final java.util.HashMap<Long, int[]> asked = new java.util.HashMap<>();
+        private final java.util.HashMap<Long, Integer> demand = new java.util.HashMap<>();
+        private long bytes;
+
+        private static long key(DataType t, long n) {
+            return n * 16 + t.ordinal();
+        }
+
+        /** Takes a's buffer when a owns all of it and there is room; false when the caller must close a. */
+        boolean give(INDArray a) {
+            DataBuffer b = a.data();
+            long n = a.length();
+            long size = n * b.getElementSize();
+            if (a.isView() || a.offset() != 0 || b.length() != n || n == 0 || bytes + size > MAX_BYTES
+                    || a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
+                return false;
+            }
+            long address = b.address();
+            if (held.contains(address)) {
+                return true; // another array over the same memory gave it already
+            }
+            long key = key(a.dataType(), n);
+            int[] now = asked.get(key);
+            int cap = Math.min(MAX_PER_LENGTH, Math.max(demand.getOrDefault(key, 0), now == null ? 0 : now[0]));
+            java.util.ArrayDeque<DataBuffer> q = free.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            if (q.size() >= cap) {
+                return false;
+            }
+            q.push(b);
+            held.add(address);
+            bytes += size;
+            return true;
+        }
+
+        /** A buffer of n elements of type t, or null. */
+        DataBuffer take(DataType t, long n) {
+            long key = key(t, n);
+            asked.computeIfAbsent(key, k -> new int[1])[0]++;
+            java.util.ArrayDeque<DataBuffer> q = free.get(key);
+            DataBuffer b = q == null ? null : q.poll();
+            if (b != null) {
+                held.remove(b.address());
+                bytes -= n * b.getElementSize();
+            }
+            return b;
+        }
+
+        /** A step ended: what it asked for raises the demand by length. */
+        void stepEnded() {
+            for (java.util.Map.Entry<Long, int[]> e : asked.entrySet()) {
+                demand.merge(e.getKey(), e.getValue()[0], Math::max);
+            }
+            asked.clear();
+        }
+
+        /** Closes every buffer held and forgets the demand. */
+        void drain() {
+            for (java.util.ArrayDeque<DataBuffer> q : free.values()) {
+                for (DataBuffer b : q) {
+                    b.close();
+                }
+            }
+            free.clear();
+            held.clear();
+            asked.clear();
+            demand.clear();
+            bytes = 0;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+    }
+
+    private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
+
+    /** Closes the buffers this thread's pool holds (a fit calls it when it ends). */
+    @TruffleBoundary
+    static void drainPool() {
+        POOL.get().drain();
+    }
+
+    /** The bytes this thread's pool holds. */
+    static long pooledBytes() {
+        return POOL.get().bytes();
+    }
+
+    /** A new C-order array, not zero-filled: a pooled buffer when one of its length is free. */
+    private static INDArray uninitialised(DataType t, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        DataBuffer b = n == 0 ? null : POOL.get().take(t, n);
+        if (b != null) {
+            return Nd4j.create(b, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', t);
+        }
+        return Nd4j.createUninitialized(t, shape, 'c');
+    }
+
+    /** A new C-order array of the working type, its elements not yet written (see {@link Tensor.Filler}). */
+    @TruffleBoundary
+    static Object allocate(int[] shape) {
+        return Nd4j.createUninitialized(dtype(), longs(shape), 'c');
+    }
+
+    /** Writes {@code n} values into the array's elements from {@code offset} on (row-major). */
+    @TruffleBoundary
+    static void put(Object nd, long offset, double[] values, int n) {
+        INDArray a = (INDArray) nd;
+        if (a.dataType() == DataType.FLOAT) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) values[i];
+            }
+            new FloatPointer(a.data().addressPointer()).position(offset).put(f, 0, n);
+        } else {
+            new DoublePointer(a.data().addressPointer()).position(offset).put(values, 0, n);
         }
     }
 
@@ -187,7 +342,7 @@ final class Nd4jKernels {
 
     /** A new C-order array of x's shape and type, not zero-filled: for a kernel that writes every element. */
     private static INDArray uninitialised(INDArray x) {
-        return Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+        return uninitialised(x.dataType(), x.shape());
     }
 
     private static INDArray rowVector(Tensor.Op2 op, INDArray x, INDArray row) {
@@ -213,9 +368,9 @@ final class Nd4jKernels {
             case NEG:
                 return x.neg();
             case EXP:
-                return Transforms.exp(x, true);
+                return Nd4j.exec(new Exp(x, uninitialised(x)));
             case LOG:
-                return Transforms.log(x, true);
+                return Nd4j.exec(new Log(x, uninitialised(x)));
             case LOG1P:
                 return Transforms.log(x.add(1.0), false);
             case SQRT:
@@ -227,7 +382,7 @@ final class Nd4jKernels {
             case TANH:
                 return Transforms.tanh(x, true);
             case SIGMOID:
-                return Transforms.sigmoid(x, true);
+                return sigmoid(x);
             case SOFTPLUS:
                 return softplus(x);
             case RELU:
@@ -248,12 +403,69 @@ final class Nd4jKernels {
     private static INDArray softplus(INDArray x) {
         // ND4J's own kernel, log(1 + exp(x)), is one pass but overflows to infinity above about 88 in float32:
         // checked with one dot product, and then computed as max(x, 0) + log(1 + exp(-|x|)), in five passes
-        INDArray quick = Transforms.softPlus(x, true);
+        INDArray quick = Nd4j.exec(new SoftPlus(x, uninitialised(x)));
         if (Double.isFinite(denseSum(quick))) {
             return quick;
         }
         INDArray tail = Transforms.softPlus(Transforms.abs(x, true).negi(), false);
         return tail.addi(Transforms.relu(x, true));
+    }
+
+    /**
+     * sum(x * l - softplus(l)) in two passes, float64 accumulation: the dot product x . l (BLAS, float32
+     * operands) and the sum of softplus(l) (one kernel, into a temporary freed at once).
+     */
+    @TruffleBoundary
+    static double bernoulliLogitsSum(Tensor x, Tensor l) {
+        INDArray lv = nd(l);
+        INDArray xv = nd(x);
+        INDArray sp = softplus(lv);
+        double total;
+        try {
+            total = dot(xv, lv) - denseSum(sp);
+        } finally {
+            free(java.util.List.of(sp));
+        }
+        return total;
+    }
+
+    /** g (x - sigmoid(l)): one sigmoid pass, then BLAS's scal and axpy in place where the layout allows. */
+    @TruffleBoundary
+    static Object bernoulliLogitsGradient(Tensor x, Tensor l, double g) {
+        INDArray xv = nd(x);
+        INDArray s = sigmoid(nd(l));
+        if (dense(s) && dense(xv) && s.length() == xv.length()) {
+            int n = (int) s.length();
+            FloatPointer sp = (FloatPointer) s.data().addressPointer();
+            openblas.cblas_sscal(n, (float) -g, sp, 1);
+            openblas.cblas_saxpy(n, (float) g, (FloatPointer) xv.data().addressPointer(), 1, sp, 1);
+            return s;
+        }
+        s.rsubi(xv.reshape(s.shape()));
+        return g == 1 ? s : s.muli(g);
+    }
+
+    /** sigmoid(x) into a new (pooled) array. */
+    private static INDArray sigmoid(INDArray x) {
+        return Nd4j.exec(new Sigmoid(x, uninitialised(x)));
+    }
+
+    /** A float32 array BLAS can read as one contiguous vector. */
+    private static boolean dense(INDArray x) {
+        long n = x.length();
+        return x.dataType() == DataType.FLOAT && !x.isView() && x.offset() == 0 && x.ordering() == 'c'
+                && x.elementWiseStride() == 1 && n > 0 && n < Integer.MAX_VALUE;
+    }
+
+    /** The dot product of two arrays of one length, accumulated in float64. */
+    private static double dot(INDArray x, INDArray y) {
+        if (dense(x) && dense(y) && x.length() == y.length()) {
+            return openblas.cblas_dsdot((int) x.length(), (FloatPointer) x.data().addressPointer(), 1,
+                    (FloatPointer) y.data().addressPointer(), 1);
+        }
+        INDArray a = x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE);
+        INDArray b = y.dataType() == DataType.DOUBLE ? y : y.castTo(DataType.DOUBLE);
+        return a.reshape(a.length()).mul(b.reshape(b.length())).sumNumber().doubleValue();
     }
 
     /** Sum over every element, accumulated in double precision. */
@@ -273,8 +485,7 @@ final class Nd4jKernels {
      */
     private static double denseSum(INDArray x) {
         long n = x.length();
-        if (x.dataType() == DataType.FLOAT && !x.isView() && x.offset() == 0 && x.ordering() == 'c'
-                && x.elementWiseStride() == 1 && n > 0 && n < Integer.MAX_VALUE) {
+        if (dense(x)) {
             INDArray ones = ONES.get(n);
             if (ones == null) {
                 if (ONES.size() >= 64) {
@@ -310,11 +521,54 @@ final class Nd4jKernels {
         return broadcast(nd(t), shape).dup('c');
     }
 
+    /** Elements start, start + step, ... ({@code len} of them, step > 0) along {@code axis}, as a new array. */
+    @TruffleBoundary
+    static Object range(Tensor t, int axis, int start, int len, int step) {
+        INDArray x = nd(t);
+        org.nd4j.linalg.indexing.INDArrayIndex[] at = new org.nd4j.linalg.indexing.INDArrayIndex[x.rank()];
+        for (int k = 0; k < at.length; k++) {
+            at[k] = k == axis ? NDArrayIndex.interval(start, step, start + (long) (len - 1) * step + 1)
+                    : NDArrayIndex.all();
+        }
+        return x.get(at).dup('c');
+    }
+
     /** [m,k] @ [k,n], either operand optionally transposed first (without copying it). */
     @TruffleBoundary
     static Object matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
         // BLAS reads the operands transposed in place: no transposed copy is made
-        return Nd4j.gemm(nd(a), nd(b), transA, transB);
+        INDArray x = nd(a);
+        INDArray y = nd(b);
+        if (x.rank() == 2 && y.rank() == 2 && rowMajor(x) && rowMajor(y)) {
+            // straight to BLAS (row-major) into a C-order result from the pool: ND4J's gemm zero-fills a new
+            // Fortran-order result, which the kernels after it then read across its strides
+            int m = (int) (transA ? x.size(1) : x.size(0));
+            int k = (int) (transA ? x.size(0) : x.size(1));
+            int n = (int) (transB ? y.size(0) : y.size(1));
+            INDArray c = uninitialised(x.dataType(), new long[] {m, n});
+            int lda = (int) x.size(1);
+            int ldb = (int) y.size(1);
+            int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
+            int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
+            if (x.dataType() == DataType.FLOAT) {
+                openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1f,
+                        (FloatPointer) x.data().addressPointer(), lda, (FloatPointer) y.data().addressPointer(), ldb,
+                        0f, (FloatPointer) c.data().addressPointer(), n);
+            } else {
+                openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1.0,
+                        (DoublePointer) x.data().addressPointer(), lda, (DoublePointer) y.data().addressPointer(),
+                        ldb, 0.0, (DoublePointer) c.data().addressPointer(), n);
+            }
+            return c;
+        }
+        return Nd4j.gemm(x, y, transA, transB);
+    }
+
+    /** A dense C-order matrix of the working type starting at its buffer's start, as BLAS reads it. */
+    private static boolean rowMajor(INDArray x) {
+        return x.dataType() == dtype() && x.ordering() == 'c' && x.offset() == 0 && x.elementWiseStride() == 1
+                && !x.isView() && x.length() > 0 && x.length() < Integer.MAX_VALUE
+                && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE);
     }
 
     @TruffleBoundary
@@ -330,7 +584,9 @@ final class Nd4jKernels {
         INDArray x = nd(t);
         long n = x.size(0);
         long width = n == 0 ? 0 : x.length() / n;
-        INDArray picked = Nd4j.pullRows(x.reshape('c', n, width), 1, rows);
+        INDArray matrix = x.reshape('c', n, width);
+        INDArray picked = Nd4j.pullRows(matrix, uninitialised(matrix.dataType(), new long[] {rows.length, width}), 1,
+                rows);
         long[] shape = x.shape().clone();
         shape[0] = rows.length;
         return picked.reshape('c', shape);

@@ -192,7 +192,21 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
             t.release();
         }
         if (!arrays.isEmpty()) { // a program with no large tensor never loads ND4J
-            Nd4jKernels.free(arrays);
+            freedArrays = true;
+            Nd4jKernels.freeStep(arrays);
+        }
+    }
+
+    /** Whether a step freed ND4J arrays on some thread (then ND4J is loaded and a pool may hold buffers). */
+    private static volatile boolean freedArrays;
+
+    /**
+     * Closes the buffers that steps freed on this thread and kept for the steps after them (see
+     * {@code Nd4jKernels.Pool}); a fit calls it when it ends.
+     */
+    public static void releasePool() {
+        if (freedArrays) {
+            Nd4jKernels.drainPool();
         }
     }
 
@@ -231,6 +245,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         Object array = t.nd;
         t.release();
         STEP_ARRAYS.decrementAndGet();
+        freedArrays = true;
         Nd4jKernels.free(java.util.List.of(array));
     }
 
@@ -366,6 +381,54 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         return r;
     }
 
+    /**
+     * Writes a large tensor's elements in row-major order, chunk by chunk, straight into ND4J storage of the
+     * large tensors' precision: a loader never holds a Java array of the data's size (60,000 images are 376 MB
+     * as doubles, 188 MB as float32).
+     */
+    public static final class Filler {
+        private final int[] shape;
+        private final long size;
+        private final Object nd;
+        private long written;
+
+        private Filler(int[] shape) {
+            this.shape = shape.clone();
+            this.size = allocatable(shape);
+            this.nd = Nd4jKernels.allocate(shape);
+        }
+
+        /** Appends {@code n} values from {@code values}. */
+        public void put(double[] values, int n) {
+            if (written + n > size) {
+                throw new IllegalStateException("more values than shape " + Arrays.toString(shape) + " holds");
+            }
+            Nd4jKernels.put(nd, written, values, n);
+            written += n;
+        }
+
+        /** The tensor, once every element is written. */
+        public Tensor finish() {
+            if (written != size) {
+                throw new IllegalStateException(written + " of the " + size + " values of shape "
+                        + Arrays.toString(shape) + " were written");
+            }
+            return ofNd(nd);
+        }
+    }
+
+    /**
+     * A {@link Filler} for a tensor of this shape when it is large and every value is exact in the large
+     * tensors' precision ({@code exactInFloat32}: the values are known to be, e.g. 8- or 16-bit integers), else
+     * null (the caller builds a Java array).
+     */
+    public static Filler filler(int[] shape, boolean exactInFloat32) {
+        if (numel(shape) < LARGE || !(exactInFloat32 || largeFloat64)) {
+            return null;
+        }
+        return new Filler(shape);
+    }
+
     public static Tensor vector(double... values) {
         return new Tensor(new int[] {values.length}, values.clone());
     }
@@ -480,6 +543,37 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
             return ofNd(Nd4jKernels.unary(op, this));
         }
         return map(op.f);
+    }
+
+    /**
+     * sum(x * l - softplus(l)) over all elements, for tensors of one shape ({@code this} is l): the Bernoulli
+     * log-likelihood of 0/1 values x given logits l. Accumulated in float64.
+     */
+    double bernoulliLogitsSum(Tensor x) {
+        if (isLarge()) {
+            return Nd4jKernels.bernoulliLogitsSum(x, this);
+        }
+        double[] l = d();
+        double[] xs = x.d();
+        double s = 0;
+        for (int i = 0; i < l.length; i++) {
+            s += xs[i] * l[i] - Fns.softplus(l[i]);
+        }
+        return s;
+    }
+
+    /** g (x - sigmoid(l)) elementwise ({@code this} is l): the gradient of g * {@link #bernoulliLogitsSum}. */
+    Tensor bernoulliLogitsGradient(Tensor x, double g) {
+        if (isLarge()) {
+            return ofNd(Nd4jKernels.bernoulliLogitsGradient(x, this, g));
+        }
+        double[] l = d();
+        double[] xs = x.d();
+        double[] r = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            r[i] = g * (xs[i] - Fns.sigmoid(l[i]));
+        }
+        return new Tensor(shape, r);
     }
 
     /** Whether every element passes {@code check}. */
@@ -935,6 +1029,10 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         }
         int[] out = shape.clone();
         out[axis] = len;
+        if (data == null && step > 0 && len > 0) {
+            // only in ND4J (a loaded data set): the slice is copied there, not the whole tensor out to Java
+            return sameElements(ofNd(Nd4jKernels.range(this, axis, start, len, step)));
+        }
         int outer = 1;
         for (int k = 0; k < axis; k++) {
             outer *= shape[k];

@@ -111,6 +111,91 @@ class LargeTensorTest {
         }
     }
 
+    /** 0/1 data of {@link #BIG}'s shape: about half ones, in a fixed irregular pattern. */
+    private static Tensor binaryData() {
+        double[] x = new double[Tensor.numel(BIG)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 7919L) % 13 < 6 ? 1 : 0;
+        }
+        return new Tensor(BIG, x);
+    }
+
+    /**
+     * The fused Bernoulli log-likelihood sum(x l - softplus(l)) against the elementwise Java definition, in both
+     * storages and precisions, with logits in the tails too (softplus of 100 and 1000 overflows a one-pass float32
+     * kernel); its gradient x - sigmoid(l), scaled by the incoming adjoint, by central differences (float64).
+     */
+    @Test
+    void fusedBernoulliLogitsSumMatchesTheElementwiseForm() {
+        Tensor x = binaryData();
+        for (boolean f64 : new boolean[] {true, false}) {
+            Tensor.setLargeFloat64(f64);
+            for (double[] range : new double[][] {{-8, 16}, {-30, 60}}) {
+                double[] v = tensor(range[0], range[1], BIG).toArray();
+                v[3] = 100;
+                v[4] = 1000;
+                v[5] = -1000;
+                Tensor l = new Tensor(BIG, v);
+                double want = 0;
+                for (int i = 0; i < v.length; i++) {
+                    want += x.get(i) * v[i] - Fns.SOFTPLUS.f(v[i]);
+                }
+                Object got = AD.bernoulliLogitsSum(x, l);
+                // float32: l and softplus(l) each carry at most two roundings of 6e-8 relative, and both terms
+                // of an element are at most |l| + 1 in size: 2.4e-7 (|l| + 1) per element, accumulated exactly
+                double scale = 0;
+                for (double e : v) {
+                    scale += Math.abs(e) + 1;
+                }
+                assertEquals(want, AD.scalarValue(got), (f64 ? 1e-13 : 2.4e-7) * scale, "value, f64 " + f64);
+                // the small (Java) storage computes the same sum
+                Tensor small = new Tensor(new int[] {20}, java.util.Arrays.copyOf(v, 20));
+                Tensor xs = new Tensor(new int[] {20}, java.util.Arrays.copyOf(x.toArray(), 20));
+                double want20 = 0;
+                for (int i = 0; i < 20; i++) {
+                    want20 += xs.get(i) * v[i] - Fns.SOFTPLUS.f(v[i]);
+                }
+                assertEquals(want20, AD.scalarValue(AD.bernoulliLogitsSum(xs, small)), 1e-12 * Math.abs(want20));
+            }
+        }
+        Tensor.setLargeFloat64(true);
+        check("bernoulliLogitsSum", xs -> AD.mul(AD.bernoulliLogitsSum(x, xs[0]), 3.0),
+                new Object[] {tensor(-3, 6, BIG)}, new boolean[] {true}, GradCheck.RTOL, 30);
+        check("bernoulliLogitsSum small", xs -> AD.mul(AD.bernoulliLogitsSum(new Tensor(new int[] {4, 5},
+                java.util.Arrays.copyOf(x.toArray(), 20)), xs[0]), -2.0), new Object[] {tensor(-3, 6, 4, 5)},
+                new boolean[] {true});
+    }
+
+    /**
+     * A tensor filled straight into ND4J (as a loader does) has the values written, and its slices along any
+     * axis, with any positive step, equal the Java-stored tensor's, without copying the whole tensor to Java.
+     */
+    @Test
+    void filledTensorsAndTheirSlicesMatchTheJavaPath() {
+        int[] shape = {30, 20, 25};
+        double[] v = tensor(0, 200, shape).toArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.rint(v[i]); // whole numbers: exact in float32
+        }
+        Tensor.Filler f = Tensor.filler(shape, true);
+        for (int at = 0; at < v.length; at += 999) {
+            int n = Math.min(999, v.length - at);
+            f.put(java.util.Arrays.copyOfRange(v, at, at + n), n);
+        }
+        Tensor nd = f.finish();
+        Tensor inJava = new Tensor(shape, v);
+        assertTrue(nd.isLarge());
+        assertArrayEquals(v, nd.toArray(), 0.0);
+        int[][] slices = {{0, 2, 29, 1}, {0, 0, 30, 3}, {1, 5, 6, 1}, {2, 1, 25, 4}, {0, 0, 1, 1}};
+        for (int[] sl : slices) {
+            Tensor a = nd.range(sl[0], sl[1], sl[2], sl[3]);
+            Tensor b = inJava.range(sl[0], sl[1], sl[2], sl[3]);
+            assertArrayEquals(b.shape(), a.shape(), java.util.Arrays.toString(sl));
+            assertArrayEquals(b.toArray(), a.toArray(), 0.0, java.util.Arrays.toString(sl));
+        }
+        assertEquals(null, Tensor.filler(new int[] {10, 10}, true), "a small tensor is built in Java");
+    }
+
     @Test
     void unaryGradientsOnLargeTensors() {
         Tensor.setLargeFloat64(true);

@@ -35,6 +35,42 @@ class StepMemoryTest {
         assertEquals(7.0, escaped.get(11999));
     }
 
+    /**
+     * The buffers a step frees are pooled and handed to the next step's results of the same length, never to
+     * two arrays at once and never while a kept or escaped tensor still uses them: after steps that overwrite
+     * every pooled buffer with other values, what was kept or escaped reads as it was written. The pool stops
+     * growing once a step takes from it what the step before gave, and releasePool empties it.
+     */
+    @Test
+    void freedBuffersAreReusedByLaterStepsButNeverUnderAKeptOrEscapedTensor() {
+        Tensor.releasePool();
+        Tensor kept = null;
+        Tensor escaped = null;
+        long[] pooled = new long[6];
+        for (int step = 0; step < pooled.length; step++) {
+            Tensor.openStep();
+            Tensor a = Tensor.full(BIG, step + 1.0).scale(2);
+            Tensor b = a.plus(a).times(a);
+            Tensor c = Tensor.matmul(Tensor.full(new int[] {120, 150}, 1.0), Tensor.full(new int[] {150, 100}, 0.5));
+            assertEquals(8.0 * (step + 1) * (step + 1) * 12000, b.sum(), 1e-6 * b.sum());
+            assertEquals(75.0 * 12000, c.sum(), 1e-6);
+            if (step == 1) {
+                kept = b.keep();
+                escaped = c.escape();
+            }
+            Tensor.endStep();
+            pooled[step] = Nd4jKernels.pooledBytes();
+        }
+        assertTrue(pooled[0] > 0, "a step's freed arrays go to the pool");
+        assertEquals(pooled[3], pooled[5], "a step takes from the pool what the step before gave back");
+        assertEquals(32.0 * 12000, kept.sum(), 1e-6 * kept.sum(), "a kept tensor is not overwritten");
+        assertEquals(32.0, kept.get(11999));
+        assertEquals(75.0, escaped.get(0), "an escaped tensor is not overwritten");
+        Tensor.releaseKept(kept);
+        Tensor.releasePool();
+        assertEquals(0, Nd4jKernels.pooledBytes());
+    }
+
     @Test
     void aTensorWithAJavaCopyStaysReadableAfterItsStep() {
         Tensor.openStep();

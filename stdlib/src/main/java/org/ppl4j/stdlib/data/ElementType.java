@@ -1,6 +1,7 @@
 package org.ppl4j.stdlib.data;
 
 import java.util.Arrays;
+import org.ppl4j.runtime.ad.Tensor;
 
 /**
  * The element types that the binary formats store, and how each becomes a double. Every value a file can
@@ -40,10 +41,48 @@ enum ElementType {
         int count = Shapes.numel(in.where(), shape);
         Shapes.ensureMemory(in.where(), shape);
         double[] out = new double[count];
+        readChunks(in, bigEndian, shape, count, (chunk, at, n) -> { }, out);
+        return out;
+    }
+
+    /**
+     * Reads the elements as a tensor of {@code shape}: a large one of a type whose every value is exact in float32
+     * goes straight into ND4J storage chunk by chunk (no Java array of the data's size is made), anything else
+     * through {@link #read}.
+     */
+    Tensor readTensor(ByteReader in, boolean bigEndian, int[] shape, int[] tensorShape) {
+        int count = Shapes.numel(in.where(), shape);
+        Tensor.Filler filler = Tensor.filler(tensorShape, exactInFloat32());
+        if (filler == null) {
+            return new Tensor(tensorShape, read(in, bigEndian, shape));
+        }
+        readChunks(in, bigEndian, shape, count, (chunk, at, n) -> filler.put(chunk, n), null);
+        return filler.finish();
+    }
+
+    /** Whether every value of this type is exact in float32. */
+    boolean exactInFloat32() {
+        return this == BOOL || this == UINT8 || this == INT8 || this == UINT16 || this == INT16 || this == FLOAT16
+                || this == FLOAT32;
+    }
+
+    /** Receives the decoded values chunk by chunk: {@code n} values that start at element {@code at}. */
+    @FunctionalInterface
+    private interface Chunks {
+        void accept(double[] chunk, int at, int n);
+    }
+
+    /**
+     * Decodes {@code count} elements stored after the reader's position, into {@code out} when it is given, else
+     * into a chunk buffer handed to {@code sink}; fails at the byte where the data ends early or where a value
+     * cannot be represented.
+     */
+    private void readChunks(ByteReader in, boolean bigEndian, int[] shape, int count, Chunks sink, double[] out) {
         long start = in.position();
         long total = (long) count * size;
         int perChunk = Math.max(1, (1 << 16) / size);
         byte[] chunk = new byte[perChunk * size];
+        double[] values = out == null ? new double[perChunk] : null;
         int done = 0;
         while (done < count) {
             int want = Math.min(perChunk, count - done);
@@ -53,13 +92,15 @@ enum ElementType {
                 throw in.errorAt(start, "the data ends after " + (chunkStart - start + got) + " of the " + total
                         + " bytes that shape " + Arrays.toString(shape) + " of " + label + " needs");
             }
-            int bad = decode(chunk, want, bigEndian, out, done);
+            int bad = out == null ? decode(chunk, want, bigEndian, values, 0) : decode(chunk, want, bigEndian, out, done);
             if (bad >= 0) {
                 throw in.errorAt(chunkStart + (long) bad * size, invalid(chunk, bad, bigEndian));
             }
+            if (out == null) {
+                sink.accept(values, done, want);
+            }
             done += want;
         }
-        return out;
     }
 
     /** Decodes {@code n} elements; returns the index of the first that cannot be represented, or -1. */

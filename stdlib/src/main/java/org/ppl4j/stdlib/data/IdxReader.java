@@ -45,16 +45,14 @@ public final class IdxReader {
                 }
                 shape[i] = (int) d;
             }
-            double[] data = type.read(in, true, shape);
+            int[] tensorShape = flatten ? new int[] {shape[0], (int) Shapes.product(shape, 1)} : shape;
+            Tensor data = type.readTensor(in, true, shape, tensorShape);
             long extra = in.remaining();
             if (extra > 0) {
                 throw in.error(extra + " bytes follow the data; the header announces shape " + Arrays.toString(shape)
                         + " of " + type.label + ", which ends here");
             }
-            if (flatten) {
-                shape = new int[] {shape[0], (int) Shapes.product(shape, 1)};
-            }
-            return new Tensor(shape, data);
+            return data;
         }
     }
 

@@ -160,7 +160,15 @@ abstract class ElementwiseDistribution implements Distribution {
             v = AD.detach(v);
         }
         return sumOverElements(v, supportDependsOnParameters() ? this::containsElement : null,
-                this::elementLogDensity);
+                this::elementLogDensity, this::summedLogDensity);
+    }
+
+    /**
+     * The log density of a tensor x in the support, summed over elements in fewer tape nodes than
+     * {@link #elementLogDensity} takes, or null to take that elementwise path.
+     */
+    Object summedLogDensity(Object x) {
+        return null;
     }
 
     /**
@@ -168,10 +176,21 @@ abstract class ElementwiseDistribution implements Distribution {
      * parameters) fails {@code contains}. Shared by the log density and its extension to relaxed values.
      */
     final Object sumOverElements(Object x, ElementTest contains, UnaryOperator<Object> elementLogDensity) {
+        return sumOverElements(x, contains, elementLogDensity, null);
+    }
+
+    private Object sumOverElements(Object x, ElementTest contains, UnaryOperator<Object> elementLogDensity,
+            UnaryOperator<Object> summed) {
         int[] xShape = Params.shape(x);
         int[] full = xShape == null ? shape : shape == null ? xShape : Tensor.broadcastShape(shape, xShape);
         if (!inSupport(x, full, contains)) {
             return Double.NEGATIVE_INFINITY;
+        }
+        if (summed != null) {
+            Object total = summed.apply(x);
+            if (total != null) {
+                return total;
+            }
         }
         Object lp = elementLogDensity.apply(x);
         Object total = AD.sum(lp);

@@ -43,6 +43,35 @@ class IdxReaderTest {
         }
     }
 
+    /**
+     * A large file (12,000 bytes of images, more than a small tensor holds) goes straight into ND4J storage, in
+     * float32 (every byte value is exact there), with the same values as the small path; a large float64 file,
+     * whose values float32 would round, keeps them exactly.
+     */
+    @Test
+    void largeFilesLoadIntoNd4jWithExactValues() {
+        double[] pixels = new double[20 * 20 * 30];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (i * 37 + 11) % 256;
+        }
+        for (boolean flatten : new boolean[] {false, true}) {
+            Tensor t = read(gzip(idx(0x08, new int[] {20, 20, 30}, encode('b', BE, pixels))), flatten);
+            assertTrue(t.isLarge());
+            assertArrayEquals(flatten ? new int[] {20, 600} : new int[] {20, 20, 30}, t.shape());
+            assertArrayEquals(pixels, t.toArray());
+        }
+        double[] fine = new double[12000];
+        for (int i = 0; i < fine.length; i++) {
+            fine[i] = 0.1 * i + 1e-9;
+        }
+        Tensor f = read(idx(0x0e, new int[] {12000}, encode('d', BE, fine)), false);
+        assertArrayEquals(fine, f.toArray());
+        // data that ends early is still an error at its byte
+        byte[] whole = idx(0x08, new int[] {20, 20, 30}, encode('b', BE, pixels));
+        String message = error(cut(whole, whole.length - 100));
+        assertTrue(message.contains("the data ends after 11900 of the 12000 bytes"), message);
+    }
+
     @Test
     void flattenKeepsTheFirstDimension() {
         Tensor t = read(gzip(images()), true);

@@ -169,6 +169,65 @@ class BernoulliTest {
         assertThrows(IllegalArgumentException.class, () -> Bernoulli.ofProbability(0.3).weakDerivatives(0.5, new Rng(1)));
     }
 
+    /**
+     * Large logits (a decoder's [batch, pixels] output, in ND4J) take the fused log density sum(x l - softplus(l)):
+     * its value and gradient must be those of the sum of the scalar densities, element by element, in float64
+     * (tails at +-40 included). Broadcast data (one row against the batch) takes the elementwise path, with
+     * the same result; an infinite logit is not fused and gives its exact limit.
+     */
+    @Test
+    void largeTensorLogitsMatchTheSumOfScalarDensities() {
+        int rows = 100;
+        int cols = 120; // 12000 elements: stored in ND4J
+        double[] l = new double[rows * cols];
+        double[] x = new double[rows * cols];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = -40 + 80 * ((i * 37L + 11) % 101) / 100.0;
+            x[i] = (i * 7919L) % 13 < 6 ? 1 : 0;
+        }
+        boolean was = Tensor.largeFloat64();
+        Tensor.setLargeFloat64(true);
+        try {
+            double want = 0;
+            double[] wantGrad = new double[l.length];
+            for (int i = 0; i < l.length; i++) {
+                Tape t = new Tape();
+                Var li = t.leaf(l[i]);
+                Object lp = Bernoulli.ofLogits(li).logDensity(x[i]);
+                want += AD.scalarValue(lp);
+                t.backward(lp);
+                wantGrad[i] = li.adjoint();
+            }
+            Tape tape = new Tape();
+            TensorVar leaf = tape.leaf(new Tensor(new int[] {rows, cols}, l));
+            Tensor data = new Tensor(new int[] {rows, cols}, x);
+            assertTrue(data.isLarge());
+            Object lp = Bernoulli.ofLogits(leaf).logDensity(data);
+            assertEquals(want, AD.scalarValue(lp), 1e-9 * Math.abs(want));
+            tape.backward(AD.mul(lp, 2.0));
+            double[] got = leaf.adjoint().toArray();
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(2 * wantGrad[i], got[i], 1e-12, "d/dl[" + i + "]");
+            }
+            // one row of data against every row of logits: the elementwise path, the same sum
+            Tensor row = new Tensor(new int[] {cols}, java.util.Arrays.copyOf(x, cols));
+            double wantRow = 0;
+            for (int i = 0; i < l.length; i++) {
+                wantRow += AD.scalarValue(Bernoulli.ofLogits(l[i]).logDensity(x[i % cols]));
+            }
+            assertEquals(wantRow, AD.scalarValue(Bernoulli.ofLogits(new Tensor(new int[] {rows, cols}, l))
+                    .logDensity(row)), 1e-9 * Math.abs(wantRow));
+            // an infinite logit where the data agrees: log p = 0 there, no NaN
+            double[] inf = l.clone();
+            inf[0] = x[0] == 1 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+            double wantInf = want - AD.scalarValue(Bernoulli.ofLogits(l[0]).logDensity(x[0]));
+            assertEquals(wantInf, AD.scalarValue(Bernoulli.ofLogits(new Tensor(new int[] {rows, cols}, inf))
+                    .logDensity(data)), 1e-9 * Math.abs(wantInf));
+        } finally {
+            Tensor.setLargeFloat64(was);
+        }
+    }
+
     @Test
     void straightThroughHasTheHardValueAndTheGradientOfP() {
         for (double h : new double[] {0.0, 1.0}) {
