@@ -23,9 +23,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   objective = (N / B) * sum over the batch of
  *       [ sum_pixels (x logits - softplus(logits)) + sum_k log N(z_k; 0, 1) - sum_k log N(z_k; mu_k, sigma_k) ]
  * </pre>
- * a single-sample ELBO estimate (no analytic KL) whose gradient is the full reparameterisation gradient,
- * including log q's direct dependence on mu and sigma. Weights are glorot-uniform, biases zero; Adam (textbook
- * form, as ppl4j's) ascends the objective.
+ * a single-sample ELBO estimate (no analytic KL). Its gradient is either the full reparameterisation gradient,
+ * including log q's direct dependence on mu and sigma ({@link Gradient#REPARAM}), or the path derivative that
+ * drops that dependence ({@link Gradient#PATH}, "sticking the landing": the example's {@code by path}). Weights
+ * are glorot-uniform, biases zero; Adam (textbook form, as ppl4j's) ascends the objective.
  */
 public final class HandWrittenVae {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -36,6 +37,17 @@ public final class HandWrittenVae {
      */
     private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
             .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.STRICT).build();
+    /** Which gradient of the single-sample ELBO a step follows. */
+    public enum Gradient {
+        /** The reparameterisation gradient of the estimate itself (Kingma and Welling; Pyro's Trace_ELBO). */
+        REPARAM,
+        /**
+         * The path derivative (Roeder et al. 2017): log q's parameters are held fixed, so only z carries the guide's
+         * gradient; unbiased for the ELBO, and zero-variance when q is the exact posterior.
+         */
+        PATH
+    }
+
     private static final String[] NAMES = {"W1", "b1", "W21", "b21", "W22", "b22", "W3", "b3", "W4", "b4"};
 
     private final int pixels;
@@ -47,6 +59,7 @@ public final class HandWrittenVae {
     private final INDArray[] adamM;
     private final INDArray[] adamV;
     private double lr = 1e-3;
+    private Gradient gradient = Gradient.PATH;
     private final double beta1 = 0.9;
     private final double beta2 = 0.999;
     private final double epsilon = 1e-8;
@@ -91,6 +104,12 @@ public final class HandWrittenVae {
 
     public DataType dtype() {
         return dtype;
+    }
+
+    /** Sets the gradient a step follows (default {@link Gradient#PATH}, as examples/vae/vae.ppl). */
+    public HandWrittenVae gradient(Gradient g) {
+        this.gradient = g;
+        return this;
     }
 
     /** Sets Adam's learning rate (default 1e-3). */
@@ -138,33 +157,23 @@ public final class HandWrittenVae {
 
     /** The objective and its gradient with respect to every parameter, for the batch {@code x} and noise eps. */
     public Evaluation evaluate(INDArray x, INDArray eps) {
-        INDArray w1 = params[0];
         INDArray w21 = params[2];
         INDArray w22 = params[4];
         INDArray w3 = params[6];
         INDArray w4 = params[8];
         int rows = x.rows();
         double scale = dataSize / rows;
-
-        // Forward.
-        INDArray a1 = x.mmul(w1).addiRowVector(params[1]);
-        INDArray h = softplus(a1);
-        INDArray mu = h.mmul(w21).addiRowVector(params[3]);
-        INDArray logSigma = h.mmul(w22).addiRowVector(params[5]);
-        INDArray sigma = Transforms.exp(logSigma, true);
-        INDArray z = sigma.mul(eps).addi(mu);
-        INDArray a3 = z.mmul(w3).addiRowVector(params[7]);
-        INDArray h2 = softplus(a3);
-        INDArray logits = h2.mmul(w4).addiRowVector(params[9]);
-
-        // The objective: Bernoulli log-likelihood with logits, log prior, minus log q.
-        double likelihood = x.mul(logits).subi(softplus(logits)).sumNumber().doubleValue();
-        double logPrior = -0.5 * z.mul(z).sumNumber().doubleValue() - rows * latent * HALF_LOG_2PI;
-        INDArray diff = z.sub(mu);
-        INDArray u = diff.div(sigma);
-        double logQ = -0.5 * u.mul(u).sumNumber().doubleValue() - logSigma.sumNumber().doubleValue()
-                - rows * latent * HALF_LOG_2PI;
-        double objective = scale * (likelihood + logPrior - logQ);
+        Forward f = forward(x, eps);
+        INDArray a1 = f.a1;
+        INDArray h = f.h;
+        INDArray mu = f.mu;
+        INDArray sigma = f.sigma;
+        INDArray z = f.z;
+        INDArray a3 = f.a3;
+        INDArray h2 = f.h2;
+        INDArray logits = f.logits;
+        INDArray u = z.sub(mu).divi(sigma);
+        double objective = objective(x, f, mu, f.logSigma);
 
         // Backward.
         INDArray[] g = new INDArray[params.length];
@@ -177,9 +186,16 @@ public final class HandWrittenVae {
         // d/dz of the decoder, of log p(z) = -z^2/2 and of -log q(z) = ((z - mu) / sigma)^2 / 2 + log sigma.
         INDArray qz = u.div(sigma).muli(scale);                     // scale * (z - mu) / sigma^2
         INDArray dz = Nd4j.gemm(dA3, w3, false, true).subi(z.mul(scale)).addi(qz);
-        // Through z = mu + sigma eps, plus -log q's direct dependence on mu and on sigma.
-        INDArray dMu = dz.sub(qz);
-        INDArray dSigma = dz.mul(eps).subi(u.mul(u).subi(1).divi(sigma).muli(scale));
+        // Through z = mu + sigma eps; the full gradient adds -log q's direct dependence on mu and on sigma.
+        INDArray dMu;
+        INDArray dSigma;
+        if (gradient == Gradient.PATH) {
+            dMu = dz;
+            dSigma = dz.mul(eps);
+        } else {
+            dMu = dz.sub(qz);
+            dSigma = dz.mul(eps).subi(u.mul(u).subi(1).divi(sigma).muli(scale));
+        }
         INDArray dLogSigma = dSigma.muli(sigma);
         g[2] = Nd4j.gemm(h, dMu, true, false);
         g[3] = dMu.sum(0);
@@ -190,6 +206,53 @@ public final class HandWrittenVae {
         g[0] = Nd4j.gemm(x, dA1, true, false);
         g[1] = dA1.sum(0);
         return new Evaluation(objective, g);
+    }
+
+    /** The forward pass's arrays for the batch {@code x} and noise eps. */
+    private record Forward(INDArray a1, INDArray h, INDArray mu, INDArray logSigma, INDArray sigma, INDArray z,
+            INDArray a3, INDArray h2, INDArray logits) {
+    }
+
+    private Forward forward(INDArray x, INDArray eps) {
+        INDArray a1 = x.mmul(params[0]).addiRowVector(params[1]);
+        INDArray h = softplus(a1);
+        INDArray mu = h.mmul(params[2]).addiRowVector(params[3]);
+        INDArray logSigma = h.mmul(params[4]).addiRowVector(params[5]);
+        INDArray sigma = Transforms.exp(logSigma, true);
+        INDArray z = sigma.mul(eps).addi(mu);
+        INDArray a3 = z.mmul(params[6]).addiRowVector(params[7]);
+        INDArray h2 = softplus(a3);
+        INDArray logits = h2.mmul(params[8]).addiRowVector(params[9]);
+        return new Forward(a1, h, mu, logSigma, sigma, z, a3, h2, logits);
+    }
+
+    /**
+     * (N / B) (log p(x, z) - log q(z)) with log q's mean and log scale given: the live ones for the objective, or
+     * fixed ones for the surrogate whose gradient is the path derivative.
+     */
+    private double objective(INDArray x, Forward f, INDArray qMu, INDArray qLogSigma) {
+        int rows = x.rows();
+        // The Bernoulli log-likelihood with logits, the log prior, minus log q.
+        double likelihood = x.mul(f.logits).subi(softplus(f.logits)).sumNumber().doubleValue();
+        double logPrior = -0.5 * f.z.mul(f.z).sumNumber().doubleValue() - rows * latent * HALF_LOG_2PI;
+        INDArray u = f.z.sub(qMu).divi(Transforms.exp(qLogSigma, true));
+        double logQ = -0.5 * u.mul(u).sumNumber().doubleValue() - qLogSigma.sumNumber().doubleValue()
+                - rows * latent * HALF_LOG_2PI;
+        return dataSize / rows * (likelihood + logPrior - logQ);
+    }
+
+    /**
+     * The objective with log q's mean and log scale held at {@code qMu} and {@code qLogSigma} while z still moves
+     * with the encoder: at the encoder's own values its gradient is the path derivative ({@link Gradient#PATH}).
+     */
+    double surrogate(INDArray x, INDArray eps, INDArray qMu, INDArray qLogSigma) {
+        return objective(x, forward(x, eps), qMu, qLogSigma);
+    }
+
+    /** The guide's mean and log scale for the batch {@code x}: [mu, log sigma]. */
+    INDArray[] encode(INDArray x) {
+        Forward f = forward(x, Nd4j.zeros(dtype, x.rows(), latent));
+        return new INDArray[] {f.mu, f.logSigma};
     }
 
     /** softplus(a) = max(a, 0) + log(1 + exp(-|a|)): ND4J's own softPlus overflows for a above 88 in float32. */

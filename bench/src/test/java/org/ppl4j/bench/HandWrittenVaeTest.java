@@ -30,15 +30,45 @@ class HandWrittenVaeTest {
     /**
      * Every partial derivative (127 of them, small dimensions, float64, fixed noise) against a central finite
      * difference with step 1e-5: the truncation error is O(h^2) ~ 1e-10 relative, rounding ~ 1e-16 / 1e-5, so
-     * 1e-6 relative (to the gradient's largest entry) leaves a wide margin while catching any wrong term.
+     * 1e-6 relative (to the gradient's largest entry) leaves a wide margin while catching any wrong term. The
+     * reparameterisation gradient is the derivative of the objective itself.
      */
     @Test
-    void gradientMatchesFiniteDifferences() {
-        HandWrittenVae vae = small();
+    void reparamGradientMatchesFiniteDifferences() {
+        HandWrittenVae vae = small().gradient(HandWrittenVae.Gradient.REPARAM);
         INDArray x = binaryBatch(4, 6, 3);
-        Nd4j.getRandom().setSeed(5);
-        INDArray eps = Nd4j.randn(DataType.DOUBLE, 4, 3);
+        INDArray eps = noise(4, 3, 5);
+        checkAgainstFiniteDifferences(vae, vae.evaluate(x, eps), () -> vae.evaluate(x, eps).objective());
+    }
+
+    /**
+     * The path derivative is the derivative of the surrogate whose log q keeps the encoder's mean and log scale
+     * fixed (at their values for this batch) while z = mu + sigma eps moves: same check, same bound.
+     */
+    @Test
+    void pathGradientMatchesFiniteDifferencesOfTheSurrogate() {
+        HandWrittenVae vae = small().gradient(HandWrittenVae.Gradient.PATH);
+        INDArray x = binaryBatch(4, 6, 3);
+        INDArray eps = noise(4, 3, 5);
+        INDArray[] q = vae.encode(x);
+        INDArray mu = q[0].dup();
+        INDArray logSigma = q[1].dup();
         HandWrittenVae.Evaluation at = vae.evaluate(x, eps);
+        assertEquals(at.objective(), vae.surrogate(x, eps, mu, logSigma), 1e-9, "the surrogate's value is the objective's");
+        checkAgainstFiniteDifferences(vae, at, () -> vae.surrogate(x, eps, mu, logSigma));
+        // and it is a different gradient: the encoder's direct terms are gone
+        HandWrittenVae.Evaluation full = small().gradient(HandWrittenVae.Gradient.REPARAM).evaluate(x, eps);
+        assertTrue(full.gradients()[3].sub(at.gradients()[3]).amaxNumber().doubleValue() > 1e-3,
+                "the path and reparameterisation gradients of b21 differ");
+    }
+
+    private static INDArray noise(int rows, int cols, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.DOUBLE, rows, cols);
+    }
+
+    private static void checkAgainstFiniteDifferences(HandWrittenVae vae, HandWrittenVae.Evaluation at,
+            java.util.function.DoubleSupplier f) {
         double h = 1e-5;
         int checked = 0;
         for (int i = 0; i < vae.params().length; i++) {
@@ -48,9 +78,9 @@ class HandWrittenVaeTest {
             for (long k = 0; k < p.length(); k++) {
                 double saved = p.getDouble(k);
                 p.putScalar(k, saved + h);
-                double up = vae.evaluate(x, eps).objective();
+                double up = f.getAsDouble();
                 p.putScalar(k, saved - h);
-                double down = vae.evaluate(x, eps).objective();
+                double down = f.getAsDouble();
                 p.putScalar(k, saved);
                 double numeric = (up - down) / (2 * h);
                 assertEquals(numeric, g.getDouble(k), 1e-6 * largest,
