@@ -73,10 +73,13 @@ final class VaeBench {
         StepDifference ppl = null;
         if (problem == null) {
             try {
-                // at least 100 steps of difference (about 2 s): the small run's time per step, which sizes the
-                // difference, includes compiling the program and loading the data
-                ppl = StepDifference.open(pplProgram, byEpochs ? unit : 5, quick ? 1.0 : 3.0,
-                        Math.max(unit, quick ? 40 : 100), unit, 1);
+                // at least 200 steps of difference (about 4 s): the small run's time per step, which sizes the
+                // difference, includes compiling the program and loading the data. Three warm-up runs of each:
+                // the step's functions are called once a step and Truffle compiles a function in the background
+                // once it has been called often enough, so the timed runs, like the steps of a long fit, should
+                // run compiled code
+                ppl = StepDifference.open(pplProgram, byEpochs ? unit : 5, quick ? 1.0 : 4.0,
+                        Math.max(unit, quick ? 40 : 200), unit, quick ? 1 : 3);
             } catch (Exception e) {
                 problem = "failed: " + BenchMain.firstLine(e);
             }
@@ -88,6 +91,7 @@ final class VaeBench {
         List<StepDifference.Seconds> dsl = new ArrayList<>();
         int[] next = {0};
         for (int r = 0; r < reps; r++) {
+            StepDifference.collectGarbage();
             java.add(StepDifference.measure(() -> {
                 for (int i = 0; i < block; i++) {
                     vae.step(HandWrittenVae.batch(x, next[0]++ % batches, BATCH));
