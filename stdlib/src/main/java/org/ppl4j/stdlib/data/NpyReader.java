@@ -61,16 +61,14 @@ public final class NpyReader {
             throw in.errorAt(headerStart, "the array is stored in Fortran (column-major) order; only C order is read: "
                     + "save np.ascontiguousarray(a) instead");
         }
-        double[] data = type.read(in, bigEndian, h.shape);
+        Object data = h.shape.length == 0 ? type.read(in, bigEndian, h.shape)[0]
+                : type.readTensor(in, bigEndian, h.shape, h.shape);
         long extra = in.remaining();
         if (extra > 0) {
             throw in.error(extra + " bytes follow the data; the header announces shape " + Arrays.toString(h.shape)
                     + " of " + type.label + ", which ends here");
         }
-        if (h.shape.length == 0) {
-            return data[0];
-        }
-        return new Tensor(h.shape, data);
+        return data;
     }
 
     /** The element type and byte order of a descr string such as {@code <f8}. */

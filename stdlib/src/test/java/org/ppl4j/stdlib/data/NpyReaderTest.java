@@ -32,6 +32,30 @@ class NpyReaderTest {
         return assertThrows(IllegalArgumentException.class, () -> read(file)).getMessage();
     }
 
+    /**
+     * Large arrays (12,000 elements): float32 and int16 go straight into ND4J float32 with their exact values;
+     * float64 values that float32 would round keep every digit; an int32 array too.
+     */
+    @Test
+    void largeArraysKeepExactValues() {
+        double[] v = new double[12000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i * 37 % 2001) - 1000;
+        }
+        for (String descr : new String[] {"<f4", "<i2", "<i4"}) {
+            char type = descr.equals("<f4") ? 'f' : descr.equals("<i2") ? 's' : 'i';
+            Tensor t = tensor(npy(descr, "(120, 100)", encode(type, LE, v)));
+            assertTrue(t.isLarge(), descr);
+            assertArrayEquals(new int[] {120, 100}, t.shape(), descr);
+            assertArrayEquals(v, t.toArray(), 0.0, descr);
+        }
+        double[] fine = new double[12000];
+        for (int i = 0; i < fine.length; i++) {
+            fine[i] = 0.1 * i + 1e-9;
+        }
+        assertArrayEquals(fine, tensor(npy("<f8", "(12000,)", encode('d', LE, fine))).toArray(), 0.0);
+    }
+
     @Test
     void float64MatrixInCOrder() {
         Tensor t = tensor(npy("<f8", "(2, 3)", encode('d', LE, SIX)));
