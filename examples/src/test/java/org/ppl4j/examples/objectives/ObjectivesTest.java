@@ -2,12 +2,13 @@ package org.ppl4j.examples.objectives;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ppl4j.examples.objectives.Results.num;
+import static org.ppl4j.examples.objectives.Results.record;
+import static org.ppl4j.examples.objectives.Results.run;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ppl4j.embed.Ppl;
-import org.ppl4j.embed.PplProgram;
 
 /**
  * The stdlib objectives against what is known exactly. Each test runs a ppl4j program through the embedding API,
@@ -17,22 +18,6 @@ import org.ppl4j.embed.PplProgram;
  */
 class ObjectivesTest {
     static final double PI = Math.PI;
-
-    /** Runs {@code source} and returns the value of its top-level name {@code result}. */
-    static Object run(String source) {
-        try (PplProgram p = Ppl.compile(source, "test.ppl")) {
-            return p.run().get("result");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> record(Object v) {
-        return (Map<String, Object>) v;
-    }
-
-    static double num(Map<String, Object> r, String field) {
-        return (Double) r.get(field);
-    }
 
     /**
      * mu ~ Normal(0, 1), x ~ Normal(mu, 1), x = 2: marginally x ~ Normal(0, sqrt 2), so

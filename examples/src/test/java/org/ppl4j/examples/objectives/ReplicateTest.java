@@ -4,26 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ppl4j.examples.objectives.Results.record;
+import static org.ppl4j.examples.objectives.Results.run;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ppl4j.embed.Ppl;
 import org.ppl4j.embed.PplException;
-import org.ppl4j.embed.PplProgram;
 
 /** replicate, map and trailing blocks: syntax, values, addresses and gradients. */
 class ReplicateTest {
-    static Object run(String source) {
-        try (PplProgram p = Ppl.compile(source, "test.ppl")) {
-            return p.run().get("result");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> record(Object v) {
-        return (Map<String, Object>) v;
-    }
 
     @Test
     void aTrailingBlockIsTheLastArgument() {

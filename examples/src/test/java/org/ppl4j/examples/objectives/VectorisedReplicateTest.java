@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ppl4j.examples.objectives.Results.num;
+import static org.ppl4j.examples.objectives.Results.record;
+import static org.ppl4j.examples.objectives.Results.run;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ppl4j.embed.Ppl;
 import org.ppl4j.embed.PplException;
-import org.ppl4j.embed.PplProgram;
 
 /**
  * replicate and map run vectorised (docs/objectives.md, "How replicate vectorises") against the loop, which stays
@@ -19,20 +20,6 @@ import org.ppl4j.embed.PplProgram;
  * fails if the body silently loops.
  */
 class VectorisedReplicateTest {
-    static Object run(String source) {
-        try (PplProgram p = Ppl.compile(source, "test.ppl")) {
-            return p.run().get("result");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> record(Object v) {
-        return (Map<String, Object>) v;
-    }
-
-    static double num(Map<String, Object> r, String field) {
-        return (Double) r.get(field);
-    }
 
     static double[] values(Map<String, Object> estimate) {
         return (double[]) estimate.get("values");

@@ -2,11 +2,11 @@ package org.ppl4j.examples.objectives;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ppl4j.examples.objectives.Results.record;
+import static org.ppl4j.examples.objectives.Results.run;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ppl4j.embed.Ppl;
-import org.ppl4j.embed.PplProgram;
 
 /**
  * The stdlib's {@code vimco} against VIMCO's estimator computed exactly. Model: which coin was flipped (heads
@@ -36,17 +36,6 @@ class VimcoTest {
             }
             let obs = choices { flip: [1, 1, 0, 1, 1, 0, 1, 1] }
             """;
-
-    static Object run(String source) {
-        try (PplProgram p = Ppl.compile(source, "test.ppl")) {
-            return p.run().get("result");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> record(Object v) {
-        return (Map<String, Object>) v;
-    }
 
     private static double logJoint(int which) {
         double p = 0.3 + 0.5 * which;
