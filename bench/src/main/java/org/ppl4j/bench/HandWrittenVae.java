@@ -166,14 +166,13 @@ public final class HandWrittenVae {
         Forward f = forward(x, eps);
         INDArray a1 = f.a1;
         INDArray h = f.h;
-        INDArray mu = f.mu;
         INDArray sigma = f.sigma;
         INDArray z = f.z;
         INDArray a3 = f.a3;
         INDArray h2 = f.h2;
         INDArray logits = f.logits;
-        INDArray u = z.sub(mu).divi(sigma);
-        double objective = objective(x, f, mu, f.logSigma);
+        INDArray u = z.sub(f.mu).divi(sigma); // (z - mu) / sigma: log q's argument, and the backward pass's
+        double objective = objective(x, f, u, f.logSigma);
 
         // Backward.
         INDArray[] g = new INDArray[params.length];
@@ -227,15 +226,14 @@ public final class HandWrittenVae {
     }
 
     /**
-     * (N / B) (log p(x, z) - log q(z)) with log q's mean and log scale given: the live ones for the objective, or
-     * fixed ones for the surrogate whose gradient is the path derivative.
+     * (N / B) (log p(x, z) - log q(z)) for log q's standardised argument u = (z - mu) / sigma and log scale: the
+     * live ones for the objective, or fixed ones for the surrogate whose gradient is the path derivative.
      */
-    private double objective(INDArray x, Forward f, INDArray qMu, INDArray qLogSigma) {
+    private double objective(INDArray x, Forward f, INDArray u, INDArray qLogSigma) {
         int rows = x.rows();
         // The Bernoulli log-likelihood with logits, the log prior, minus log q.
         double likelihood = x.mul(f.logits).subi(softplus(f.logits)).sumNumber().doubleValue();
         double logPrior = -0.5 * f.z.mul(f.z).sumNumber().doubleValue() - rows * latent * HALF_LOG_2PI;
-        INDArray u = f.z.sub(qMu).divi(Transforms.exp(qLogSigma, true));
         double logQ = -0.5 * u.mul(u).sumNumber().doubleValue() - qLogSigma.sumNumber().doubleValue()
                 - rows * latent * HALF_LOG_2PI;
         return dataSize / rows * (likelihood + logPrior - logQ);
@@ -246,7 +244,8 @@ public final class HandWrittenVae {
      * with the encoder: at the encoder's own values its gradient is the path derivative ({@link Gradient#PATH}).
      */
     double surrogate(INDArray x, INDArray eps, INDArray qMu, INDArray qLogSigma) {
-        return objective(x, forward(x, eps), qMu, qLogSigma);
+        Forward f = forward(x, eps);
+        return objective(x, f, f.z.sub(qMu).divi(Transforms.exp(qLogSigma, true)), qLogSigma);
     }
 
     /** The guide's mean and log scale for the batch {@code x}: [mu, log sigma]. */

@@ -41,7 +41,7 @@ enum ElementType {
         int count = Shapes.numel(in.where(), shape);
         Shapes.ensureMemory(in.where(), shape);
         double[] out = new double[count];
-        readChunks(in, bigEndian, shape, count, (chunk, at, n) -> { }, out);
+        readChunks(in, bigEndian, shape, count, (chunk, at, n) -> System.arraycopy(chunk, 0, out, at, n));
         return out;
     }
 
@@ -56,7 +56,7 @@ enum ElementType {
         if (filler == null) {
             return new Tensor(tensorShape, read(in, bigEndian, shape));
         }
-        readChunks(in, bigEndian, shape, count, (chunk, at, n) -> filler.put(chunk, n), null);
+        readChunks(in, bigEndian, shape, count, (chunk, at, n) -> filler.put(chunk, n));
         return filler.finish();
     }
 
@@ -73,16 +73,15 @@ enum ElementType {
     }
 
     /**
-     * Decodes {@code count} elements stored after the reader's position, into {@code out} when it is given, else
-     * into a chunk buffer handed to {@code sink}; fails at the byte where the data ends early or where a value
-     * cannot be represented.
+     * Decodes {@code count} elements stored after the reader's position, a chunk at a time, each handed to
+     * {@code sink}; fails at the byte where the data ends early or where a value cannot be represented.
      */
-    private void readChunks(ByteReader in, boolean bigEndian, int[] shape, int count, Chunks sink, double[] out) {
+    private void readChunks(ByteReader in, boolean bigEndian, int[] shape, int count, Chunks sink) {
         long start = in.position();
         long total = (long) count * size;
         int perChunk = Math.max(1, (1 << 16) / size);
         byte[] chunk = new byte[perChunk * size];
-        double[] values = out == null ? new double[perChunk] : null;
+        double[] values = new double[perChunk];
         int done = 0;
         while (done < count) {
             int want = Math.min(perChunk, count - done);
@@ -92,13 +91,11 @@ enum ElementType {
                 throw in.errorAt(start, "the data ends after " + (chunkStart - start + got) + " of the " + total
                         + " bytes that shape " + Arrays.toString(shape) + " of " + label + " needs");
             }
-            int bad = out == null ? decode(chunk, want, bigEndian, values, 0) : decode(chunk, want, bigEndian, out, done);
+            int bad = decode(chunk, want, bigEndian, values, 0);
             if (bad >= 0) {
                 throw in.errorAt(chunkStart + (long) bad * size, invalid(chunk, bad, bigEndian));
             }
-            if (out == null) {
-                sink.accept(values, done, want);
-            }
+            sink.accept(values, done, want);
             done += want;
         }
     }
