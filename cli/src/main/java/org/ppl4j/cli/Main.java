@@ -17,6 +17,8 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.ppl4j.compiler.CompileError;
 import org.ppl4j.compiler.PplCompiler;
+import org.ppl4j.embed.ErrorFormatter;
+import org.ppl4j.embed.SandboxFileSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ppl4j.embed.ErrorFormatter;
 
 /** Reads a program file as UTF-8; bytes that are not UTF-8 are an error at their line and column. */
 final class ProgramText {

@@ -35,6 +35,7 @@ import org.ppl4j.compiler.CompileError;
 import org.ppl4j.compiler.PplCompiler;
 import org.ppl4j.compiler.ast.Ast;
 import org.ppl4j.compiler.passes.ParsePass;
+import org.ppl4j.embed.ErrorFormatter;
 import org.ppl4j.estimators.Strategies;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.StepLimitInstrument;

@@ -151,7 +151,7 @@ class EmbeddingTest {
             assertEquals(5.0, context.eval("ppl", source).asDouble());
         }
         try (Context context = Context.newBuilder("ppl").option("engine.WarnInterpreterOnly", "false")
-                .allowIO(org.ppl4j.cli.SandboxFileSystem.ioAccess(List.of(dir.resolve("elsewhere")), "ask")).build()) {
+                .allowIO(org.ppl4j.embed.SandboxFileSystem.ioAccess(List.of(dir.resolve("elsewhere")), "ask")).build()) {
             PolyglotException e = assertThrows(PolyglotException.class, () -> context.eval("ppl", source));
             assertTrue(e.getMessage().endsWith("; ask"), e.getMessage());
         }

@@ -1,4 +1,4 @@
-package org.ppl4j.cli;
+package org.ppl4j.embed;
 
 import org.graalvm.polyglot.SourceSection;
 

@@ -1,4 +1,4 @@
-package org.ppl4j.cli;
+package org.ppl4j.embed;
 
 import java.io.IOException;
 import java.net.URI;

@@ -7,7 +7,6 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
-import org.ppl4j.cli.ErrorFormatter;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
-import org.ppl4j.cli.SandboxFileSystem;
 
 /**
  * How {@link Ppl#compile} sets up a program's context. Immutable: each {@code with...} method returns a
