@@ -3,9 +3,12 @@ package org.ppl4j.embed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.stdlib.StdlibBuiltins;
 
 /**
  * ppl4j inside a Java application: compile a program, run it, read its fit as Java values.
@@ -49,14 +52,38 @@ public final class Ppl {
     public static PplProgram compile(String source, String name, PplOptions options) {
         Context context = options.newContext();
         try {
+            if (!options.data().isEmpty()) {
+                defineData(context, options.data());
+            }
             Source s = Source.newBuilder("ppl", source, name).buildLiteral();
-            return new PplProgram(name, context, context.parse(s));
+            return new PplProgram(name, context, context.parse(s), options);
         } catch (PolyglotException e) {
             context.close();
             throw PplProgram.convert(e, name);
         } catch (RuntimeException e) {
             context.close();
             throw e;
+        }
+    }
+
+    /**
+     * Defines the data names in {@code context}, after the standard library's prelude (which an empty source
+     * runs), so that a data name can neither hide nor be hidden by a name of the library.
+     */
+    private static void defineData(Context context, Map<String, Object> data) {
+        context.eval(Source.newBuilder("ppl", "", "<data>").buildLiteral());
+        context.enter();
+        try {
+            Map<String, Object> globals = PplContext.get(null).globals();
+            for (Map.Entry<String, Object> e : data.entrySet()) {
+                if (globals.containsKey(e.getKey()) || StdlibBuiltins.lookup(e.getKey()) != null) {
+                    throw new IllegalArgumentException("data '" + e.getKey() + "': the standard library defines '"
+                            + e.getKey() + "'; give the data another name");
+                }
+                globals.put(e.getKey(), GuestValues.toGuest(e.getValue(), e.getKey()));
+            }
+        } finally {
+            context.leave();
         }
     }
 }

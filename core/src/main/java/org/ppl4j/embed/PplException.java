@@ -3,13 +3,25 @@ package org.ppl4j.embed;
 /**
  * A ppl4j program failed to compile or to run. {@link #getMessage()} is the message as the {@code ppl}
  * command shows it: {@code file:line:col: error: message}, the source line and a caret under the spot.
+ *
+ * <pre>{@code
+ * try (PplProgram program = Ppl.compile("let x = nromal(0, 1)", "bad.ppl")) {
+ *     program.run();
+ * } catch (PplException e) {
+ *     System.err.println(e.getMessage()); // bad.ppl:1:9: error: unknown name 'nromal'; did you mean 'normal'? ...
+ *     int line = e.line();                // 1
+ * }
+ * }</pre>
  */
 public final class PplException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** Whether the program was rejected before it ran, or failed while running. */
+    /**
+     * Whether the program was rejected before it ran, failed while running, or was stopped by
+     * {@link PplProgram#cancel()}.
+     */
     public enum Kind {
-        COMPILE, RUNTIME
+        COMPILE, RUNTIME, CANCELLED
     }
 
     private final Kind kind;
@@ -27,6 +39,7 @@ public final class PplException extends RuntimeException {
         this.reason = reason;
     }
 
+    /** Compile error, runtime error or cancelled fit. */
     public Kind kind() {
         return kind;
     }

@@ -19,25 +19,34 @@ import org.graalvm.polyglot.Engine;
  * }</pre>
  */
 public final class PplOptions {
-    private final long seed;
-    private final Map<String, String> estimators;
-    private final OutputStream out;
-    private final OutputStream err;
-    private final List<Path> allowedPaths;
-    private final Engine engine;
-    private final Map<String, String> arguments;
-    private final boolean float64;
+    private long seed;
+    private Map<String, String> estimators = Map.of();
+    private OutputStream out;
+    private OutputStream err;
+    private List<Path> allowedPaths = List.of();
+    private Engine engine;
+    private Map<String, String> arguments = Map.of();
+    private boolean float64;
+    private Map<String, Object> data = Map.of();
+    private ProgressListener listener;
 
-    private PplOptions(long seed, Map<String, String> estimators, OutputStream out, OutputStream err,
-            List<Path> allowedPaths, Engine engine, Map<String, String> arguments, boolean float64) {
-        this.float64 = float64;
-        this.seed = seed;
-        this.estimators = Collections.unmodifiableMap(new LinkedHashMap<>(estimators));
-        this.out = out;
-        this.err = err;
-        this.allowedPaths = List.copyOf(allowedPaths);
-        this.engine = engine;
-        this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+    private PplOptions() {
+    }
+
+    /** A copy to change: every {@code with...} method changes a copy and returns it. */
+    private PplOptions copy() {
+        PplOptions o = new PplOptions();
+        o.seed = seed;
+        o.estimators = estimators;
+        o.out = out;
+        o.err = err;
+        o.allowedPaths = allowedPaths;
+        o.engine = engine;
+        o.arguments = arguments;
+        o.float64 = float64;
+        o.data = data;
+        o.listener = listener;
+        return o;
     }
 
     /**
@@ -45,12 +54,14 @@ public final class PplOptions {
      * {@code System.err}, no file access.
      */
     public static PplOptions defaults() {
-        return new PplOptions(0, Map.of(), null, null, List.of(), null, Map.of(), false);
+        return new PplOptions();
     }
 
     /** The seed of top-level sampling and of fits that give none ({@code ppl run --seed}). */
     public PplOptions withSeed(long seed) {
-        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments, float64);
+        PplOptions o = copy();
+        o.seed = seed;
+        return o;
     }
 
     /**
@@ -64,17 +75,23 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(estimators);
         m.put(address.strip(), strategy.strip());
-        return new PplOptions(seed, m, out, err, allowedPaths, engine, arguments, float64);
+        PplOptions o = copy();
+        o.estimators = Collections.unmodifiableMap(m);
+        return o;
     }
 
     /** Where the program's {@code print} writes. */
     public PplOptions withOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, stream, err, allowedPaths, engine, arguments, float64);
+        PplOptions o = copy();
+        o.out = stream;
+        return o;
     }
 
     /** Where the program's warnings go. */
     public PplOptions withErrorOutput(OutputStream stream) {
-        return new PplOptions(seed, estimators, out, stream, allowedPaths, engine, arguments, float64);
+        PplOptions o = copy();
+        o.err = stream;
+        return o;
     }
 
     /**
@@ -87,7 +104,9 @@ public final class PplOptions {
     public PplOptions withAllowedPath(Path path) {
         List<Path> paths = new ArrayList<>(allowedPaths);
         paths.add(path.toAbsolutePath());
-        return new PplOptions(seed, estimators, out, err, paths, engine, arguments, float64);
+        PplOptions o = copy();
+        o.allowedPaths = List.copyOf(paths);
+        return o;
     }
 
     /**
@@ -99,7 +118,9 @@ public final class PplOptions {
      * there too. The embedder closes the engine after its programs.
      */
     public PplOptions withEngine(Engine engine) {
-        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments, float64);
+        PplOptions o = copy();
+        o.engine = engine;
+        return o;
     }
 
     /**
@@ -108,7 +129,75 @@ public final class PplOptions {
      * after the program's context is created, by any program.
      */
     public PplOptions withFloat64(boolean float64) {
-        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, arguments, float64);
+        PplOptions o = copy();
+        o.float64 = float64;
+        return o;
+    }
+
+    /**
+     * Gives the program a top-level name {@code name} bound to {@code value}, converted to a ppl4j value: the
+     * program reads it like a name it defined itself ({@code x[i] ~ normal(mu, 1)}), without a file. Names are
+     * resolved when the program is compiled, so its data is part of its options; {@link PplProgram#set} changes a
+     * value between runs.
+     *
+     * <table>
+     * <caption>Java values and what the program sees</caption>
+     * <tr><th>Java</th><th>ppl4j</th></tr>
+     * <tr><td>{@code double}, {@code int}, any {@link Number}</td><td>a number</td></tr>
+     * <tr><td>{@code boolean}, {@code String}</td><td>a boolean, a string</td></tr>
+     * <tr><td>{@code double[]}, {@code float[]}, {@code int[]}, {@code long[]}</td><td>a vector (rank-1 tensor)</td></tr>
+     * <tr><td>{@code double[][]}, {@code float[][]}, {@code int[][]} (rectangular)</td><td>a matrix</td></tr>
+     * <tr><td>an ND4J {@code INDArray}</td><td>a tensor of its shape (copied)</td></tr>
+     * <tr><td>a {@link List} (its elements converted)</td><td>a list</td></tr>
+     * <tr><td>a {@link Map} with {@code String} keys</td><td>a record, field by key ({@code r.age})</td></tr>
+     * </table>
+     *
+     * <pre>{@code
+     * PplOptions options = PplOptions.defaults().withData("ys", new double[] {1.2, 0.4, 2.0})
+     *         .withData("prior", Map.of("loc", 0.0, "scale", 2.0));
+     * try (PplProgram p = Ppl.compile("print(sum(ys) + prior.scale)", "data.ppl", options)) {
+     *     p.run(); // prints 5.6
+     * }
+     * }</pre>
+     *
+     * <p>The value is converted when a program is compiled with these options; later changes to the Java array
+     * are not seen. Giving a name twice keeps the last value.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a ppl4j name or the value has no ppl4j form (the
+     *     message says which part); a name of the standard library ({@code normal}, {@code elbo}) is refused when
+     *     the program is compiled
+     */
+    public PplOptions withData(String name, Object value) {
+        if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("a data name is made of letters, digits and _ (not starting with a "
+                    + "digit), got '" + name + "'");
+        }
+        GuestValues.toGuest(value, name); // refuses what has no ppl4j form now, not at compile time
+        Map<String, Object> m = new LinkedHashMap<>(data);
+        m.put(name, value);
+        PplOptions o = copy();
+        o.data = Collections.unmodifiableMap(m);
+        return o;
+    }
+
+    /** The data given with {@link #withData(String, Object)}, by name, as given. */
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    /**
+     * Tells {@code listener} of every step of every fit the program runs, on the thread that runs it (so a
+     * listener given to programs on several threads must be thread-safe). See {@link ProgressListener}.
+     */
+    public PplOptions withProgressListener(ProgressListener listener) {
+        PplOptions o = copy();
+        o.listener = listener;
+        return o;
+    }
+
+    /** The listener of {@link #withProgressListener(ProgressListener)}, or null. */
+    public ProgressListener progressListener() {
+        return listener;
     }
 
     /** The paths the program may use, from {@link #withAllowedPath(Path)}: none by default. */
@@ -127,7 +216,9 @@ public final class PplOptions {
         }
         Map<String, String> m = new LinkedHashMap<>(arguments);
         m.put(name, value);
-        return new PplOptions(seed, estimators, out, err, allowedPaths, engine, m, float64);
+        PplOptions o = copy();
+        o.arguments = Collections.unmodifiableMap(m);
+        return o;
     }
 
     /** The program arguments given with {@link #withArgument(String, String)}, by name. */
@@ -135,10 +226,12 @@ public final class PplOptions {
         return arguments;
     }
 
+    /** The seed of {@link #withSeed(long)}; 0 by default. */
     public long seed() {
         return seed;
     }
 
+    /** The strategy overrides of {@link #withEstimator(String, String)}, address to strategy. */
     public Map<String, String> estimators() {
         return estimators;
     }

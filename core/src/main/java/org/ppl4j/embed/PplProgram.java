@@ -2,31 +2,91 @@ package org.ppl4j.embed;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ppl4j.runtime.FitObserver;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.value.PplList;
 import org.ppl4j.runtime.value.PplRecord;
 
 /**
  * A compiled ppl4j program and the context it runs in. Top-level names stay in the context after
  * {@link #run()}, so {@link #get(String)} and {@link #lastFit()} read what the program left.
  *
- * <p>Not thread-safe: use a program from one thread at a time. Close it to free its context.
+ * <pre>{@code
+ * PplOptions options = PplOptions.defaults().withSeed(3).withData("ys", new double[] {1.2, 0.4, 2.0});
+ * try (PplProgram program = Ppl.compile("""
+ *         model m(n) {
+ *           mu ~ normal(0, 2)
+ *           for i in 0..n { y[i] ~ normal(mu, 1) }
+ *         }
+ *         model g(n) {
+ *           param loc = 0.0
+ *           param scale = 1.0 : positive
+ *           mu ~ normal(loc, scale)
+ *         }
+ *         let obs = choices { y: ys }
+ *         let q = fit(elbo(m(len(ys)), g(len(ys)), obs), steps: 1000)
+ *         """, "mean.ppl", options)) {
+ *     FitResult fit = program.run().lastFit();
+ *     double loc = fit.param("g.loc");
+ *     program.set("ys", new double[] {0.1, 0.3, 0.2}); // the same program, new data
+ *     FitResult again = program.run().lastFit();
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: use a program from one thread at a time (but {@link #cancel()} from any thread). For
+ * parallel fits compile one program per thread: see {@link PplOptions#withEngine}. Close it to free its
+ * context.
  */
 public final class PplProgram implements AutoCloseable {
     private final String name;
     private final Context context;
     private final Value compiled;
+    private final Set<String> dataNames;
+    /** Set by {@link #cancel()}, cleared when a run ends; the fit observer reads it after each step. */
+    private volatile boolean cancelRequested;
+    /** The step at which the observer cancelled the running fit, or 0. */
+    private volatile int cancelledAt;
 
-    PplProgram(String name, Context context, Value compiled) {
+    PplProgram(String name, Context context, Value compiled, PplOptions options) {
         this.name = name;
         this.context = context;
         this.compiled = compiled;
+        this.dataNames = Set.copyOf(options.data().keySet());
+        ProgressListener listener = options.progressListener();
+        FitObserver observer = new FitObserver() {
+            @Override
+            public void onStep(int fit, int step, int steps, double objective) {
+                if (listener != null) {
+                    listener.onStep(new ProgressListener.Step(fit, step, steps, objective));
+                }
+                if (cancelRequested) {
+                    cancelledAt = step;
+                    throw new CancellationException("fit cancelled at step " + step + " of " + steps
+                            + " (PplProgram.cancel())");
+                }
+            }
+
+            @Override
+            public void onEpoch(int fit, int epoch, double objective) {
+                if (listener != null) {
+                    listener.onEpoch(new ProgressListener.Epoch(fit, epoch, objective));
+                }
+            }
+        };
+        inContext(() -> {
+            PplContext.get(null).setFitObserver(observer);
+            return null;
+        });
     }
 
     /** The name its errors show: the file name given to {@link Ppl#compile}. */
@@ -39,14 +99,63 @@ public final class PplProgram implements AutoCloseable {
      * defined anew; each fit starts from the program's initial parameters).
      *
      * @return this program, to chain {@code run().lastFit()}
-     * @throws PplException of kind {@link PplException.Kind#RUNTIME} for an error while running
+     * @throws PplException of kind {@link PplException.Kind#RUNTIME} for an error while running, of kind
+     *     {@link PplException.Kind#CANCELLED} when {@link #cancel()} stopped a fit
      */
     public PplProgram run() {
         try {
             compiled.execute();
         } catch (PolyglotException e) {
+            if (cancelledAt > 0 && !e.isInternalError() && !e.isHostException() && !e.isCancelled()) {
+                SourceSection at = e.getSourceLocation();
+                boolean placed = at != null && at.isAvailable();
+                String reason = "fit cancelled at step " + cancelledAt + " (PplProgram.cancel())";
+                throw new PplException(PplException.Kind.CANCELLED, name, placed ? at.getStartLine() : 0,
+                        placed ? at.getStartColumn() : 0, reason, ErrorFormatter.format(at, name, reason), e);
+            }
             throw convert(e, name);
+        } finally {
+            cancelRequested = false;
+            cancelledAt = 0;
         }
+        return this;
+    }
+
+    /**
+     * Stops the fit this program is running, from any thread: the fit ends after the step it is in, and
+     * {@link #run()} throws a {@link PplException} of kind {@link PplException.Kind#CANCELLED} on the thread
+     * that runs it. Called while no fit runs, it stops the next fit of the current or next run at its first
+     * step. The program stays usable: a later {@code run()} runs afresh. The cancelled fit leaves no result
+     * ({@link #lastFit()} is the one before, if any).
+     *
+     * <pre>{@code
+     * ExecutorService pool = Executors.newSingleThreadExecutor();
+     * try (PplProgram program = Ppl.compile(Path.of("examples/coin.ppl"))) {
+     *     Future<?> running = pool.submit(program::run);
+     *     Thread.sleep(100);
+     *     program.cancel();
+     *     // running.get() throws an ExecutionException whose cause is a PplException of kind CANCELLED
+     * }
+     * }</pre>
+     */
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    /**
+     * Gives the data name {@code name} (one given with {@link PplOptions#withData} when the program was compiled)
+     * a new value for the next {@link #run()}, converted as there. Not while the program runs.
+     *
+     * @return this program, to chain {@code set("ys", ys).run()}
+     * @throws IllegalArgumentException if {@code name} was not given as data, or the value has no ppl4j form
+     */
+    public PplProgram set(String name, Object value) {
+        if (!dataNames.contains(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not data of " + this.name + "; its data names are "
+                    + new java.util.TreeSet<>(dataNames) + " (give data when compiling: PplOptions.withData)");
+        }
+        Object guest = GuestValues.toGuest(value, name);
+        inContext(() -> PplContext.get(null).globals().put(name, guest));
         return this;
     }
 
@@ -94,7 +203,11 @@ public final class PplProgram implements AutoCloseable {
             divergedAt = (int) number(d.get("step"));
             divergence = d.get("reason") instanceof String reason ? reason : null;
         }
-        return new FitResult(params, objective, history, posterior, divergedAt, divergence);
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        if (r.get("params") instanceof PplRecord p) {
+            p.fields().forEach((k, v) -> shapes.put(k, GuestValues.shape(v)));
+        }
+        return new FitResult(params, shapes, objective, history, posterior, divergedAt, divergence);
     }
 
     /**
@@ -105,6 +218,48 @@ public final class PplProgram implements AutoCloseable {
      */
     public Object get(String name) {
         return inContext(() -> GuestValues.toJava(PplContext.get(null).globals().get(name)));
+    }
+
+    /**
+     * The top-level name {@code name} as a {@code double[]}: a number as one element, a tensor flattened
+     * row-major, a list of numbers element by element.
+     *
+     * @throws IllegalArgumentException if there is no such name or it is not numeric
+     */
+    public double[] getArray(String name) {
+        return inContext(() -> {
+            Object v = AD.value(PplContext.get(null).globals().get(name));
+            if (v instanceof Double d) {
+                return new double[] {d};
+            }
+            if (v instanceof Tensor t) {
+                return t.toArray();
+            }
+            if (v instanceof PplList l) {
+                double[] out = new double[l.size()];
+                for (int i = 0; i < out.length; i++) {
+                    if (!(AD.value(l.get(i)) instanceof Double d)) {
+                        throw new IllegalArgumentException("'" + name + "' is a list whose element " + i
+                                + " is not a number");
+                    }
+                    out[i] = d;
+                }
+                return out;
+            }
+            throw new IllegalArgumentException(v == null ? "no top-level name '" + name + "' in " + this.name
+                    : "'" + name + "' is not a number, tensor or list of numbers");
+        });
+    }
+
+    /**
+     * The top-level name {@code name} as a new float64 ND4J array of its shape: a number has shape [], a list of
+     * numbers [n]; see {@link #getArray(String)}.
+     */
+    public INDArray getTensor(String name) {
+        double[] data = getArray(name);
+        int[] shape = inContext(() -> PplContext.get(null).globals().get(name) instanceof PplList
+                ? new int[] {data.length} : GuestValues.shape(PplContext.get(null).globals().get(name)));
+        return Nd4jArrays.of(shape, data);
     }
 
     /** The polyglot context the program runs in, for {@code context().eval("ppl", ...)}. */

@@ -36,6 +36,7 @@ public final class PplContext {
     private double minibatchScale = 1.0;
     private long localBlocks;
     private Object lastFit;
+    private volatile FitObserver fitObserver;
     private int batch;
     private final Map<Object, String> loopedBodies = new HashMap<>();
 
@@ -189,6 +190,15 @@ public final class PplContext {
     /** The checkpoint directory fits resume from (ppl.Resume), or "". */
     public String resumeDirectory() {
         return resume;
+    }
+
+    /** Who is told of each fit step (the embedding API's progress listener and cancellation), or null. */
+    public FitObserver fitObserver() {
+        return fitObserver;
+    }
+
+    public void setFitObserver(FitObserver observer) {
+        this.fitObserver = observer;
     }
 
     /** Counts a fit: 1 for the first fit this context runs, 2 for the next, ... (names its checkpoints). */

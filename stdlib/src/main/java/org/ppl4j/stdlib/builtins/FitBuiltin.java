@@ -104,6 +104,8 @@ final class FitBuiltin extends PplBuiltin {
         ParamStore store = new ParamStore();
         BaselineStore baselines = new BaselineStore();
         ObjectiveInstance[] current = {objective};
+        org.ppl4j.runtime.FitObserver observer = context.fitObserver();
+        int fitIndex = context.nextFitIndex();
         ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, run -> run.run(current[0]),
                 objective.name(), baselines, raoBlackwellize, overrides);
         int[] calls = {0};
@@ -126,6 +128,9 @@ final class FitBuiltin extends PplBuiltin {
             epochTotal[0] += e.value();
             epochSteps[0]++;
             if (batches.endsEpoch(step)) {
+                if (observer != null) {
+                    observer.onEpoch(fitIndex, batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]);
+                }
                 if (onEpoch != null) {
                     // the epoch's mean estimate of the full-data objective, to the program (progress, early looks)
                     IterationBuiltins.call(context, onEpoch,
@@ -138,7 +143,7 @@ final class FitBuiltin extends PplBuiltin {
         };
         Optimizer opt = optimizer.factory().get();
         Rng rng = new Rng(seed);
-        FitCheckpoints checkpoints = FitCheckpoints.open(context, context.nextFitIndex(),
+        FitCheckpoints checkpoints = FitCheckpoints.open(context, fitIndex,
                 settings(objective, steps, particles, seed, context, raoBlackwellize)
                         + (batches == null ? "" : ", " + batches.describe()), args[8], args[9]);
         double[] completed = checkpoints.resume(store, opt, rng, baselines);
@@ -155,7 +160,10 @@ final class FitBuiltin extends PplBuiltin {
                 lastGoodRng[0] = state.rng().state();
             }
         };
-        FitListener listener = FitListener.both(FitListener.both(goodRng, checkpoints.writer(baselines)),
+        FitListener observed = observer == null ? null
+                : (step, value) -> observer.onStep(fitIndex, step, steps, value);
+        FitListener listener = FitListener.both(FitListener.both(FitListener.both(goodRng, observed),
+                checkpoints.writer(baselines)),
                 context.progress() && completed.length < steps
                         ? new FitProgress(context.err(), context.columns(), "fit " + objective.name(), steps,
                                 completed.length)
