@@ -2,7 +2,17 @@ package org.ppl4j.embed;
 
 import org.graalvm.polyglot.SourceSection;
 
-/** {@code file:line:col: error: message}, the offending line, and a caret under the spot. */
+/**
+ * {@code file:line:col: error: message}, the offending line, and a caret under the spot: how {@code ppl} and
+ * {@link PplException#getMessage()} show an error.
+ *
+ * <pre>{@code
+ * String shown = ErrorFormatter.format("bad.ppl", "let x = nromal(0, 1)", 8, 6, "unknown name 'nromal'");
+ * // bad.ppl:1:9: error: unknown name 'nromal'
+ * //   let x = nromal(0, 1)
+ * //           ^~~~~~
+ * }</pre>
+ */
 public final class ErrorFormatter {
     private ErrorFormatter() {
     }

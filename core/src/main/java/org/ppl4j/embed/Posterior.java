@@ -3,6 +3,11 @@ package org.ppl4j.embed;
 /**
  * The fitted guide's marginal at one address, estimated from the fit's {@code samples} guide draws.
  *
+ * <pre>{@code
+ * Posterior p = program.run().lastFit().posterior("p");
+ * System.out.printf("%.3f ± %.3f, 90%% in [%.3f, %.3f]%n", p.mean(), p.sd(), p.q05(), p.q95());
+ * }</pre>
+ *
  * @param mean the sample mean
  * @param sd the sample standard deviation
  * @param q05 the 5% quantile

@@ -21,6 +21,10 @@ import org.ppl4j.stdlib.StdlibBuiltins;
  * }
  * }</pre>
  *
+ * <p>Data can come from Java values instead of files ({@link PplOptions#withData}), results go back as arrays
+ * ({@link FitResult#paramArray}, {@link FitResult#posteriorArray}), and a fit can be followed
+ * ({@link PplOptions#withProgressListener}) and cancelled ({@link PplProgram#cancel()}).
+ *
  * <p>Each program gets its own polyglot {@link Context}, sandboxed: a program cannot read files, load host
  * classes or start threads. The plain polyglot route, {@code Context.create("ppl").eval("ppl", source)},
  * works too; this API adds error positions and Java views of the results.

@@ -30,6 +30,15 @@ import org.ppl4j.runtime.PplFiles;
  * a path that does not exist yet is judged by the real path of its nearest existing ancestor. Anything
  * else is refused with a {@link SecurityException} that names the path and says how to allow it.
  *
+ * <p>The ppl4j API sets it up from {@link PplOptions#withAllowedPath}; a plain polyglot context can use it too:
+ *
+ * <pre>{@code
+ * try (Context context = Context.newBuilder("ppl")
+ *         .allowIO(SandboxFileSystem.ioAccess(List.of(Path.of("data")), "allow it with --data-dir")).build()) {
+ *     context.eval("ppl", "let d = load_csv(\"data/points.csv\")");
+ * }
+ * }</pre>
+ *
  * <p>What it does not do: it does not guard against a symbolic link swapped in between the check and the
  * access (the program itself cannot create links, but another process could).
  */
