@@ -17,6 +17,7 @@ import org.ppl4j.runtime.estimate.Site;
 import org.ppl4j.runtime.param.Constraint;
 import org.ppl4j.runtime.param.ParamKey;
 import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.trace.BatchedSites;
 import org.ppl4j.runtime.trace.GenerativeFunction;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.BoundModel;
@@ -116,18 +117,21 @@ public final class AutoGuide implements GenerativeFunction {
 
     @Override
     public ChoiceMap simulate(PplContext context, EstimationContext estimation, ParamProvider params) {
-        if (estimation.batch() > 0) {
-            throw new NotBatchable("an automatic guide");
-        }
         checkWholeData(context);
         ChoiceMap trace = new ChoiceMap();
+        int k = estimation.batch();
         if (kind == Kind.NORMAL || kind == Kind.DELTA) {
             for (ModelSites.Latent s : sites) {
                 Distribution d = siteDistribution(s, params);
                 Site site = new Site(name, s.address());
-                trace.put(s.address(), estimation.strategyFor(site, d, strategy).sample(d, site, estimation));
+                GradientStrategy g = estimation.strategyFor(site, d, strategy);
+                trace.put(s.address(), k > 0 ? BatchedSites.sample(d, site, g, estimation, k)
+                        : g.sample(d, site, estimation));
             }
             return trace;
+        }
+        if (k > 0) {
+            throw new NotBatchable("a joint automatic guide"); // the body runs as a loop
         }
         Joint joint = new Joint(sites, kind == Kind.FLOW ? flow(params) : null);
         Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
@@ -175,7 +179,7 @@ public final class AutoGuide implements GenerativeFunction {
     /** A choice's log density in an objective's run: a path site's sees its parameters detached. */
     private Object siteDensity(ObjectiveRun run, Address address, Distribution d, Object value) {
         Distribution dist = run != null && run.isPath(name, address) ? d.detachParameters() : d;
-        Object lp = dist.logDensity(value);
+        Object lp = BatchedSites.logDensity(dist, value);
         if (run != null) {
             run.noteDensity(name, address, lp);
         }

@@ -67,6 +67,38 @@ final class PushForward implements Distribution {
         return true;
     }
 
+    /** Batched (in a vectorised body) where the base is and the transform is a site's elementwise bijection. */
+    @Override
+    public int drawRank() {
+        return elementwise() ? base.drawRank() : -1;
+    }
+
+    @Override
+    public Distribution batchOf(int k) {
+        Distribution b = elementwise() ? base.batchOf(k) : null;
+        return b == null ? null : new PushForward(b, transform, support);
+    }
+
+    /** Per iteration: the base's batched log density of u, less the log-Jacobian summed over each iteration's elements. */
+    @Override
+    public Object batchLogDensity(Object x, int k) {
+        if (!elementwise()) {
+            throw new UnsupportedOperationException("a joint guide has no batched log density");
+        }
+        Transform.Inverse inv = ((SiteBijection) transform).inverseElements(x);
+        Object lp = base.batchLogDensity(inv.u(), k);
+        if (!AD.isTensor(inv.logDet())) {
+            return lp; // the identity
+        }
+        int n = AD.tensorValue(inv.logDet()).size() / k;
+        Object perIteration = AD.sumAxis(AD.reshape(inv.logDet(), new int[] {k, n}), 1, false);
+        return AD.sub(lp, perIteration);
+    }
+
+    private boolean elementwise() {
+        return transform instanceof SiteBijection b && !(b instanceof SiteBijection.Simplex);
+    }
+
     @Override
     public Support support() {
         return support;

@@ -28,6 +28,18 @@ abstract class SiteBijection implements Transform {
         return this; // no parameters of its own
     }
 
+    /**
+     * For an elementwise bijection: u = T^-1(x) and log |dT/du| per element (a number 0.0 where T is the identity),
+     * so that a vectorised body can sum them per iteration; null for the simplex, which is not elementwise.
+     */
+    abstract Inverse inverseElements(Object x);
+
+    @Override
+    public Inverse inverse(Object x) {
+        Inverse e = inverseElements(x);
+        return new Inverse(e.u(), AD.sum(e.logDet()));
+    }
+
     /** One of the parameters' constraints, applied elementwise. */
     static final class OfConstraint extends SiteBijection {
         private final Constraint constraint;
@@ -47,16 +59,17 @@ abstract class SiteBijection implements Transform {
         }
 
         @Override
-        public Inverse inverse(Object x) {
+        Inverse inverseElements(Object x) {
             return switch (constraint) {
                 case REAL -> new Inverse(x, 0.0);
                 case POSITIVE -> {
                     Object u = AD.log(x);
-                    yield new Inverse(u, AD.sum(u)); // d exp(u) / du = exp(u) = x
+                    yield new Inverse(u, u); // d exp(u) / du = exp(u) = x
                 }
                 case UNIT_INTERVAL -> {
-                    Object u = AD.sub(AD.log(x), AD.log1p(AD.neg(x)));
-                    yield new Inverse(u, AD.sum(AD.add(AD.log(x), AD.log1p(AD.neg(x))))); // sigma'(u) = x (1 - x)
+                    Object log1mx = AD.log1p(AD.neg(x));
+                    Object logx = AD.log(x);
+                    yield new Inverse(AD.sub(logx, log1mx), AD.add(logx, log1mx)); // sigma'(u) = x (1 - x)
                 }
             };
         }
@@ -86,10 +99,11 @@ abstract class SiteBijection implements Transform {
         }
 
         @Override
-        public Inverse inverse(Object x) {
+        Inverse inverseElements(Object x) {
             Object y = AD.div(AD.sub(x, low), width);
-            Object u = AD.sub(AD.log(y), AD.log1p(AD.neg(y)));
-            return new Inverse(u, AD.sum(AD.add(AD.add(AD.log(y), AD.log1p(AD.neg(y))), logWidth)));
+            Object logy = AD.log(y);
+            Object log1my = AD.log1p(AD.neg(y));
+            return new Inverse(AD.sub(logy, log1my), AD.add(AD.add(logy, log1my), logWidth));
         }
     }
 
@@ -127,6 +141,11 @@ abstract class SiteBijection implements Transform {
             }
             x[k1] = left;
             return AD.stack(x);
+        }
+
+        @Override
+        Inverse inverseElements(Object x) {
+            return null;
         }
 
         @Override
