@@ -102,7 +102,9 @@ public final class AutoGuide implements GenerativeFunction {
             throw new IllegalArgumentException(kind.builtin() + ": the estimator " + strategy.name() + " cannot be"
                     + " used for an automatic guide; reparam and path can");
         }
-        return new AutoGuide(kind, owner, sites, strategy, options);
+        AutoGuide guide = new AutoGuide(kind, owner, sites, strategy, options);
+        guide.checkWholeData(context); // built inside a minibatch fit's function: say so at the user's call
+        return guide;
     }
 
     @Override
