@@ -36,6 +36,7 @@ public final class Registry {
         all.addAll(TensorBuiltins.all());
         all.addAll(NeuralBuiltins.all());
         all.addAll(InferenceBuiltins.all());
+        all.addAll(AutoGuideBuiltins.all());
         all.addAll(IterationBuiltins.all());
         all.addAll(DataBuiltins.all());
         all.add(new GradientsBuiltin());

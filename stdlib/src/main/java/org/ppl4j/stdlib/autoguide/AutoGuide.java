@@ -1,0 +1,341 @@
+package org.ppl4j.stdlib.autoguide;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.NotBatchable;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.Support;
+import org.ppl4j.runtime.estimate.EstimationContext;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.estimate.ObjectiveRun;
+import org.ppl4j.runtime.estimate.Site;
+import org.ppl4j.runtime.param.Constraint;
+import org.ppl4j.runtime.param.ParamKey;
+import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.trace.BatchedSites;
+import org.ppl4j.runtime.trace.GenerativeFunction;
+import org.ppl4j.runtime.value.Address;
+import org.ppl4j.runtime.value.BoundModel;
+import org.ppl4j.runtime.value.ChoiceMap;
+import org.ppl4j.stdlib.dist.MvNormal;
+import org.ppl4j.stdlib.dist.Normal;
+
+/**
+ * An automatic guide: a generative function built from a model's latent sites (found by running the model once,
+ * {@link ModelSites}), each reached from unconstrained reals through its support's bijection. Its traces have the
+ * model's addresses and values on the model's supports, and its density is the density of those constrained
+ * values (the log-determinant of each bijection's Jacobian included), so it works with every objective.
+ *
+ * <ul>
+ * <li>{@link Kind#NORMAL}: mean-field, an independent normal per unconstrained element, one random choice per site
+ * (Pyro's AutoNormal, Stan's meanfield ADVI);
+ * <li>{@link Kind#MVNORMAL}: one multivariate normal over all the unconstrained reals, full-rank Cholesky factor
+ * (Stan's fullrank ADVI);
+ * <li>{@link Kind#LOWRANK}: covariance W W^T + diag(d^2) with W of a given rank;
+ * <li>{@link Kind#DELTA}: a point per site, so fitting the ELBO finds the MAP estimate;
+ * <li>{@link Kind#FLOW}: a standard normal pushed through affine coupling layers ({@link CouplingFlow}).
+ * </ul>
+ * The joint kinds make one random choice (at {@link #JOINT}) whose value is split into the sites. Each choice is
+ * sampled by the guide's strategy (reparam unless told), which {@code fit(..., estimators: ...)} and
+ * {@code sim(q) by path} override as for any guide.
+ */
+public final class AutoGuide implements GenerativeFunction {
+    /** The families of guides. */
+    public enum Kind {
+        NORMAL("auto_normal"), MVNORMAL("auto_mvnormal"), LOWRANK("auto_lowrank"), DELTA("auto_delta"),
+        FLOW("auto_flow");
+
+        private final String builtin;
+
+        Kind(String builtin) {
+            this.builtin = builtin;
+        }
+
+        public String builtin() {
+            return builtin;
+        }
+    }
+
+    /** Options of the joint kinds: the rank of auto_lowrank, the layers and hidden units of auto_flow. */
+    public record Options(double initScale, int rank, int layers, int hidden) {
+    }
+
+    /** The address of a joint guide's one random choice. */
+    static final Address JOINT = new Address("_joint");
+
+    private final Kind kind;
+    private final String name;
+    private final List<ModelSites.Latent> sites;
+    private final GradientStrategy strategy;
+    private final Options options;
+    private final int dimension;
+
+    private AutoGuide(Kind kind, String name, List<ModelSites.Latent> sites, GradientStrategy strategy,
+            Options options) {
+        this.kind = kind;
+        this.name = name;
+        this.sites = sites;
+        this.strategy = strategy;
+        this.options = options;
+        this.dimension = Joint.dimension(sites);
+    }
+
+    /**
+     * The guide of {@code kind} for {@code model}, whose latent sites are those {@code observations} does not
+     * give; its parameters are keyed {@code NAME.ADDRESS.loc} and so on, NAME being {@code kind(model)} unless
+     * {@code name} is given.
+     */
+    public static AutoGuide of(Kind kind, PplContext context, BoundModel model, ChoiceMap observations,
+            GradientStrategy strategy, Options options, String name) {
+        String owner = name != null ? name : kind.builtin() + "(" + model.name() + ")";
+        List<ModelSites.Latent> sites = ModelSites.find(kind.builtin(), context, model, observations);
+        if (sites.isEmpty()) {
+            throw new IllegalArgumentException(kind.builtin() + ": the model " + model.name() + " has no latent"
+                    + " choices once the observations are given: nothing to guide");
+        }
+        if (!strategy.supports(PushForward.FAMILY)) {
+            throw new IllegalArgumentException(kind.builtin() + ": the estimator " + strategy.name() + " cannot be"
+                    + " used for an automatic guide; reparam and path can");
+        }
+        AutoGuide guide = new AutoGuide(kind, owner, sites, strategy, options);
+        guide.checkWholeData(context); // built inside a minibatch fit's function: say so at the user's call
+        return guide;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The addresses of the latent sites, in the order the model makes them. */
+    public List<Address> addresses() {
+        return sites.stream().map(ModelSites.Latent::address).toList();
+    }
+
+    @Override
+    public ChoiceMap simulate(PplContext context, EstimationContext estimation, ParamProvider params) {
+        checkWholeData(context);
+        ChoiceMap trace = new ChoiceMap();
+        int k = estimation.batch();
+        if (kind == Kind.NORMAL || kind == Kind.DELTA) {
+            for (ModelSites.Latent s : sites) {
+                Distribution d = siteDistribution(s, params);
+                Site site = new Site(name, s.address());
+                GradientStrategy g = estimation.strategyFor(site, d, strategy);
+                trace.put(s.address(), k > 0 ? BatchedSites.sample(d, site, g, estimation, k)
+                        : g.sample(d, site, estimation));
+            }
+            return trace;
+        }
+        if (k > 0) {
+            throw new NotBatchable("a joint automatic guide"); // the body runs as a loop
+        }
+        Joint joint = new Joint(sites, kind == Kind.FLOW ? flow(params) : null);
+        Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
+        Site site = new Site(name, JOINT);
+        Object[] values = joint.split(estimation.strategyFor(site, d, strategy).sample(d, site, estimation));
+        for (int i = 0; i < values.length; i++) {
+            trace.put(sites.get(i).address(), values[i]);
+        }
+        return trace;
+    }
+
+    @Override
+    public Object density(PplContext context, ChoiceMap choices, ParamProvider params) {
+        checkWholeData(context);
+        for (Map.Entry<Address, Object> e : choices.entries().entrySet()) {
+            if (sites.stream().noneMatch(s -> s.address().equals(e.getKey()))) {
+                throw new IllegalArgumentException("density(" + name + "): the choice map has a value at '"
+                        + e.getKey() + "', which is not a latent site of the model");
+            }
+        }
+        ObjectiveRun run = context.handler() instanceof ObjectiveRun r ? r : null;
+        Object[] values = new Object[sites.size()];
+        for (int i = 0; i < values.length; i++) {
+            Address a = sites.get(i).address();
+            Object v = choices.lookup(a);
+            if (v == null) {
+                throw new IllegalArgumentException("density(" + name + "): no value for the random choice '" + a
+                        + "'");
+            }
+            values[i] = v;
+        }
+        if (kind == Kind.NORMAL || kind == Kind.DELTA) {
+            Object total = 0.0;
+            for (int i = 0; i < values.length; i++) {
+                total = AD.add(total, siteDensity(run, sites.get(i).address(), siteDistribution(sites.get(i), params),
+                        values[i]));
+            }
+            return total;
+        }
+        Joint joint = new Joint(sites, kind == Kind.FLOW ? flow(params) : null);
+        Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
+        return siteDensity(run, JOINT, d, Joint.join(values));
+    }
+
+    /** A choice's log density in an objective's run: a path site's sees its parameters detached. */
+    private Object siteDensity(ObjectiveRun run, Address address, Distribution d, Object value) {
+        Distribution dist = run != null && run.isPath(name, address) ? d.detachParameters() : d;
+        Object lp = BatchedSites.logDensity(dist, value);
+        if (run != null) {
+            run.noteDensity(name, address, lp);
+        }
+        return lp;
+    }
+
+    /**
+     * Local (per-datum) sites have parameters of their own, one per data point, which a minibatch does not say how
+     * to pick.
+     */
+    private void checkWholeData(PplContext context) {
+        if (context.minibatchScale() != 1) {
+            for (ModelSites.Latent s : sites) {
+                if (s.local()) {
+                    throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has"
+                            + " parameters per data point, for the whole data set; fit without batch: (or write an"
+                            + " amortised guide)");
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- parameters and distributions
+
+    private Object param(ParamProvider params, String paramName, Object initial, Constraint constraint) {
+        ParamKey key = new ParamKey(name, paramName);
+        Object v = params.lookup(key);
+        return v != null ? v : params.create(key, initial, constraint);
+    }
+
+    private static Object filled(int[] shape, double value) {
+        if (shape == null) {
+            return value;
+        }
+        return Tensor.zeros(shape).map(x -> value);
+    }
+
+    /** A mean-field or point-mass site's distribution. */
+    private Distribution siteDistribution(ModelSites.Latent s, ParamProvider params) {
+        int[] shape = s.unconstrainedShape();
+        Object loc = param(params, s.address() + ".loc", filled(shape, 0), Constraint.REAL);
+        if (kind == Kind.DELTA) {
+            return new PointMass(s.bijection().forward(loc), Support.REAL);
+        }
+        Object scale = param(params, s.address() + ".scale", filled(shape, options.initScale()), Constraint.POSITIVE);
+        return new PushForward(new Normal(loc, scale), s.bijection(), Support.REAL);
+    }
+
+    /** The base distribution of a joint guide, over R^D. */
+    private Distribution jointBase(ParamProvider params) {
+        int d = dimension;
+        return switch (kind) {
+            case MVNORMAL -> {
+                Object loc = param(params, "loc", new Tensor(new int[] {d}, new double[d]), Constraint.REAL);
+                Object lower = param(params, "scale_lower", new Tensor(new int[] {d, d}, new double[d * d]),
+                        Constraint.REAL);
+                Object diag = param(params, "scale_diag", filled(new int[] {d}, options.initScale()),
+                        Constraint.POSITIVE);
+                Object tril = AD.add(AD.mul(lower, strictlyLower(d)), AD.mul(eye(d), diag));
+                yield new MvNormal(loc, tril);
+            }
+            case LOWRANK -> {
+                int r = options.rank();
+                Object loc = param(params, "loc", new Tensor(new int[] {d}, new double[d]), Constraint.REAL);
+                Object factor = param(params, "cov_factor", smallRandom(new int[] {d, r}, options.initScale()
+                        / Math.sqrt(r), 17), Constraint.REAL);
+                Object diag = param(params, "cov_diag", filled(new int[] {d}, options.initScale()),
+                        Constraint.POSITIVE);
+                Object cov = AD.add(AD.matmul(factor, AD.transpose(factor)), AD.mul(eye(d), AD.square(diag)));
+                yield new MvNormal(loc, cholesky(cov, d));
+            }
+            case FLOW -> new Normal(new Tensor(new int[] {d}, new double[d]), filled(new int[] {d}, 1.0));
+            default -> throw new IllegalStateException(kind.toString());
+        };
+    }
+
+    /** The flow of an auto_flow guide, its parameters created on first use. */
+    private CouplingFlow flow(ParamProvider params) {
+        int d = dimension;
+        int h = options.hidden();
+        List<CouplingFlow.Layer> layers = new ArrayList<>();
+        if (d > 1) {
+            for (int l = 0; l < options.layers(); l++) {
+                String p = "flow[" + l + "].";
+                double bound = Math.sqrt(6.0 / (d + h));
+                layers.add(new CouplingFlow.Layer(CouplingFlow.mask(d, l),
+                        param(params, p + "w1", uniform(new int[] {d, h}, bound, 101 + l), Constraint.REAL),
+                        param(params, p + "b1", new Tensor(new int[] {h}, new double[h]), Constraint.REAL),
+                        param(params, p + "ws", new Tensor(new int[] {h, d}, new double[h * d]), Constraint.REAL),
+                        param(params, p + "bs", new Tensor(new int[] {d}, new double[d]), Constraint.REAL),
+                        param(params, p + "wt", new Tensor(new int[] {h, d}, new double[h * d]), Constraint.REAL),
+                        param(params, p + "bt", new Tensor(new int[] {d}, new double[d]), Constraint.REAL)));
+            }
+        }
+        Object loc = param(params, "loc", new Tensor(new int[] {d}, new double[d]), Constraint.REAL);
+        Object scale = param(params, "scale", filled(new int[] {d}, options.initScale()), Constraint.POSITIVE);
+        return new CouplingFlow(d, layers, loc, scale);
+    }
+
+    private static Tensor eye(int d) {
+        double[] m = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            m[i * d + i] = 1;
+        }
+        return new Tensor(new int[] {d, d}, m);
+    }
+
+    private static Tensor strictlyLower(int d) {
+        double[] m = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < i; j++) {
+                m[i * d + j] = 1;
+            }
+        }
+        return new Tensor(new int[] {d, d}, m);
+    }
+
+    /** Initial values from a fixed stream, so that a program's first values do not depend on its random stream. */
+    private static Tensor uniform(int[] shape, double bound, long seed) {
+        Rng rng = new Rng(seed);
+        return Tensor.zeros(shape).map(x -> (2 * rng.nextDouble() - 1) * bound);
+    }
+
+    private static Tensor smallRandom(int[] shape, double sd, long seed) {
+        Rng rng = new Rng(seed);
+        return Tensor.zeros(shape).map(x -> sd * rng.nextGaussian());
+    }
+
+    /**
+     * The Cholesky factor of a [d, d] positive-definite matrix, written with scalar AD operations (d^3 / 6 of them)
+     * so that it is differentiable: for the low-rank guide's covariance, then given to mvnormal.
+     */
+    static Object cholesky(Object a, int d) {
+        Object[][] l = new Object[d][d];
+        Object[] flat = new Object[d * d];
+        for (int i = 0; i < d; i++) {
+            Object row = AD.index(a, i);
+            for (int j = 0; j <= i; j++) {
+                Object s = AD.index(row, j);
+                for (int k = 0; k < j; k++) {
+                    s = AD.sub(s, AD.mul(l[i][k], l[j][k]));
+                }
+                l[i][j] = i == j ? AD.sqrt(s) : AD.div(s, l[j][j]);
+                flat[i * d + j] = l[i][j];
+            }
+            for (int j = i + 1; j < d; j++) {
+                flat[i * d + j] = 0.0;
+            }
+        }
+        return AD.reshape(AD.stack(flat), new int[] {d, d});
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
