@@ -3,10 +3,7 @@ package org.ppl4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,18 +19,8 @@ class PosteriorOutputTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result ppl(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli ppl(String... args) {
+        return Cli.run(args);
     }
 
     private Path program() throws IOException {
@@ -62,7 +49,7 @@ class PosteriorOutputTest {
     @Test
     void drawsInCmdStanLayoutWithSettingsAndDensities() throws IOException {
         Path csv = dir.resolve("out/draws.csv");
-        Result r = ppl("run", program().toString(), "--draws", csv.toString(), "--allow-path", dir.toString());
+        Cli r = ppl("run", program().toString(), "--draws", csv.toString(), "--allow-path", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("ppl: wrote 1000 draws to " + csv + "\n", r.err());
         List<String> lines = Files.readAllLines(csv);
@@ -98,7 +85,7 @@ class PosteriorOutputTest {
     @Test
     void predictiveCheckAndPlot() throws IOException {
         Path plots = dir.resolve("plots");
-        Result r = ppl("run", program().toString(), "--predict", "400", "--plot", plots.toString(),
+        Cli r = ppl("run", program().toString(), "--predict", "400", "--plot", plots.toString(),
                 "--allow-path", dir.toString());
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
@@ -117,7 +104,7 @@ class PosteriorOutputTest {
 
     @Test
     void jsonHasTheSettingsAndDiagnostics() throws IOException {
-        Result r = ppl("run", program().toString(), "--json", "--allow-path", dir.toString());
+        Cli r = ppl("run", program().toString(), "--json", "--allow-path", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"settings\":{\"objective\":\"elbo\",\"steps\":1500,\"particles\":4,\"seed\":3,"),
                 r.out());
