@@ -137,6 +137,16 @@ public final class Main implements Callable<Integer> {
                 description = "after the program, write PNG plots of its last fit into DIR")
         Path plot;
 
+        @Option(names = "--draws", paramLabel = "FILE.csv",
+                description = "after the program, write 1000 draws of its last fit's guide to FILE in CmdStan's CSV "
+                        + "layout (with log_p__ and log_g__)")
+        Path draws;
+
+        @Option(names = "--predict", paramLabel = "N",
+                description = "after the program, N posterior predictive draws of its last fit: each observed value "
+                        + "against its replicates (and predictive.png with --plot)")
+        Integer predict;
+
         @Option(names = "--resume", paramLabel = "DIR",
                 description = "continue each fit from its latest checkpoint in DIR (written by fit(..., checkpoint: DIR))")
         Path resume;
@@ -268,6 +278,9 @@ public final class Main implements Callable<Integer> {
             try {
                 context.eval(source);
                 int code = summary || plot != null ? Reports.afterRun(context, summary, plot, json ? err : out, err) : 0;
+                if (code == 0 && (draws != null || predict != null)) {
+                    code = Reports.posterior(context, draws, predict, plot, json ? err : out, err);
+                }
                 finished.set(true);
                 return code;
             } catch (PolyglotException | IllegalStateException e) {

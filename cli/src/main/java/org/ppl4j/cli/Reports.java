@@ -10,7 +10,13 @@ import java.util.stream.Stream;
 import org.graalvm.polyglot.Context;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.stdlib.builtins.FitReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.ppl4j.vi.Checkpoint;
+import org.ppl4j.vi.posterior.AtomicFile;
+import org.ppl4j.vi.posterior.Draws;
+import org.ppl4j.vi.posterior.DrawsCsv;
+import org.ppl4j.vi.posterior.FittedPosterior;
 
 /** What {@code ppl run} does around the program: progress, {@code --summary}, {@code --plot}, {@code --resume}. */
 final class Reports {
@@ -111,6 +117,66 @@ final class Reports {
             }
         } catch (IllegalStateException | org.graalvm.polyglot.PolyglotException closed) {
             // the context did not survive the error: nothing to report
+        }
+    }
+
+    /** Guide draws written by {@code --draws FILE}. */
+    static final int CSV_DRAWS = 1000;
+
+    /**
+     * {@code --draws FILE} (guide draws in CmdStan's CSV layout, written atomically: a temporary file in the same
+     * directory renamed over FILE) and {@code --predict N} (a posterior predictive check, with {@code --plot DIR}
+     * its plot) on the last fit of the program that just ran.
+     */
+    static int posterior(Context context, Path drawsFile, Integer predict, Path plot, PrintStream out, PrintStream err) {
+        context.enter();
+        try {
+            PplContext ppl = PplContext.get(null);
+            String option = drawsFile != null ? "--draws" : "--predict";
+            if (ppl.lastFit() == null) {
+                err.println("ppl: " + option + ": the program ran no fit");
+                return 0;
+            }
+            FittedPosterior fitted = FitReport.fitted(ppl.lastFit());
+            if (fitted == null) {
+                err.println("ppl: " + option + ": the last fit has no guide to draw from (its objective must be called "
+                        + "with a model and a guide, as elbo(p, q, obs) is)");
+                return Main.RUNTIME_ERROR;
+            }
+            try {
+                if (drawsFile != null) {
+                    Draws d = fitted.drawsWithDensities(ppl, CSV_DRAWS, ppl.rng());
+                    Map<String, String> header = new LinkedHashMap<>();
+                    header.put("model", fitted.model() == null ? "" : fitted.model().name());
+                    header.put("guide", fitted.guide().name());
+                    header.put("method", "variational");
+                    fitted.settings().forEach((k, v) -> header.put("  " + k, v));
+                    header.put("  output_draws", Integer.toString(d.count()));
+                    AtomicFile.write(drawsFile, o -> {
+                        java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o,
+                                java.nio.charset.StandardCharsets.UTF_8));
+                        DrawsCsv.write(w, header, d);
+                    });
+                    err.println("ppl: wrote " + d.count() + " draws to " + drawsFile);
+                }
+                if (predict != null) {
+                    if (predict < 1) {
+                        err.println("ppl: --predict wants a positive number of draws, got " + predict);
+                        return Main.USAGE;
+                    }
+                    out.print(FitReport.predictiveCheck(fitted, fitted.predict(ppl, predict, ppl.rng()), plot));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                err.println("ppl: " + option + ": " + Main.describe(e));
+                return Main.RUNTIME_ERROR;
+            } catch (RuntimeException e) {
+                err.println("ppl: " + option + ": " + e.getMessage());
+                return Main.RUNTIME_ERROR;
+            }
+            return 0;
+        } finally {
+            context.leave();
         }
     }
 

@@ -171,13 +171,14 @@ class FitToolsTest {
         Result r = ppl("run", file, "--summary", "--plot", plots.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
-        int at = lines.length - 5;
+        int at = lines.length - 6;
         assertTrue(lines[at].startsWith("elbo: 200 steps, 1 particle, objective "), r.out());
-        assertTrue(lines[at + 1].matches(" +mean +sd +5% +50% +95%"), lines[at + 1]);
-        assertTrue(lines[at + 2].matches("mu +-?[0-9]+\\.[0-9]{3}( +-?[0-9]+\\.[0-9]{3}){4}"), lines[at + 2]);
-        assertTrue(lines[at + 3].matches("k +[01]\\.[0-9]{3}( +[01]\\.[0-9]{3}){4}"), lines[at + 3]);
+        assertTrue(lines[at + 1].matches(" +mean +mcse +sd +5% +50% +95%"), lines[at + 1]);
+        assertTrue(lines[at + 2].matches("mu +-?[0-9]+\\.[0-9]{3}( +-?[0-9]+\\.[0-9]{3}){5}"), lines[at + 2]);
+        assertTrue(lines[at + 3].matches("k +[01]\\.[0-9]{3}( +[01]\\.[0-9]{3}){5}"), lines[at + 3]);
         assertTrue(lines[at + 4].matches("ESS of the importance weights p\\(x, z\\) / q\\(z\\): [0-9.]+ of 50 guide "
                 + "draws"), lines[at + 4]);
+        assertTrue(lines[at + 5].matches("PSIS k-hat of the weights: .*"), lines[at + 5]);
         assertEquals("ppl: wrote 3 plots to " + plots + "\n", r.err());
         assertEquals(List.of("objective.png", "posterior-k.png", "posterior-mu.png"), files(plots));
         for (String f : files(plots)) {

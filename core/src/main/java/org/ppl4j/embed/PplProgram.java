@@ -211,6 +211,55 @@ public final class PplProgram implements AutoCloseable {
     }
 
     /**
+     * Saves the last fit's parameters as {@code save_fit} does (a NumPy {@code .npz} with a {@code ppl4j_fit} entry,
+     * written atomically), for {@code load_fit} in this or another program.
+     *
+     * @throws IllegalStateException when the program has run no fit with a guide
+     */
+    public void saveLastFit(java.nio.file.Path file) throws java.io.IOException {
+        byte[] bytes = inContext(() -> {
+            org.ppl4j.vi.posterior.FittedPosterior f = org.ppl4j.stdlib.builtins.FitReport.fitted(
+                    PplContext.get(null).lastFit());
+            if (f == null) {
+                throw new IllegalStateException(name + " has run no fit with a guide to save");
+            }
+            return org.ppl4j.vi.posterior.SavedFit.of(f).encode();
+        });
+        org.ppl4j.vi.posterior.AtomicFile.write(file, out -> out.write(bytes));
+    }
+
+    /**
+     * {@code n} draws of the last fit's guide, per latent address: a number-valued site as {@code double[n]}, a
+     * vector-valued one as {@code double[n][k]} (higher ranks flattened per draw, row-major).
+     *
+     * @throws IllegalStateException when the program has run no fit with a guide
+     */
+    public Map<String, Object> drawsOfLastFit(int n) {
+        return inContext(() -> {
+            PplContext c = PplContext.get(null);
+            org.ppl4j.vi.posterior.FittedPosterior f = org.ppl4j.stdlib.builtins.FitReport.fitted(c.lastFit());
+            if (f == null) {
+                throw new IllegalStateException(name + " has run no fit with a guide to draw from");
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            f.draws(c, n, c.rng()).byAddress().forEach((address, t) -> {
+                double[] all = t.toArray();
+                int per = all.length / n;
+                if (t.rank() == 1) {
+                    out.put(address.toString(), all);
+                } else {
+                    double[][] rows = new double[n][];
+                    for (int i = 0; i < n; i++) {
+                        rows[i] = java.util.Arrays.copyOfRange(all, i * per, (i + 1) * per);
+                    }
+                    out.put(address.toString(), rows);
+                }
+            });
+            return out;
+        });
+    }
+
+    /**
      * The value of the top-level name {@code name} as a Java value, or null when there is no such name (or
      * its value is {@code nothing}). Numbers are {@link Double}, booleans {@link Boolean}, strings
      * {@link String}, lists {@code List<Object>}, tensors {@code double[]} or {@code double[][]}, records and

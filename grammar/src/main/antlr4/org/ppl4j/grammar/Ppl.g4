@@ -47,7 +47,7 @@ statement
     | 'let' ID '=' expr ';'?                                   # letStmt
     | 'param' ID '=' expr (':' constraint=ID)? ';'?            # paramStmt
     | address '~' expr ('by' strategy)? ';'?                   # sampleStmt
-    | 'for' ID 'in' from=expr '..' to=expr block               # forStmt
+    | 'for' ID 'in' from=expr ('..' to=expr)? block            # forStmt
     | ifStatement                                              # ifStmt
     | 'local' block                                            # localStmt
     | 'return' expr ';'?                                       # returnStmt

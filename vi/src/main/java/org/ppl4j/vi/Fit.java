@@ -41,6 +41,16 @@ public final class Fit {
      */
     public static FitHistory resume(StochasticObjective objective, ParamStore store, FitOptions options, Rng rng,
             double[] completed) {
+        return resume(objective, store, options, rng, completed, null);
+    }
+
+    /**
+     * {@link #resume(StochasticObjective, ParamStore, FitOptions, Rng, double[])} that stops early once
+     * {@code stop} says the objective has settled (fed every step, the completed ones included); the history then
+     * ends at the step it stopped after. {@code stop} may be null.
+     */
+    public static FitHistory resume(StochasticObjective objective, ParamStore store, FitOptions options, Rng rng,
+            double[] completed, Convergence stop) {
         int steps = options.steps();
         if (completed.length > steps) {
             throw new IllegalArgumentException("cannot resume after step " + completed.length + " of a fit of "
@@ -50,8 +60,14 @@ public final class Fit {
         Optimizer optimizer = options.optimizer();
         FitListener listener = options.listener();
         double[] history = Arrays.copyOf(completed, steps);
+        int ran;
         try {
-            runSteps(objective, store, rng, completed.length + 1, steps, particles, optimizer, listener, history);
+            int settledAt = 0;
+            for (int i = 0; stop != null && i < completed.length && settledAt == 0; i++) {
+                settledAt = stop.settled(completed[i]) ? i + 1 : 0;
+            }
+            ran = settledAt > 0 ? settledAt : runSteps(objective, store, rng, completed.length + 1, steps, particles,
+                    optimizer, listener, history, stop);
         } finally {
             store.releaseTracked(); // do not keep the last step's tape alive
             Tensor.releasePool(); // the buffers the steps freed and kept for the next
@@ -59,11 +75,12 @@ public final class Fit {
                 listener.onEnd();
             }
         }
-        return new FitHistory(history);
+        return new FitHistory(ran == steps ? history : Arrays.copyOf(history, ran));
     }
 
-    private static void runSteps(StochasticObjective objective, ParamStore store, Rng rng, int first, int steps,
-            int particles, Optimizer optimizer, FitListener listener, double[] history) {
+    /** Runs steps {@code first..steps}; returns the last step run (earlier when {@code stop} settles). */
+    private static int runSteps(StochasticObjective objective, ParamStore store, Rng rng, int first, int steps,
+            int particles, Optimizer optimizer, FitListener listener, double[] history, Convergence stop) {
         double lastFinite = first > 1 ? history[first - 2] : Double.NaN;
         for (int step = first; step <= steps; step++) {
             Tape tape = new Tape();
@@ -80,7 +97,11 @@ public final class Fit {
             if (listener != null) {
                 listener.onStep(new FitState(step, steps, history, store, optimizer, rng));
             }
+            if (stop != null && stop.settled(history[step - 1])) {
+                return step;
+            }
         }
+        return steps;
     }
 
     /** One step: the objective's estimate, its gradient, the optimiser's update; records the value in history. */

@@ -53,6 +53,7 @@ public final class Ast {
     public record StrategySpec(String name, List<Arg> options, Span span) {
     }
 
+    /** {@code for i in from..to { }}, or {@code for x in from { }} over a list or a tensor's first axis ({@code to} null). */
     public record For(String variable, Span variableSpan, Expr from, Expr to, Block body, Span span)
             implements Stmt {
     }

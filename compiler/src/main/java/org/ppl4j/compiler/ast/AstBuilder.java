@@ -112,7 +112,8 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
 
     @Override
     public Object visitForStmt(PplParser.ForStmtContext ctx) {
-        return new Ast.For(ctx.ID().getText(), span(ctx.ID()), expr(ctx.from), expr(ctx.to), block(ctx.block()),
+        return new Ast.For(ctx.ID().getText(), span(ctx.ID()), expr(ctx.from),
+                ctx.to == null ? null : expr(ctx.to), block(ctx.block()),
                 span(ctx));
     }
 

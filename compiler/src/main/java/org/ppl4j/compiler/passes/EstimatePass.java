@@ -73,7 +73,9 @@ public final class EstimatePass {
             expression(smp.distribution());
         } else if (s instanceof Ast.For f) {
             expression(f.from());
-            expression(f.to());
+            if (f.to() != null) {
+                expression(f.to());
+            }
             f.body().statements().forEach(this::statement);
         } else if (s instanceof Ast.Local l) {
             l.body().statements().forEach(this::statement);

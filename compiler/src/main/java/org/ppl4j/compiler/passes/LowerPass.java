@@ -151,6 +151,10 @@ public final class LowerPass {
         } else if (s instanceof Ast.For f) {
             Resolution.Local var = (Resolution.Local) resolution.definition(f);
             // each iteration is a statement of its own (for --step-limit and debuggers), even with an empty body
+            if (f.to() == null) {
+                return at(new org.ppl4j.runtime.nodes.controlflow.PplForEachNode(var.slot(), resolution.loopLimit(f),
+                        expr(f.from()), block(f.body()).asStatement()), f.span());
+            }
             return at(new PplForNode(var.slot(), resolution.loopLimit(f), expr(f.from()), expr(f.to()),
                     block(f.body()).asStatement()), f.span());
         } else if (s instanceof Ast.Local l) {
@@ -252,7 +256,8 @@ public final class LowerPass {
         if (b instanceof Resolution.Global g) {
             return new PplReadGlobalNode(g.name());
         }
-        return new PplLiteralNode(new BuiltinValue(((Resolution.Builtin) b).builtin()));
+        org.ppl4j.runtime.builtins.PplBuiltin builtin = ((Resolution.Builtin) b).builtin();
+        return new PplLiteralNode(builtin.constant() != null ? builtin.constant() : new BuiltinValue(builtin));
     }
 
     private PplExpressionNode binary(Ast.Binary b) {

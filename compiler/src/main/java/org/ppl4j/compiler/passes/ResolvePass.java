@@ -163,7 +163,9 @@ public final class ResolvePass {
                 }
             } else if (s instanceof Ast.For f) {
                 expr(f.from());
-                expr(f.to());
+                if (f.to() != null) {
+                    expr(f.to());
+                }
                 scope.blocks.push(new HashMap<>());
                 int limit = scope.slots++;
                 result.loopLimits.put(f, limit);

@@ -27,6 +27,11 @@ public abstract class PplBuiltin {
         return false;
     }
 
+    /** A named constant's value ({@code pi}), read wherever the name is used; null for a function. */
+    public Object constant() {
+        return null;
+    }
+
     /** The distribution family this builtin constructs, or null if it is not a distribution. */
     public org.ppl4j.runtime.dist.DistributionFamily distributionFamily() {
         return null;

@@ -36,6 +36,20 @@ final class Builtin extends PplBuiltin {
         return of(name, List.of("x"), (a, c) -> f.apply(Args.numeric(name, "x", a[0]))).batching(Batching.ELEMENTWISE);
     }
 
+    /** A named constant such as {@code pi}: the name reads as the value (and {@code pi()} returns it too). */
+    static Builtin constant(String name, double value) {
+        Builtin b = of(name, List.of(), (a, c) -> value);
+        b.constant = value;
+        return b;
+    }
+
+    private Object constant;
+
+    @Override
+    public Object constant() {
+        return constant;
+    }
+
     /** Says how this builtin runs in a vectorised body (see {@link PplBuiltin#batching}); set once, at registration. */
     Builtin batching(Batching b) {
         this.batching = b;

@@ -59,7 +59,7 @@ final class FitBuiltin extends PplBuiltin {
     @Override
     public List<String> parameters() {
         return List.of("objective", "optimizer", "steps", "particles", "seed", "samples", "estimators",
-                "rao_blackwellize", "checkpoint", "every", "data", "batch", "epochs", "shuffle", "on_epoch");
+                "rao_blackwellize", "checkpoint", "every", "data", "batch", "epochs", "shuffle", "on_epoch", "tol", "init");
     }
 
     @Override
@@ -98,6 +98,8 @@ final class FitBuiltin extends PplBuiltin {
         int samples = args[5] == null ? (batches == null ? DEFAULT_SAMPLES : Minibatches.DEFAULT_SAMPLES)
                 : Args.count("fit", "samples", args[5], 1);
 
+        org.ppl4j.vi.Convergence stop = args[15] == null ? null
+                : new org.ppl4j.vi.Convergence(Args.number("fit", "tol", args[15]), steps);
         StrategyOverrides overrides = overrides(context, args[6]);
         boolean raoBlackwellize = args[7] == null || truth("rao_blackwellize", args[7]);
 
@@ -145,7 +147,11 @@ final class FitBuiltin extends PplBuiltin {
         Rng rng = new Rng(seed);
         FitCheckpoints checkpoints = FitCheckpoints.open(context, fitIndex,
                 settings(objective, steps, particles, seed, context, raoBlackwellize)
-                        + (batches == null ? "" : ", " + batches.describe()), args[8], args[9]);
+                        + (batches == null ? "" : ", " + batches.describe())
+                        + (stop == null ? "" : ", tol " + Args.number("fit", "tol", args[15])), args[8], args[9]);
+        if (args[16] != null) {
+            PosteriorBuiltins.initialise(context, "fit", args[16], objective, store, seed);
+        }
         double[] completed = checkpoints.resume(store, opt, rng, baselines);
         calls[0] = completed.length;
         // the random source as the last completed step left it: a divergence summarises from there
@@ -172,7 +178,7 @@ final class FitBuiltin extends PplBuiltin {
                 .optimizer(opt).seed(seed).listener(listener).build();
         FitHistory history;
         try {
-            history = Fit.resume(estimator, store, options, rng, completed);
+            history = Fit.resume(estimator, store, options, rng, completed, stop);
         } catch (FitDivergedException e) {
             rng.restore(lastGoodRng[0]);
             keepLastGoodStep(context, objective, batches, store, e, rng, samples, steps, particles, completed.length);
@@ -186,7 +192,20 @@ final class FitBuiltin extends PplBuiltin {
         }
         Kept kept = new Kept();
         PplRecord result = summarise(context, objective, batches, store, history, rng, samples, kept);
-        FitDetails.attach(result, details(objective, steps, particles, samples, completed.length, store, kept));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("objective", objective.name());
+        settings.put("steps", Integer.toString(steps));
+        if (stop != null) {
+            settings.put("tol", Args.number("fit", "tol", args[15]) + "");
+            settings.put("stopped_at", Integer.toString(history.steps()));
+        }
+        settings.put("particles", Integer.toString(particles));
+        settings.put("seed", Long.toString(seed));
+        settings.put("optimizer", optimizer.toString());
+        settings.put("samples", Integer.toString(samples));
+        FitDetails details = details(objective, steps, particles, samples, completed.length, store, kept, settings);
+        result = FitReport.withSettingsAndDiagnostics(result, details, context);
+        FitDetails.attach(result, details);
         for (Map.Entry<ParamKey, Object> e : store.constrainedValues().entrySet()) {
             context.params().set(e.getKey(), e.getValue());
         }
@@ -227,7 +246,9 @@ final class FitBuiltin extends PplBuiltin {
         diverged.put("reason", e.getMessage());
         fields.put("diverged", new PplRecord("divergence", diverged));
         PplRecord kept0 = new PplRecord("fit result", fields);
-        FitDetails.attach(kept0, details(objective, steps, particles, samples, resumedAt, store, kept));
+        FitDetails d = details(objective, steps, particles, samples, resumedAt, store, kept, Map.of());
+        kept0 = FitReport.withSettingsAndDiagnostics(kept0, d, context);
+        FitDetails.attach(kept0, d);
         for (Map.Entry<ParamKey, Object> v : store.constrainedValues().entrySet()) {
             context.params().set(v.getKey(), v.getValue());
         }
@@ -244,7 +265,7 @@ final class FitBuiltin extends PplBuiltin {
 
     /** The draws and traces {@link #summarise} kept, made into the fit's details. */
     private static FitDetails details(ObjectiveInstance objective, int steps, int particles, int samples, int resumedAt,
-            ParamStore store, Kept kept) {
+            ParamStore store, Kept kept, Map<String, String> settings) {
         Map<String, double[]> draws = new LinkedHashMap<>();
         int perLatent = Math.min(FitDetails.MAX_DRAWS,
                 Math.max(200, FitDetails.MAX_TOTAL_DRAWS / Math.max(1, kept.draws.size())));
@@ -264,7 +285,23 @@ final class FitBuiltin extends PplBuiltin {
             }
             weighing = new FitDetails.Weighing(p, q, obs, store, kept.traces, kept.tracedRuns);
         }
-        return new FitDetails(objective.name(), steps, particles, samples, resumedAt, draws, weighing);
+        // the guide with its fitted parameters: the objective's second model argument (elbo(p, q, obs), iwae(...))
+        org.ppl4j.vi.posterior.FittedPosterior fitted = null;
+        if (a.length >= 2 && a[1] instanceof org.ppl4j.runtime.value.BoundModel q) {
+            fitted = new org.ppl4j.vi.posterior.FittedPosterior(
+                    a[0] instanceof org.ppl4j.runtime.value.BoundModel p ? p : null, q,
+                    weighing == null ? firstChoices(a) : weighing.observations(), store, settings);
+        }
+        return new FitDetails(objective.name(), steps, particles, samples, resumedAt, draws, weighing, fitted);
+    }
+
+    private static ChoiceMap firstChoices(Object[] a) {
+        for (int i = 2; i < a.length; i++) {
+            if (a[i] instanceof ChoiceMap c) {
+                return c;
+            }
+        }
+        return new ChoiceMap();
     }
 
     /** What summarise saw, for the details. */
@@ -364,6 +401,7 @@ final class FitBuiltin extends PplBuiltin {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("mean", s.mean());
             fields.put("sd", s.sd());
+            fields.put("mcse", s.sd() / Math.sqrt(xs.length)); // the guide's draws are independent
             fields.put("q05", s.q05());
             fields.put("q50", s.q50());
             fields.put("q95", s.q95());

@@ -23,9 +23,11 @@ import org.ppl4j.vi.ParamStore;
  * @param resumedAt the step a resumed fit continued from, 0 if it did not resume
  * @param draws per latent address, its draws in the order sampled (at most {@link #MAX_DRAWS})
  * @param weighing the importance weights' ingredients, or null when the objective exposes none
+ * @param fitted the fitted guide (with the model and observations where the objective names them), or null when the
+ *     objective has no guide argument
  */
 record FitDetails(String objective, int steps, int particles, int samples, int resumedAt,
-        Map<String, double[]> draws, Weighing weighing) {
+        Map<String, double[]> draws, Weighing weighing, org.ppl4j.vi.posterior.FittedPosterior fitted) {
     /** Draws kept per latent for plots, at most. */
     static final int MAX_DRAWS = 4000;
     /** Draws kept over all latents, at most (a model with many latents keeps fewer of each, but 200 at least). */

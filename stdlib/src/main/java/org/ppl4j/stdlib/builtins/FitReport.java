@@ -48,6 +48,10 @@ public final class FitReport {
         PplRecord objective = r.get("objective") instanceof PplRecord o ? o : null;
         if (d != null) {
             sb.append(d.objective()).append(": ").append(d.steps()).append(d.steps() == 1 ? " step" : " steps");
+            if (r.get("settings") instanceof PplRecord st && st.get("stopped_at") instanceof Double at) {
+                sb.append(" (tol ").append(Printer.show(st.get("tol"))).append(at < d.steps()
+                        ? " met at step " + at.longValue() : " not met").append(')');
+            }
             if (d.resumedAt() > 0) {
                 sb.append(" (resumed after step ").append(d.resumedAt()).append(')');
             }
@@ -65,11 +69,11 @@ public final class FitReport {
         }
         sb.append('\n');
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"", "mean", "sd", "5%", "50%", "95%"});
+        rows.add(new String[] {"", "mean", "mcse", "sd", "5%", "50%", "95%"});
         if (r.get("posterior") instanceof PplRecord post) {
             for (Map.Entry<String, Object> e : post.fields().entrySet()) {
                 if (e.getValue() instanceof PplRecord s) {
-                    rows.add(new String[] {e.getKey(), number(s.get("mean")), number(s.get("sd")),
+                    rows.add(new String[] {e.getKey(), number(s.get("mean")), number(s.get("mcse")), number(s.get("sd")),
                         number(s.get("q05")), number(s.get("q50")), number(s.get("q95"))});
                 }
             }
@@ -79,22 +83,62 @@ public final class FitReport {
         } else {
             table(sb, rows);
         }
-        if (d != null && d.weighing() != null) {
-            FitDetails.Weighing w = d.weighing();
-            double[] lw;
-            try {
-                lw = logWeights(w, context);
-            } catch (RuntimeException e) {
-                lw = null;
-            }
-            double ess = lw == null ? Double.NaN : Summary.effectiveSampleSize(lw);
-            if (lw != null && Double.isFinite(ess)) {
+        if (r.get("diagnostics") instanceof PplRecord g) {
+            double ess = AD.scalarValue(g.get("ess"));
+            int draws = (int) AD.scalarValue(g.get("draws"));
+            if (Double.isFinite(ess)) {
                 sb.append("ESS of the importance weights p(x, z) / q(z): ").append(String.format(Locale.ROOT, "%.1f", ess))
-                        .append(" of ").append(lw.length).append(lw.length == 1 ? " guide draw" : " guide draws")
+                        .append(" of ").append(draws).append(draws == 1 ? " guide draw" : " guide draws")
                         .append('\n');
             }
+            double k = AD.scalarValue(g.get("khat"));
+ sb.append("PSIS k-hat of the weights: ").append(Double.isNaN(k) ? "nan (too few draws)"
+                    : String.format(Locale.ROOT, "%.2f", Math.floor(k * 100) / 100) + " (" + g.get("verdict") + ": "
+                    + (k < 0.5 ? "k < 0.5" : k < 0.7 ? "0.5 <= k < 0.7" : "k >= 0.7, the guide misses the posterior's tail")
+                    + ")").append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The fit's result with two more fields: {@code settings} (objective, steps, particles, seed, ... as the fit ran,
+     * with {@code stopped_at} when {@code tol} stopped it early) and, where the objective has importance weights,
+     * {@code diagnostics}: PSIS {@code khat} with its {@code verdict}, the weights' {@code ess} and the number of
+     * {@code draws} weighed (the summary runs' guide traces).
+     */
+    static PplRecord withSettingsAndDiagnostics(PplRecord result, FitDetails d, PplContext context) {
+        Map<String, Object> fields = new LinkedHashMap<>(result.fields());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        if (d.fitted() != null) {
+            d.fitted().settings().forEach((k, v) -> settings.put(k, settingValue(v)));
+        }
+        fields.put("settings", new PplRecord("fit settings", settings));
+        if (d.weighing() != null) {
+            double[] lw;
+            try {
+                lw = logWeights(d.weighing(), context);
+            } catch (RuntimeException e) {
+                lw = null; // the model cannot score the guide's traces: no weights
+            }
+            if (lw != null) {
+                org.ppl4j.vi.posterior.FittedPosterior.Diagnostics g = org.ppl4j.vi.posterior.FittedPosterior.Diagnostics.of(lw);
+                Map<String, Object> diag = new LinkedHashMap<>();
+                diag.put("khat", g.khat());
+                diag.put("verdict", g.verdict());
+                diag.put("ess", g.ess());
+                diag.put("draws", (double) g.draws());
+                fields.put("diagnostics", new PplRecord("fit diagnostics", diag));
+            }
+        }
+        return new PplRecord("fit result", fields);
+    }
+
+    private static Object settingValue(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return v;
+        }
     }
 
     /** log p(x, z) - log q(z) for every kept guide trace z, at the fitted parameters. */
@@ -148,6 +192,88 @@ public final class FitReport {
             return s.equals("-0.000") ? "0.000" : s;
         }
         return String.format(Locale.ROOT, "%.3e", d);
+    }
+
+    // ---------------------------------------------------------------- the fitted posterior, for the CLI
+
+    /** The fitted posterior of a fit result, or null when it has none (its objective names no guide). */
+    public static org.ppl4j.vi.posterior.FittedPosterior fitted(Object fit) {
+        return PosteriorBuiltins.fittedOrNull(fit);
+    }
+
+    /** At most this many observed elements get a row in the predictive check's table and a point in its plot. */
+    static final int MAX_CHECKED = 200;
+
+    /**
+     * A posterior predictive check: per observed scalar element, the observed value against its replicates
+     * (mean, sd, 5% and 95% quantiles) and the share of replicates at least as large as the observation (a
+     * posterior predictive p-value; near 0 or 1 means the model does not reproduce that observation). Returns the
+     * table; writes {@code predictive.png} into {@code plotDir} when it is not null.
+     */
+    public static String predictiveCheck(org.ppl4j.vi.posterior.FittedPosterior fitted,
+            org.ppl4j.vi.posterior.Draws replicated, Path plotDir) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"", "observed", "mean", "sd", "5%", "95%", "P(rep >= obs)"});
+        List<String> labels = new ArrayList<>();
+        List<double[]> stats = new ArrayList<>();
+        int more = 0;
+        for (Map.Entry<org.ppl4j.runtime.value.Address, Tensor> e : replicated.byAddress().entrySet()) {
+            Tensor rep = e.getValue();
+            Object v;
+            try {
+                v = AD.value(fitted.observations().lookup(e.getKey())); // a list under y fills y[0], y[1], ...
+            } catch (IllegalArgumentException notThere) {
+                v = null;
+            }
+            if (v == null || !AD.isNumeric(v)) {
+                continue;
+            }
+            double[] obs = AD.tensorValue(v).toArray();
+            int n = rep.shape()[0];
+            int per = rep.size() / n;
+            if (per != obs.length) {
+                continue;
+            }
+            double[] all = rep.toArray();
+            for (int j = 0; j < per; j++) {
+                if (labels.size() >= MAX_CHECKED) {
+                    more++;
+                    continue;
+                }
+                double[] xs = new double[n];
+                int above = 0;
+                for (int i = 0; i < n; i++) {
+                    xs[i] = all[i * per + j];
+                    above += xs[i] >= obs[j] ? 1 : 0;
+                }
+                Summary s = Summary.of(xs);
+                String label = e.getKey() + (per == 1 ? "" : "[" + j + "]");
+                labels.add(label);
+                stats.add(new double[] {obs[j], s.mean(), s.q05(), s.q95()});
+                rows.add(new String[] {label, number(obs[j]), number(s.mean()), number(s.sd()), number(s.q05()),
+                    number(s.q95()), String.format(Locale.ROOT, "%.2f", above / (double) n)});
+            }
+        }
+        StringBuilder sb = new StringBuilder("posterior predictive check: " + replicated.count() + " replicates\n");
+        if (labels.isEmpty()) {
+            return sb.append("(the fit has no observed numbers to check)\n").toString();
+        }
+        table(sb, rows);
+        if (more > 0) {
+            sb.append("(").append(more).append(" more observed elements not shown)\n");
+        }
+        if (plotDir != null) {
+            double[][] cols = new double[4][labels.size()];
+            for (int i = 0; i < labels.size(); i++) {
+                for (int c = 0; c < 4; c++) {
+                    cols[c][i] = stats.get(i)[c];
+                }
+            }
+            Files.createDirectories(plotDir);
+            Files.write(plotDir.resolve("predictive.png"), Plots.predictive(labels.toArray(new String[0]), cols[0],
+                    cols[1], cols[2], cols[3], replicated.count()));
+        }
+        return sb.toString();
     }
 
     // ---------------------------------------------------------------- plots

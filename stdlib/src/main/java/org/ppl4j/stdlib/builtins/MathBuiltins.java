@@ -58,8 +58,63 @@ final class MathBuiltins {
                 // detach(x) stops gradients through a value; detach(g) freezes a generative function's parameters
                 Builtin.of("detach", List.of("x"), (a, c) -> a[0] instanceof org.ppl4j.runtime.trace.GenerativeFunction g
                         ? new org.ppl4j.runtime.trace.Detached(g) : AD.detach(a[0])),
-                // wall-clock milliseconds, for benchmarks written in ppl4j (never for results)
+                Builtin.constant("pi", Math.PI),
+                extremum("max", true),
+                extremum("min", false),
+                // milliseconds (with a fractional part) on a monotonic clock with an arbitrary origin: only the
+                // difference of two readings means something; for timing parts of a program, never for results
                 Builtin.of("clock", List.of(), (a, c) -> System.nanoTime() / 1e6));
+    }
+
+    /**
+     * {@code max(x, y)}: the elementwise larger of two numbers or tensors (broadcast), its gradient going to the
+     * larger (to x on a tie); {@code max(xs)}: the largest element; {@code max(xs, axis: a)}: the largest along an
+     * axis, its gradient shared equally among tied elements. {@code min} likewise.
+     */
+    private static Builtin extremum(String name, boolean max) {
+        Reduction along = (xs, axis) -> axis == null ? extremeElement(xs, max) : extremeAlong(xs, axis, max);
+        Builtin reduce = reduction(name, along);
+        return new Builtin(name, List.of("x", "y", "axis"), 1, false, (a, c) -> {
+            if (a.length > 1 && a[1] != null) {
+                if (a.length > 2 && a[2] != null) {
+                    throw new IllegalArgumentException(name + ": either two values (elementwise) or one with 'axis'"
+                            + ", not both");
+                }
+                Object x = Args.numeric(name, "x", a[0]);
+                Object y = Args.numeric(name, "y", a[1]);
+                return max
+                        ? AD.binary(x, y, Math::max, (u, v) -> u >= v ? 1 : 0, (u, v) -> u >= v ? 0 : 1)
+                        : AD.binary(x, y, Math::min, (u, v) -> u <= v ? 1 : 0, (u, v) -> u <= v ? 0 : 1);
+            }
+            return reduce.call(new Object[] {a[0], a.length > 2 ? a[2] : null}, c);
+        });
+    }
+
+    /** The largest (smallest) element, read through the tape so that its gradient reaches it alone. */
+    private static Object extremeElement(Object xs, boolean max) {
+        if (!AD.isTensor(xs)) {
+            return xs;
+        }
+        Tensor t = AD.tensorValue(xs);
+        if (t.size() == 0) {
+            throw new IllegalArgumentException((max ? "max" : "min") + ": a tensor with no elements has none");
+        }
+        int arg = 0;
+        for (int i = 1; i < t.size(); i++) {
+            if (max ? t.get(i) > t.get(arg) : t.get(i) < t.get(arg)) {
+                arg = i;
+            }
+        }
+        return element(xs, t.shape(), arg);
+    }
+
+    /** The extreme along an axis: the mean of the elements that attain it, so ties share the gradient. */
+    private static Object extremeAlong(Object xs, int axis, boolean max) {
+        int k = AD.axis(xs, axis);
+        Tensor m = max ? AD.maxAxisValue(xs, k) : AD.maxAxisValue(AD.neg(AD.value(xs)), k).map(v -> -v);
+        Tensor attains = AD.compare(xs, m, (u, v) -> u == v ? 1 : 0);
+        Tensor count = attains.sumAxis(k);
+        return AD.div(AD.sumAxis(AD.mul(xs, attains), k, false), count);
     }
 
     /** A reduction over every element, or along {@code axis:} (negative counts from the end) when given. */

@@ -177,6 +177,29 @@ final class Plots {
         return new double[][] {x, y};
     }
 
+    /**
+     * A posterior predictive check: each observed element (in the order of the observations) as a point, with the
+     * mean of its replicates and their 5%-95% interval.
+     */
+    static byte[] predictive(String[] labels, double[] observed, double[] mean, double[] lo, double[] hi, int draws) {
+        XYChart chart = chart("observed vs replicated (" + draws + " posterior predictive draws)",
+                "observed element (" + labels[0] + (labels.length > 1 ? " ... " + labels[labels.length - 1] : "") + ")",
+                "value");
+        double[] x = new double[observed.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+        }
+        add(chart, "replicated 5%", x, lo, RAW, 1.5f).setLineStyle(dashed());
+        add(chart, "replicated 95%", x, hi, RAW, 1.5f).setLineStyle(dashed());
+        add(chart, "replicated mean", x, mean, MEAN, 2f);
+        XYSeries obs = chart.addSeries("observed", x, observed);
+        obs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        obs.setMarker(SeriesMarkers.CIRCLE);
+        obs.setMarkerColor(MARK);
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(x.length + 1.0);
+        return png(chart);
+    }
+
     private static BasicStroke dashed() {
         return new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
     }

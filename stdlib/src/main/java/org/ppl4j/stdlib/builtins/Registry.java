@@ -43,6 +43,7 @@ public final class Registry {
         all.add(new EstimateBuiltin());
         all.add(new FitBuiltin());
         all.addAll(ReportBuiltins.all());
+        all.addAll(PosteriorBuiltins.all());
         all.add(new Builtin("adam", List.of("lr", "beta1", "beta2", "decay", "eps"), 1, false, (a, c) -> {
             double lr = Args.number("adam", "lr", a[0]);
             double b1 = a[1] == null ? 0.9 : Args.number("adam", "beta1", a[1]);

@@ -61,6 +61,47 @@ final class TensorBuiltins {
                     int axis = a.length > 1 && a[1] != null ? Args.count("concat", "axis", a[1], 0) : 0;
                     return AD.concat(parts, axis);
                 }),
+                // numbers into a vector, or tensors of one shape along a new axis (default 0); differentiable
+                new Builtin("stack", List.of("xs", "axis"), 1, false, (a, c) -> {
+                    if (!(a[0] instanceof PplList l) || l.size() == 0) {
+                        throw new IllegalArgumentException("stack: 'xs' must be a non-empty list of numbers or tensors");
+                    }
+                    Object[] parts = l.toArray();
+                    boolean scalars = true;
+                    for (int i = 0; i < parts.length; i++) {
+                        parts[i] = Args.numeric("stack", "xs", parts[i]);
+                        scalars &= !AD.isTensor(parts[i]);
+                    }
+                    int[] shape = AD.tensorValue(parts[0]).shape();
+                    int rank = AD.isTensor(parts[0]) ? shape.length : 0;
+                    int axis = 0;
+                    if (a.length > 1 && a[1] != null) {
+                        double d = Args.number("stack", "axis", a[1]);
+                        axis = (int) d;
+                        if (d != axis || axis < -rank - 1 || axis > rank) {
+                            throw new IllegalArgumentException("stack: 'axis' must be a whole number from " + (-rank - 1)
+                                    + " to " + rank + " for values of rank " + rank + ", got " + Printer.show(a[1]));
+                        }
+                        axis = axis < 0 ? axis + rank + 1 : axis;
+                    }
+                    if (scalars) {
+                        return AD.stack(parts);
+                    }
+                    int[] inserted = new int[rank + 1];
+                    for (int i = 0, j = 0; i <= rank; i++) {
+                        inserted[i] = i == axis ? 1 : shape[j++];
+                    }
+                    for (int i = 0; i < parts.length; i++) {
+                        int[] si = AD.isTensor(parts[i]) ? AD.tensorValue(parts[i]).shape() : new int[0];
+                        if (!java.util.Arrays.equals(si, AD.isTensor(parts[0]) ? shape : new int[0])) {
+                            throw new IllegalArgumentException("stack: every value must have the same shape; element 0 "
+                                    + "has shape " + java.util.Arrays.toString(rank == 0 ? new int[0] : shape)
+                                    + ", element " + i + " has " + java.util.Arrays.toString(si));
+                        }
+                        parts[i] = AD.reshape(parts[i], inserted);
+                    }
+                    return AD.concat(parts, axis);
+                }),
                 Builtin.of("iid", List.of("n", "distribution"), (a, c) -> {
                     if (!(a[1] instanceof org.ppl4j.runtime.dist.Distribution d)) {
                         throw new IllegalArgumentException("iid: 'distribution' must be a distribution such as "

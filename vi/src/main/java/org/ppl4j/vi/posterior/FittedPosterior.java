@@ -1,0 +1,170 @@
+package org.ppl4j.vi.posterior;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.trace.Generative;
+import org.ppl4j.runtime.trace.SamplingContext;
+import org.ppl4j.runtime.value.Address;
+import org.ppl4j.runtime.value.BoundModel;
+import org.ppl4j.runtime.value.ChoiceMap;
+import org.ppl4j.vi.ParamStore;
+import org.ppl4j.vi.Summary;
+
+/**
+ * A fitted posterior: the guide with its fitted parameters, and where the fit knew them, the model and the
+ * observations it was fitted to. What every consumer of a fit uses (the builtins {@code draws}, {@code predict},
+ * {@code save_fit} and {@code summary}, the CLI's {@code --draws}, {@code --predict} and {@code --json}, the Java
+ * API): guide draws, predictive draws, the importance weights {@code p(x, z) / q(z)} and their diagnostics.
+ * Every method runs the model or the guide, so it must be called in the context that defined them.
+ */
+public final class FittedPosterior {
+    private final BoundModel model;
+    private final BoundModel guide;
+    private final ChoiceMap observations;
+    private final ParamStore params;
+    private final Map<String, String> settings;
+
+    /**
+     * @param model the model p, or null when the fit's objective did not name one
+     * @param guide the guide q (not null)
+     * @param observations the observed choices (empty for none)
+     * @param params the fitted parameters
+     * @param settings how the fit ran, in order ({@code objective}, {@code steps}, ...), for reports
+     */
+    public FittedPosterior(BoundModel model, BoundModel guide, ChoiceMap observations, ParamStore params,
+            Map<String, String> settings) {
+        this.model = model;
+        this.guide = guide;
+        this.observations = observations == null ? new ChoiceMap() : observations;
+        this.params = params;
+        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    public BoundModel model() {
+        return model;
+    }
+
+    public BoundModel guide() {
+        return guide;
+    }
+
+    public ChoiceMap observations() {
+        return observations;
+    }
+
+    public ParamStore params() {
+        return params;
+    }
+
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    /** n traces of the guide at the fitted parameters. */
+    public List<ChoiceMap> guideTraces(PplContext context, int n, Rng rng) {
+        ParamProvider p = params.constants();
+        List<ChoiceMap> traces = new ArrayList<>(n);
+        SamplingContext sampling = new SamplingContext(rng);
+        for (int i = 0; i < n; i++) {
+            traces.add(Generative.simulate(context, guide, sampling, p).trace());
+        }
+        return traces;
+    }
+
+    /** n draws of the guide per latent address, each a tensor with a leading axis of n. */
+    public Draws draws(PplContext context, int n, Rng rng) {
+        return Draws.stack(guideTraces(context, n, rng));
+    }
+
+    /**
+     * n guide draws with the log densities {@code log_p__} (log p(x, z), the model at the draw and the observations)
+     * and {@code log_g__} (log q(z)) of each, as CmdStan's variational output has them; without a model, the
+     * draws alone.
+     */
+    public Draws drawsWithDensities(PplContext context, int n, Rng rng) {
+        List<ChoiceMap> traces = guideTraces(context, n, rng);
+        Draws d = Draws.stack(traces);
+        if (model == null) {
+            return d;
+        }
+        double[][] lpq = logDensities(context, traces);
+        Map<Address, Tensor> more = new LinkedHashMap<>();
+        more.put(new Address("log_p__"), new Tensor(new int[] {n}, lpq[0]));
+        more.put(new Address("log_g__"), new Tensor(new int[] {n}, lpq[1]));
+        return d.with(more);
+    }
+
+    /** log p(x, z) and log q(z) of each trace z, at the fitted parameters. */
+    double[][] logDensities(PplContext context, List<ChoiceMap> traces) {
+        ParamProvider p = params.constants();
+        double[] lp = new double[traces.size()];
+        double[] lq = new double[traces.size()];
+        for (int i = 0; i < lp.length; i++) {
+            ChoiceMap z = traces.get(i);
+            lp[i] = AD.scalarValue(Generative.density(context, model, ChoiceMap.merge(z, observations), p));
+            lq[i] = AD.scalarValue(Generative.density(context, guide, z, p));
+        }
+        return new double[][] {lp, lq};
+    }
+
+    /** The log importance weights {@code log p(x, z) - log q(z)} of guide traces; needs the model. */
+    public double[] logWeights(PplContext context, List<ChoiceMap> traces) {
+        if (model == null) {
+            throw new IllegalArgumentException("the fit's objective names no model, so there are no importance weights");
+        }
+        double[][] lpq = logDensities(context, traces);
+        double[] lw = new double[traces.size()];
+        for (int i = 0; i < lw.length; i++) {
+            lw[i] = lpq[0][i] - lpq[1][i];
+        }
+        return lw;
+    }
+
+    /** The diagnostics of importance weights: PSIS k-hat and its verdict, Kish's ESS, the number of draws. */
+    public record Diagnostics(double khat, String verdict, double ess, int draws) {
+        public static Diagnostics of(double[] logWeights) {
+            double k = Psis.khat(logWeights);
+            return new Diagnostics(k, Psis.verdict(k), Summary.effectiveSampleSize(logWeights), logWeights.length);
+        }
+    }
+
+    /**
+     * Posterior predictive draws: n runs of the model, each with its latents from one guide draw and every other
+     * choice (the observed ones resampled) drawn from the model; per address, a tensor with a leading axis of n.
+     */
+    public Draws predict(PplContext context, int n, Rng rng) {
+        if (model == null) {
+            throw new IllegalArgumentException("predict: the fit's objective names no model to predict with");
+        }
+        List<ChoiceMap> traces = guideTraces(context, n, rng);
+        List<ChoiceMap> out = new ArrayList<>(n);
+        for (ChoiceMap z : traces) {
+            out.add(run(context, model, z, params.constants(), rng));
+        }
+        return Draws.stack(out);
+    }
+
+    /** Prior predictive draws of {@code model}: n runs with every choice drawn from the model. */
+    public static Draws priorPredict(PplContext context, BoundModel model, ParamProvider params, int n, Rng rng) {
+        List<ChoiceMap> out = new ArrayList<>(n);
+        ChoiceMap none = new ChoiceMap();
+        for (int i = 0; i < n; i++) {
+            out.add(run(context, model, none, params, rng));
+        }
+        return Draws.stack(out);
+    }
+
+    private static ChoiceMap run(PplContext context, BoundModel model, ChoiceMap fixed, ParamProvider params, Rng rng) {
+        PredictiveHandler h = new PredictiveHandler(fixed, params, rng, model.name());
+        Generative.run(context, model, h);
+        return h.trace();
+    }
+}

@@ -1,0 +1,69 @@
+package org.ppl4j.vi.posterior;
+
+import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.estimate.GradientStrategy;
+import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.trace.Handler;
+import org.ppl4j.runtime.value.Address;
+import org.ppl4j.runtime.value.ChoiceMap;
+
+/**
+ * Runs a model for predictive sampling: a choice whose address is in {@code fixed} (a guide's draw of the latents)
+ * takes that value, every other choice (the observed ones included) is drawn afresh from its distribution. With
+ * nothing fixed this is a draw of the prior predictive. Records every choice in {@link #trace()}.
+ */
+final class PredictiveHandler implements Handler {
+    private final ChoiceMap fixed;
+    private final ParamProvider params;
+    private final Rng rng;
+    private final String modelName;
+    private final ChoiceMap trace = new ChoiceMap();
+    private Handler.Iterations iterations;
+
+    PredictiveHandler(ChoiceMap fixed, ParamProvider params, Rng rng, String modelName) {
+        this.fixed = fixed;
+        this.params = params;
+        this.rng = rng;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public Object sample(String owner, Address address, Object distribution, GradientStrategy strategy) {
+        if (!(distribution instanceof Distribution d)) {
+            throw new IllegalArgumentException("model " + modelName + ": a model cannot draw from sim(...) itself;"
+                    + " sim belongs in objectives");
+        }
+        if (iterations != null) {
+            address = iterations.scope(address);
+        }
+        Object given = fixed.entries().get(address);
+        Object value = given != null ? given : d.sample(rng);
+        trace.put(address, value);
+        return value;
+    }
+
+    @Override
+    public void enterIteration(int i) {
+        if (iterations == null) {
+            iterations = new Handler.Iterations();
+        }
+        iterations.enter(i);
+    }
+
+    @Override
+    public void exitIteration() {
+        if (iterations != null) {
+            iterations.exit();
+        }
+    }
+
+    @Override
+    public ParamProvider params() {
+        return params;
+    }
+
+    ChoiceMap trace() {
+        return trace;
+    }
+}

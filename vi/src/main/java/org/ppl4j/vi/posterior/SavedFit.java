@@ -1,0 +1,304 @@
+package org.ppl4j.vi.posterior;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.param.Constraint;
+import org.ppl4j.runtime.param.ParamKey;
+import org.ppl4j.vi.ParamStore;
+
+/**
+ * A fit saved to a NumPy {@code .npz} file, independent of the program's text: one float64 array per parameter,
+ * named {@code model.param} and holding its constrained value, and one more array, {@code ppl4j_fit}, the UTF-8 bytes
+ * (uint8) of a JSON entry with the format and its version, the dtype, the guide's name and arguments, and each
+ * parameter's name, shape and constraint. NumPy reads it ({@code np.load}); ppl4j's {@code load_npz} does too.
+ *
+ * @param guide the guide's model name ({@code g}), to draw from after loading; null when the fit had no guide
+ * @param guideArgs the guide's arguments (numbers, strings, booleans); null for one of another kind
+ * @param params the parameters in the store's order
+ */
+public record SavedFit(String guide, List<Object> guideArgs, List<Param> params) {
+    public static final String FORMAT = "ppl4j-fit";
+    public static final int VERSION = 1;
+    static final String META = "ppl4j_fit";
+
+    /** One parameter: its key, shape ({@code []} for a number), constraint and constrained values (row-major). */
+    public record Param(ParamKey key, int[] shape, Constraint constraint, double[] values) {
+        /** The value as the program sees it: a number or a tensor. */
+        public Object value() {
+            return shape.length == 0 ? (Object) values[0] : new Tensor(shape, values.clone());
+        }
+    }
+
+    /** The parameters of {@code store} with the guide's identity. */
+    public static SavedFit of(ParamStore store, String guide, List<Object> guideArgs) {
+        List<Param> params = new ArrayList<>();
+        for (Map.Entry<ParamKey, Object> e : store.constrainedValues().entrySet()) {
+            Object v = e.getValue();
+            int[] shape = v instanceof Tensor t ? t.shape() : new int[0];
+            double[] values = v instanceof Tensor t ? t.toArray() : new double[] {(Double) v};
+            params.add(new Param(e.getKey(), shape, store.constraint(e.getKey()), values));
+        }
+        return new SavedFit(guide, guideArgs, params);
+    }
+
+    /**
+     * A fitted posterior's parameters with its guide's name and arguments (null arguments when one is not a number,
+     * a string or a boolean: then the saved fit can start another fit but cannot be drawn from on its own).
+     */
+    public static SavedFit of(FittedPosterior f) {
+        List<Object> args = new ArrayList<>();
+        for (Object a : f.guide().args()) {
+            Object v = org.ppl4j.runtime.ad.AD.value(a);
+            if (!(v instanceof Double || v instanceof String || v instanceof Boolean)) {
+                args = null;
+                break;
+            }
+            args.add(v);
+        }
+        return of(f.params(), f.guide().name(), args);
+    }
+
+    /** A store holding these parameters (their unconstrained values, by the inverse of each constraint). */
+    public ParamStore toStore() {
+        ParamStore store = new ParamStore();
+        for (Param p : params) {
+            Object v = p.value();
+            store.put(p.key(), p.constraint(), v instanceof Tensor t ? p.constraint().inverse(t)
+                    : (Object) p.constraint().inverse((Double) v));
+        }
+        return store;
+    }
+
+    /**
+     * What differs between these parameters and a program's ({@code key -> [shape, constraint]} as the program
+     * creates them): one line per parameter that only one of them has or whose shape or constraint differs.
+     */
+    public List<String> mismatches(Map<ParamKey, Param> program) {
+        List<String> out = new ArrayList<>();
+        Map<ParamKey, Param> saved = new LinkedHashMap<>();
+        params.forEach(p -> saved.put(p.key(), p));
+        for (Param p : program.values()) {
+            Param s = saved.get(p.key());
+            if (s == null) {
+                out.add(p.key() + ": in the program, not in the saved fit");
+            } else if (!java.util.Arrays.equals(s.shape(), p.shape())) {
+                out.add(p.key() + ": shape " + shape(s.shape()) + " in the saved fit, " + shape(p.shape())
+                        + " in the program");
+            } else if (s.constraint() != p.constraint()) {
+                out.add(p.key() + ": constraint " + s.constraint().keyword() + " in the saved fit, "
+                        + p.constraint().keyword() + " in the program");
+            }
+        }
+        for (Param s : params) {
+            if (!program.containsKey(s.key())) {
+                out.add(s.key() + ": in the saved fit, not in the program");
+            }
+        }
+        return out;
+    }
+
+    private static String shape(int[] s) {
+        return java.util.Arrays.toString(s);
+    }
+
+    // ---------------------------------------------------------------- the file
+
+    /** The .npz file's bytes (a zip of stored, uncompressed members, as numpy.savez writes). */
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Param p : params) {
+                stored(zip, p.key() + ".npy", npy("<f8", p.shape(), doubles(p.values())));
+            }
+            byte[] json = json().getBytes(StandardCharsets.UTF_8);
+            stored(zip, META + ".npy", npy("|u1", new int[] {json.length}, json));
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // in memory: cannot happen
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    private static byte[] doubles(double[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (double x : v) {
+            b.putDouble(x);
+        }
+        return b.array();
+    }
+
+    /** A .npy array, format 1.0: magic, header length, a Python dict literal padded to 64 bytes, the data. */
+    private static byte[] npy(String descr, int[] shape, byte[] data) {
+        StringBuilder s = new StringBuilder("(");
+        for (int d : shape) {
+            s.append(d).append(shape.length == 1 ? "," : ", ");
+        }
+        String shapeText = (shape.length > 1 ? s.substring(0, s.length() - 2) : s.toString()) + ")";
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeText + ", }";
+        int total = 10 + header.length() + 1;
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.write(header.length() & 0xff);
+        out.write(header.length() >> 8);
+        out.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(data);
+        return out.toByteArray();
+    }
+
+    /** The JSON entry, one parameter per line. */
+    String json() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\"format\": \"").append(FORMAT).append("\", \"version\": ").append(VERSION)
+                .append(", \"dtype\": \"float64\",\n \"guide\": {\"name\": ").append(guide == null ? "null"
+                        : quote(guide)).append(", \"args\": ");
+        if (guideArgs == null) {
+            sb.append("null");
+        } else {
+            sb.append('[');
+            for (int i = 0; i < guideArgs.size(); i++) {
+                Object a = guideArgs.get(i);
+                sb.append(i > 0 ? ", " : "").append(a instanceof String t ? quote(t) : a instanceof Double d
+                        ? (d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString())
+                        : a.toString());
+            }
+            sb.append(']');
+        }
+        sb.append("},\n \"parameters\": [");
+        for (int i = 0; i < params.size(); i++) {
+            Param p = params.get(i);
+            sb.append(i > 0 ? "," : "").append("\n  {\"name\": ").append(quote(p.key().toString()))
+                    .append(", \"shape\": ").append(shape(p.shape())).append(", \"constraint\": \"")
+                    .append(p.constraint().keyword()).append("\"}");
+        }
+        return sb.append("]}\n").toString();
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static final Pattern HEAD = Pattern.compile("\"format\": \"([^\"]*)\", \"version\": (\\d+), \"dtype\": "
+            + "\"([^\"]*)\"");
+    private static final Pattern GUIDE = Pattern.compile("\"guide\": \\{\"name\": (null|\"((?:[^\"\\\\]|\\\\.)*)\"), "
+            + "\"args\": (null|\\[([^\\]]*)\\])\\}");
+    private static final Pattern PARAM = Pattern.compile("\\{\"name\": \"((?:[^\"\\\\]|\\\\.)*)\", \"shape\": \\[([0-9, ]*)\\], "
+            + "\"constraint\": \"([a-z_]*)\"\\}");
+
+    /**
+     * Reads a saved fit's bytes; an error says what is wrong (not a zip, no {@code ppl4j_fit} entry, another format
+     * version, a parameter's array missing or of another shape).
+     */
+    public static SavedFit decode(byte[] file) {
+        Map<String, byte[]> members = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(file))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                members.put(e.getName(), zip.readAllBytes());
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a saved fit: the zip archive is damaged (" + e.getMessage() + ")");
+        }
+        byte[] meta = members.get(META + ".npy");
+        if (meta == null) {
+            throw new IllegalArgumentException("not a saved fit: no " + META + " entry (an .npz written by save_fit has "
+                    + "one)");
+        }
+        String json = new String(npyData(META, meta), StandardCharsets.UTF_8);
+        Matcher head = HEAD.matcher(json);
+        if (!head.find() || !head.group(1).equals(FORMAT)) {
+            throw new IllegalArgumentException("not a saved fit: its " + META + " entry is not a " + FORMAT + " entry");
+        }
+        if (Integer.parseInt(head.group(2)) != VERSION || !head.group(3).equals("float64")) {
+            throw new IllegalArgumentException("a saved fit of format version " + head.group(2) + " (" + head.group(3)
+                    + "); this ppl4j reads version " + VERSION + " (float64)");
+        }
+        Matcher g = GUIDE.matcher(json);
+        String guide = null;
+        List<Object> args = null;
+        if (g.find()) {
+            guide = g.group(2) == null ? null : unquote(g.group(2));
+            if (g.group(4) != null) {
+                args = new ArrayList<>();
+                for (String a : g.group(4).split(",")) {
+                    String t = a.trim();
+                    if (!t.isEmpty()) {
+                        args.add(t.startsWith("\"") ? unquote(t.substring(1, t.length() - 1))
+                                : t.equals("true") || t.equals("false") ? (Object) Boolean.parseBoolean(t)
+                                : (Object) Double.parseDouble(t));
+                    }
+                }
+            }
+        }
+        List<Param> params = new ArrayList<>();
+        Matcher m = PARAM.matcher(json);
+        while (m.find()) {
+            String name = unquote(m.group(1));
+            int dot = name.indexOf('.');
+            ParamKey key = new ParamKey(name.substring(0, dot), name.substring(dot + 1));
+            int[] shape = m.group(2).isBlank() ? new int[0] : java.util.Arrays.stream(m.group(2).split(","))
+                    .map(String::trim).mapToInt(Integer::parseInt).toArray();
+            byte[] npy = members.get(name + ".npy");
+            if (npy == null) {
+                throw new IllegalArgumentException("the saved fit lists the parameter " + name + " but has no array "
+                        + name + ".npy");
+            }
+            ByteBuffer b = ByteBuffer.wrap(npyData(name, npy)).order(ByteOrder.LITTLE_ENDIAN);
+            int n = Tensor.numel(shape);
+            if (b.remaining() != 8 * n) {
+                throw new IllegalArgumentException("the saved fit's array " + name + " holds " + b.remaining() / 8
+                        + " numbers; its entry says shape " + shape(shape));
+            }
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = b.getDouble();
+            }
+            params.add(new Param(key, shape, Constraint.byKeyword(m.group(3)), values));
+        }
+        return new SavedFit(guide, args, params);
+    }
+
+    private static String unquote(String s) {
+        return s.replace("\\\"", "\"").replace("\\\\", "\\");
+    }
+
+    /** The data of a .npy member written by {@link #npy}, after its header. */
+    private static byte[] npyData(String name, byte[] npy) {
+        if (npy.length < 10 || npy[0] != (byte) 0x93 || npy[1] != 'N') {
+            throw new IllegalArgumentException("the saved fit's member " + name + ".npy is not a .npy array");
+        }
+        int headerLength = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
+        return java.util.Arrays.copyOfRange(npy, 10 + headerLength, npy.length);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "saved fit of %d parameters", params.size());
+    }
+}
