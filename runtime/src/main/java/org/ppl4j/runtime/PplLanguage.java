@@ -63,6 +63,7 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
     static final OptionKey<Boolean> FLOAT64 = new OptionKey<>(false);
 
     private static volatile PplFrontEnd frontEnd;
+    private volatile CallTarget prelude;
 
     @Override
     protected PplContext createContext(Env env) {
@@ -87,6 +88,21 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
     protected CallTarget parse(ParsingRequest request) {
         Source source = request.getSource();
         return frontEnd().compile(this, source);
+    }
+
+    /** The stdlib's prelude, compiled by {@code build} on first use and shared by this language's contexts. */
+    public CallTarget prelude(java.util.function.Supplier<CallTarget> build) {
+        CallTarget p = prelude;
+        if (p == null) {
+            synchronized (this) {
+                p = prelude;
+                if (p == null) {
+                    p = build.get();
+                    prelude = p;
+                }
+            }
+        }
+        return p;
     }
 
     private static PplFrontEnd frontEnd() {
