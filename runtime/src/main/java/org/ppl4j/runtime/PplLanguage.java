@@ -84,6 +84,12 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
         return true;
     }
 
+    /** The context's top-level names, for {@code context.getBindings("ppl")}. */
+    @Override
+    protected Object getScope(PplContext context) {
+        return new org.ppl4j.runtime.interop.PplBindings(context);
+    }
+
     @Override
     protected CallTarget parse(ParsingRequest request) {
         Source source = request.getSource();

@@ -50,17 +50,7 @@ public final class PplProgramRootNode extends RootNode {
             printJson(context);
             return PplNothing.INSTANCE;
         }
-        return interopValue(result);
-    }
-
-    /** The program's last value as the polyglot API may see it: a number, string, boolean or guest object. */
-    private static Object interopValue(Object result) {
-        Object v = org.ppl4j.runtime.ad.AD.value(result);
-        if (v instanceof Double || v instanceof Boolean || v instanceof String
-                || v instanceof com.oracle.truffle.api.interop.TruffleObject) {
-            return v;
-        }
-        return PplNothing.INSTANCE;
+        return org.ppl4j.runtime.interop.HostValues.export(result);
     }
 
     @TruffleBoundary

@@ -1,15 +1,25 @@
 package org.ppl4j.runtime.value;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.RootCallTarget;
+import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.frame.MaterializedFrame;
+import com.oracle.truffle.api.interop.ArityException;
+import com.oracle.truffle.api.interop.InteropLibrary;
 import com.oracle.truffle.api.interop.TruffleObject;
+import com.oracle.truffle.api.interop.UnsupportedTypeException;
+import com.oracle.truffle.api.library.ExportLibrary;
+import com.oracle.truffle.api.library.ExportMessage;
 import java.util.List;
+import org.ppl4j.runtime.PplLanguage;
+import org.ppl4j.runtime.interop.HostValues;
 
 /**
  * A user-defined function, model or objective, closed over the frame it was defined in. Calling a
  * function runs it; calling a model or an objective binds its arguments (see {@link BoundModel},
  * {@link ObjectiveInstance}), which {@code sim}, {@code density} and {@code fit} then run.
  */
+@ExportLibrary(InteropLibrary.class)
 public final class FunctionValue implements TruffleObject {
     /** What a declaration is. */
     public enum Kind {
@@ -73,5 +83,44 @@ public final class FunctionValue implements TruffleObject {
     @Override
     public String toString() {
         return kind.keyword + " " + name;
+    }
+
+    @ExportMessage
+    boolean isExecutable() {
+        return true;
+    }
+
+    /**
+     * A call from the host, as a call in ppl: a function runs and returns its value, a model or an objective binds
+     * its arguments ({@code coin(8)}, a value to give sim, density or fit).
+     */
+    @ExportMessage
+    @TruffleBoundary
+    Object execute(Object[] arguments) throws ArityException, UnsupportedTypeException {
+        if (arguments.length != parameters.size()) {
+            throw ArityException.create(parameters.size(), parameters.size(), arguments.length);
+        }
+        Object[] args = HostValues.importAll(arguments);
+        return switch (kind) {
+            case MODEL -> new BoundModel(this, args);
+            case OBJECTIVE -> new ObjectiveInstance(this, args);
+            case FN -> HostValues.export(invoke(args));
+        };
+    }
+
+    @ExportMessage
+    boolean hasLanguage() {
+        return true;
+    }
+
+    @ExportMessage
+    Class<? extends TruffleLanguage<?>> getLanguage() {
+        return PplLanguage.class;
+    }
+
+    @ExportMessage
+    @TruffleBoundary
+    Object toDisplayString(boolean allowSideEffects) {
+        return Printer.show(this);
     }
 }
