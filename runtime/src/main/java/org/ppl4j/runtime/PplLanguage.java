@@ -62,6 +62,20 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Boolean> FLOAT64 = new OptionKey<>(false);
 
+    @Option(name = "WarnInterpreted", help = "Say once per JVM, on the context's error stream, when Truffle runs ppl4j"
+            + " in its interpreter (no optimising runtime), with the JVM flags that give the optimising one.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Boolean> WARN_INTERPRETED = new OptionKey<>(true);
+
+    /** What ppl4j says, once, in a JVM without the optimising runtime. */
+    public static final String INTERPRETED_NOTICE = "ppl4j: this JVM runs ppl4j in Truffle's interpreter, several times"
+            + " slower than ./ppl. For the optimising runtime start it with the JVM flags in ppl4j-jvm.options"
+            + " (java @cli/target/ppl4j-jvm.options ...; docs/embedding.md#speed). Context option"
+            + " ppl.WarnInterpreted=false silences this.";
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_INTERPRETED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private static volatile PplFrontEnd frontEnd;
     private volatile CallTarget prelude;
 
@@ -70,7 +84,15 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
         if (env.getOptions().get(FLOAT64)) {
             org.ppl4j.runtime.ad.Tensor.setLargeFloat64(true);
         }
+        if (env.getOptions().get(WARN_INTERPRETED) && isInterpreted() && !WARNED_INTERPRETED.getAndSet(true)) {
+            new java.io.PrintStream(env.err(), true).println(INTERPRETED_NOTICE);
+        }
         return new PplContext(this, env);
+    }
+
+    /** Whether Truffle runs without a compiler: its default runtime, named "Interpreted". */
+    private static boolean isInterpreted() {
+        return com.oracle.truffle.api.Truffle.getRuntime().getName().contains("Interpreted");
     }
 
     @Override
