@@ -68,10 +68,10 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
     static final OptionKey<Boolean> WARN_INTERPRETED = new OptionKey<>(true);
 
     /** What ppl4j says, once, in a JVM without the optimising runtime. */
-    public static final String INTERPRETED_NOTICE = "ppl4j: this JVM runs ppl4j in Truffle's interpreter, several times"
-            + " slower than ./ppl. For the optimising runtime start it with the JVM flags in ppl4j-jvm.options"
-            + " (java @cli/target/ppl4j-jvm.options ...; docs/embedding.md#speed). Context option"
-            + " ppl.WarnInterpreted=false silences this.";
+    public static final String INTERPRETED_NOTICE = "ppl4j: this JVM runs ppl4j in Truffle's interpreter, not on the"
+            + " optimising runtime ./ppl uses, so fits run slower (hot loops up to tens of times). Start the JVM with the"
+            + " flags in ppl4j-jvm.options for the optimising runtime (java @cli/target/ppl4j-jvm.options ...;"
+            + " docs/embedding.md#speed); the context option ppl.WarnInterpreted=false silences this.";
 
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_INTERPRETED =
             new java.util.concurrent.atomic.AtomicBoolean();
