@@ -1,18 +1,16 @@
 package org.ppl4j.runtime.interop;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
-import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.interop.InteropLibrary;
 import com.oracle.truffle.api.interop.InvalidArrayIndexException;
 import com.oracle.truffle.api.interop.InvalidBufferOffsetException;
-import com.oracle.truffle.api.interop.TruffleObject;
 import com.oracle.truffle.api.interop.UnsupportedMessageException;
 import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.ppl4j.runtime.PplLanguage;
 import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.value.PplValue;
 import org.ppl4j.runtime.value.Printer;
 
 /**
@@ -22,7 +20,7 @@ import org.ppl4j.runtime.value.Printer;
  * its storage concerns; this view is made when a tensor leaves ppl4j.
  */
 @ExportLibrary(InteropLibrary.class)
-public final class TensorView implements TruffleObject {
+public final class TensorView extends PplValue {
     private final Tensor tensor;
     private ByteBuffer elements;
 
@@ -32,6 +30,11 @@ public final class TensorView implements TruffleObject {
 
     public Tensor tensor() {
         return tensor;
+    }
+
+    @Override
+    public String toString() {
+        return Printer.show(tensor);
     }
 
     @ExportMessage
@@ -153,21 +156,5 @@ public final class TensorView implements TruffleObject {
     @ExportMessage
     void writeBufferDouble(ByteOrder order, long offset, double value) throws UnsupportedMessageException {
         throw UnsupportedMessageException.create();
-    }
-
-    @ExportMessage
-    boolean hasLanguage() {
-        return true;
-    }
-
-    @ExportMessage
-    Class<? extends TruffleLanguage<?>> getLanguage() {
-        return PplLanguage.class;
-    }
-
-    @ExportMessage
-    @TruffleBoundary
-    Object toDisplayString(boolean allowSideEffects) {
-        return Printer.show(tensor);
     }
 }

@@ -1,16 +1,13 @@
 package org.ppl4j.runtime.value;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
-import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.interop.InteropLibrary;
-import com.oracle.truffle.api.interop.TruffleObject;
 import com.oracle.truffle.api.interop.UnknownIdentifierException;
 import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ppl4j.runtime.PplLanguage;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.interop.HostValues;
@@ -20,7 +17,7 @@ import org.ppl4j.runtime.interop.HostValues;
  * {@code choices { flip: [1, 0] }} answers {@code flip[0]} and {@code flip[1]}.
  */
 @ExportLibrary(InteropLibrary.class)
-public final class ChoiceMap implements TruffleObject {
+public final class ChoiceMap extends PplValue {
     private final LinkedHashMap<Address, Object> entries;
 
     public ChoiceMap() {
@@ -168,21 +165,5 @@ public final class ChoiceMap implements TruffleObject {
             }
         }
         throw UnknownIdentifierException.create(member);
-    }
-
-    @ExportMessage
-    boolean hasLanguage() {
-        return true;
-    }
-
-    @ExportMessage
-    Class<? extends TruffleLanguage<?>> getLanguage() {
-        return PplLanguage.class;
-    }
-
-    @ExportMessage
-    @TruffleBoundary
-    Object toDisplayString(boolean allowSideEffects) {
-        return Printer.show(this);
     }
 }

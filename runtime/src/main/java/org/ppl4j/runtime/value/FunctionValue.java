@@ -2,16 +2,13 @@ package org.ppl4j.runtime.value;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.RootCallTarget;
-import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.frame.MaterializedFrame;
 import com.oracle.truffle.api.interop.ArityException;
 import com.oracle.truffle.api.interop.InteropLibrary;
-import com.oracle.truffle.api.interop.TruffleObject;
 import com.oracle.truffle.api.interop.UnsupportedTypeException;
 import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import java.util.List;
-import org.ppl4j.runtime.PplLanguage;
 import org.ppl4j.runtime.interop.HostValues;
 
 /**
@@ -20,7 +17,7 @@ import org.ppl4j.runtime.interop.HostValues;
  * {@link ObjectiveInstance}), which {@code sim}, {@code density} and {@code fit} then run.
  */
 @ExportLibrary(InteropLibrary.class)
-public final class FunctionValue implements TruffleObject {
+public final class FunctionValue extends PplValue {
     /** What a declaration is. */
     public enum Kind {
         FN("fn"), MODEL("model"), OBJECTIVE("objective");
@@ -106,21 +103,5 @@ public final class FunctionValue implements TruffleObject {
             case OBJECTIVE -> new ObjectiveInstance(this, args);
             case FN -> HostValues.export(invoke(args));
         };
-    }
-
-    @ExportMessage
-    boolean hasLanguage() {
-        return true;
-    }
-
-    @ExportMessage
-    Class<? extends TruffleLanguage<?>> getLanguage() {
-        return PplLanguage.class;
-    }
-
-    @ExportMessage
-    @TruffleBoundary
-    Object toDisplayString(boolean allowSideEffects) {
-        return Printer.show(this);
     }
 }

@@ -1,20 +1,17 @@
 package org.ppl4j.runtime.value;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
-import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.interop.InteropLibrary;
 import com.oracle.truffle.api.interop.InvalidArrayIndexException;
-import com.oracle.truffle.api.interop.TruffleObject;
 import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import java.util.Arrays;
 import java.util.List;
-import org.ppl4j.runtime.PplLanguage;
 import org.ppl4j.runtime.interop.HostValues;
 
 /** An immutable list of values: {@code [1, 0, 1]}. */
 @ExportLibrary(InteropLibrary.class)
-public final class PplList implements TruffleObject {
+public final class PplList extends PplValue {
     private final Object[] elements;
 
     public PplList(Object[] elements) {
@@ -82,21 +79,5 @@ public final class PplList implements TruffleObject {
             throw InvalidArrayIndexException.create(index);
         }
         return HostValues.export(elements[(int) index]);
-    }
-
-    @ExportMessage
-    boolean hasLanguage() {
-        return true;
-    }
-
-    @ExportMessage
-    Class<? extends TruffleLanguage<?>> getLanguage() {
-        return PplLanguage.class;
-    }
-
-    @ExportMessage
-    @TruffleBoundary
-    Object toDisplayString(boolean allowSideEffects) {
-        return Printer.show(this);
     }
 }

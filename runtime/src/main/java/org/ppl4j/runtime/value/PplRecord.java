@@ -1,21 +1,18 @@
 package org.ppl4j.runtime.value;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
-import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.interop.InteropLibrary;
-import com.oracle.truffle.api.interop.TruffleObject;
 import com.oracle.truffle.api.interop.UnknownIdentifierException;
 import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ppl4j.runtime.PplLanguage;
 import org.ppl4j.runtime.interop.HostValues;
 
 /** A value with named fields read by {@code .name}: fit results, summaries, parameter tables. */
 @ExportLibrary(InteropLibrary.class)
-public final class PplRecord implements TruffleObject {
+public final class PplRecord extends PplValue {
     private final String typeName;
     private final Map<String, Object> fields;
 
@@ -69,21 +66,5 @@ public final class PplRecord implements TruffleObject {
             throw UnknownIdentifierException.create(member);
         }
         return HostValues.export(fields.get(member));
-    }
-
-    @ExportMessage
-    boolean hasLanguage() {
-        return true;
-    }
-
-    @ExportMessage
-    Class<? extends TruffleLanguage<?>> getLanguage() {
-        return PplLanguage.class;
-    }
-
-    @ExportMessage
-    @TruffleBoundary
-    Object toDisplayString(boolean allowSideEffects) {
-        return Printer.show(this);
     }
 }
