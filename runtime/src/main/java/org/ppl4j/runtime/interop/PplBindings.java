@@ -1,23 +1,21 @@
 package org.ppl4j.runtime.interop;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
-import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.interop.InteropLibrary;
-import com.oracle.truffle.api.interop.TruffleObject;
 import com.oracle.truffle.api.interop.UnknownIdentifierException;
 import com.oracle.truffle.api.interop.UnsupportedTypeException;
 import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import org.ppl4j.runtime.PplContext;
-import org.ppl4j.runtime.PplLanguage;
 import org.ppl4j.runtime.value.PplList;
+import org.ppl4j.runtime.value.PplValue;
 
 /**
  * A context's top-level names, {@code context.getBindings("ppl")}: {@code getMember} reads a name, and
  * {@code putMember(name, value)} defines or redefines one for the sources evaluated after.
  */
 @ExportLibrary(InteropLibrary.class)
-public final class PplBindings implements TruffleObject {
+public final class PplBindings extends PplValue {
     private final PplContext context;
 
     public PplBindings(PplContext context) {
@@ -78,18 +76,8 @@ public final class PplBindings implements TruffleObject {
         context.globals().put(member, HostValues.importValue(value));
     }
 
-    @ExportMessage
-    boolean hasLanguage() {
-        return true;
-    }
-
-    @ExportMessage
-    Class<? extends TruffleLanguage<?>> getLanguage() {
-        return PplLanguage.class;
-    }
-
-    @ExportMessage
-    Object toDisplayString(boolean allowSideEffects) {
+    @Override
+    public String toString() {
         return "top-level names";
     }
 }
