@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,11 +66,28 @@ public final class Main implements Callable<Integer> {
      * when the streams are the process's own, otherwise a dumb terminal on {@code in} and {@code out}.
      */
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        // what follows a "--" in ppl run is the program's, unchecked: picocli sees the arguments before it
+        int dashes = args.length > 0 && args[0].equals("run") ? java.util.Arrays.asList(args).indexOf("--") : -1;
+        List<String> afterDashes = dashes < 0 ? List.of() : List.of(args).subList(dashes + 1, args.length);
+        String[] options = dashes < 0 ? args : java.util.Arrays.copyOf(args, dashes);
         CommandLine cl = new CommandLine(new Main());
+        ((Run) cl.getSubcommands().get("run").getCommand()).afterDashes = afterDashes;
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExitCodeExceptionMapper(e -> USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {
+            String unknown = ex instanceof UnknownOption ? ex.getMessage()
+                    : ex instanceof CommandLine.UnmatchedArgumentException u && u.isUnknownOption()
+                    ? unknownOption(u.getUnmatched().get(0), ex.getCommandLine().getCommandSpec(), java.util.Set.of())
+                    : null;
+            if (unknown != null) {
+                CommandLine.Model.CommandSpec command = ex.getCommandLine().getCommandSpec();
+                err.println("ppl: " + unknown);
+                err.println("(" + command.qualifiedName() + " --help lists the options" + (command.name().equals("run")
+                        ? "; the program's own arguments are the names it reads with arg(\"name\", default), and"
+                        + " whatever comes after --: ppl run FILE -- --name VALUE)" : ")"));
+                return USAGE;
+            }
             err.println("ppl: " + ex.getMessage());
             ex.getCommandLine().usage(err);
             return USAGE;
@@ -86,7 +104,7 @@ public final class Main implements Callable<Integer> {
         Run.streams(out, err);
         Check.streams(out, err);
         ReplCommand.streams(in, out, err);
-        return cl.execute(args);
+        return cl.execute(options);
     }
 
     /** Version of ppl4j and the Truffle runtime in use (the optimising one, or "Interpreted"). */
@@ -121,6 +139,9 @@ public final class Main implements Callable<Integer> {
 
         @CommandLine.Unmatched
         List<String> programArgs = new ArrayList<>();
+
+        /** The arguments after {@code --}: the program's, whatever their names. */
+        List<String> afterDashes = List.of();
 
         @Option(names = "--quiet", description = "no progress bar while fitting (it is drawn only when standard "
                 + "error is a terminal)")
@@ -220,7 +241,6 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             String overrides = estimatorOverrides(estimators, spec);
-            String arguments = programArguments(programArgs, spec);
             checkLimits(timeout, stepLimit, spec);
             String display = file.toString();
             Source source;
@@ -235,6 +255,13 @@ public final class Main implements Callable<Integer> {
                 err.println("ppl: cannot read " + display + ": " + describe(e));
                 return NO_INPUT;
             }
+            Map<String, String> given = programArguments(programArgs, PplCompiler.argumentNames(text), spec);
+            given.putAll(programArguments(afterDashes, null, spec));
+            if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+                given.putIfAbsent("seed", Long.toString(seed)); // arg("seed", ...) sees --seed unless "-- --seed" says otherwise
+            }
+            StringBuilder arguments = new StringBuilder();
+            given.forEach((name, value) -> arguments.append(name).append('=').append(value).append('\n'));
             if (resume != null) {
                 Integer refused = Reports.checkResume(resume, display, text, err);
                 if (refused != null) {
@@ -254,7 +281,7 @@ public final class Main implements Callable<Integer> {
             Context context = Context.newBuilder("ppl").engine(engine).out(out).err(err)
                     .option("ppl.Seed", Long.toString(seed)).option("ppl.JSON", Boolean.toString(json))
                     .option("ppl.Estimators", overrides)
-                    .option("ppl.Args", arguments)
+                    .option("ppl.Args", arguments.toString())
                     .option("ppl.Quiet", Boolean.toString(quiet)).option("ppl.Progress", Boolean.toString(progress))
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
@@ -345,38 +372,67 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * Options after the file that ppl itself does not know, {@code --name value} or {@code --name=value}, are the
-     * program's arguments, read with {@code arg("name", default)}: {@code ./ppl run m.ppl --objective iwae --k 10}.
+     * Program arguments, {@code --name VALUE} or {@code --name=VALUE}, by name. Among the options {@code ppl run}
+     * does not know, the names the program reads with {@code arg("name", ...)} ({@code declared}) are its arguments
+     * and any other is a mistake, refused with the closest option or argument name; after {@code --}
+     * ({@code declared} null) every name is the program's.
      */
-    static String programArguments(List<String> unmatched, CommandLine.Model.CommandSpec spec) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < unmatched.size(); i++) {
-            String a = unmatched.get(i);
+    static Map<String, String> programArguments(List<String> args, java.util.Set<String> declared,
+            CommandLine.Model.CommandSpec spec) {
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
             if (!a.startsWith("--") || a.length() == 2) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "unexpected argument '" + a
                         + "': program arguments are written --name value");
             }
-            String name;
-            String value;
             int eq = a.indexOf('=');
+            String name = eq > 0 ? a.substring(2, eq) : a.substring(2);
+            if (declared != null && !declared.contains(name)) {
+                throw new UnknownOption(spec, unknownOption(a, spec, declared));
+            }
+            String value;
             if (eq > 0) {
-                name = a.substring(2, eq);
                 value = a.substring(eq + 1);
             } else {
-                if (i + 1 >= unmatched.size()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "unknown option '" + a
-                            + "' (a program argument needs a value: " + a + " VALUE)");
+                if (i + 1 >= args.size()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "the program argument '" + a
+                            + "' needs a value: " + a + " VALUE");
                 }
-                name = a.substring(2);
-                value = unmatched.get(++i);
+                value = args.get(++i);
             }
             if (!name.matches("[A-Za-z_][A-Za-z0-9_]*") || value.contains("\n")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "'" + a + "' is not a program argument"
                         + " (--name value, with a name made of letters, digits and _)");
             }
-            sb.append(name).append('=').append(value).append('\n');
+            given.put(name, value);
         }
-        return sb.toString();
+        return given;
+    }
+
+    /** An option neither the command nor the program knows: reported in one line with the closest name. */
+    static final class UnknownOption extends CommandLine.ParameterException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownOption(CommandLine.Model.CommandSpec spec, String message) {
+            super(spec.commandLine(), message);
+        }
+    }
+
+    /**
+     * "unknown option '--seeed'; did you mean --seed?": the closest of the command's options and of the program's
+     * arguments ({@code arguments}, names without dashes).
+     */
+    static String unknownOption(String option, CommandLine.Model.CommandSpec spec, java.util.Set<String> arguments) {
+        int eq = option.indexOf('=');
+        String name = eq > 0 ? option.substring(0, eq) : option;
+        List<String> known = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : spec.options()) {
+            known.addAll(List.of(o.names()));
+        }
+        arguments.forEach(a -> known.add("--" + a));
+        String closest = org.ppl4j.compiler.passes.Suggestions.closest(name, known);
+        return "unknown option '" + name + "'" + (closest == null ? "" : "; did you mean " + closest + "?");
     }
 
     /** {@code --estimator} values joined as the language option ppl.Estimators wants them: {@code a=b;c=d}. */

@@ -49,6 +49,51 @@ class CommandsTest {
             }
             """;
 
+    private static final String ARGS = """
+            let k = arg("k", 5)
+            let s = arg("seed", -1)
+            print([k, s])
+            """;
+
+    /** A mistyped option is refused before the program runs, with the option it resembles (issue 15). */
+    @Test
+    void anUnknownOptionIsRefusedWithTheClosestName() throws IOException {
+        String f = program("args.ppl", ARGS);
+        Result seed = ppl("run", f, "--seeed", "3");
+        assertEquals(Main.USAGE, seed.code(), seed.err());
+        assertEquals("", seed.out(), "the program must not run");
+        assertTrue(seed.err().startsWith("ppl: unknown option '--seeed'; did you mean --seed?\n"), seed.err());
+        Result argument = ppl("run", f, "--kk=2");
+        assertEquals(Main.USAGE, argument.code(), argument.err());
+        assertTrue(argument.err().startsWith("ppl: unknown option '--kk'; did you mean --k?\n"), argument.err());
+        assertTrue(argument.err().contains("ppl run FILE -- --name VALUE"), argument.err());
+        Result check = ppl("check", f, "--dumb", "ast");
+        assertEquals(Main.USAGE, check.code(), check.err());
+        assertTrue(check.err().startsWith("ppl: unknown option '--dumb'; did you mean --dump?\n"), check.err());
+        Result repl = ppl("repl", "--no-histroy");
+        assertEquals(Main.USAGE, repl.code(), repl.err());
+        assertTrue(repl.err().startsWith("ppl: unknown option '--no-histroy'; did you mean --no-history?\n"),
+                repl.err());
+    }
+
+    /**
+     * The names a program reads with arg(...) are options of its run; anything goes after --; --seed reaches
+     * arg("seed") too, unless an argument after -- gives the program its own.
+     */
+    @Test
+    void programArgumentsAreTheNamesTheProgramReads() throws IOException {
+        String f = program("args.ppl", ARGS);
+        assertEquals("[5, -1]\n", ppl("run", f).out());
+        assertEquals("[2, -1]\n", ppl("run", f, "--k", "2").out());
+        assertEquals("[2, 7]\n", ppl("run", f, "--k=2", "--seed", "7").out());
+        Result dashes = ppl("run", f, "--seed", "7", "--", "--other", "x", "--seed", "9", "--k", "3");
+        assertEquals(0, dashes.code(), dashes.err());
+        assertEquals("[3, 9]\n", dashes.out());
+        Result bare = ppl("run", f, "--", "k");
+        assertEquals(Main.USAGE, bare.code());
+        assertTrue(bare.err().contains("unexpected argument 'k'"), bare.err());
+    }
+
     /**
      * 20000 elements of 0.1 (a large tensor) sum to 2000 within 1e-9 in float64; float32's 0.1 is 1.49e-9 off, so
      * the sum is 2.98e-5 off, far outside that bound.

@@ -105,6 +105,18 @@ class ReplTest {
         assertFalse(screen.contains("error"), screen);
     }
 
+    /** The stdlib's prelude runs with the first input that runs, not with the first input typed (issue 15). */
+    @Test
+    void theStdlibSurvivesAFailingFirstInput() {
+        String screen = session("foo\nelbo\n");
+        assertTrue(screen.contains("<repl>:1:1: error: unknown name 'foo'"), screen);
+        assertTrue(screen.contains("ppl> elbo\n<objective elbo>\n"), screen);
+        assertFalse(screen.contains("used before it is defined"), screen);
+        String runtimeFirst = session("[1][3]\niwae\n");
+        assertTrue(runtimeFirst.contains("error: index 3 is out of bounds"), runtimeFirst);
+        assertTrue(runtimeFirst.contains("ppl> iwae\n<objective iwae>\n"), runtimeFirst);
+    }
+
     @Test
     void anErrorShowsWhereAndTheSessionGoesOn() {
         String screen = session("let y = nope + 1\nlet l = [1]\n  l[3] + 1\n40 + 2\n");

@@ -21,6 +21,7 @@ import org.ppl4j.runtime.PplFrontEnd;
 import org.ppl4j.runtime.PplLanguage;
 import org.ppl4j.runtime.error.PplCompileException;
 import org.ppl4j.runtime.nodes.PplExpressionNode;
+import org.ppl4j.runtime.nodes.PplPreludeNode;
 import org.ppl4j.runtime.nodes.PplProgramRootNode;
 import org.ppl4j.runtime.nodes.controlflow.PplBlockNode;
 import org.ppl4j.stdlib.StdlibBuiltins;
@@ -39,25 +40,25 @@ public final class PplCompiler implements PplFrontEnd {
     @Override
     public RootCallTarget compile(PplLanguage language, Source source) {
         PplContext context = PplContext.get(null);
+        Analysis a = analyse(source.getCharacters().toString(), source, context.globals().keySet());
         List<PplExpressionNode> nodes = new ArrayList<>();
-        Set<String> known = new HashSet<>(context.globals().keySet());
-        if (!context.globals().containsKey(PRELUDE_MARKER)) {
-            Source prelude = preludeSource();
-            Analysis p = analyse(prelude.getCharacters().toString(), prelude, known);
-            nodes.addAll(lower(language, prelude, p));
-            context.globals().put(PRELUDE_MARKER, Boolean.TRUE);
-            for (Ast.Stmt s : p.program().items()) {
-                if (s instanceof Ast.Decl d) {
-                    known.add(d.name());
-                }
-            }
-        }
-        Analysis a = analyse(source.getCharacters().toString(), source, known);
+        // every program starts by defining the prelude if its context has not run it yet: what a program that
+        // fails to compile or run leaves behind never decides it (nor which call target Truffle's cache returns)
+        nodes.add(new PplPreludeNode(language.prelude(() -> preludeTarget(language))));
         nodes.addAll(lower(language, source, a));
         PplBlockNode body = new PplBlockNode(nodes.toArray(new PplExpressionNode[0]));
         PplProgramRootNode root = new PplProgramRootNode(language, LowerPass.frame(a.resolution().frameSize(a.program())),
                 body, source.createSection(0, source.getLength()));
         return root.getCallTarget();
+    }
+
+    /** The prelude as a program of its own, shared by every context of the language. */
+    private static RootCallTarget preludeTarget(PplLanguage language) {
+        Source prelude = preludeSource();
+        Analysis p = analyse(prelude.getCharacters().toString(), prelude, Set.of());
+        PplBlockNode body = new PplBlockNode(lower(language, prelude, p).toArray(new PplExpressionNode[0]));
+        return PplProgramRootNode.prelude(language, LowerPass.frame(p.resolution().frameSize(p.program())), body,
+                prelude.createSection(0, prelude.getLength())).getCallTarget();
     }
 
     private static List<PplExpressionNode> lower(PplLanguage language, Source source, Analysis a) {
@@ -78,9 +79,6 @@ public final class PplCompiler implements PplFrontEnd {
         new LowerPass(null, source, a.resolution(), a.estimates()).program(a.program());
         return a;
     }
-
-    /** A name no program can write (it is not an identifier): marks a context whose prelude has run. */
-    private static final String PRELUDE_MARKER = "<prelude>";
 
     /** Parses, resolves and estimates, turning a compile error into the language's positioned parse error. */
     public static Analysis analyse(String text, Source source, Set<String> knownGlobals) {
@@ -126,6 +124,28 @@ public final class PplCompiler implements PplFrontEnd {
 
     private static Source preludeSource() {
         return Source.newBuilder(PplLanguage.ID, preludeText(), PplLanguage.PRELUDE_NAME).internal(false).build();
+    }
+
+    /**
+     * The program arguments a program reads by name, the literal first arguments of its {@code arg("name", ...)}
+     * calls: the command line takes {@code --name VALUE} for these and refuses other options it does not know.
+     * Read from the tokens, so a program that does not parse still gets its arguments checked.
+     */
+    public static Set<String> argumentNames(String text) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        org.ppl4j.grammar.PplLexer lexer = new org.ppl4j.grammar.PplLexer(
+                org.antlr.v4.runtime.CharStreams.fromString(text));
+        lexer.removeErrorListeners(); // a bad character is the compiler's to report, with its position
+        List<? extends org.antlr.v4.runtime.Token> tokens = lexer.getAllTokens();
+        for (int i = 0; i + 2 < tokens.size(); i++) {
+            if (tokens.get(i).getType() == org.ppl4j.grammar.PplLexer.ID && tokens.get(i).getText().equals("arg")
+                    && tokens.get(i + 1).getText().equals("(")
+                    && tokens.get(i + 2).getType() == org.ppl4j.grammar.PplLexer.STRING) {
+                String quoted = tokens.get(i + 2).getText();
+                names.add(quoted.substring(1, quoted.length() - 1));
+            }
+        }
+        return names;
     }
 
     /** The names the prelude declares. */

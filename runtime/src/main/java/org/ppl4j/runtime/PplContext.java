@@ -32,6 +32,7 @@ public final class PplContext {
     private final int columns;
     private final String resume;
     private int fits;
+    private boolean preludeDefined;
     private Handler handler;
     private double minibatchScale = 1.0;
     private long localBlocks;
@@ -97,6 +98,15 @@ public final class PplContext {
     /** Strategy overrides given from outside the program ({@code --estimator z=reinforce}), or "". */
     public String estimatorOverrides() {
         return estimatorOverrides;
+    }
+
+    /** Whether the stdlib's prelude has run in this context (a program's first statement runs it otherwise). */
+    public boolean preludeDefined() {
+        return preludeDefined;
+    }
+
+    public void setPreludeDefined() {
+        this.preludeDefined = true;
     }
 
     public Map<String, Object> globals() {

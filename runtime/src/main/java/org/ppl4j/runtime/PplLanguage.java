@@ -62,14 +62,37 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Boolean> FLOAT64 = new OptionKey<>(false);
 
+    @Option(name = "WarnInterpreted", help = "Say once per JVM, on the context's error stream, when Truffle runs ppl4j"
+            + " in its interpreter (no optimising runtime), with the JVM flags that give the optimising one.",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Boolean> WARN_INTERPRETED = new OptionKey<>(true);
+
+    /** What ppl4j says, once, in a JVM without the optimising runtime. */
+    public static final String INTERPRETED_NOTICE = "ppl4j: this JVM runs ppl4j in Truffle's interpreter, not on the"
+            + " optimising runtime ./ppl uses, so fits run slower (hot loops up to tens of times). Start the JVM with the"
+            + " flags in ppl4j-jvm.options for the optimising runtime (java @cli/target/ppl4j-jvm.options ...;"
+            + " docs/embedding.md#speed); the context option ppl.WarnInterpreted=false silences this.";
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_INTERPRETED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private static volatile PplFrontEnd frontEnd;
+    private volatile CallTarget prelude;
 
     @Override
     protected PplContext createContext(Env env) {
         if (env.getOptions().get(FLOAT64)) {
             org.ppl4j.runtime.ad.Tensor.setLargeFloat64(true);
         }
+        if (env.getOptions().get(WARN_INTERPRETED) && isInterpreted() && !WARNED_INTERPRETED.getAndSet(true)) {
+            new java.io.PrintStream(env.err(), true).println(INTERPRETED_NOTICE);
+        }
         return new PplContext(this, env);
+    }
+
+    /** Whether Truffle runs without a compiler: its default runtime, named "Interpreted". */
+    private static boolean isInterpreted() {
+        return com.oracle.truffle.api.Truffle.getRuntime().getName().contains("Interpreted");
     }
 
     @Override
@@ -83,10 +106,31 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
         return true;
     }
 
+    /** The context's top-level names, for {@code context.getBindings("ppl")}. */
+    @Override
+    protected Object getScope(PplContext context) {
+        return new org.ppl4j.runtime.interop.PplBindings(context);
+    }
+
     @Override
     protected CallTarget parse(ParsingRequest request) {
         Source source = request.getSource();
         return frontEnd().compile(this, source);
+    }
+
+    /** The stdlib's prelude, compiled by {@code build} on first use and shared by this language's contexts. */
+    public CallTarget prelude(java.util.function.Supplier<CallTarget> build) {
+        CallTarget p = prelude;
+        if (p == null) {
+            synchronized (this) {
+                p = prelude;
+                if (p == null) {
+                    p = build.get();
+                    prelude = p;
+                }
+            }
+        }
+        return p;
     }
 
     private static PplFrontEnd frontEnd() {

@@ -14,12 +14,25 @@ import org.ppl4j.runtime.value.PplNothing;
 public final class PplProgramRootNode extends RootNode {
     @Child private PplExpressionNode body;
     private final SourceSection section;
+    private final boolean prelude;
 
     public PplProgramRootNode(PplLanguage language, FrameDescriptor frame, PplExpressionNode body,
             SourceSection section) {
+        this(language, frame, body, section, false);
+    }
+
+    /** The stdlib's prelude: its declarations only, no fit printed when it ends. */
+    public static PplProgramRootNode prelude(PplLanguage language, FrameDescriptor frame, PplExpressionNode body,
+            SourceSection section) {
+        return new PplProgramRootNode(language, frame, body, section, true);
+    }
+
+    private PplProgramRootNode(PplLanguage language, FrameDescriptor frame, PplExpressionNode body,
+            SourceSection section, boolean prelude) {
         super(language, frame);
         this.body = body;
         this.section = section;
+        this.prelude = prelude;
         if (body.getSourceSection() == null) {
             body.at(section);
         }
@@ -30,21 +43,14 @@ public final class PplProgramRootNode extends RootNode {
     public Object execute(VirtualFrame frame) {
         Object result = body.executeGeneric(frame);
         PplContext context = PplContext.get(this);
+        if (prelude) {
+            return PplNothing.INSTANCE;
+        }
         if (context.json()) {
             printJson(context);
             return PplNothing.INSTANCE;
         }
-        return interopValue(result);
-    }
-
-    /** The program's last value as the polyglot API may see it: a number, string, boolean or guest object. */
-    private static Object interopValue(Object result) {
-        Object v = org.ppl4j.runtime.ad.AD.value(result);
-        if (v instanceof Double || v instanceof Boolean || v instanceof String
-                || v instanceof com.oracle.truffle.api.interop.TruffleObject) {
-            return v;
-        }
-        return PplNothing.INSTANCE;
+        return org.ppl4j.runtime.interop.HostValues.export(result);
     }
 
     @TruffleBoundary
@@ -54,7 +60,7 @@ public final class PplProgramRootNode extends RootNode {
 
     @Override
     public String getName() {
-        return "<program>";
+        return prelude ? "<prelude>" : "<program>";
     }
 
     @Override

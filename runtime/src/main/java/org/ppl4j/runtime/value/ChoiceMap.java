@@ -1,17 +1,23 @@
 package org.ppl4j.runtime.value;
 
-import com.oracle.truffle.api.interop.TruffleObject;
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.interop.InteropLibrary;
+import com.oracle.truffle.api.interop.UnknownIdentifierException;
+import com.oracle.truffle.api.library.ExportLibrary;
+import com.oracle.truffle.api.library.ExportMessage;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.interop.HostValues;
 
 /**
  * Values of random choices by address. An entry may hold a list (or tensor) that fills indexed addresses:
  * {@code choices { flip: [1, 0] }} answers {@code flip[0]} and {@code flip[1]}.
  */
-public final class ChoiceMap implements TruffleObject {
+@ExportLibrary(InteropLibrary.class)
+public final class ChoiceMap extends PplValue {
     private final LinkedHashMap<Address, Object> entries;
 
     public ChoiceMap() {
@@ -129,5 +135,35 @@ public final class ChoiceMap implements TruffleObject {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    // for the polyglot host, a choice map is a record whose member names are its addresses ("p", "z[3]")
+
+    @ExportMessage
+    boolean hasMembers() {
+        return true;
+    }
+
+    @ExportMessage
+    @TruffleBoundary
+    Object getMembers(boolean includeInternal) {
+        return new PplList(entries.keySet().stream().map(Address::toString).toArray());
+    }
+
+    @ExportMessage
+    @TruffleBoundary
+    boolean isMemberReadable(String member) {
+        return entries.keySet().stream().anyMatch(a -> a.toString().equals(member));
+    }
+
+    @ExportMessage
+    @TruffleBoundary
+    Object readMember(String member) throws UnknownIdentifierException {
+        for (Map.Entry<Address, Object> e : entries.entrySet()) {
+            if (e.getKey().toString().equals(member)) {
+                return HostValues.export(e.getValue());
+            }
+        }
+        throw UnknownIdentifierException.create(member);
     }
 }

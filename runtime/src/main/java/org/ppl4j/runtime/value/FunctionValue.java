@@ -1,16 +1,23 @@
 package org.ppl4j.runtime.value;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.RootCallTarget;
 import com.oracle.truffle.api.frame.MaterializedFrame;
-import com.oracle.truffle.api.interop.TruffleObject;
+import com.oracle.truffle.api.interop.ArityException;
+import com.oracle.truffle.api.interop.InteropLibrary;
+import com.oracle.truffle.api.interop.UnsupportedTypeException;
+import com.oracle.truffle.api.library.ExportLibrary;
+import com.oracle.truffle.api.library.ExportMessage;
 import java.util.List;
+import org.ppl4j.runtime.interop.HostValues;
 
 /**
  * A user-defined function, model or objective, closed over the frame it was defined in. Calling a
  * function runs it; calling a model or an objective binds its arguments (see {@link BoundModel},
  * {@link ObjectiveInstance}), which {@code sim}, {@code density} and {@code fit} then run.
  */
-public final class FunctionValue implements TruffleObject {
+@ExportLibrary(InteropLibrary.class)
+public final class FunctionValue extends PplValue {
     /** What a declaration is. */
     public enum Kind {
         FN("fn"), MODEL("model"), OBJECTIVE("objective");
@@ -73,5 +80,28 @@ public final class FunctionValue implements TruffleObject {
     @Override
     public String toString() {
         return kind.keyword + " " + name;
+    }
+
+    @ExportMessage
+    boolean isExecutable() {
+        return true;
+    }
+
+    /**
+     * A call from the host, as a call in ppl: a function runs and returns its value, a model or an objective binds
+     * its arguments ({@code coin(8)}, a value to give sim, density or fit).
+     */
+    @ExportMessage
+    @TruffleBoundary
+    Object execute(Object[] arguments) throws ArityException, UnsupportedTypeException {
+        if (arguments.length != parameters.size()) {
+            throw ArityException.create(parameters.size(), parameters.size(), arguments.length);
+        }
+        Object[] args = HostValues.importAll(arguments);
+        return switch (kind) {
+            case MODEL -> new BoundModel(this, args);
+            case OBJECTIVE -> new ObjectiveInstance(this, args);
+            case FN -> HostValues.export(invoke(args));
+        };
     }
 }
