@@ -48,6 +48,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     private final Set<org.ppl4j.runtime.ad.TapeNode> selfDensities =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private StrategyOverrides overrides = StrategyOverrides.NONE;
+    /** The independent leading axes of the choice being drawn (see {@link EstimationContext#independentAxes}). */
+    private int independentAxes;
     private Handler.Iterations iterations; // created by the first replicate or map in the objective
     /**
      * The strategy written at {@code z ~ sim(q) by s}: while q's trace is drawn it replaces the strategy of each
@@ -180,6 +182,29 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     }
 
     @Override
+    public int independentAxes() {
+        return independentAxes;
+    }
+
+    @Override
+    public void setIndependentAxes(int axes) {
+        independentAxes = axes;
+    }
+
+    @Override
+    public Object scoredElements(Site site, Object x, Object elementLogProb, Baseline baseline) {
+        if (tape == null) {
+            return x;
+        }
+        site = keyed(site);
+        int bit = choices.size();
+        choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(elementLogProb), baseline, null, null, null, -1,
+                elementLogProb));
+        scoredSites.put(site, bit);
+        return tape.source(x, bit, elementLogProb);
+    }
+
+    @Override
     public Object enumerated(Site site, Distribution distribution, List<Object> values) {
         if (tape == null) {
             return distribution.sample(rng);
@@ -197,6 +222,32 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         choices.add(choice);
         replayedChoices.add(choice);
         return tape.source(values.get(index), bit, logProbs.get(index));
+    }
+
+    @Override
+    public Object enumeratedElements(Site site, Distribution distribution, List<Object> values, int axes) {
+        if (tape == null) {
+            return distribution.sample(rng);
+        }
+        site = keyed(site);
+        int ordinal = replayed++;
+        int index = plan.index(ordinal, values.size());
+        List<Object> logProbs = new ArrayList<>(values.size());
+        for (Object v : values) {
+            Object l = distribution.logDensityPerElement(v, axes);
+            if (l == null) {
+                throw new IllegalArgumentException(distribution.family().name() + " cannot split its density over"
+                        + " the independent elements of " + site.address());
+            }
+            logProbs.add(l);
+        }
+        int bit = choices.size();
+        Object own = logProbs.get(index);
+        Choice choice = new Choice(bit, Choice.Kind.ENUM, site, AD.sum(own), null, values, logProbs, null, ordinal,
+                own);
+        choices.add(choice);
+        replayedChoices.add(choice);
+        return tape.source(values.get(index), bit, own);
     }
 
     @Override

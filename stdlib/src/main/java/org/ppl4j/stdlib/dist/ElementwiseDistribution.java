@@ -105,6 +105,11 @@ abstract class ElementwiseDistribution implements Distribution {
     }
 
     @Override
+    public final int[] drawShape() {
+        return batchShape();
+    }
+
+    @Override
     public final DistributionFamily family() {
         return family;
     }
@@ -276,7 +281,34 @@ abstract class ElementwiseDistribution implements Distribution {
         return full.length == 1 ? lp : AD.sumAxis(AD.reshape(lp, new int[] {k, Tensor.numel(full) / k}), 1, false);
     }
 
-    /** Every parameter detached: the same family and primal values, no gradient path to the parameters. */
+    /**
+     * The elementwise log density over the broadcast shape of x and the parameters, summed over all but the leading
+     * {@code axes} axes; null when x is outside the support (the joint density, -infinity, says so) or has fewer axes.
+     */
+    @Override
+    public final Object logDensityPerElement(Object x, int axes) {
+        Object v = Params.coerce(family.name(), "x", x);
+        if (family.discrete()) {
+            v = AD.detach(v);
+        }
+        int[] xShape = Params.shape(v);
+        int[] full = xShape == null ? shape : shape == null ? xShape : Tensor.broadcastShape(shape, xShape);
+        if (full == null || full.length < axes || axes < 1
+                || !inSupport(v, full, supportDependsOnParameters() ? this::containsElement : null)) {
+            return null;
+        }
+        Object lp = elementLogDensity(v);
+        int[] lpShape = AD.isTensor(lp) ? AD.tensorValue(lp).shape() : new int[0];
+        if (!java.util.Arrays.equals(lpShape, full)) {
+            lp = AD.add(lp, Tensor.zeros(full));
+        }
+        for (int axis = full.length - 1; axis >= axes; axis--) {
+            lp = AD.sumAxis(lp, axis, false); // keeps the leading axes, element for element
+        }
+        return lp;
+    }
+
+        /** Every parameter detached: the same family and primal values, no gradient path to the parameters. */
     @Override
     public final Distribution detachParameters() {
         Object[] detached = new Object[params.length];
