@@ -166,6 +166,47 @@ class PerElementReinforceTest {
         assertSame(run(GMM + comparison("gmm", "reinforce(baseline: running_mean)", "logits", 1)));
     }
 
+    /**
+     * {@code reinforce(baseline: c)} with c a tensor of one baseline per row (a learned, per-datum baseline):
+     * the same estimates as the loop form with {@code c[i]} at row i, for the guide and for c itself (trained by
+     * -(cost_i - c_i)^2).
+     */
+    @Test
+    void aTensorOfLearnedBaselinesIsOnePerElement() {
+        Map<String, Object> r = run(SBN + """
+                let c0 = tensor([-6, -5, -7, -6, -5])
+                model guide_bt() {
+                  param v = v0
+                  param c = c0
+                  local {
+                    h ~ bernoulli(logits: x @ v) by reinforce(baseline: c)
+                  }
+                }
+                model guide_bl() {
+                  param v = v0
+                  param c = c0
+                  for i in 0..b {
+                    h[i] ~ bernoulli(logits: x[i] @ v) by reinforce(baseline: c[i])
+                  }
+                }
+                fn rel(a, b) { sum(abs(a - b)) / sum(abs(b)) }
+                let gt = gradients(elbo(sbn_t(), guide_bt(), obs), samples: 300, seed: 3)
+                let gl = gradients(elbo(sbn_l(), guide_bl(), obs), samples: 300, seed: 3)
+                let none = gradients(elbo(sbn_t(), guide_t(), obs), samples: 300, seed: 3,
+                                     estimators: { "guide_t/h": "reinforce(baseline: none)" })
+                let result = { v: rel(gt["guide_bt.v"].mean, gl["guide_bl.v"].mean),
+                               vvar: rel(gt["guide_bt.v"].variance, gl["guide_bl.v"].variance),
+                               c: rel(gt["guide_bt.c"].mean, gl["guide_bl.c"].mean),
+                               csize: sum(abs(gl["guide_bl.c"].mean)),
+                               total: sum(gt["guide_bt.v"].variance), none: sum(none["guide_t.v"].variance) }
+                """);
+        assertEquals(0, num(r, "v"), 1e-9);
+        assertEquals(0, num(r, "vvar"), 1e-9);
+        assertEquals(0, num(r, "c"), 1e-9);
+        assertTrue(num(r, "csize") > 1, "the baselines are trained");
+        assertTrue(num(r, "total") < num(r, "none"), "a baseline near the cost lowers the variance");
+    }
+
     /** The contrast: the same [5, 3] choice outside local is one joint draw with one score for the whole batch. */
     @Test
     void theSameChoiceScoredWholeHasAMuchLargerVariance() {
