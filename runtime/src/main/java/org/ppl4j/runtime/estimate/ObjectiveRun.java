@@ -206,26 +206,16 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public Object enumerated(Site site, Distribution distribution, List<Object> values) {
-        if (tape == null) {
-            return distribution.sample(rng);
-        }
-        site = keyed(site);
-        int ordinal = replayed++;
-        int index = plan.index(ordinal, values.size());
-        List<Object> logProbs = new ArrayList<>(values.size());
-        for (Object v : values) {
-            logProbs.add(distribution.logDensity(v));
-        }
-        int bit = choices.size();
-        Choice choice = new Choice(bit, Choice.Kind.ENUM, site, logProbs.get(index), null, values, logProbs, null,
-                ordinal);
-        choices.add(choice);
-        replayedChoices.add(choice);
-        return tape.source(values.get(index), bit, logProbs.get(index));
+        return enumerated(site, distribution, values, 0);
     }
 
     @Override
     public Object enumeratedElements(Site site, Distribution distribution, List<Object> values, int axes) {
+        return enumerated(site, distribution, values, axes);
+    }
+
+    /** An enumerated choice; with {@code axes} > 0 its log density is kept per independent element. */
+    private Object enumerated(Site site, Distribution distribution, List<Object> values, int axes) {
         if (tape == null) {
             return distribution.sample(rng);
         }
@@ -234,7 +224,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         int index = plan.index(ordinal, values.size());
         List<Object> logProbs = new ArrayList<>(values.size());
         for (Object v : values) {
-            Object l = distribution.logDensityPerElement(v, axes);
+            Object l = axes == 0 ? distribution.logDensity(v) : distribution.logDensityPerElement(v, axes);
             if (l == null) {
                 throw new IllegalArgumentException(distribution.family().name() + " cannot split its density over"
                         + " the independent elements of " + site.address());
@@ -243,8 +233,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         }
         int bit = choices.size();
         Object own = logProbs.get(index);
-        Choice choice = new Choice(bit, Choice.Kind.ENUM, site, AD.sum(own), null, values, logProbs, null, ordinal,
-                own);
+        Choice choice = axes == 0 ? new Choice(bit, Choice.Kind.ENUM, site, own, null, values, logProbs, null, ordinal)
+                : new Choice(bit, Choice.Kind.ENUM, site, AD.sum(own), null, values, logProbs, null, ordinal, own);
         choices.add(choice);
         replayedChoices.add(choice);
         return tape.source(values.get(index), bit, own);
