@@ -171,12 +171,18 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public Object scored(Site site, Object x, Object logProb, Baseline baseline) {
+        return scored(site, x, logProb, baseline, null);
+    }
+
+    /** A score-function choice; {@code elementLogProb} non-null for one scored per independent element. */
+    private Object scored(Site site, Object x, Object logProb, Baseline baseline, Object elementLogProb) {
         if (tape == null) {
             return x;
         }
         site = keyed(site);
         int bit = choices.size();
-        choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1));
+        choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1,
+                elementLogProb));
         scoredSites.put(site, bit);
         return tape.source(x, bit, logProb);
     }
@@ -193,15 +199,7 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public Object scoredElements(Site site, Object x, Object elementLogProb, Baseline baseline) {
-        if (tape == null) {
-            return x;
-        }
-        site = keyed(site);
-        int bit = choices.size();
-        choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(elementLogProb), baseline, null, null, null, -1,
-                elementLogProb));
-        scoredSites.put(site, bit);
-        return tape.source(x, bit, elementLogProb);
+        return scored(site, x, elementLogProb, baseline, elementLogProb);
     }
 
     @Override
