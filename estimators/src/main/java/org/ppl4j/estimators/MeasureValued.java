@@ -37,6 +37,12 @@ public final class MeasureValued implements GradientStrategy {
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
         Object x = distribution.sample(context.rng());
+        if (context.differentiating() && distribution.drawShape() != null) {
+            throw new IllegalArgumentException("mvd on " + site.address() + " ~ " + distribution.family().name()
+                    + " of shape " + java.util.Arrays.toString(distribution.drawShape()) + ": measure-valued"
+                    + " derivatives of tensor choices are not supported (each element would need replays of its"
+                    + " own); use enum or reinforce (per element inside local), or one choice per element");
+        }
         return context.differentiating() ? context.measureValued(site, distribution, x) : x;
     }
 }

@@ -46,6 +46,13 @@ public final class Reinforce implements GradientStrategy {
         if (!context.differentiating()) {
             return x;
         }
+        int axes = context.independentAxes();
+        if (axes > 0 && x instanceof org.ppl4j.runtime.ad.Tensor t && t.rank() >= axes) {
+            Object perElement = distribution.logDensityPerElement(x, axes);
+            if (perElement != null) {
+                return context.scoredElements(site, x, perElement, baseline);
+            }
+        }
         return context.scored(site, x, distribution.logDensity(x), baseline);
     }
 

@@ -49,7 +49,7 @@ statement
     | address '~' expr ('by' strategy)? ';'?                   # sampleStmt
     | 'for' ID 'in' from=expr ('..' to=expr)? block            # forStmt
     | ifStatement                                              # ifStmt
-    | 'local' block                                            # localStmt
+    | 'local' ('(' argList? ')')? block                        # localStmt
     | 'return' expr ';'?                                       # returnStmt
     | ID '=' expr ';'?                                         # assignStmt
     | declaration                                              # nestedDeclStmt

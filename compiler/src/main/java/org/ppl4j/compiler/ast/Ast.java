@@ -60,7 +60,12 @@ public final class Ast {
 
     /** {@code elseBlock} is null when absent; an else-if is an else block holding one If. */
     /** {@code local { ... }}: choices of the current minibatch's data points (scaled by N / B in a minibatch fit). */
-    public record Local(Block body, Span span) implements Stmt {
+    public record Local(Block body, int axes, Span span) implements Stmt {
+        /** A plain {@code local}: one independent axis, the data axis. */
+        public Local(Block body, Span span) {
+            this(body, 1, span);
+        }
+
     }
 
     public record If(Expr condition, Block thenBlock, Block elseBlock, Span span) implements Stmt {

@@ -107,7 +107,19 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
 
     @Override
     public Object visitLocalStmt(PplParser.LocalStmtContext ctx) {
-        return new Ast.Local(block(ctx.block()), span(ctx));
+        int axes = 1;
+        if (ctx.argList() != null) {
+            for (Arg a : args(ctx.argList())) {
+                if (!"axes".equals(a.name()) || !(a.value() instanceof Ast.Num n) || n.value() < 1
+                        || n.value() != Math.rint(n.value())) {
+                    throw new org.ppl4j.compiler.CompileError("local takes one option, axes: k, a whole number >= 1"
+                            + " (the leading axes of its tensor choices that hold independent elements)",
+                            a.value().span());
+                }
+                axes = (int) ((Ast.Num) a.value()).value();
+            }
+        }
+        return new Ast.Local(block(ctx.block()), axes, span(ctx));
     }
 
     @Override

@@ -29,6 +29,8 @@ public final class EstimatePass {
     /** The lines of the dump by declaration, in source order: sites, and replicate and map calls. */
     private final List<String[]> dumpLines = new ArrayList<>();
     private Ast.Decl declaration;
+    /** The independent leading axes declared by the enclosing local block, 0 outside one. */
+    private int localAxes;
 
     public EstimatePass(Resolution resolution) {
         this.resolution = resolution;
@@ -78,7 +80,10 @@ public final class EstimatePass {
             }
             f.body().statements().forEach(this::statement);
         } else if (s instanceof Ast.Local l) {
+            int outer = localAxes;
+            localAxes = l.axes();
             l.body().statements().forEach(this::statement);
+            localAxes = outer;
         } else if (s instanceof Ast.If i) {
             expression(i.condition());
             i.thenBlock().statements().forEach(this::statement);
@@ -193,7 +198,19 @@ public final class EstimatePass {
         sites.put(s, site);
         ordered.add(site);
         dumpLines.add(new String[] {site.owner(), site.address() + " ~ " + site.distribution() + "  by "
-                + strategy.describe() + "  (" + reason + ")"});
+                + strategy.describe() + "  (" + reason + ")" + independence(localAxes)});
+    }
+
+    /**
+     * For a site in a local block: the leading axes of its value (when a tensor) whose elements are independent,
+     * each scored, enumerated or coupled on its own (docs/estimators.md, "Independent elements").
+     */
+    private static String independence(int axes) {
+        if (axes == 0) {
+            return "";
+        }
+        return axes == 1 ? "  independent: axis 0 (data, local)"
+                : "  independent: axes 0.." + (axes - 1) + " (axis 0 data, local(axes: " + axes + "))";
     }
 
     private DistributionFamily staticFamily(Ast.Expr e) {

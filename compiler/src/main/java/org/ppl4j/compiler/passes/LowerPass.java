@@ -158,7 +158,7 @@ public final class LowerPass {
             return at(new PplForNode(var.slot(), resolution.loopLimit(f), expr(f.from()), expr(f.to()),
                     block(f.body()).asStatement()), f.span());
         } else if (s instanceof Ast.Local l) {
-            return at(new org.ppl4j.runtime.nodes.controlflow.PplLocalNode(block(l.body())), l.span());
+            return at(new org.ppl4j.runtime.nodes.controlflow.PplLocalNode(block(l.body()), l.axes()), l.span());
         } else if (s instanceof Ast.If i) {
             return at(new PplIfNode(expr(i.condition()), block(i.thenBlock()),
                     i.elseBlock() == null ? null : block(i.elseBlock())), i.span());

@@ -56,7 +56,7 @@ public final class AD {
             return Var.dependent(v.tape, v.value, null, v);
         }
         if (o instanceof TensorVar t) {
-            return TensorVar.record(t.tape, t.value, g -> { }, t);
+            return TensorVar.record(t.tape, t.value, g -> { }, t).elementwise(t);
         }
         return o;
     }
@@ -229,7 +229,7 @@ public final class AD {
             if (isTracked(b)) {
                 sendAdjoint(b, g.times(Tensor.zipWith(x, y, dfb)));
             }
-        }, a, b);
+        }, a, b).elementwise(a, b);
     }
 
     /**
@@ -274,7 +274,7 @@ public final class AD {
                     }
                     break;
             }
-        }, a, b);
+        }, a, b).elementwise(a, b);
     }
 
     /** Adds an adjoint (of the broadcast shape) to a tracked input, summing over broadcast dimensions. */
@@ -318,7 +318,7 @@ public final class AD {
                 d[i] = gd[i] * fn.df(xd[i], fd[i]);
             }
             t.addAdjoint(new Tensor(x.shape(), d));
-        }, t);
+        }, t).elementwise(t);
     }
 
     /** f'(x) for a kernel function as whole-tensor operations, given fx = f(x). */
@@ -444,7 +444,10 @@ public final class AD {
             return v;
         }
         TensorVar node = TensorVar.record(t.tape, Tensor.scalar(v),
-                g -> t.addAdjoint(lv.bernoulliLogitsGradient(x, g.get(0))), t);
+                g -> t.addAdjoint(lv.bernoulliLogitsGradient(x, g.get(0))), t).aligned(lv.rank());
+        // the summed values, for a score that reaches each independent element's own terms only
+        node.summands = () -> Tensor.binary(Tensor.Op2.SUB, x.times(lv), lv.apply(Tensor.Op1.SOFTPLUS));
+        node.trackedSummands = () -> sub(mul(x, t), softplus(t));
         return sum(node);
     }
 
@@ -470,6 +473,10 @@ public final class AD {
                 sendAdjoint(b, Tensor.matmul(xm, true, gm, false).reshape(y.shape()));
             }
         }, a, b);
+        if (isTracked(a) && x.rank() == 2 && v.rank() == 2) {
+            // row i of x @ w is row i of x times w: x's first axis is kept
+            r.depths = isTracked(b) ? new int[] {1, 0} : new int[] {1};
+        }
         return v.rank() == 0 ? sum(r) : r;
     }
 
@@ -504,7 +511,10 @@ public final class AD {
         Tape tape = on instanceof Var v ? v.tape : ((TensorVar) on).tape;
         if (isTensor(value)) {
             Tensor t = tensorValue(value);
-            return TensorVar.record(tape, t, g -> sendAdjoint(value, g), value, node);
+            int[] out = t.shape();
+            TensorVar r = TensorVar.record(tape, t, g -> sendAdjoint(value, g), value, node);
+            return isTracked(value) ? r.aligned(TensorVar.elementwiseDepth(value, out), TensorVar.prefixDepth(node, out))
+                    : r.aligned(TensorVar.prefixDepth(node, out));
         }
         if (!isNumeric(value)) {
             return value;
@@ -562,7 +572,7 @@ public final class AD {
             return v;
         }
         int[] kept = Tensor.keepAxis(x.shape(), k);
-        return TensorVar.record(t.tape, v, g -> t.addAdjoint(g.reshape(kept).broadcastTo(x.shape())), t);
+        return TensorVar.record(t.tape, v, g -> t.addAdjoint(g.reshape(kept).broadcastTo(x.shape())), t).aligned(k);
     }
 
     /** The maximum along {@code axis}, kept with size 1, as a constant (a shift for stable log-sum-exp). */
@@ -579,7 +589,8 @@ public final class AD {
             return v;
         }
         int[] original = x.shape();
-        return TensorVar.record(t.tape, v, g -> t.addAdjoint(g.reshape(original)), t);
+        return TensorVar.record(t.tape, v, g -> t.addAdjoint(g.reshape(original)), t)
+                .aligned(TensorVar.prefixDepth(t, shape));
     }
 
     public static Object transpose(Object a) {
@@ -598,7 +609,8 @@ public final class AD {
             return v;
         }
         int[] full = x.shape();
-        return TensorVar.record(t.tape, v, g -> t.addAdjoint(Tensor.unrange(g, full, axis, start, step)), t);
+        return TensorVar.record(t.tape, v, g -> t.addAdjoint(Tensor.unrange(g, full, axis, start, step)), t)
+                .aligned(Math.min(axis, TensorVar.prefixDepth(t, v.shape())));
     }
 
     /** The given rows (first-axis slices) stacked; gradients are added back to the rows they came from. */
@@ -638,6 +650,14 @@ public final class AD {
         if (tape == null) {
             return v;
         }
+        int[] depths = new int[parts.length];
+        int tracked = 0;
+        for (Object p : parts) {
+            if (p instanceof TapeNode) {
+                depths[tracked++] = Math.min(k, TensorVar.prefixDepth(p, v.shape()));
+            }
+        }
+        int[] aligned = Arrays.copyOf(depths, tracked);
         return TensorVar.record(tape, v, g -> {
             int offset = 0;
             for (int i = 0; i < parts.length; i++) {
@@ -648,7 +668,7 @@ public final class AD {
                 }
                 offset += len;
             }
-        }, parts);
+        }, parts).aligned(aligned);
     }
 
     /**
@@ -677,7 +697,7 @@ public final class AD {
         return TensorVar.record(tape, v, g -> {
             sendAdjoint(a, g.times(on));
             sendAdjoint(b, g.times(off));
-        }, a, b);
+        }, a, b).elementwise(a, b);
     }
 
     /** Elementwise comparison as 1 (true) or 0 (false), without gradient; {@code test} returns 1 or 0. */

@@ -277,6 +277,112 @@ public final class Tape {
         }
     }
 
+    /**
+     * Independence along leading axes, for random choices whose leading {@code axes[s]} axes hold independent
+     * elements (the sources in {@code perElement}): how many of those axes each node keeps element for element.
+     * A node keeps a axes of such a choice when every operation between them keeps its leading a axes
+     * (elementwise operations, reductions over later axes, x @ w for x's rows, reshapes that keep them): its
+     * element at index (i1..ia, ...) then depends on the choice's elements at (i1..ia, ...) only. A reduction
+     * over one of those axes, a transpose, a gather or a scalar keeps none.
+     */
+    public Alignment alignment(BitSet perElement, int[] axes) {
+        return new Alignment(perElement, axes);
+    }
+
+    /** See {@link #alignment}: computed forward over the tape, on demand, up to the nodes asked about. */
+    public final class Alignment {
+        private final int[] bits;
+        private final int[] axes;
+        private final int[] slot;
+        /** For every node: per per-element source (by slot), the axes kept, -1 where it does not depend on it. */
+        private int[][] kept = new int[0][];
+        private int computed;
+
+        Alignment(BitSet perElement, int[] axes) {
+            this.bits = perElement.stream().toArray();
+            this.axes = axes;
+            this.slot = new int[axes.length];
+            Arrays.fill(slot, -1);
+            for (int i = 0; i < bits.length; i++) {
+                slot[bits[i]] = i;
+            }
+        }
+
+        /**
+         * How many leading axes of source {@code bit} (a per-element one) {@code node} keeps: -1 when it does not
+         * depend on it, 0 when it mixes all its elements, up to the choice's independent axes.
+         */
+        public int kept(TapeNode node, int bit) {
+            if (node.id >= computed) {
+                if (kept.length < size) {
+                    kept = Arrays.copyOf(kept, size);
+                }
+                for (int i = computed; i <= node.id; i++) {
+                    kept[i] = compute(nodes[i]);
+                }
+                computed = node.id + 1;
+            }
+            int[] k = kept[node.id];
+            return k == null ? -1 : k[slot[bit]];
+        }
+
+        private int[] compute(TapeNode n) {
+            int[] out = null;
+            TensorVar t = n instanceof TensorVar tv ? tv : null;
+            int j = 0;
+            for (TapeNode p : parentsOf(n)) {
+                int[] pk = kept[p.id];
+                int depth = t == null || t.depths == null ? 0 : t.depths[j];
+                j++;
+                if (pk == null) {
+                    continue;
+                }
+                if (out == null) {
+                    out = new int[bits.length];
+                    Arrays.fill(out, -1);
+                }
+                for (int q = 0; q < bits.length; q++) {
+                    if (pk[q] >= 0) {
+                        int k = Math.min(pk[q], depth);
+                        out[q] = out[q] < 0 ? k : Math.min(out[q], k);
+                    }
+                }
+            }
+            if (n.source >= 0 && n.source < slot.length && slot[n.source] >= 0) {
+                if (out == null) {
+                    out = new int[bits.length];
+                    Arrays.fill(out, -1);
+                }
+                out[slot[n.source]] = axes[n.source];
+            }
+            return out;
+        }
+    }
+
+    private static java.util.List<TapeNode> parentsOf(TapeNode n) {
+        java.util.List<TapeNode> ps = new java.util.ArrayList<>(2);
+        n.forEachParent(ps::add);
+        return ps;
+    }
+
+    /**
+     * For a scalar that sums a tensor (its elements, or a fused node's summands), that tensor node; else null.
+     * The per-element values are {@link #summands}.
+     */
+    public static TensorVar summed(TapeNode term) {
+        return term instanceof Var v ? v.summedTensor() : null;
+    }
+
+    /** The values a sum node adds up, tracked: the tensor itself, or a fused node's summands made now. */
+    public static Object trackedSummands(TensorVar t) {
+        return t.trackedSummands != null ? t.trackedSummands.get() : t.summands != null ? null : t;
+    }
+
+    /** The values a sum node adds up: the tensor's value, or a fused node's summands. */
+    public static Tensor summands(TensorVar t) {
+        return t.summands != null ? t.summands.get() : t.value;
+    }
+
     /** v = constant + sum of coefficient * term, split through linear nodes (sums, differences, scalings). */
     public record Decomposition(double constant, List<TapeNode> terms, double[] coefficients) {
     }

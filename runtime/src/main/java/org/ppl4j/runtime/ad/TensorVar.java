@@ -19,7 +19,21 @@ public final class TensorVar extends TapeNode {
     /** Contributions of scalar reads of single elements, kept apart so that each costs one addition. */
     private double[] elementAdjoint;
     private final Backward backward;
-    private final TapeNode[] parents;
+    final TapeNode[] parents;
+    /**
+     * For each parent, how many leading axes of this value are that parent's leading axes, element for element
+     * (an elementwise operation: all axes where no broadcast happens; a sum over axis k: k; a product x @ w: one
+     * for x). Null: none for every parent (a reduction, a transpose, a gather). Independent elements of a random
+     * choice stay independent through the leading axes kept ({@link Tape#alignment}).
+     */
+    int[] depths;
+    /**
+     * For a scalar node that sums elementwise values without making them (a fused likelihood), those values on
+     * demand, of the shape of its parent; null otherwise.
+     */
+    java.util.function.Supplier<Tensor> summands;
+    /** The same summands as tracked values (operations on the fused node's inputs), made on demand; or null. */
+    java.util.function.Supplier<Object> trackedSummands;
 
     TensorVar(Tape tape, Tensor value) {
         this(tape, value, null, NO_PARENTS);
@@ -50,6 +64,51 @@ public final class TensorVar extends TapeNode {
         TensorVar v = new TensorVar(tape, value, backward, ps);
         tape.record(v);
         return v;
+    }
+
+    /** Sets {@link #depths}, one per tracked input in the order given to {@link #record}. */
+    TensorVar aligned(int... depths) {
+        this.depths = depths;
+        return this;
+    }
+
+    /** The number of leading axes of {@code parent} that are this shape's leading axes under broadcasting. */
+    static int elementwiseDepth(Object parent, int[] out) {
+        if (!(parent instanceof TensorVar t) || t.value.rank() != out.length) {
+            return 0;
+        }
+        int d = 0;
+        while (d < out.length && t.value.dim(d) == out[d]) {
+            d++;
+        }
+        return d;
+    }
+
+    /** The number of leading axes the two shapes share (a reshape keeps them, a dependency edge lines them up). */
+    static int prefixDepth(Object parent, int[] out) {
+        if (!(parent instanceof TensorVar t)) {
+            return 0;
+        }
+        int rank = Math.min(t.value.rank(), out.length);
+        int d = 0;
+        while (d < rank && t.value.dim(d) == out[d]) {
+            d++;
+        }
+        return d;
+    }
+
+    /** This node with every tracked input of {@code inputs} aligned elementwise (see {@link #elementwiseDepth}). */
+    TensorVar elementwise(Object... inputs) {
+        int[] out = value.shape();
+        int[] d = new int[parents.length];
+        int j = 0;
+        for (Object i : inputs) {
+            if (i instanceof TapeNode) {
+                d[j++] = elementwiseDepth(i, out);
+            }
+        }
+        depths = d;
+        return this;
     }
 
     public Tape tape() {

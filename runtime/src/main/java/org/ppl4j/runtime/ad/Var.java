@@ -204,6 +204,11 @@ public final class Var extends TapeNode {
         return r;
     }
 
+    /** The tensor whose sum this node is (a reading at index -1), or null. */
+    TensorVar summedTensor() {
+        return tensor != null && tensorIndex < 0 && a == null && dependency == null && more == null ? tensor : null;
+    }
+
     /** The sum of a tensor (index -1) or one of its elements, as a scalar node. */
     static Var reading(TensorVar t, int index, double value) {
         Var r = new Var(t.tape, value);

@@ -104,7 +104,29 @@ public interface Distribution {
         throw new UnsupportedOperationException(family().name() + " has no batched log density");
     }
 
-    /** Mean of the distribution, for summaries and tests. */
+    /**
+     * For a tensor value x whose leading {@code axes} axes hold independent elements: the log density of each
+     * element (summed over the other axes), a tensor of the shape of those axes; null when the distribution
+     * cannot split its density so (then the value is treated as one joint draw).
+     */
+    default Object logDensityPerElement(Object x, int axes) {
+        return null;
+    }
+
+    /** The shape of a draw of a tensor-valued distribution (its parameters' broadcast shape), or null for a scalar. */
+    default int[] drawShape() {
+        return null;
+    }
+
+    /**
+     * For a tensor-valued distribution of finite support: the values each element may take, the same for every
+     * element (a tensor bernoulli: 0 and 1), for enumeration; null otherwise.
+     */
+    default double[] elementSupport() {
+        return null;
+    }
+
+        /** Mean of the distribution, for summaries and tests. */
     double mean();
 
     /** Variance of the distribution, for summaries and tests. */

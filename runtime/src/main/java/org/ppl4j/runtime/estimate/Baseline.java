@@ -18,6 +18,30 @@ public interface Baseline {
         return null;
     }
 
+    /**
+     * The baselines of the n independent elements of a tensor choice, each learned from that element's own past
+     * costs (state key {@code site[i]}, as the same model written one choice per element would keep).
+     */
+    default double[] elementValues(String siteKey, int n, BaselineStore store) {
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = value(SurrogateBuilder.elementKey(siteKey, i), store);
+        }
+        return b;
+    }
+
+    /** Learns from each element's downstream cost. */
+    default void observeElements(String siteKey, double[] costs, BaselineStore store) {
+        for (int i = 0; i < costs.length; i++) {
+            observe(SurrogateBuilder.elementKey(siteKey, i), costs[i], store);
+        }
+    }
+
+    /** {@link #learningTerm} for the elements' costs, or null. */
+    default Object elementLearningTerm(double[] costs) {
+        return null;
+    }
+
     /** Whether the value comes from the other particles of the same step (leave-one-out) rather than state. */
     default boolean acrossParticles() {
         return false;

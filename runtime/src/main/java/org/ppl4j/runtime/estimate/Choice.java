@@ -15,9 +15,26 @@ import org.ppl4j.runtime.dist.Distribution;
  * @param logProbs  for enum: log q of every value, tracked
  * @param weak      for mvd: the weak-derivative terms at x
  * @param replayOrdinal position among the replayed choices of the run, or -1
+ * @param elementLogProb for a tensor choice whose leading axes hold independent elements: log q of each element,
+ *                  tracked, a tensor of the shape of those axes (its sum is {@code logProb}); null otherwise
  */
 public record Choice(int bit, Kind kind, Site site, Object logProb, Baseline baseline, List<Object> values,
-        List<Object> logProbs, List<Distribution.WeakDerivative> weak, int replayOrdinal) {
+        List<Object> logProbs, List<Distribution.WeakDerivative> weak, int replayOrdinal, Object elementLogProb) {
+    public Choice(int bit, Kind kind, Site site, Object logProb, Baseline baseline, List<Object> values,
+            List<Object> logProbs, List<Distribution.WeakDerivative> weak, int replayOrdinal) {
+        this(bit, kind, site, logProb, baseline, values, logProbs, weak, replayOrdinal, null);
+    }
+
+    /** The shape of the independent elements (the leading axes), or null for a choice scored whole. */
+    public int[] elements() {
+        return elementLogProb == null ? null : org.ppl4j.runtime.ad.AD.tensorValue(elementLogProb).shape();
+    }
+
+    /** The number of independent elements, 0 for a choice scored whole. */
+    public int elementCount() {
+        return elementLogProb == null ? 0 : org.ppl4j.runtime.ad.AD.tensorValue(elementLogProb).size();
+    }
+
     /** The estimator of a choice. */
     public enum Kind { SCORE, ENUM, MVD }
 }

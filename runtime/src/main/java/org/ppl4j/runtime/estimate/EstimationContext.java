@@ -40,6 +40,36 @@ public interface EstimationContext {
      */
     Object scored(Site site, Object x, Object logProb, Baseline baseline);
 
+    /**
+     * The number of leading axes of a tensor choice drawn now whose elements are independent: 1 inside
+     * {@code local} (the data axis), k inside {@code local(axes: k)}, 0 elsewhere.
+     */
+    default int independentAxes() {
+        return 0;
+    }
+
+    /** Set by the model's handler before each choice: see {@link #independentAxes}. */
+    default void setIndependentAxes(int axes) {
+    }
+
+    /**
+     * A score-function tensor choice with independent elements along its leading axes: {@code elementLogProb} is
+     * log q of each element (a tensor of those axes' shape). Each element's score reaches only the terms of the
+     * objective that depend on that element. By default the choice is scored whole.
+     */
+    default Object scoredElements(Site site, Object x, Object elementLogProb, Baseline baseline) {
+        return scored(site, x, org.ppl4j.runtime.ad.AD.sum(elementLogProb), baseline);
+    }
+
+    /**
+     * Enumerated tensor choice whose leading {@code axes} axes hold independent elements: value r of
+     * {@code values} puts every element at its r-th joint value (all elements move together), and the expectation
+     * of each term is taken element by element, so the runs are the joint values of one element, not of the tensor.
+     */
+    default Object enumeratedElements(Site site, Distribution distribution, List<Object> values, int axes) {
+        throw new UnsupportedOperationException("enumeration of independent elements is not available here");
+    }
+
     /** Enumerated choice: the expectation over {@code values} is taken exactly. */
     Object enumerated(Site site, Distribution distribution, List<Object> values);
 

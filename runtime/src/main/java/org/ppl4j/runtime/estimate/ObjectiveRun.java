@@ -48,6 +48,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     private final Set<org.ppl4j.runtime.ad.TapeNode> selfDensities =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private StrategyOverrides overrides = StrategyOverrides.NONE;
+    /** The independent leading axes of the choice being drawn (see {@link EstimationContext#independentAxes}). */
+    private int independentAxes;
     private Handler.Iterations iterations; // created by the first replicate or map in the objective
     /**
      * The strategy written at {@code z ~ sim(q) by s}: while q's trace is drawn it replaces the strategy of each
@@ -169,18 +171,49 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public Object scored(Site site, Object x, Object logProb, Baseline baseline) {
+        return scored(site, x, logProb, baseline, null);
+    }
+
+    /** A score-function choice; {@code elementLogProb} non-null for one scored per independent element. */
+    private Object scored(Site site, Object x, Object logProb, Baseline baseline, Object elementLogProb) {
         if (tape == null) {
             return x;
         }
         site = keyed(site);
         int bit = choices.size();
-        choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1));
+        choices.add(new Choice(bit, Choice.Kind.SCORE, site, AD.sum(logProb), baseline, null, null, null, -1,
+                elementLogProb));
         scoredSites.put(site, bit);
         return tape.source(x, bit, logProb);
     }
 
     @Override
+    public int independentAxes() {
+        return independentAxes;
+    }
+
+    @Override
+    public void setIndependentAxes(int axes) {
+        independentAxes = axes;
+    }
+
+    @Override
+    public Object scoredElements(Site site, Object x, Object elementLogProb, Baseline baseline) {
+        return scored(site, x, elementLogProb, baseline, elementLogProb);
+    }
+
+    @Override
     public Object enumerated(Site site, Distribution distribution, List<Object> values) {
+        return enumerated(site, distribution, values, 0);
+    }
+
+    @Override
+    public Object enumeratedElements(Site site, Distribution distribution, List<Object> values, int axes) {
+        return enumerated(site, distribution, values, axes);
+    }
+
+    /** An enumerated choice; with {@code axes} > 0 its log density is kept per independent element. */
+    private Object enumerated(Site site, Distribution distribution, List<Object> values, int axes) {
         if (tape == null) {
             return distribution.sample(rng);
         }
@@ -189,14 +222,20 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         int index = plan.index(ordinal, values.size());
         List<Object> logProbs = new ArrayList<>(values.size());
         for (Object v : values) {
-            logProbs.add(distribution.logDensity(v));
+            Object l = axes == 0 ? distribution.logDensity(v) : distribution.logDensityPerElement(v, axes);
+            if (l == null) {
+                throw new IllegalArgumentException(distribution.family().name() + " cannot split its density over"
+                        + " the independent elements of " + site.address());
+            }
+            logProbs.add(l);
         }
         int bit = choices.size();
-        Choice choice = new Choice(bit, Choice.Kind.ENUM, site, logProbs.get(index), null, values, logProbs, null,
-                ordinal);
+        Object own = logProbs.get(index);
+        Choice choice = axes == 0 ? new Choice(bit, Choice.Kind.ENUM, site, own, null, values, logProbs, null, ordinal)
+                : new Choice(bit, Choice.Kind.ENUM, site, AD.sum(own), null, values, logProbs, null, ordinal, own);
         choices.add(choice);
         replayedChoices.add(choice);
-        return tape.source(values.get(index), bit, logProbs.get(index));
+        return tape.source(values.get(index), bit, own);
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.SumOfProducts;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.ad.TapeNode;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.ad.TensorVar;
 
 /**
  * Builds the surrogate of one estimate from its runs (DESIGN.md section 2). The objective's value is split
@@ -31,8 +33,15 @@ public final class SurrogateBuilder {
         }
     }
 
-    /** A score-function choice of a run and the sum of the terms downstream of it (what its score multiplies). */
-    public record ScoreTerm(Choice choice, double downstream) {
+    /**
+     * A score-function choice of a run and the sum of the terms downstream of it (what its score multiplies); for a
+     * choice with independent elements, also each element's own downstream cost ({@code elementCosts}, row-major
+     * over the elements), else null.
+     */
+    public record ScoreTerm(Choice choice, double downstream, double[] elementCosts) {
+        public ScoreTerm(Choice choice, double downstream) {
+            this(choice, downstream, null);
+        }
     }
 
     private SurrogateBuilder() {
@@ -92,6 +101,8 @@ public final class SurrogateBuilder {
         sum.add(first0.constant());
         double value = first0.constant();
         double[] downstream = new double[choices.size()];
+        double[][] elementDownstream = elementCosts(choices);
+        Elements elements = Elements.any(choices) ? new Elements(first, choices) : null;
         Boxes boxes = new Boxes();
         // exp(log q(value j)) of each enumerated choice, and exp(log q(joint value a)) of each group of several,
         // shared by the terms that depend on them
@@ -132,8 +143,12 @@ public final class SurrogateBuilder {
                 Object factor = !selfDensities.isEmpty() && selfDensities.contains(term0) ? AD.detach(term0) : term0;
                 double termValue = k * term0.scalar();
                 if (scored) {
-                    sum.add(k, factor, boxes.of(d, first));
-                    addDownstream(downstream, d, choices, termValue);
+                    BitSet whole = d;
+                    if (elementDownstream != null) {
+                        whole = elements.split(term0, d, k, sum, downstream, elementDownstream);
+                    }
+                    sum.add(k, factor, boxes.of(whole, first));
+                    addDownstream(downstream, elementDownstream, whole, choices, termValue);
                 } else {
                     sum.add(k, factor);
                 }
@@ -144,6 +159,15 @@ public final class SurrogateBuilder {
                 continue;
             }
             int[] members = plan.members(group);
+            Choice batched = elements == null ? null : elements.enumerated(members);
+            if (batched != null) {
+                double expected = elements.expectation(batched, t, term0, k, runs, parts, sum, boxes);
+                value += expected;
+                if (scored) {
+                    addDownstream(downstream, elementDownstream, d, choices, expected);
+                }
+                continue;
+            }
             Object[] w;
             if (members.length == 1) {
                 Choice e = choices.get(members[0]);
@@ -171,10 +195,10 @@ public final class SurrogateBuilder {
             }
             value += expected;
             if (scored) {
-                addDownstream(downstream, d, choices, expected);
+                addDownstream(downstream, elementDownstream, d, choices, expected);
             }
         }
-        return new Result(sum.build(), value, scoreTerms(choices, downstream));
+        return new Result(sum.build(), value, scoreTerms(choices, downstream, elementDownstream));
     }
 
     /** q(joint value a) of a group, a = 0..size-1: the product of its members' probabilities in run a. */
@@ -213,7 +237,15 @@ public final class SurrogateBuilder {
         Object surrogate = AD.mul(v, AD.magicBox(total));
         double[] downstream = new double[scores.size()];
         java.util.Arrays.fill(downstream, value);
-        return new Result(surrogate, value, scoreTerms(scores, downstream));
+        double[][] elementDownstream = elementCosts(scores);
+        if (elementDownstream != null) {
+            for (double[] e : elementDownstream) {
+                if (e != null) {
+                    java.util.Arrays.fill(e, value);
+                }
+            }
+        }
+        return new Result(surrogate, value, scoreTerms(scores, downstream, elementDownstream));
     }
 
     /**
@@ -289,14 +321,218 @@ public final class SurrogateBuilder {
         }
     }
 
-    private static void addDownstream(double[] downstream, BitSet d, List<Choice> choices, double cost) {
+    /** A term whose value every element of a choice in d sees whole (it mixes them): each element's cost. */
+    private static void addDownstream(double[] downstream, double[][] elementDownstream, BitSet d,
+            List<Choice> choices, double cost) {
         if (d == null) {
             return;
         }
         for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
             if (choices.get(bit).kind() == Choice.Kind.SCORE) {
                 downstream[bit] += cost;
+                if (elementDownstream != null && elementDownstream[bit] != null) {
+                    double[] e = elementDownstream[bit];
+                    for (int i = 0; i < e.length; i++) {
+                        e[i] += cost;
+                    }
+                }
             }
+        }
+    }
+
+    /** Zeros for each choice with independent elements, one per element; null when there is none. */
+    private static double[][] elementCosts(List<Choice> choices) {
+        double[][] out = null;
+        for (Choice c : choices) {
+            if (c.kind() == Choice.Kind.SCORE && c.elementLogProb() != null) {
+                if (out == null) {
+                    out = new double[choices.size()][];
+                }
+                out[c.bit()] = new double[c.elementCount()];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The score-function choices of a run with independent elements, and which terms depend on them element by
+     * element (DESIGN.md section 2, "Independence is part of the contract").
+     */
+    private static final class Elements {
+        private final Tape.Alignment alignment;
+        private final List<Choice> choices;
+        private final BitSet perElement = new BitSet();
+        /** exp(l - stop(l)) elementwise, by choice, made once. */
+        private final Object[] boxes;
+
+        Elements(ObjectiveRun run, List<Choice> choices) {
+            this.choices = choices;
+            int[] axes = new int[choices.size()];
+            for (Choice c : choices) {
+                if (c.kind() != Choice.Kind.MVD && c.elementLogProb() != null) {
+                    perElement.set(c.bit());
+                    axes[c.bit()] = c.elements().length;
+                }
+            }
+            this.alignment = run.tape().alignment(perElement, axes);
+            this.boxes = new Object[choices.size()];
+        }
+
+        /** Whether some choice of the run has independent elements. */
+        static boolean any(List<Choice> choices) {
+            for (Choice c : choices) {
+                if (c.elementLogProb() != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The enumerated choice with independent elements of a group, or null when the group has none. */
+        Choice enumerated(int[] members) {
+            Choice found = null;
+            for (int bit : members) {
+                if (choices.get(bit).elementLogProb() != null) {
+                    found = choices.get(bit);
+                }
+            }
+            if (found != null && members.length > 1) {
+                throw new IllegalArgumentException("enum: the tensor choice " + found.site().address()
+                        + " shares a term of the objective with another enumerated choice; enumerating independent"
+                        + " elements jointly with other choices is not supported: use reinforce or mvd for one of"
+                        + " them");
+            }
+            return found;
+        }
+
+        /**
+         * The exact expectation of term t over an enumerated choice with independent elements, element by element:
+         * sum_e sum_r q_e(r) t_e(r), where run r puts every element at its r-th value and t_e(r) is element e's part
+         * of t in run r. Needs t to keep all the choice's independent axes (else the runs are not the joint values
+         * the term sees: an error).
+         */
+        double expectation(Choice e, int t, TapeNode term0, double k, List<ObjectiveRun> runs,
+                List<Tape.Decomposition> parts, SumOfProducts sum, Boxes boxes) {
+            int axes = e.elements().length;
+            TensorVar summed0 = Tape.summed(term0);
+            if (summed0 == null || alignment.kept(summed0, e.bit()) < axes) {
+                throw new IllegalArgumentException("enum on the tensor choice " + e.site().address() + " (elements "
+                        + java.util.Arrays.toString(e.elements()) + "): a term of the objective mixes its independent"
+                        + " elements (a sum over the data axis, a product across it, a scalar taken from several);"
+                        + " enumeration runs all elements together, so it needs every term to keep them apart."
+                        + " Use reinforce, or one choice per element");
+            }
+            double expected = 0;
+            for (int j = 0; j < e.values().size(); j++) {
+                TapeNode term = parts.get(j).terms().get(t);
+                TensorVar summed = Tape.summed(term);
+                Object own = summed == null ? null : Tape.trackedSummands(summed);
+                if (own == null) {
+                    throw new IllegalArgumentException("enum on the tensor choice " + e.site().address()
+                            + ": a term of the objective changed form between its runs");
+                }
+                for (int axis = AD.tensorValue(own).rank() - 1; axis >= axes; axis--) {
+                    own = AD.sumAxis(own, axis, false);
+                }
+                Object weighted = AD.sum(AD.mul(AD.exp(e.logProbs().get(j)), own));
+                ObjectiveRun run = runs.get(j);
+                Tape tape = run.tape();
+                sum.add(k, weighted, run.hasScored() ? boxes.of(tape.dependenciesOf(term), run) : 1.0);
+                expected += k * AD.scalarValue(weighted);
+            }
+            return expected;
+        }
+
+        /**
+         * For a term {@code k * t} that depends on the choices {@code d}: for each per-element choice whose leading
+         * a >= 1 axes t keeps (t sums a tensor whose leading a axes are the choice's, every operation in between
+         * keeping them), the surrogate gets sum_g stop(k t_g) (box(l_g) - 1), g over the groups of elements that
+         * share their first a indices (each element itself when a is all its independent axes), l_g the sum of
+         * their scores: group g's score multiplies t_g only, and each element's cost is its group's t_g. Returns
+         * the choices whose score multiplies t whole.
+         */
+        BitSet split(TapeNode term, BitSet d, double k, SumOfProducts sum, double[] downstream,
+                double[][] elementDownstream) {
+            if (!d.intersects(perElement)) {
+                return d;
+            }
+            TensorVar summed = Tape.summed(term);
+            if (summed == null) {
+                return d;
+            }
+            BitSet whole = null;
+            Tensor parts = null;
+            for (int bit = d.nextSetBit(0); bit >= 0; bit = d.nextSetBit(bit + 1)) {
+                if (!perElement.get(bit) || choices.get(bit).kind() != Choice.Kind.SCORE) {
+                    continue;
+                }
+                int a = alignment.kept(summed, bit);
+                if (a < 1) {
+                    continue;
+                }
+                Choice c = choices.get(bit);
+                int[] shape = c.elements();
+                if (parts == null) {
+                    parts = Tape.summands(summed);
+                }
+                Tensor own = leading(parts, java.util.Arrays.copyOf(shape, a));
+                if (own == null) {
+                    continue;
+                }
+                Tensor costs = own.scale(k);
+                sum.add(1.0, AD.sum(AD.mul(costs, box(c, a))));
+                // each element's cost: its group's value, repeated over the axes the term mixes
+                double[] cd = costs.toArray();
+                double[] e = elementDownstream[bit];
+                int repeat = e.length / cd.length;
+                double total = 0;
+                for (int i = 0; i < e.length; i++) {
+                    e[i] += cd[i / repeat];
+                }
+                for (double v : cd) {
+                    total += v;
+                }
+                downstream[bit] += total;
+                if (whole == null) {
+                    whole = (BitSet) d.clone();
+                }
+                whole.clear(bit);
+            }
+            return whole == null ? d : whole;
+        }
+
+        /** box(l_g) - 1 for the groups of a choice's elements that share their first a indices, made once. */
+        private Object box(Choice c, int a) {
+            Object[] byDepth = boxes[c.bit()] == null ? null : (Object[]) boxes[c.bit()];
+            if (byDepth == null) {
+                byDepth = new Object[c.elements().length + 1];
+                boxes[c.bit()] = byDepth;
+            }
+            if (byDepth[a] == null) {
+                Object l = c.elementLogProb();
+                for (int axis = c.elements().length - 1; axis >= a; axis--) {
+                    l = AD.sumAxis(l, axis, false);
+                }
+                byDepth[a] = AD.sub(AD.exp(AD.sub(l, AD.detach(l))), 1.0);
+            }
+            return byDepth[a];
+        }
+
+        /** The values summed over all but the leading axes of {@code shape}; null when those axes are not theirs. */
+        private static Tensor leading(Tensor parts, int[] shape) {
+            if (parts.rank() < shape.length) {
+                return null;
+            }
+            for (int i = 0; i < shape.length; i++) {
+                if (parts.dim(i) != shape[i]) {
+                    return null;
+                }
+            }
+            Tensor t = parts;
+            for (int axis = t.rank() - 1; axis >= shape.length; axis--) {
+                t = t.sumAxis(axis);
+            }
+            return t;
         }
     }
 
@@ -322,11 +558,11 @@ public final class SurrogateBuilder {
         return parts.get(Math.min(run, parts.size() - 1)).terms().get(t).scalar();
     }
 
-    private static List<ScoreTerm> scoreTerms(List<Choice> choices, double[] downstream) {
+    private static List<ScoreTerm> scoreTerms(List<Choice> choices, double[] downstream, double[][] elements) {
         List<ScoreTerm> terms = new ArrayList<>();
         for (int i = 0; i < choices.size(); i++) {
             if (choices.get(i).kind() == Choice.Kind.SCORE) {
-                terms.add(new ScoreTerm(choices.get(i), downstream[i]));
+                terms.add(new ScoreTerm(choices.get(i), downstream[i], elements == null ? null : elements[i]));
             }
         }
         return terms;
@@ -341,6 +577,16 @@ public final class SurrogateBuilder {
         Map<String, List<double[]>> costs = new HashMap<>();
         for (int j = 0; j < particles.size(); j++) {
             for (ScoreTerm t : particles.get(j).scores()) {
+                if (t.elementCosts() != null) {
+                    if (t.choice().baseline().acrossParticles()) {
+                        String key = t.choice().site().key();
+                        double[] e = t.elementCosts();
+                        for (int i = 0; i < e.length; i++) {
+                            costs.computeIfAbsent(elementKey(key, i), k -> new ArrayList<>()).add(new double[] {j, e[i]});
+                        }
+                    }
+                    continue;
+                }
                 costs.computeIfAbsent(t.choice().site().key(), k -> new ArrayList<>()).add(new double[] {j, t.downstream()});
             }
         }
@@ -351,6 +597,10 @@ public final class SurrogateBuilder {
             for (ScoreTerm t : r.scores()) {
                 Baseline baseline = t.choice().baseline();
                 String key = t.choice().site().key();
+                if (t.elementCosts() != null) {
+                    surrogate = withElementBaselines(surrogate, t, baseline, key, costs, j, store);
+                    continue;
+                }
                 double b = baseline.acrossParticles() ? leaveOneOut(costs.get(key), j) : baseline.value(key, store);
                 if (b != 0) {
                     surrogate = AD.add(surrogate, AD.mul(AD.sub(1.0, AD.magicBox(t.choice().logProb())), b));
@@ -364,10 +614,49 @@ public final class SurrogateBuilder {
         }
         for (Result r : particles) {
             for (ScoreTerm t : r.scores()) {
-                t.choice().baseline().observe(t.choice().site().key(), t.downstream(), store);
+                if (t.elementCosts() != null) {
+                    t.choice().baseline().observeElements(t.choice().site().key(), t.elementCosts(), store);
+                } else {
+                    t.choice().baseline().observe(t.choice().site().key(), t.downstream(), store);
+                }
             }
         }
         return out;
+    }
+
+    /** The state key of element i of a site with independent elements: {@code guide/z[3]}, as a loop would have. */
+    public static String elementKey(String siteKey, int i) {
+        return siteKey + "[" + i + "]";
+    }
+
+    /**
+     * Each element's baseline b_e, from that element's own past costs (or the same element's costs in the other
+     * particles): sum_e b_e (1 - box(l_e)) joins the surrogate, with a learned baseline's training term.
+     */
+    private static Object withElementBaselines(Object surrogate, ScoreTerm t, Baseline baseline, String key,
+            Map<String, List<double[]>> costs, int particle, BaselineStore store) {
+        double[] e = t.elementCosts();
+        double[] b;
+        if (baseline.acrossParticles()) {
+            b = new double[e.length];
+            for (int i = 0; i < e.length; i++) {
+                b[i] = leaveOneOut(costs.get(elementKey(key, i)), particle);
+            }
+        } else {
+            b = baseline.elementValues(key, e.length, store);
+        }
+        boolean any = false;
+        for (double v : b) {
+            any |= v != 0;
+        }
+        Object l = t.choice().elementLogProb();
+        if (any) {
+            Object box = AD.exp(AD.sub(l, AD.detach(l)));
+            Tensor bt = new Tensor(AD.tensorValue(l).shape(), b);
+            surrogate = AD.add(surrogate, AD.sum(AD.mul(AD.sub(1.0, box), bt)));
+        }
+        Object learning = baseline.elementLearningTerm(e);
+        return learning == null ? surrogate : AD.add(surrogate, learning);
     }
 
     private static double leaveOneOut(List<double[]> costs, int particle) {

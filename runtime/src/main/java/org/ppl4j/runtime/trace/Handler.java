@@ -40,6 +40,14 @@ public interface Handler {
     default void enterLocal() {
     }
 
+    /**
+     * {@code local(axes: k) { ... }}: as {@link #enterLocal()}, and the leading k axes of each tensor choice made
+     * in the block hold independent elements (the first is the data axis; a plain {@code local} declares one).
+     */
+    default void enterLocal(int axes) {
+        enterLocal();
+    }
+
     /** The block begun by the last {@link #enterLocal} ends. */
     default void exitLocal() {
     }

@@ -19,9 +19,20 @@ public final class SimulateHandler implements Handler {
     private final java.util.List<Simulation.Site> sites = new java.util.ArrayList<>();
     private int localDepth;
 
+    /** The independent leading axes declared by the enclosing local blocks, innermost last. */
+    private int[] localAxes = new int[4];
+
     @Override
     public void enterLocal() {
-        localDepth++;
+        enterLocal(1);
+    }
+
+    @Override
+    public void enterLocal(int axes) {
+        if (localDepth == localAxes.length) {
+            localAxes = java.util.Arrays.copyOf(localAxes, localDepth * 2);
+        }
+        localAxes[localDepth++] = axes;
     }
 
     @Override
@@ -66,6 +77,7 @@ public final class SimulateHandler implements Handler {
         }
         Site site = new Site(owner, address);
         GradientStrategy s = estimation.strategyFor(site, d, strategy);
+        estimation.setIndependentAxes(localDepth > 0 ? localAxes[localDepth - 1] : 0);
         int k = estimation.batch();
         Object value = k > 0 ? BatchedSites.sample(d, site, s, estimation, k) : s.sample(d, site, estimation);
         trace.put(address, value);

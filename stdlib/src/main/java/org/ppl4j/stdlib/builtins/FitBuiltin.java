@@ -113,7 +113,7 @@ final class FitBuiltin extends PplBuiltin {
         int[] calls = {0};
         double[] epochTotal = {0};
         int[] epochSteps = {0};
-        StochasticObjective estimator = (params, rng) -> {
+        StochasticObjective raw = (params, rng) -> {
             // all particles of a step on one tape, so that leave-one-out baselines can see each other
             if (batches == null) {
                 SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
@@ -140,6 +140,21 @@ final class FitBuiltin extends PplBuiltin {
                 }
                 epochTotal[0] = 0;
                 epochSteps[0] = 0;
+            }
+            return e;
+        };
+        // an override pattern that matches no choice of the first estimate is a misspelt address: an error before
+        // the first step is taken, not after the whole fit
+        boolean[] checked = {overrides.isEmpty()};
+        StochasticObjective estimator = (params, rng) -> {
+            Evaluation e = raw.evaluate(params, rng);
+            if (!checked[0]) {
+                checked[0] = true;
+                List<String> unused = overrides.unused();
+                if (!unused.isEmpty()) {
+                    throw new IllegalArgumentException("fit: no random choice matches the estimator override \""
+                            + unused.get(0) + "\"");
+                }
             }
             return e;
         };

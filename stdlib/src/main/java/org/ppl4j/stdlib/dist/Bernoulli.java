@@ -107,8 +107,8 @@ public final class Bernoulli extends ElementwiseDistribution {
     @Override
     Object summedLogDensity(Object x) {
         Object l = param(0);
-        if (!fromLogits || !AD.isTensor(l) || !AD.isTensor(x)) {
-            return null;
+        if (!fromLogits || !AD.isTensor(l) || !AD.isTensor(x) || AD.isTracked(x)) {
+            return null; // a tracked x (a random choice's value) must stay an input: the density depends on it
         }
         Tensor lv = AD.tensorValue(l);
         Tensor xv = AD.tensorValue(x);
@@ -156,7 +156,13 @@ public final class Bernoulli extends ElementwiseDistribution {
         return Support.BOOLEAN;
     }
 
-    /** [0.0, 1.0]; for a tensor-valued bernoulli the joint support is not enumerated. */
+    /** Each element of a tensor-valued bernoulli is 0 or 1 (the estimate's enum strategy builds joint values). */
+    @Override
+    public double[] elementSupport() {
+        return isTensorValued() ? new double[] {0, 1} : null;
+    }
+
+    /** [0.0, 1.0]; for a tensor-valued bernoulli see {@link #elementSupport}. */
     @Override
     public List<Object> enumerateSupport() {
         scalarParams("enumerateSupport");

@@ -105,6 +105,11 @@ abstract class ElementwiseDistribution implements Distribution {
     }
 
     @Override
+    public final int[] drawShape() {
+        return batchShape();
+    }
+
+    @Override
     public final DistributionFamily family() {
         return family;
     }
@@ -256,27 +261,57 @@ abstract class ElementwiseDistribution implements Distribution {
      */
     @Override
     public final Object batchLogDensity(Object x, int k) {
-        Object v = Params.coerce(family.name(), "x", x);
-        if (family.discrete()) {
-            v = AD.detach(v);
-        }
-        int[] xShape = Params.shape(v);
-        int[] full = xShape == null ? shape : shape == null ? xShape : Tensor.broadcastShape(shape, xShape);
+        Object v = densityInput(x);
+        int[] full = fullShape(v);
         if (full == null || full.length == 0 || full[0] != k) {
             throw new NotBatchable(family.name() + ": no batch axis of length " + k + " in its value or parameters");
         }
         if (!inSupport(v, full, supportDependsOnParameters() ? this::containsElement : null)) {
             throw new NotBatchable(family.name() + ": a value outside the support", false);
         }
-        Object lp = elementLogDensity(v);
-        int[] lpShape = AD.isTensor(lp) ? AD.tensorValue(lp).shape() : new int[0];
-        if (!java.util.Arrays.equals(lpShape, full)) {
-            lp = AD.add(lp, Tensor.zeros(full)); // a density that does not involve x (uniform): each element alike
-        }
+        Object lp = elementsOver(v, full);
         return full.length == 1 ? lp : AD.sumAxis(AD.reshape(lp, new int[] {k, Tensor.numel(full) / k}), 1, false);
     }
 
-    /** Every parameter detached: the same family and primal values, no gradient path to the parameters. */
+    /** x as the elementwise density takes it: coerced, and detached when discrete (no derivative in a count). */
+    private Object densityInput(Object x) {
+        Object v = Params.coerce(family.name(), "x", x);
+        return family.discrete() ? AD.detach(v) : v;
+    }
+
+    /** The broadcast shape of v and the parameters, or null when both are scalars. */
+    private int[] fullShape(Object v) {
+        int[] xShape = Params.shape(v);
+        return xShape == null ? shape : shape == null ? xShape : Tensor.broadcastShape(shape, xShape);
+    }
+
+    /** The elementwise log density at v over {@code full}: a density that does not involve x repeats alike. */
+    private Object elementsOver(Object v, int[] full) {
+        Object lp = elementLogDensity(v);
+        int[] lpShape = AD.isTensor(lp) ? AD.tensorValue(lp).shape() : new int[0];
+        return java.util.Arrays.equals(lpShape, full) ? lp : AD.add(lp, Tensor.zeros(full));
+    }
+
+    /**
+     * The elementwise log density over the broadcast shape of x and the parameters, summed over all but the leading
+     * {@code axes} axes; null when x is outside the support (the joint density, -infinity, says so) or has fewer axes.
+     */
+    @Override
+    public final Object logDensityPerElement(Object x, int axes) {
+        Object v = densityInput(x);
+        int[] full = fullShape(v);
+        if (full == null || full.length < axes || axes < 1
+                || !inSupport(v, full, supportDependsOnParameters() ? this::containsElement : null)) {
+            return null;
+        }
+        Object lp = elementsOver(v, full);
+        for (int axis = full.length - 1; axis >= axes; axis--) {
+            lp = AD.sumAxis(lp, axis, false); // keeps the leading axes, element for element
+        }
+        return lp;
+    }
+
+        /** Every parameter detached: the same family and primal values, no gradient path to the parameters. */
     @Override
     public final Distribution detachParameters() {
         Object[] detached = new Object[params.length];

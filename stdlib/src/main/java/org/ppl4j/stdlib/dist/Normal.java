@@ -54,6 +54,32 @@ public final class Normal extends ElementwiseDistribution {
     }
 
     /**
+     * A tensor x: sum(-0.5 z^2) minus the normalising constant, the sum of log sigma as a term of its own: as the
+     * scalar form keeps constants out of the term that depends on x, so that a score reaching that term (each
+     * independent element's, in a local block) does not multiply them.
+     */
+    @Override
+    Object summedLogDensity(Object x) {
+        Object sigma = sigma();
+        Object z = AD.div(AD.sub(x, mu()), sigma);
+        if (!AD.isTensor(z)) {
+            return null;
+        }
+        int n = AD.tensorValue(z).size();
+        Object quadratic = AD.sum(AD.mul(-0.5, AD.square(z)));
+        double constant = n * HALF_LOG_2PI;
+        if (!AD.isTracked(sigma)) {
+            Object logs = AD.value(AD.log(sigma));
+            double s = AD.isTensor(logs) ? AD.tensorValue(logs).sum() * (n / AD.tensorValue(logs).size())
+                    : n * AD.scalarValue(logs);
+            return AD.sub(quadratic, constant + s);
+        }
+        int sizeOfSigma = AD.isTensor(sigma) ? AD.tensorValue(sigma).size() : 1;
+        Object logSigma = AD.mul(AD.sum(AD.log(sigma)), (double) (n / sizeOfSigma));
+        return AD.sub(AD.sub(quadratic, logSigma), constant);
+    }
+
+    /**
      * -0.5 z^2 as one node (z = (x - mu) / sigma), minus log sigma and 0.5 log(2 pi) as before: constants stay out
      * of the node and log sigma is a term of its own where sigma is tracked, so Rao-Blackwellisation splits the
      * density as it splits the elementary operations (a constant inside a term would reach that term's score).

@@ -14,13 +14,21 @@ import org.ppl4j.runtime.trace.Handler;
 public final class PplLocalNode extends PplExpressionNode {
     @Child private PplExpressionNode body;
 
+    /** The leading axes of the block's tensor choices that hold independent elements ({@code local(axes: k)}). */
+    private final int axes;
+
     public PplLocalNode(PplExpressionNode body) {
+        this(body, 1);
+    }
+
+    public PplLocalNode(PplExpressionNode body, int axes) {
         this.body = body;
+        this.axes = axes;
     }
 
     @Override
     public Object executeGeneric(VirtualFrame frame) {
-        Handler h = enter(PplContext.get(this));
+        Handler h = enter(PplContext.get(this), axes);
         try {
             return body.executeGeneric(frame);
         } finally {
@@ -29,11 +37,11 @@ public final class PplLocalNode extends PplExpressionNode {
     }
 
     @TruffleBoundary
-    private static Handler enter(PplContext context) {
+    private static Handler enter(PplContext context, int axes) {
         context.noteLocalBlock();
         Handler h = context.handler();
         if (h != null) {
-            h.enterLocal();
+            h.enterLocal(axes);
         }
         return h;
     }
