@@ -51,7 +51,8 @@ public final class Fit {
         int particles = options.particles();
         Optimizer optimizer = options.optimizer();
         FitListener listener = options.listener();
-        double[] history = Arrays.copyOf(completed, steps);
+        // grown as the steps run, not reserved: a fit of 10^9 steps starts without asking for 8 GB
+        double[][] history = {Arrays.copyOf(completed, Math.min(steps, Math.max(completed.length, 1024)))};
         try {
             runSteps(objective, store, rng, completed.length + 1, steps, particles, optimizer, listener, history);
         } finally {
@@ -61,13 +62,17 @@ public final class Fit {
                 listener.onEnd();
             }
         }
-        return new FitHistory(history);
+        return new FitHistory(Arrays.copyOf(history[0], steps));
     }
 
     private static void runSteps(StochasticObjective objective, ParamStore store, Rng rng, int first, int steps,
-            int particles, Optimizer optimizer, FitListener listener, double[] history) {
-        double lastFinite = first > 1 ? history[first - 2] : Double.NaN;
+            int particles, Optimizer optimizer, FitListener listener, double[][] grown) {
+        double lastFinite = first > 1 ? grown[0][first - 2] : Double.NaN;
         for (int step = first; step <= steps; step++) {
+            if (step > grown[0].length) {
+                grown[0] = Arrays.copyOf(grown[0], (int) Math.min(steps, 2L * grown[0].length));
+            }
+            double[] history = grown[0];
             Tape tape = new Tape();
             TrackedParams params = store.tracked(tape);
             // every large tensor the step makes is freed when it ends, but for those the store keeps (the new
