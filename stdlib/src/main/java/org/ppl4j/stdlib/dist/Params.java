@@ -40,6 +40,12 @@ final class Params {
     /** How far from 1 the sum of a point of the simplex may be (rounding in a softmax or in data). */
     static final double SIMPLEX_TOLERANCE = 1e-9;
 
+    /** A sum for a message: six significant digits, so that 1.1 reads 1.1 and 1 + 2e-6 does not read 1. */
+    static String describeSum(double total) {
+        return new java.math.BigDecimal(total).round(new java.math.MathContext(7)).stripTrailingZeros()
+                .toPlainString();
+    }
+
     /** The arguments padded with nulls to one per parameter; a missing required argument is an error. */
     static Object[] align(DistributionFamily family, Object[] args) {
         List<String> names = family.parameters();
