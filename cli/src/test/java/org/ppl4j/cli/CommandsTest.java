@@ -107,6 +107,17 @@ class CommandsTest {
     }
 
     @Test
+    void aFractionalTimeoutIsAccepted() throws IOException {
+        String f = program("loop.ppl", "let s = 0\nfor i in 0..1000000000000 {\n  s = s + 1\n}\nprint(s)\n");
+        Result r = ppl("run", f, "--timeout", "0.5");
+        assertEquals(Main.TIMEOUT, r.code(), r.err());
+        assertEquals("ppl: the program ran longer than 0.5 seconds\n", r.err());
+        for (String bad : new String[] {"-1.5", "NaN", "Infinity", "1e30"}) {
+            assertEquals(Main.USAGE, ppl("run", f, "--timeout", bad).code(), bad);
+        }
+    }
+
+    @Test
     void aProgramWithinItsTimeRunsNormally() throws IOException {
         String f = program("quick.ppl", "print(1 + 1)\n");
         Result r = ppl("run", f, "--timeout", "60", "--quiet");

@@ -62,6 +62,10 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Boolean> FLOAT64 = new OptionKey<>(false);
 
+    @Option(name = "Stop", help = "The token of a stop request the launcher may make (--timeout, Ctrl-C); internal.",
+            category = OptionCategory.INTERNAL, stability = OptionStability.STABLE)
+    static final OptionKey<String> STOP = new OptionKey<>("");
+
     private static volatile PplFrontEnd frontEnd;
 
     @Override

@@ -155,7 +155,26 @@ final class FitBuiltin extends PplBuiltin {
                 lastGoodRng[0] = state.rng().state();
             }
         };
-        FitListener listener = FitListener.both(FitListener.both(goodRng, checkpoints.writer(baselines)),
+        // a stop asked for by the launcher (--timeout, Ctrl-C) ends the fit after the step that is running: its
+        // checkpoint is written (when checkpointing) and its result kept as the last fit
+        org.ppl4j.runtime.Stop stop = context.stop();
+        double[][] reached = {completed.clone()};
+        FitListener stopper = new FitListener() {
+            @Override
+            public void onStep(int step, double objective) {
+            }
+
+            @Override
+            public void onStep(FitState state) {
+                if (stop.pending() && state.step() < state.steps()) {
+                    stop.acknowledge();
+                    reached[0] = state.history();
+                    throw new FitStopped(state.step());
+                }
+            }
+        };
+        FitListener listener = FitListener.both(FitListener.both(FitListener.both(goodRng,
+                checkpoints.writer(baselines, stop::pending)), stopper),
                 context.progress() && completed.length < steps
                         ? new FitProgress(context.err(), context.columns(), "fit " + objective.name(), steps,
                                 completed.length)
@@ -163,13 +182,31 @@ final class FitBuiltin extends PplBuiltin {
         FitOptions options = FitOptions.builder().steps(steps).particles(1)
                 .optimizer(opt).seed(seed).listener(listener).build();
         FitHistory history;
+        stop.enterFit();
         try {
             history = Fit.resume(estimator, store, options, rng, completed);
         } catch (FitDivergedException e) {
             rng.restore(lastGoodRng[0]);
-            keepLastGoodStep(context, objective, batches, store, e, rng, samples, steps, particles, completed.length);
+            Map<String, Object> diverged = new LinkedHashMap<>();
+            diverged.put("step", (double) e.step());
+            diverged.put("reason", e.getMessage());
+            keepLastGoodStep(context, objective, batches, store, e.history(), e.lastFiniteObjective(),
+                    Map.of("diverged", new PplRecord("divergence", diverged)), rng, samples, steps, particles,
+                    completed.length);
             throw new IllegalArgumentException(e.getMessage() + "; the last fit's result keeps the parameters from "
                     + "before step " + e.step(), e);
+        } catch (FitStopped e) {
+            rng.restore(lastGoodRng[0]);
+            FitHistory h = new FitHistory(reached[0]);
+            Map<String, Object> stopped = new LinkedHashMap<>();
+            stopped.put("stopped", stop.reason());
+            stopped.put("stopped_after_step", (double) e.step);
+            keepLastGoodStep(context, objective, batches, store, h, h.last(), stopped, rng,
+                    Math.min(samples, STOPPED_SAMPLES), steps, particles, completed.length);
+            throw new org.ppl4j.runtime.error.PplStopped(stop.reason(), "fit stopped after step " + e.step + " of "
+                    + steps + " (" + stop.reason() + "); the last fit's result keeps that step", null);
+        } finally {
+            stop.exitFit();
         }
         List<String> unused = overrides.unused();
         if (steps > 0 && !unused.isEmpty()) {
@@ -194,19 +231,19 @@ final class FitBuiltin extends PplBuiltin {
      * reason). The summary runs at those parameters may fail too; then the result has no posterior.
      */
     private static void keepLastGoodStep(PplContext context, ObjectiveInstance objective, Minibatches batches,
-            ParamStore store,
-            FitDivergedException e, Rng rng, int samples, int steps, int particles, int resumedAt) {
+            ParamStore store, FitHistory history, double lastFinite, Map<String, Object> why, Rng rng, int samples,
+            int steps, int particles, int resumedAt) {
         Kept kept = new Kept();
         PplRecord result;
         try {
-            result = summarise(context, objective, batches, store, e.history(), rng, samples, kept);
+            result = summarise(context, objective, batches, store, history, rng, samples, kept);
         } catch (RuntimeException | StackOverflowError unusable) {
             kept = new Kept();
             Map<String, Object> params = new LinkedHashMap<>();
             store.constrainedValues().forEach((k, v) -> params.put(k.toString(), v));
             Map<String, Object> objectiveFields = new LinkedHashMap<>();
-            objectiveFields.put("final", e.lastFiniteObjective());
-            objectiveFields.put("history", new Tensor(new int[] {e.history().steps()}, e.history().objective().clone()));
+            objectiveFields.put("final", lastFinite);
+            objectiveFields.put("history", new Tensor(new int[] {history.steps()}, history.objective().clone()));
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("params", new PplRecord("parameter table", params));
             fields.put("objective", new PplRecord("objective summary", objectiveFields));
@@ -214,16 +251,26 @@ final class FitBuiltin extends PplBuiltin {
             result = new PplRecord("fit result", fields);
         }
         Map<String, Object> fields = new LinkedHashMap<>(result.fields());
-        Map<String, Object> diverged = new LinkedHashMap<>();
-        diverged.put("step", (double) e.step());
-        diverged.put("reason", e.getMessage());
-        fields.put("diverged", new PplRecord("divergence", diverged));
+        fields.putAll(why);
         PplRecord kept0 = new PplRecord("fit result", fields);
         FitDetails.attach(kept0, details(objective, steps, particles, samples, resumedAt, store, kept));
         for (Map.Entry<ParamKey, Object> v : store.constrainedValues().entrySet()) {
             context.params().set(v.getKey(), v.getValue());
         }
         context.setLastFit(kept0);
+    }
+
+    /** Summary runs after a stop: few, so that the result is printed within the launcher's grace period. */
+    static final int STOPPED_SAMPLES = 200;
+
+    /** Thrown by the fit's listener after the step during which a stop was asked for. */
+    private static final class FitStopped extends RuntimeException {
+        final int step;
+
+        FitStopped(int step) {
+            super("stopped after step " + step, null, false, false);
+            this.step = step;
+        }
     }
 
     /** What a checkpoint must have been written with to be resumed by this fit (the program text aside). */

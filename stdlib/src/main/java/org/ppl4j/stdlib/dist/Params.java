@@ -34,8 +34,7 @@ final class Params {
             + "density cannot be computed in double precision)", x -> x > 0 && x <= MAX_CONCENTRATION);
     static final Requirement NOT_NAN = new Requirement("a number (not NaN)", x -> !Double.isNaN(x), Tensor.Check.NOT_NAN);
 
-    /** [0, infinity): the half-normal and half-Cauchy put positive density at 0. */
-    static final Support NON_NEGATIVE_REAL = new Support("non-negative reals", x -> x >= 0, false);
+    static final Support NON_NEGATIVE_REAL = Support.NON_NEGATIVE_REAL;
 
     /** How far from 1 the sum of a point of the simplex may be (rounding in a softmax or in data). */
     static final double SIMPLEX_TOLERANCE = 1e-9;

@@ -83,6 +83,7 @@ public final class PplSampleNode extends PplExpressionNode {
         }
         try {
             GradientStrategy s = baselineValue == null ? strategy : strategy.withBaselineValue(baselineValue);
+            context.enterSample(this);
             return handler.sample(owner, new Address(name, idx), d, s);
         } catch (PplException e) {
             throw e;
