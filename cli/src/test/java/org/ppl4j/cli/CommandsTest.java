@@ -22,7 +22,8 @@ class CommandsTest {
     record Result(int code, String out, String err) {
     }
 
-    private Result ppl(String... args) {
+    /** Runs the command line in this JVM, as the launcher does, capturing both streams. */
+    static Result ppl(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;

@@ -161,16 +161,10 @@ class DivergedFitTest {
                 let q = fit(elbo(m(), g(), choices {}), optimizer: sgd(1e308), steps: 10, seed: 3, samples: 20)
                 print(q.params)
                 """);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.execute(new String[] {"run", p.toString(), "--json"}, o, e);
-        }
-        String stderr = err.toString(StandardCharsets.UTF_8);
-        String json = out.toString(StandardCharsets.UTF_8).trim();
-        assertEquals(Main.RUNTIME_ERROR, code, stderr);
+        CommandsTest.Result r = CommandsTest.ppl("run", p.toString(), "--json");
+        String stderr = r.err();
+        String json = r.out().trim();
+        assertEquals(Main.RUNTIME_ERROR, r.code(), stderr);
         assertTrue(stderr.startsWith(p + ":8:9: error: fit diverged at step 1: the update makes g.mu Infinity "
                 + "(no step completed)"), stderr);
         assertTrue(json.startsWith("{\"params\":{\"g.mu\":0"), json);

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,20 +25,6 @@ class StopTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result ppl(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     /**
      * Three products of 2500 x 2500 matrices (31 GFLOP each, well over 0.3 s on one thread) with prints between:
      * once the limit has passed, the next builtin (a product or a print) does not start, so "three" is never
@@ -52,7 +35,7 @@ class StopTest {
         Path f = dir.resolve("products.ppl");
         Files.writeString(f, "let a = ones(2500, 2500)\nlet b = a @ a\nprint(\"one\")\nlet c = b @ a\nprint(\"two\")\n"
                 + "let d = c @ a\nprint(\"three\")\n");
-        Result r = ppl("run", f.toString(), "--timeout", "0.3");
+        CommandsTest.Result r = CommandsTest.ppl("run", f.toString(), "--timeout", "0.3");
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         assertFalse(r.out().contains("three"), r.out());
         assertEquals("ppl: the program ran longer than 0.3 seconds\n", r.err());
@@ -75,8 +58,8 @@ class StopTest {
         // a short fit first, so that the classes are loaded and the long one is well under way at the limit
         Path warm = dir.resolve("warm.ppl");
         Files.writeString(warm, Files.readString(f).replace("100000000", "20"));
-        assertEquals(0, ppl("run", warm.toString(), "--quiet", "--allow-path", dir.toString()).code());
-        Result r = ppl("run", f.toString(), "--timeout", "4", "--json", "--summary", "--allow-path", dir.toString());
+        assertEquals(0, CommandsTest.ppl("run", warm.toString(), "--quiet", "--allow-path", dir.toString()).code());
+        CommandsTest.Result r = CommandsTest.ppl("run", f.toString(), "--timeout", "4", "--json", "--summary", "--allow-path", dir.toString());
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         Matcher m = Pattern.compile("fit stopped after step (\\d+) of 100000000 \\(timeout\\)").matcher(r.err());
         assertTrue(m.find(), r.err());
@@ -101,8 +84,8 @@ class StopTest {
         assumeTrue(made, "mkfifo is not available");
         Path f = dir.resolve("read_pipe.ppl");
         Files.writeString(f, "let d = load_csv(\"" + fifo.toString().replace("\\", "/") + "\")\nprint(d)\n");
-        Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
-                () -> ppl("run", f.toString(), "--timeout", "0.5", "--allow-path", dir.toString()));
+        CommandsTest.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> CommandsTest.ppl("run", f.toString(), "--timeout", "0.5", "--allow-path", dir.toString()));
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         assertTrue(r.err().startsWith("ppl: the program ran longer than 0.5 seconds"), r.err());
     }

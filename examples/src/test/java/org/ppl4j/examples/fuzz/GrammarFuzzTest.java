@@ -10,11 +10,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.PropagationMode;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
  * Programs generated from the language's grammar, not mutated from examples: models with random choices of
@@ -54,21 +50,11 @@ class GrammarFuzzTest {
         return Arbitraries.randomValue(r -> new Generator(r).program());
     }
 
-    /** Scales the tries for {@code -Pslow}; {@code -Dppl.fuzz.seed=N} adds N to the fixed seeds. */
-    static final class Scale implements AroundPropertyHook {
+    /** The mutation suite's scaling, {@value #SLOW_FACTOR} times under {@code -Pslow}. */
+    static final class Scale extends MutationFuzzTest.Scale {
         @Override
-        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-            int tries = context.attributes().tries().orElse(100);
-            if (Outcomes.slow()) {
-                context.attributes().setTries(tries * SLOW_FACTOR);
-            }
-            String seed = System.getProperty("ppl.fuzz.seed");
-            if (seed != null) {
-                long offset = context.attributes().seed().map(Long::parseLong).orElse(0L);
-                context.attributes().setSeed(Long.toString(Long.parseLong(seed) + offset));
-            }
-            Outcomes.seed(context.targetMethod().getName(), context.attributes().seed().orElse("random"));
-            return property.execute();
+        int slowFactor() {
+            return SLOW_FACTOR;
         }
     }
 

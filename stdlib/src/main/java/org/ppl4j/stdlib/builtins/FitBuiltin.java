@@ -29,7 +29,6 @@ import org.ppl4j.vi.Fit;
 import org.ppl4j.vi.FitDivergedException;
 import org.ppl4j.vi.FitHistory;
 import org.ppl4j.vi.FitListener;
-import org.ppl4j.vi.FitState;
 import org.ppl4j.vi.FitOptions;
 import org.ppl4j.vi.FitProgress;
 import org.ppl4j.vi.Optimizer;
@@ -145,34 +144,18 @@ final class FitBuiltin extends PplBuiltin {
         calls[0] = completed.length;
         // the random source as the last completed step left it: a divergence summarises from there
         long[][] lastGoodRng = {rng.state()};
-        FitListener goodRng = new FitListener() {
-            @Override
-            public void onStep(int step, double objective) {
-            }
-
-            @Override
-            public void onStep(FitState state) {
-                lastGoodRng[0] = state.rng().state();
-            }
-        };
+        FitListener goodRng = FitListener.ofState(state -> lastGoodRng[0] = state.rng().state());
         // a stop asked for by the launcher (--timeout, Ctrl-C) ends the fit after the step that is running: its
         // checkpoint is written (when checkpointing) and its result kept as the last fit
         org.ppl4j.runtime.Stop stop = context.stop();
         double[][] reached = {completed.clone()};
-        FitListener stopper = new FitListener() {
-            @Override
-            public void onStep(int step, double objective) {
+        FitListener stopper = FitListener.ofState(state -> {
+            if (stop.pending() && state.step() < state.steps()) {
+                stop.acknowledge();
+                reached[0] = state.history();
+                throw new FitStopped(state.step());
             }
-
-            @Override
-            public void onStep(FitState state) {
-                if (stop.pending() && state.step() < state.steps()) {
-                    stop.acknowledge();
-                    reached[0] = state.history();
-                    throw new FitStopped(state.step());
-                }
-            }
-        };
+        });
         FitListener listener = FitListener.both(FitListener.both(FitListener.both(goodRng,
                 checkpoints.writer(baselines, stop::pending)), stopper),
                 context.progress() && completed.length < steps
