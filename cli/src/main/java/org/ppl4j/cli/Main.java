@@ -50,6 +50,15 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // memory running out on a background thread (the compiler's) is reported by report() as out of memory;
+        // the JVM's own "Exception in thread ..." would only repeat it without a position
+        Thread main = Thread.currentThread();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (t == main || !(e instanceof OutOfMemoryError)) {
+                System.err.println("Exception in thread \"" + t.getName() + "\" " + e);
+                e.printStackTrace();
+            }
+        });
         System.exit(execute(args, System.out, System.err));
     }
 
@@ -293,6 +302,10 @@ public final class Main implements Callable<Integer> {
                     return code;
                 }
                 throw e;
+            } catch (OutOfMemoryError e) {
+                finished.set(true);
+                err.println(display + ": error: " + OUT_OF_MEMORY.get());
+                return RUNTIME_ERROR;
             } finally {
                 if (timer != null) {
                     timer.shutdownNow();
@@ -301,10 +314,12 @@ public final class Main implements Callable<Integer> {
                 Thread.interrupted(); // a blocked read the timeout interrupted leaves the flag set
                 try {
                     context.close();
+                    engine.close(); // the CPU sampler prints its report here
                 } catch (IllegalStateException | PolyglotException ignored) {
                     // Already closed by the timeout.
+                } catch (LinkageError | OutOfMemoryError broken) {
+                    // memory ran out inside the engine's own initialisation: the error is reported, the JVM ends
                 }
-                engine.close(); // the CPU sampler prints its report here
             }
         }
     }
@@ -435,6 +450,10 @@ public final class Main implements Callable<Integer> {
     }
 
     static int report(PolyglotException e, String file, PrintStream err, boolean stacktrace) {
+        if ((e.isInternalError() || e.isHostException()) && outOfMemory(e)) {
+            err.println(ErrorFormatter.format(e.getSourceLocation(), file, OUT_OF_MEMORY.get()));
+            return RUNTIME_ERROR;
+        }
         if (e.isInternalError() || e.isHostException()) {
             err.println(file + ": internal error: " + e.getMessage());
             if (stacktrace) {
@@ -452,6 +471,21 @@ public final class Main implements Callable<Integer> {
             e.printStackTrace(err);
         }
         return e.isSyntaxError() ? COMPILE_ERROR : RUNTIME_ERROR;
+    }
+
+    /** What memory running out outside a statement (in the engine, the compiler) is reported as. */
+    static final java.util.function.Supplier<String> OUT_OF_MEMORY = () -> "out of memory: the program needs more "
+            + "than the " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB the JVM may use; keep fewer values alive, "
+            + "or set more with PPL_JAVA_OPTS=-Xmx...";
+
+    /**
+     * Whether an internal error is memory running out: an {@code OutOfMemoryError}, or the compiler failing
+     * because one struck its thread first.
+     */
+    static boolean outOfMemory(PolyglotException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("OutOfMemoryError") || m.contains("Compiler initialization failed")
+                || e.isHostException() && e.asHostException() instanceof OutOfMemoryError;
     }
 
     static String describe(IOException e) {
