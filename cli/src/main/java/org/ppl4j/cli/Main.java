@@ -53,6 +53,15 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // memory running out on a background thread (the compiler's) is reported by report() as out of memory;
+        // the JVM's own "Exception in thread ..." would only repeat it without a position
+        Thread main = Thread.currentThread();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (t == main || !(e instanceof OutOfMemoryError)) {
+                System.err.println("Exception in thread \"" + t.getName() + "\" " + e);
+                e.printStackTrace();
+            }
+        });
         System.exit(execute(args, System.out, System.err));
     }
 
@@ -173,8 +182,8 @@ public final class Main implements Callable<Integer> {
         Path resume;
 
         @Option(names = "--timeout", paramLabel = "SECONDS",
-                description = "stop the program after SECONDS seconds (exit code 124)")
-        Long timeout;
+                description = "stop the program after SECONDS seconds, a fraction allowed (exit code 124)")
+        Double timeout;
 
         @Option(names = "--allow-path", paramLabel = "DIR",
                 description = "let the program read and write files under DIR too (repeatable); by default it may"
@@ -278,6 +287,7 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            org.ppl4j.runtime.Stop stop = org.ppl4j.runtime.Stop.create();
             Context context = Context.newBuilder("ppl").engine(engine).out(out).err(err)
                     .option("ppl.Seed", Long.toString(seed)).option("ppl.JSON", Boolean.toString(json))
                     .option("ppl.Estimators", overrides)
@@ -286,9 +296,11 @@ public final class Main implements Callable<Integer> {
                     .option("ppl.Columns", Integer.toString(Reports.columns()))
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
                     .option("ppl.Float64", Boolean.toString(float64))
+                    .option("ppl.Stop", stop.token())
                     .allowIO(sandbox(allowPaths, file, plot, resume)).build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
+            Thread runner = Thread.currentThread();
             ScheduledExecutorService timer = timeout == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ppl-timeout");
                 t.setDaemon(true);
@@ -298,9 +310,11 @@ public final class Main implements Callable<Integer> {
                 timer.schedule(() -> {
                     if (!finished.get()) {
                         timedOut.set(true);
-                        context.close(true);
+                        stop.request("timeout");
+                        timer.schedule(() -> cancelUnlessStopped(stop, finished, context, runner, timer, 0),
+                                STOP_GRACE_MS, TimeUnit.MILLISECONDS);
                     }
-                }, timeout, TimeUnit.SECONDS);
+                }, millis(timeout), TimeUnit.MILLISECONDS);
             }
             try {
                 context.eval(source);
@@ -313,7 +327,12 @@ public final class Main implements Callable<Integer> {
             } catch (PolyglotException | IllegalStateException e) {
                 finished.set(true);
                 if (timedOut.get()) {
-                    err.println("ppl: the program ran longer than " + timeout + (timeout == 1 ? " second" : " seconds"));
+                    boolean fitStopped = e instanceof PolyglotException pe && !pe.isCancelled() && stop.acknowledged();
+                    err.println("ppl: the program ran longer than " + seconds(timeout)
+                            + (fitStopped ? "; " + e.getMessage() : ""));
+                    if (fitStopped && (summary || plot != null || json)) {
+                        Reports.afterError(context, summary, plot, json, out, err);
+                    }
                     return TIMEOUT;
                 }
                 if (e instanceof PolyglotException pe) {
@@ -325,25 +344,77 @@ public final class Main implements Callable<Integer> {
                     return code;
                 }
                 throw e;
+            } catch (OutOfMemoryError e) {
+                finished.set(true);
+                err.println(display + ": error: " + OUT_OF_MEMORY.get());
+                return RUNTIME_ERROR;
             } finally {
                 if (timer != null) {
                     timer.shutdownNow();
                 }
+                stop.close();
+                Thread.interrupted(); // a blocked read the timeout interrupted leaves the flag set
                 try {
                     context.close();
+                    engine.close(); // the CPU sampler prints its report here
                 } catch (IllegalStateException | PolyglotException ignored) {
                     // Already closed by the timeout.
+                } catch (LinkageError | OutOfMemoryError broken) {
+                    // memory ran out inside the engine's own initialisation: the error is reported, the JVM ends
                 }
-                engine.close(); // the CPU sampler prints its report here
             }
         }
     }
 
+    /**
+     * How long after {@code --timeout} the program has to stop on its own: no builtin starts after the limit, and a
+     * fit stops after its current step; a fit that has stopped gets {@link #STOP_SUMMARY_MS} more to summarise.
+     */
+    static final long STOP_GRACE_MS = 500;
+    static final long STOP_SUMMARY_MS = 10_000;
+
+    /**
+     * Past the grace period: cancels the context (and interrupts a blocked read) unless a fit is finishing its
+     * step or summarising what it reached, which get up to {@link #STOP_SUMMARY_MS} more.
+     */
+    private static void cancelUnlessStopped(org.ppl4j.runtime.Stop stop, AtomicBoolean finished, Context context,
+            Thread runner, ScheduledExecutorService timer, long waited) {
+        if (finished.get()) {
+            return;
+        }
+        if ((stop.acknowledged() || stop.inFit()) && waited < STOP_SUMMARY_MS) {
+            timer.schedule(() -> cancelUnlessStopped(stop, finished, context, runner, timer, waited + STOP_GRACE_MS),
+                    STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        runner.interrupt(); // a read blocked on a pipe (load_csv of a FIFO) ends with an error
+        try {
+            context.close(true);
+        } catch (IllegalStateException | PolyglotException ignored) {
+            // It ended meanwhile.
+        }
+    }
+
+    /** The longest {@code --timeout}: a year, so that its milliseconds fit a long with room to spare. */
+    static final double MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
+
+    /** A timeout in milliseconds, at least 1. */
+    static long millis(double seconds) {
+        return Math.max(1, (long) Math.ceil(seconds * 1000));
+    }
+
+    /** "1 second", "2 seconds", "1.5 seconds". */
+    static String seconds(double s) {
+        String n = s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+        return n + (s == 1 ? " second" : " seconds");
+    }
+
     /** Refuses a {@code --timeout} or {@code --step-limit} that is not positive. */
-    static void checkLimits(Long timeout, Long stepLimit, CommandLine.Model.CommandSpec spec) {
-        if (timeout != null && timeout <= 0) {
+    static void checkLimits(Double timeout, Long stepLimit, CommandLine.Model.CommandSpec spec) {
+        if (timeout != null && !(timeout > 0 && timeout <= MAX_TIMEOUT_SECONDS)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--timeout must be a positive number of seconds, got " + timeout);
+                    "--timeout must be a positive number of seconds (at most " + (long) MAX_TIMEOUT_SECONDS
+                            + "), got " + timeout);
         }
         if (stepLimit != null && stepLimit <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -450,6 +521,10 @@ public final class Main implements Callable<Integer> {
     }
 
     static int report(PolyglotException e, String file, PrintStream err, boolean stacktrace) {
+        if ((e.isInternalError() || e.isHostException()) && outOfMemory(e)) {
+            err.println(ErrorFormatter.format(e.getSourceLocation(), file, OUT_OF_MEMORY.get()));
+            return RUNTIME_ERROR;
+        }
         if (e.isInternalError() || e.isHostException()) {
             err.println(file + ": internal error: " + e.getMessage());
             if (stacktrace) {
@@ -467,6 +542,21 @@ public final class Main implements Callable<Integer> {
             e.printStackTrace(err);
         }
         return e.isSyntaxError() ? COMPILE_ERROR : RUNTIME_ERROR;
+    }
+
+    /** What memory running out outside a statement (in the engine, the compiler) is reported as. */
+    static final java.util.function.Supplier<String> OUT_OF_MEMORY = () -> "out of memory: the program needs more "
+            + "than the " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB the JVM may use; keep fewer values alive, "
+            + "or set more with PPL_JAVA_OPTS=-Xmx...";
+
+    /**
+     * Whether an internal error is memory running out: an {@code OutOfMemoryError}, or the compiler failing
+     * because one struck its thread first.
+     */
+    static boolean outOfMemory(PolyglotException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("OutOfMemoryError") || m.contains("Compiler initialization failed")
+                || e.isHostException() && e.asHostException() instanceof OutOfMemoryError;
     }
 
     static String describe(IOException e) {
@@ -574,8 +664,9 @@ public final class Main implements Callable<Integer> {
         List<Path> allowPaths = new ArrayList<>();
 
         @Option(names = "--timeout", paramLabel = "SECONDS",
-                description = "stop an input that runs longer than SECONDS seconds; the session goes on")
-        Long timeout;
+                description = "stop an input that runs longer than SECONDS seconds (a fraction allowed); the "
+                        + "session goes on")
+        Double timeout;
 
         @Option(names = "--step-limit", paramLabel = "N",
                 description = "stop an input after N steps (statements executed and loop iterations); the session"

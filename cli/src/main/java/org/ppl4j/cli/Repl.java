@@ -62,6 +62,8 @@ public final class Repl {
     static final String PROMPT = "ppl> ";
     static final String CONTINUATION = "...> ";
     static final String INPUT_NAME = "<repl>";
+    /** Inputs handled so far (commands included): errors name input N as {@code <repl:N>}. */
+    private int inputs;
     /** Fires {@code --timeout}: interrupts the input that runs too long. */
     private static final java.util.concurrent.ScheduledExecutorService TIMER =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -102,7 +104,7 @@ public final class Repl {
      * run for at most {@code timeoutSeconds} and {@code stepLimit} steps each ({@code --timeout},
      * {@code --step-limit}; null: no limit). An input that goes over a limit is stopped; the session goes on.
      */
-    public record Limits(List<Path> allowPaths, Long timeoutSeconds, Long stepLimit) {
+    public record Limits(List<Path> allowPaths, Double timeoutSeconds, Long stepLimit) {
         public Limits {
             allowPaths = List.copyOf(allowPaths);
         }
@@ -190,11 +192,17 @@ public final class Repl {
         if (trimmed.isEmpty()) {
             return true;
         }
+        inputs++;
         if (trimmed.startsWith(":")) {
             return command(trimmed);
         }
-        evaluate(input, INPUT_NAME, true);
+        evaluate(input, inputName(inputs), true);
         return true;
+    }
+
+    /** The name of the n-th input in messages: {@code <repl:3>}. */
+    static String inputName(int n) {
+        return INPUT_NAME.substring(0, INPUT_NAME.length() - 1) + ":" + n + ">";
     }
 
     // ---------------------------------------------------------------- commands
@@ -352,7 +360,7 @@ public final class Repl {
                 : TIMER.schedule(() -> {
                     timedOut.set(true);
                     interrupt();
-                }, limits.timeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                }, Main.millis(limits.timeoutSeconds()), java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             context.eval(source);
             compiled = true;
@@ -366,8 +374,7 @@ public final class Repl {
             }
             if (timedOut.get() && (e.isInterrupted() || e.isCancelled()
                     || "Execution got interrupted.".equals(e.getMessage()))) {
-                long t = limits.timeoutSeconds();
-                say("stopped: the input ran longer than " + t + (t == 1 ? " second" : " seconds")
+                say("stopped: the input ran longer than " + Main.seconds(limits.timeoutSeconds())
                         + " (--timeout); the session goes on");
                 if (e.isCancelled()) {
                     report(e, text, name, code, insertAt, inserted);

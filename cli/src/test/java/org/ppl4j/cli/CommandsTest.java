@@ -22,7 +22,8 @@ class CommandsTest {
     record Result(int code, String out, String err) {
     }
 
-    private Result ppl(String... args) {
+    /** Runs the command line in this JVM, as the launcher does, capturing both streams. */
+    static Result ppl(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
@@ -149,6 +150,17 @@ class CommandsTest {
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         assertEquals("ppl: the program ran longer than 1 second\n", r.err());
         assertTrue(seconds < 30, "took " + seconds + " s to stop");
+    }
+
+    @Test
+    void aFractionalTimeoutIsAccepted() throws IOException {
+        String f = program("loop.ppl", "let s = 0\nfor i in 0..1000000000000 {\n  s = s + 1\n}\nprint(s)\n");
+        Result r = ppl("run", f, "--timeout", "0.5");
+        assertEquals(Main.TIMEOUT, r.code(), r.err());
+        assertEquals("ppl: the program ran longer than 0.5 seconds\n", r.err());
+        for (String bad : new String[] {"-1.5", "NaN", "Infinity", "1e30"}) {
+            assertEquals(Main.USAGE, ppl("run", f, "--timeout", bad).code(), bad);
+        }
     }
 
     @Test

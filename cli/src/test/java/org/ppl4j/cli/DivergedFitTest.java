@@ -111,4 +111,63 @@ class DivergedFitTest {
                 + "particle, objective "), stderr);
         assertTrue(stderr.matches("(?s).*\nx +-?[0-9.]+(e[-+][0-9]+)? .*"), stderr);
     }
+
+    /**
+     * SGD with step 1 from a = 1 moves a by d/da E[-(x + 5)^2 / 2] = -(log a + 5) / a = -5 to a = -4, so the second
+     * step gives normal a NaN mean (log of a negative number): a divergence at step 2 naming the argument and the
+     * user's line, with the parameters of step 1 kept.
+     */
+    private static final String NAN_ARGUMENT = """
+            model m() {
+              x ~ normal(-5, 1)
+            }
+            model g() {
+              param a = 1.0
+              x ~ normal(log(a), 1)
+            }
+            let q = fit(elbo(m(), g(), choices {}), optimizer: sgd(1), steps: STEPS, seed: 3, samples: 20)
+            print(q.params)
+            """;
+
+    @Test
+    void aNonFiniteDistributionArgumentIsADivergence() {
+        FitResult kept;
+        try (PplProgram p = Ppl.compile(NAN_ARGUMENT.replace("STEPS", "50"), "nan_argument.ppl")) {
+            PplException e = assertThrows(PplException.class, p::run);
+            assertTrue(e.reason().startsWith("fit diverged at step 2: the argument 'mu' of normal is NaN at "
+                    + "nan_argument.ppl:6:7 (last finite objective: "), e.reason());
+            assertEquals(8, e.line());
+            kept = p.lastFit();
+        }
+        assertEquals(2, kept.divergedAtStep());
+        // the parameters step 1 left (negative: log(a) is NaN there, so the summary runs fail and it has no posterior)
+        assertTrue(kept.param("g.a") < 0 && Double.isFinite(kept.param("g.a")), "kept " + kept.param("g.a"));
+        assertEquals(1, kept.history().length);
+        assertTrue(Double.isFinite(kept.history()[0]));
+    }
+
+    /** sgd(1e308) moves mu by about 5e308: infinite, although the objective at the start was finite. */
+    @Test
+    void aParameterMadeInfiniteByTheUpdateIsADivergence() throws IOException {
+        Path p = dir.resolve("inf.ppl");
+        Files.writeString(p, """
+                model m() {
+                  x ~ normal(5, 1)
+                }
+                model g() {
+                  param mu = 0.0
+                  x ~ normal(mu, 1)
+                }
+                let q = fit(elbo(m(), g(), choices {}), optimizer: sgd(1e308), steps: 10, seed: 3, samples: 20)
+                print(q.params)
+                """);
+        CommandsTest.Result r = CommandsTest.ppl("run", p.toString(), "--json");
+        String stderr = r.err();
+        String json = r.out().trim();
+        assertEquals(Main.RUNTIME_ERROR, r.code(), stderr);
+        assertTrue(stderr.startsWith(p + ":8:9: error: fit diverged at step 1: the update makes g.mu Infinity "
+                + "(no step completed)"), stderr);
+        assertTrue(json.startsWith("{\"params\":{\"g.mu\":0"), json);
+        assertTrue(json.contains("\"diverged\":{\"step\":1,"), json);
+    }
 }

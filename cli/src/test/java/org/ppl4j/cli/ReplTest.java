@@ -60,10 +60,10 @@ class ReplTest {
     void anInputOverItsStepLimitIsStoppedAndTheSessionGoesOn() {
         String screen = sessionWith("let x = 41\nfn f(n) {\n  f(n + 1)\n}\nf(0)\nx + 1\n"
                 + "for i in 0..100000000 {\n  x = x + 0\n}\nx + 2\n", "--step-limit", "1000");
-        assertTrue(screen.contains("ppl> f(0)\n<repl>:2:3: error: the program ran more than its step limit of 1000 "
+        assertTrue(screen.contains("ppl> f(0)\n<repl:2>:2:3: error: the program ran more than its step limit of 1000 "
                 + "steps (statements executed and loop iterations); raise it with --step-limit N\n"), screen);
         assertTrue(screen.contains("ppl> x + 1\n42\n"), screen);
-        assertTrue(screen.contains("...> }\n<repl>:2:3: error: the program ran more than its step limit of 1000 steps"),
+        assertTrue(screen.contains("...> }\n<repl:5>:2:3: error: the program ran more than its step limit of 1000 steps"),
                 screen);
         // each input has the whole limit: definitions and the count before do not use it up
         assertTrue(screen.contains("ppl> x + 2\n43\n"), screen);
@@ -120,10 +120,10 @@ class ReplTest {
     @Test
     void anErrorShowsWhereAndTheSessionGoesOn() {
         String screen = session("let y = nope + 1\nlet l = [1]\n  l[3] + 1\n40 + 2\n");
-        assertTrue(screen.contains("<repl>:1:9: error: unknown name 'nope'\n  let y = nope + 1\n          ^~~~\n"),
+        assertTrue(screen.contains("<repl:1>:1:9: error: unknown name 'nope'\n  let y = nope + 1\n          ^~~~\n"),
                 screen);
         // The column is the one the user typed, although the REPL evaluates the expression as a let.
-        assertTrue(screen.contains("<repl>:1:3: error: index 3 is out of bounds for a list of length 1\n"
+        assertTrue(screen.contains("<repl:3>:1:3: error: index 3 is out of bounds for a list of length 1\n"
                 + "    l[3] + 1\n    ^~~~\n"), screen);
         assertTrue(screen.contains("ppl> 40 + 2\n42\n"), screen);
     }
@@ -156,7 +156,7 @@ class ReplTest {
         assertTrue(screen.matches("(?s).*\ng\\.a = [0-9.]+\n.*"), screen);
         assertTrue(screen.matches("(?s).*\\{g\\.a: [0-9.]+}\n.*"), screen);
         assertTrue(screen.contains("a new session"), screen);
-        assertTrue(screen.contains("<repl>:1:1: error: unknown name 'q'"), screen);
+        assertTrue(screen.contains("<repl:6>:1:1: error: unknown name 'q'"), screen);
         assertTrue(screen.contains("unknown command :nonsense"), screen);
     }
 

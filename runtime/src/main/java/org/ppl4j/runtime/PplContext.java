@@ -34,6 +34,9 @@ public final class PplContext {
     private int fits;
     private boolean preludeDefined;
     private Handler handler;
+    private final Stop stop;
+    /** The random choice statement running now, for messages that name where a guide drew a value. */
+    private com.oracle.truffle.api.nodes.Node sampleNode;
     private double minibatchScale = 1.0;
     private long localBlocks;
     private Object lastFit;
@@ -59,6 +62,12 @@ public final class PplContext {
         this.progress = env.getOptions().get(PplLanguage.PROGRESS) && !env.getOptions().get(PplLanguage.QUIET);
         this.columns = env.getOptions().get(PplLanguage.COLUMNS);
         this.resume = env.getOptions().get(PplLanguage.RESUME);
+        this.stop = Stop.lookup(env.getOptions().get(PplLanguage.STOP));
+    }
+
+    /** The launcher's request to stop ({@code --timeout}, Ctrl-C); never requested when embedded. */
+    public Stop stop() {
+        return stop;
     }
 
     public static PplContext get(Node node) {
@@ -144,6 +153,19 @@ public final class PplContext {
     }
 
     /** The handler of the innermost running generative function, or null at top level. */
+    /** Notes the {@code ~} statement that is drawing now (see {@link #sampleLocation}). */
+    public void enterSample(com.oracle.truffle.api.nodes.Node node) {
+        sampleNode = node;
+    }
+
+    /** "file:line:col" of the {@code ~} statement drawing now, or null. */
+    public String sampleLocation() {
+        com.oracle.truffle.api.source.SourceSection s = sampleNode == null ? null
+                : sampleNode.getEncapsulatingSourceSection();
+        return s == null || !s.isAvailable() ? null
+                : s.getSource().getName() + ":" + s.getStartLine() + ":" + s.getStartColumn();
+    }
+
     public Handler handler() {
         return handler;
     }

@@ -76,6 +76,10 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_INTERPRETED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
+    @Option(name = "Stop", help = "The token of a stop request the launcher may make (--timeout, Ctrl-C); internal.",
+            category = OptionCategory.INTERNAL, stability = OptionStability.STABLE)
+    static final OptionKey<String> STOP = new OptionKey<>("");
+
     private static volatile PplFrontEnd frontEnd;
     private volatile CallTarget prelude;
 

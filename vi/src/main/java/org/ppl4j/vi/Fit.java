@@ -8,6 +8,7 @@ import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.dist.DistributionArgumentException;
 import org.ppl4j.runtime.param.ParamKey;
 
 /** Stochastic gradient ascent on a {@link StochasticObjective}. */
@@ -26,8 +27,9 @@ public final class Fit {
      * (with respect to the unconstrained values) to the optimiser. Parameters the objective creates during a
      * step are optimised from that step on.
      *
-     * @throws FitDivergedException if a step's objective value or any gradient element is NaN or infinite;
-     *     the store then holds the values that step started from
+     * @throws FitDivergedException if a step's objective value, any gradient element, a distribution's argument
+     *     or a parameter after the update is NaN or infinite; the store then holds the values that step started
+     *     from
      */
     public static FitHistory run(StochasticObjective objective, ParamStore store, FitOptions options, Rng rng) {
         return resume(objective, store, options, rng, new double[0]);
@@ -59,7 +61,8 @@ public final class Fit {
         int particles = options.particles();
         Optimizer optimizer = options.optimizer();
         FitListener listener = options.listener();
-        double[] history = Arrays.copyOf(completed, steps);
+        // grown as the steps run, not reserved: a fit of 10^9 steps starts without asking for 8 GB
+        double[][] history = {Arrays.copyOf(completed, Math.min(steps, Math.max(completed.length, 1024)))};
         int ran;
         try {
             int settledAt = 0;
@@ -75,14 +78,18 @@ public final class Fit {
                 listener.onEnd();
             }
         }
-        return new FitHistory(ran == steps ? history : Arrays.copyOf(history, ran));
+        return new FitHistory(Arrays.copyOf(history[0], ran));
     }
 
     /** Runs steps {@code first..steps}; returns the last step run (earlier when {@code stop} settles). */
     private static int runSteps(StochasticObjective objective, ParamStore store, Rng rng, int first, int steps,
-            int particles, Optimizer optimizer, FitListener listener, double[] history, Convergence stop) {
-        double lastFinite = first > 1 ? history[first - 2] : Double.NaN;
+            int particles, Optimizer optimizer, FitListener listener, double[][] grown, Convergence stop) {
+        double lastFinite = first > 1 ? grown[0][first - 2] : Double.NaN;
         for (int step = first; step <= steps; step++) {
+            if (step > grown[0].length) {
+                grown[0] = Arrays.copyOf(grown[0], (int) Math.min(steps, 2L * grown[0].length));
+            }
+            double[] history = grown[0];
             Tape tape = new Tape();
             TrackedParams params = store.tracked(tape);
             // every large tensor the step makes is freed when it ends, but for those the store keeps (the new
@@ -110,7 +117,16 @@ public final class Fit {
         Object total = null;
         double valueSum = 0;
         for (int k = 0; k < particles; k++) {
-            Evaluation e = objective.evaluate(params, rng);
+            Evaluation e;
+            try {
+                e = objective.evaluate(params, rng);
+            } catch (RuntimeException fault) {
+                String what = nonFiniteArgument(fault);
+                if (what == null) {
+                    throw fault;
+                }
+                throw diverged(step, what, null, lastFinite, store, history);
+            }
             Object s = e.surrogate();
             if (!AD.isNumeric(s) || AD.isTensor(s)) {
                 throw new IllegalArgumentException("the objective's surrogate must be a number, got "
@@ -133,11 +149,47 @@ public final class Fit {
                         history);
             }
         }
-        optimizer.step(store, gradients);
+        store.beginUpdate();
+        Map.Entry<ParamKey, Object> bad;
+        try {
+            optimizer.step(store, gradients);
+        } finally {
+            bad = store.commitUpdate();
+        }
+        if (bad != null) {
+            throw diverged(step, "the update makes " + bad.getKey() + " " + nonFinite(bad.getValue()), bad.getKey(),
+                    lastFinite, store, history);
+        }
         history[step - 1] = value;
     }
 
-    /** "NaN", "Infinity" (with " at element i" for tensors) for a non-finite gradient, else null. */
+    /**
+     * A distribution given a NaN or infinite argument while the objective ran (as {@code normal(log(a), 1)} when
+     * {@code a} crosses zero) is a numerical fault of the fit, reported as a divergence: "the argument 'mu' of
+     * normal is NaN at model.ppl:3:5". Null for any other error, which stays the program's.
+     */
+    private static String nonFiniteArgument(Throwable fault) {
+        org.ppl4j.runtime.error.PplException positioned = null;
+        for (Throwable t = fault; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof org.ppl4j.runtime.error.PplException p && positioned == null) {
+                positioned = p;
+            }
+            if (t instanceof DistributionArgumentException d) {
+                if (Double.isFinite(d.got())) {
+                    return null;
+                }
+                String where = "";
+                if (positioned != null && positioned.section() != null && positioned.section().isAvailable()) {
+                    var s = positioned.section();
+                    where = " at " + s.getSource().getName() + ":" + s.getStartLine() + ":" + s.getStartColumn();
+                }
+                return "the argument '" + d.argument() + "' of " + d.distribution() + " is " + d.got() + where;
+            }
+        }
+        return null;
+    }
+
+    /** "NaN", "Infinity" (with " at element i" for tensors) for a non-finite value, else null. */
     private static String nonFinite(Object gradient) {
         if (gradient instanceof Double d) {
             return Double.isFinite(d) ? null : d.toString();

@@ -17,6 +17,20 @@ public interface FitListener {
     default void onEnd() {
     }
 
+    /** A listener told the whole state after each step, and nothing else. */
+    static FitListener ofState(java.util.function.Consumer<FitState> onState) {
+        return new FitListener() {
+            @Override
+            public void onStep(int step, double objective) {
+            }
+
+            @Override
+            public void onStep(FitState state) {
+                onState.accept(state);
+            }
+        };
+    }
+
     /** A listener that tells {@code first}, then {@code second}; either may be null. */
     static FitListener both(FitListener first, FitListener second) {
         if (first == null) {

@@ -75,6 +75,7 @@ public final class ParamStore {
 
     private final LinkedHashMap<ParamKey, Entry> entries = new LinkedHashMap<>();
     private Tape lastTape;
+    private LinkedHashMap<ParamKey, Object> pending; // an optimiser step's new values, see beginUpdate
     private TrackedParams lastTracked;
 
     public ParamStore() {
@@ -236,7 +237,40 @@ public final class ParamStore {
         if (e == null) {
             throw new IllegalArgumentException("no parameter " + key);
         }
-        e.replace(checkSameKind(key, e.unconstrained, unconstrained));
+        Object value = checkSameKind(key, e.unconstrained, unconstrained);
+        if (pending != null) {
+            pending.put(key, value);
+        } else {
+            e.replace(value);
+        }
+    }
+
+    /**
+     * From here until {@link #commitUpdate}, {@link #set} only records the new values, so that an optimiser step
+     * that would make a parameter non-finite can be dropped whole and the store keeps the values it started from.
+     */
+    void beginUpdate() {
+        pending = new LinkedHashMap<>();
+    }
+
+    /**
+     * Applies the values set since {@link #beginUpdate} if every element of each is finite and returns null;
+     * otherwise applies none and returns the first parameter that is not finite, with its value.
+     */
+    Map.Entry<ParamKey, Object> commitUpdate() {
+        LinkedHashMap<ParamKey, Object> update = pending;
+        pending = null;
+        for (Map.Entry<ParamKey, Object> u : update.entrySet()) {
+            Object v = u.getValue();
+            boolean finite = v instanceof Double d ? Double.isFinite(d) : ((Tensor) v).allMatch(Tensor.Check.FINITE);
+            if (!finite) {
+                return u; // the update's tensors were made in the step and are freed when it ends
+            }
+        }
+        for (Map.Entry<ParamKey, Object> u : update.entrySet()) {
+            entries.get(u.getKey()).replace(u.getValue());
+        }
+        return null;
     }
 
     /**

@@ -198,4 +198,26 @@ class FitTest {
         assertEquals("1", Fit.format(1.0));
         assertEquals("1.5E-7", Fit.format(1.5e-7));
     }
+
+    /**
+     * A fit of 10^9 steps starts at once: its history grows with the steps run instead of reserving 8 GB up front
+     * (which failed with "out of memory" before step 1). The listener stops it after 3000 steps, past two growths.
+     */
+    @Test
+    void theHistoryIsGrownNotReserved() {
+        ParamStore store = new ParamStore();
+        int[] seen = {0};
+        FitListener stopAfter = (step, value) -> {
+            seen[0] = step;
+            if (step == 3000) {
+                throw new IllegalStateException("stopped at " + step);
+            }
+        };
+        FitOptions options = FitOptions.builder().steps(1_000_000_000).optimizer(new Sgd(0.01)).listener(stopAfter)
+                .build();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Fit.run(QUADRATIC, store, options, new Rng(1)));
+        assertEquals("stopped at 3000", e.getMessage());
+        assertEquals(3000, seen[0]);
+    }
 }

@@ -194,12 +194,17 @@ class MutationFuzzTest {
     }
 
     /** Scales the tries for {@code -Pslow}; {@code -Dppl.fuzz.seed=N} adds N to every fixed seed. */
-    static final class Scale implements AroundPropertyHook {
+    static class Scale implements AroundPropertyHook {
+        /** How many times the tries {@code -Pslow} runs. */
+        int slowFactor() {
+            return SLOW_FACTOR;
+        }
+
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
             int tries = context.attributes().tries().orElse(1000);
             if (Outcomes.slow()) {
-                context.attributes().setTries(tries * SLOW_FACTOR);
+                context.attributes().setTries(tries * slowFactor());
             }
             String seed = System.getProperty("ppl.fuzz.seed");
             if (seed != null) {

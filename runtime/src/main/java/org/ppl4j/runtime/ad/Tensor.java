@@ -445,7 +445,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
      * The element count of a new tensor of this shape, or an error naming the shape, the memory it needs and
      * the memory the JVM may use, rather than a native or heap crash.
      */
-    static int allocatable(int[] shape) {
+    public static int allocatable(int[] shape) {
         int n = numel(shape);
         long bytes = 8L * n;
         Runtime rt = Runtime.getRuntime();
@@ -475,14 +475,18 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     public static int numel(int[] shape) {
         long n = 1;
+        double approx = 1; // the count where a long would overflow ([1e9, 1e9, 1e9])
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
-            n *= s;
+            n = Math.min(n * s, 1L << 40); // both factors below 2^40 and 2^31: no overflow
+            approx *= s;
         }
         if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31 elements");
+            throw new IllegalArgumentException("a tensor of shape " + Arrays.toString(shape) + " would have "
+                    + (approx < 1e15 ? Long.toString((long) approx) : Double.toString(approx))
+                    + " elements, more than the 2147483647 (2^31 - 1) a tensor may hold");
         }
         return (int) n;
     }

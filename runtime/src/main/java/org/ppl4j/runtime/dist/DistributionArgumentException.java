@@ -4,11 +4,18 @@ package org.ppl4j.runtime.dist;
 public final class DistributionArgumentException extends RuntimeException {
     private final String distribution;
     private final String argument;
+    private final double got;
 
     public DistributionArgumentException(String distribution, String argument, String requirement, double got) {
         super(distribution + ": argument '" + argument + "' must be " + requirement + ", got " + format(got));
         this.distribution = distribution;
         this.argument = argument;
+        this.got = got;
+    }
+
+    /** The offending value (an element of it, for a tensor argument). */
+    public double got() {
+        return got;
     }
 
     public String distribution() {

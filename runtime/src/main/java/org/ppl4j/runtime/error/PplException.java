@@ -32,6 +32,28 @@ public final class PplException extends AbstractTruffleException {
     }
 
     /**
+     * An error raised inside the standard library (an objective of {@code stdlib/objectives.ppl}) as it leaves
+     * through a call in the user's program: placed at that call, the user's own line, with the library's
+     * position in the message ("... (raised in stdlib/objectives.ppl:8:10)"). Other errors are returned as
+     * they are.
+     */
+    @TruffleBoundary
+    public static PplException atUserCall(PplException e, Node call) {
+        SourceSection at = e.section;
+        SourceSection user = call == null ? null : call.getEncapsulatingSourceSection();
+        if (at == null || user == null || !inLibrary(at) || inLibrary(user)) {
+            return e;
+        }
+        String message = e.getMessage() + " (raised in " + at.getSource().getName() + ":" + at.getStartLine() + ":"
+                + at.getStartColumn() + ")";
+        return new PplException(message, call, e);
+    }
+
+    private static boolean inLibrary(SourceSection s) {
+        return s.isAvailable() && org.ppl4j.runtime.PplLanguage.PRELUDE_NAME.equals(s.getSource().getName());
+    }
+
+    /**
      * The user-facing form of an exception thrown by library code under {@code location}: a known user error
      * keeps its message, anything else says what failed. A {@link NotBatchable} is not an error and is thrown on
      * as it is, to the vectorised body that will run as a loop instead.

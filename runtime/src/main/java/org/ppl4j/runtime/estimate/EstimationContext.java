@@ -81,4 +81,8 @@ public interface EstimationContext {
 
     /** Straight-through or relaxed value: densities at this address use the relaxed log density. */
     void markRelaxed(Site site);
+
+    /** A guide (a model simulated inside an objective) drew {@code address} from {@code distribution}. */
+    default void noteDraw(Site site, Distribution distribution) {
+    }
 }

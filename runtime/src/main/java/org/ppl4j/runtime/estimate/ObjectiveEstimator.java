@@ -65,6 +65,17 @@ public final class ObjectiveEstimator {
         for (int p = 0; p < particles; p++) {
             raw.add(estimateOne(params, tape, rng));
         }
+        if (particles == 1) {
+            for (SurrogateBuilder.ScoreTerm t : raw.get(0).scores()) {
+                Baseline b = t.choice().baseline();
+                if (b.acrossParticles()) {
+                    // with one particle there is no other to leave out: it would silently be no baseline
+                    throw new IllegalArgumentException("the choice '" + t.choice().site().key() + "' uses reinforce("
+                            + "baseline: " + b.describe() + "), which needs particles: 2 or more (the mean of the "
+                            + "other particles is its baseline); give particles: k, or baseline: running_mean(0.9)");
+                }
+            }
+        }
         Object surrogate = 0.0;
         double value = 0;
         for (SurrogateBuilder.Result r : SurrogateBuilder.withBaselines(raw, baselines)) {

@@ -56,6 +56,23 @@ public final class ObjectiveRun implements Handler, EstimationContext {
      * of q's choices that s supports (overrides from outside the program still win). Null when not annotated.
      */
     private GradientStrategy traceStrategy;
+    /** Where each guide drew each address, for the support checks of the model's densities. */
+    private final java.util.Map<Address, Draw> draws = new java.util.HashMap<>();
+
+    /** A guide's draw: its model, distribution and the {@code ~} statement's location (null if unknown). */
+    public record Draw(String owner, Distribution distribution, String location) {
+    }
+
+    @Override
+    public void noteDraw(Site site, Distribution distribution) {
+        draws.putIfAbsent(site.address(), new Draw(site.owner(), distribution, context.sampleLocation()));
+    }
+
+    /** How a guide drew {@code address} in this run, or null if none did (an observed value). */
+    public Draw draw(Address address) {
+        Draw d = draws.get(address);
+        return d != null || base == null ? d : base.draw(address);
+    }
 
     /**
      * Iteration i of {@code replicate} or {@code map} in the objective: the traces drawn keep their addresses

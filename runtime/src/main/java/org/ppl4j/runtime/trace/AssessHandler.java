@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.dist.Distribution;
+import org.ppl4j.runtime.dist.Support;
 import org.ppl4j.runtime.estimate.GradientStrategy;
 import org.ppl4j.runtime.estimate.ObjectiveRun;
 import org.ppl4j.runtime.param.ParamProvider;
@@ -83,8 +84,53 @@ public final class AssessHandler implements Handler {
             }
         }
         used.add(address);
+        if (run != null && d.support().isFixed() && !run.isRelaxed(address)) {
+            checkSupport(address, d, value);
+        }
         logDensity = AD.add(logDensity, siteDensity(run, owner, address, d, value, localDepth > 0 ? localScale : 1));
         return value;
+    }
+
+    /**
+     * Inside an objective, a value outside a fixed support is a mistake, not a -infinity to fit through: a guide
+     * whose distribution for a site has another support than the model's (a normal guide for a half-normal site,
+     * caught before any value falls outside), or an observed value the model cannot produce (0.5 under bernoulli).
+     * Thrown from the model's {@code ~} statement, so the error stands at the user's line.
+     */
+    private void checkSupport(Address address, Distribution d, Object value) {
+        ObjectiveRun.Draw draw = run.draw(address);
+        if (draw != null) {
+            Support guide = draw.distribution().support();
+            double outside = guide.isFixed() ? d.support().valueOutside(guide) : Double.NaN;
+            if (!Double.isNaN(outside)) {
+                throw new IllegalArgumentException("the guide " + draw.owner() + " draws '" + address + "' from "
+                        + draw.distribution().family().name() + (draw.location() == null ? "" : " at "
+                        + draw.location()) + ", whose values (" + guide + ") include "
+                        + org.ppl4j.runtime.value.Printer.number(outside) + ", but the model's " + d.family().name() + " here is on " + d.support()
+                        + ": give the guide a distribution with the model's support");
+            }
+            return;
+        }
+        if (value instanceof org.ppl4j.runtime.ad.Batched) {
+            return;
+        }
+        Object v = AD.value(value);
+        boolean inside = v instanceof Double x ? d.support().contains(x) : d.support().containsAll(AD.tensorValue(v));
+        if (!inside) {
+            String bad = v instanceof Double x ? org.ppl4j.runtime.value.Printer.number(x) : firstOutside(d.support(),
+                    AD.tensorValue(v));
+            throw new IllegalArgumentException("the observed value " + bad + " at '" + address + "' is outside the "
+                    + "support of " + d.family().name() + " (" + d.support() + ")");
+        }
+    }
+
+    private static String firstOutside(Support support, org.ppl4j.runtime.ad.Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!support.contains(t.get(i))) {
+                return org.ppl4j.runtime.value.Printer.number(t.get(i)) + " (element " + i + ")";
+            }
+        }
+        return "?";
     }
 
     /**

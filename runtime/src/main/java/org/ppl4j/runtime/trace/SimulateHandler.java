@@ -80,6 +80,7 @@ public final class SimulateHandler implements Handler {
         estimation.setIndependentAxes(localDepth > 0 ? localAxes[localDepth - 1] : 0);
         int k = estimation.batch();
         Object value = k > 0 ? BatchedSites.sample(d, site, s, estimation, k) : s.sample(d, site, estimation);
+        estimation.noteDraw(site, d);
         trace.put(address, value);
         sites.add(new Simulation.Site(owner, address, d, value, localDepth > 0));
         return value;

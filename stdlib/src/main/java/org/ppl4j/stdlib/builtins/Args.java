@@ -22,9 +22,13 @@ final class Args {
 
     static int count(String builtin, String param, Object v, int min) {
         double d = number(builtin, param, v);
-        if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) {
+        if (d != Math.rint(d) || d < min) {
             throw new IllegalArgumentException(builtin + ": '" + param + "' must be a whole number >= " + min
                     + ", got " + Printer.number(d));
+        }
+        if (d > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(builtin + ": '" + param + "' must be at most 2147483647 (2^31 - 1, "
+                    + "the largest count and size ppl4j handles), got " + Printer.number(d));
         }
         return (int) d;
     }

@@ -66,7 +66,7 @@ final class DataBuiltins {
         }
         InputStream in;
         try {
-            in = file.newInputStream();
+            in = file.isRegularFile() ? file.newInputStream() : readAside(where, file, context);
         } catch (SecurityException | UnsupportedOperationException e) {
             throw notAllowed(builtin, path, e);
         } catch (IOException e) {
@@ -76,6 +76,39 @@ final class DataBuiltins {
             return format.read(where, in);
         } catch (IOException e) {
             throw where.error("the file cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A pipe or device: opening and reading it may block until a writer comes, in native code that neither
+     * cancellation nor an interrupt reaches. It is read whole on a thread of its own while this one waits, checking
+     * for a stop ({@code --timeout}, Ctrl-C) and interrupts; a reader left blocked is a daemon and ends with the JVM.
+     */
+    private static InputStream readAside(DataPath where, TruffleFile file, PplContext context) throws IOException {
+        java.util.concurrent.FutureTask<byte[]> read = new java.util.concurrent.FutureTask<>(() -> {
+            try (InputStream in = file.newInputStream()) {
+                return in.readAllBytes();
+            }
+        });
+        Thread reader = new Thread(read, "ppl-read " + file.getName());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            while (true) {
+                try {
+                    return new java.io.ByteArrayInputStream(read.get(100, java.util.concurrent.TimeUnit.MILLISECONDS));
+                } catch (java.util.concurrent.TimeoutException waiting) {
+                    if (context.stop().pending()) {
+                        throw new org.ppl4j.runtime.error.PplStopped(context.stop().reason(), "stopped ("
+                                + context.stop().reason() + ") while waiting for " + where.path(), null);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw where.error("reading was interrupted while waiting for data (a pipe with no writer?)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage());
         }
     }
 

@@ -29,7 +29,6 @@ import org.ppl4j.vi.Fit;
 import org.ppl4j.vi.FitDivergedException;
 import org.ppl4j.vi.FitHistory;
 import org.ppl4j.vi.FitListener;
-import org.ppl4j.vi.FitState;
 import org.ppl4j.vi.FitOptions;
 import org.ppl4j.vi.FitProgress;
 import org.ppl4j.vi.Optimizer;
@@ -98,7 +97,7 @@ final class FitBuiltin extends PplBuiltin {
         int samples = args[5] == null ? (batches == null ? DEFAULT_SAMPLES : Minibatches.DEFAULT_SAMPLES)
                 : Args.count("fit", "samples", args[5], 1);
 
-        org.ppl4j.vi.Convergence stop = args[15] == null ? null
+        org.ppl4j.vi.Convergence convergence = args[15] == null ? null
                 : new org.ppl4j.vi.Convergence(Args.number("fit", "tol", args[15]), steps);
         StrategyOverrides overrides = overrides(context, args[6]);
         boolean raoBlackwellize = args[7] == null || truth("rao_blackwellize", args[7]);
@@ -163,7 +162,7 @@ final class FitBuiltin extends PplBuiltin {
         FitCheckpoints checkpoints = FitCheckpoints.open(context, fitIndex,
                 settings(objective, steps, particles, seed, context, raoBlackwellize)
                         + (batches == null ? "" : ", " + batches.describe())
-                        + (stop == null ? "" : ", tol " + Args.number("fit", "tol", args[15])), args[8], args[9]);
+                        + (convergence == null ? "" : ", tol " + Args.number("fit", "tol", args[15])), args[8], args[9]);
         if (args[16] != null) {
             PosteriorBuiltins.initialise(context, "fit", args[16], objective, store, seed);
         }
@@ -171,20 +170,22 @@ final class FitBuiltin extends PplBuiltin {
         calls[0] = completed.length;
         // the random source as the last completed step left it: a divergence summarises from there
         long[][] lastGoodRng = {rng.state()};
-        FitListener goodRng = new FitListener() {
-            @Override
-            public void onStep(int step, double objective) {
+        FitListener goodRng = FitListener.ofState(state -> lastGoodRng[0] = state.rng().state());
+        // a stop asked for by the launcher (--timeout, Ctrl-C) ends the fit after the step that is running: its
+        // checkpoint is written (when checkpointing) and its result kept as the last fit
+        org.ppl4j.runtime.Stop stop = context.stop();
+        double[][] reached = {completed.clone()};
+        FitListener stopper = FitListener.ofState(state -> {
+            if (stop.pending() && state.step() < state.steps()) {
+                stop.acknowledge();
+                reached[0] = state.history();
+                throw new FitStopped(state.step());
             }
-
-            @Override
-            public void onStep(FitState state) {
-                lastGoodRng[0] = state.rng().state();
-            }
-        };
+        });
         FitListener observed = observer == null ? null
                 : (step, value) -> observer.onStep(fitIndex, step, steps, value);
-        FitListener listener = FitListener.both(FitListener.both(FitListener.both(goodRng, observed),
-                checkpoints.writer(baselines)),
+        FitListener listener = FitListener.both(FitListener.both(FitListener.both(FitListener.both(goodRng, observed),
+                checkpoints.writer(baselines, stop::pending)), stopper),
                 context.progress() && completed.length < steps
                         ? new FitProgress(context.err(), context.columns(), "fit " + objective.name(), steps,
                                 completed.length)
@@ -192,13 +193,31 @@ final class FitBuiltin extends PplBuiltin {
         FitOptions options = FitOptions.builder().steps(steps).particles(1)
                 .optimizer(opt).seed(seed).listener(listener).build();
         FitHistory history;
+        stop.enterFit();
         try {
-            history = Fit.resume(estimator, store, options, rng, completed, stop);
+            history = Fit.resume(estimator, store, options, rng, completed, convergence);
         } catch (FitDivergedException e) {
             rng.restore(lastGoodRng[0]);
-            keepLastGoodStep(context, objective, batches, store, e, rng, samples, steps, particles, completed.length);
+            Map<String, Object> diverged = new LinkedHashMap<>();
+            diverged.put("step", (double) e.step());
+            diverged.put("reason", e.getMessage());
+            keepLastGoodStep(context, objective, batches, store, e.history(), e.lastFiniteObjective(),
+                    Map.of("diverged", new PplRecord("divergence", diverged)), rng, samples, steps, particles,
+                    completed.length);
             throw new IllegalArgumentException(e.getMessage() + "; the last fit's result keeps the parameters from "
                     + "before step " + e.step(), e);
+        } catch (FitStopped e) {
+            rng.restore(lastGoodRng[0]);
+            FitHistory h = new FitHistory(reached[0]);
+            Map<String, Object> stopped = new LinkedHashMap<>();
+            stopped.put("stopped", stop.reason());
+            stopped.put("stopped_after_step", (double) e.step);
+            keepLastGoodStep(context, objective, batches, store, h, h.last(), stopped, rng,
+                    Math.min(samples, STOPPED_SAMPLES), steps, particles, completed.length);
+            throw new org.ppl4j.runtime.error.PplStopped(stop.reason(), "fit stopped after step " + e.step + " of "
+                    + steps + " (" + stop.reason() + "); the last fit's result keeps that step", null);
+        } finally {
+            stop.exitFit();
         }
         List<String> unused = overrides.unused();
         if (steps > 0 && !unused.isEmpty()) {
@@ -210,7 +229,7 @@ final class FitBuiltin extends PplBuiltin {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("objective", objective.name());
         settings.put("steps", Integer.toString(steps));
-        if (stop != null) {
+        if (convergence != null) {
             settings.put("tol", Args.number("fit", "tol", args[15]) + "");
             settings.put("stopped_at", Integer.toString(history.steps()));
         }
@@ -236,19 +255,19 @@ final class FitBuiltin extends PplBuiltin {
      * reason). The summary runs at those parameters may fail too; then the result has no posterior.
      */
     private static void keepLastGoodStep(PplContext context, ObjectiveInstance objective, Minibatches batches,
-            ParamStore store,
-            FitDivergedException e, Rng rng, int samples, int steps, int particles, int resumedAt) {
+            ParamStore store, FitHistory history, double lastFinite, Map<String, Object> why, Rng rng, int samples,
+            int steps, int particles, int resumedAt) {
         Kept kept = new Kept();
         PplRecord result;
         try {
-            result = summarise(context, objective, batches, store, e.history(), rng, samples, kept);
+            result = summarise(context, objective, batches, store, history, rng, samples, kept);
         } catch (RuntimeException | StackOverflowError unusable) {
             kept = new Kept();
             Map<String, Object> params = new LinkedHashMap<>();
             store.constrainedValues().forEach((k, v) -> params.put(k.toString(), v));
             Map<String, Object> objectiveFields = new LinkedHashMap<>();
-            objectiveFields.put("final", e.lastFiniteObjective());
-            objectiveFields.put("history", new Tensor(new int[] {e.history().steps()}, e.history().objective().clone()));
+            objectiveFields.put("final", lastFinite);
+            objectiveFields.put("history", new Tensor(new int[] {history.steps()}, history.objective().clone()));
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("params", new PplRecord("parameter table", params));
             fields.put("objective", new PplRecord("objective summary", objectiveFields));
@@ -256,10 +275,7 @@ final class FitBuiltin extends PplBuiltin {
             result = new PplRecord("fit result", fields);
         }
         Map<String, Object> fields = new LinkedHashMap<>(result.fields());
-        Map<String, Object> diverged = new LinkedHashMap<>();
-        diverged.put("step", (double) e.step());
-        diverged.put("reason", e.getMessage());
-        fields.put("diverged", new PplRecord("divergence", diverged));
+        fields.putAll(why);
         PplRecord kept0 = new PplRecord("fit result", fields);
         FitDetails d = details(objective, steps, particles, samples, resumedAt, store, kept, Map.of());
         kept0 = FitReport.withSettingsAndDiagnostics(kept0, d, context);
@@ -268,6 +284,19 @@ final class FitBuiltin extends PplBuiltin {
             context.params().set(v.getKey(), v.getValue());
         }
         context.setLastFit(kept0);
+    }
+
+    /** Summary runs after a stop: few, so that the result is printed within the launcher's grace period. */
+    static final int STOPPED_SAMPLES = 200;
+
+    /** Thrown by the fit's listener after the step during which a stop was asked for. */
+    private static final class FitStopped extends RuntimeException {
+        final int step;
+
+        FitStopped(int step) {
+            super("stopped after step " + step, null, false, false);
+            this.step = step;
+        }
     }
 
     /** What a checkpoint must have been written with to be resumed by this fit (the program text aside). */

@@ -164,7 +164,7 @@ final class FitCheckpoints {
     }
 
     /** A listener that writes the checkpoints, or null when the fit writes none. */
-    FitListener writer(BaselineStore baselines) {
+    FitListener writer(BaselineStore baselines, java.util.function.BooleanSupplier stopping) {
         if (dir == null) {
             return null;
         }
@@ -175,7 +175,7 @@ final class FitCheckpoints {
 
             @Override
             public void onStep(FitState state) {
-                if (state.step() % every == 0 || state.step() == state.steps()) {
+                if (state.step() % every == 0 || state.step() == state.steps() || stopping.getAsBoolean()) {
                     write(Checkpoint.capture(identity, state, baselines));
                 }
             }

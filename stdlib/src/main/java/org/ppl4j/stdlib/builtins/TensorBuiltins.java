@@ -19,7 +19,8 @@ final class TensorBuiltins {
                 // the n x n identity matrix: its rows are the one-hot vectors of length n
                 Builtin.of("eye", List.of("n"), (a, c) -> {
                     int n = Args.count("eye", "n", a[0], 1);
-                    double[] d = new double[n * n];
+                    int[] shape = {n, n};
+                    double[] d = new double[Tensor.allocatable(shape)]; // n * n in long: eye(46341) is too large
                     for (int i = 0; i < n; i++) {
                         d[i * n + i] = 1;
                     }

@@ -85,10 +85,33 @@ public final class Categorical implements Distribution {
         return new Categorical("logits", logits, true);
     }
 
-    /** {@code args} aligned with {@code FAMILY.parameters()}: probs, logits; exactly one must be given. */
+    /**
+     * How far from 1 the sum of {@code probs} written in a program may be: rounding in the user's arithmetic, not
+     * weights. {@code categorical([0.5, 0.6])} is a mistake more often than a wish to normalise, so the language
+     * says so; weights are given as {@code probs: w / sum(w)} or {@code logits: log(w)}.
+     */
+    static final double PROBS_SUM_TOLERANCE = 1e-6;
+
+    /**
+     * {@code args} aligned with {@code FAMILY.parameters()}: probs, logits; exactly one must be given. This is the
+     * language's {@code categorical}: its probs must sum to 1 (within {@link #PROBS_SUM_TOLERANCE});
+     * {@link #ofProbabilities} normalises any non-negative weights.
+     */
     public static Distribution create(Object... args) {
         Object[] a = Params.align(FAMILY, args);
-        return Params.exactlyOne(FAMILY, a) == 0 ? ofProbabilities(a[0]) : ofLogits(a[1]);
+        if (Params.exactlyOne(FAMILY, a) == 1) {
+            return ofLogits(a[1]);
+        }
+        Categorical c = ofProbabilities(a[0]);
+        double total = 0;
+        for (double x : Params.primals(c.param)) {
+            total += x;
+        }
+        if (Math.abs(total - 1) > PROBS_SUM_TOLERANCE) {
+            throw new IllegalArgumentException("categorical: argument 'probs' must sum to 1, got a sum of "
+                    + Params.describeSum(total) + "; for weights give probs: w / sum(w) or logits: log(w)");
+        }
+        return c;
     }
 
     /** The parameter as given (probs or logits, possibly tracked). */

@@ -34,11 +34,16 @@ final class Params {
             + "density cannot be computed in double precision)", x -> x > 0 && x <= MAX_CONCENTRATION);
     static final Requirement NOT_NAN = new Requirement("a number (not NaN)", x -> !Double.isNaN(x), Tensor.Check.NOT_NAN);
 
-    /** [0, infinity): the half-normal and half-Cauchy put positive density at 0. */
-    static final Support NON_NEGATIVE_REAL = new Support("non-negative reals", x -> x >= 0, false);
+    static final Support NON_NEGATIVE_REAL = Support.NON_NEGATIVE_REAL;
 
     /** How far from 1 the sum of a point of the simplex may be (rounding in a softmax or in data). */
     static final double SIMPLEX_TOLERANCE = 1e-9;
+
+    /** A sum for a message: six significant digits, so that 1.1 reads 1.1 and 1 + 2e-6 does not read 1. */
+    static String describeSum(double total) {
+        return new java.math.BigDecimal(total).round(new java.math.MathContext(7)).stripTrailingZeros()
+                .toPlainString();
+    }
 
     /** The arguments padded with nulls to one per parameter; a missing required argument is an error. */
     static Object[] align(DistributionFamily family, Object[] args) {

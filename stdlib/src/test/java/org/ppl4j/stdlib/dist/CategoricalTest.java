@@ -99,6 +99,12 @@ class CategoricalTest {
 
     @Test
     void rejectsBadParameters() {
+        // the language's categorical wants probabilities: weights are a mistake it names, not normalises silently
+        var unnormalised = assertThrows(IllegalArgumentException.class,
+                () -> Categorical.create(Tensor.vector(0.5, 0.6), null));
+        assertEquals("categorical: argument 'probs' must sum to 1, got a sum of 1.1; for weights give probs: "
+                + "w / sum(w) or logits: log(w)", unnormalised.getMessage());
+        Categorical.create(Tensor.vector(0.1, 0.2, 0.7 + 5e-7), null); // rounding within 1e-6 is accepted
         assertRejects("categorical", "probs", () -> Categorical.create(Tensor.vector(0.5, -0.1, 0.6), null));
         assertRejects("categorical", "probs", () -> Categorical.create(Tensor.vector(0.0, 0.0), null));
         assertRejects("categorical", "probs", () -> Categorical.create(Tensor.vector(0.5, Double.NaN), null));

@@ -118,7 +118,7 @@ class DistributionsTest {
         assertInstanceOf(Poisson.class, Distributions.create("poisson", new Object[] {3}));
         Distribution b = Distributions.create("bernoulli", new Object[] {null, 0.0});
         assertTrue(((Bernoulli) b).isLogitParameterized());
-        assertInstanceOf(Categorical.class, Distributions.create("categorical", new Object[] {Tensor.vector(1, 1)}));
+        assertInstanceOf(Categorical.class, Distributions.create("categorical", new Object[] {Tensor.vector(0.5, 0.5)}));
         assertInstanceOf(Binomial.class, Distributions.create("binomial", new Object[] {3, null, 0.0}));
         assertInstanceOf(Geometric.class, Distributions.create("geometric", new Object[] {0.5}));
         assertInstanceOf(Dirichlet.class, Distributions.create("dirichlet", new Object[] {List.of(1.0, 2.0)}));

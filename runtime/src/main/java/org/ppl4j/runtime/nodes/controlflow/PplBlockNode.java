@@ -1,7 +1,9 @@
 package org.ppl4j.runtime.nodes.controlflow;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
+import org.ppl4j.runtime.error.PplException;
 import org.ppl4j.runtime.nodes.PplExpressionNode;
 import org.ppl4j.runtime.value.PplNothing;
 
@@ -18,8 +20,23 @@ public final class PplBlockNode extends PplExpressionNode {
     public Object executeGeneric(VirtualFrame frame) {
         Object last = PplNothing.INSTANCE;
         for (PplExpressionNode s : statements) {
-            last = s.executeGeneric(frame);
+            try {
+                last = s.executeGeneric(frame);
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(s, e); // the innermost statement that was running when memory ran out
+            }
         }
         return last;
+    }
+
+    /**
+     * Memory exhausted anywhere in a statement (a list grown in a loop, not only a builtin's allocation): a
+     * positioned runtime error rather than the JVM's own message and exit code.
+     */
+    @TruffleBoundary
+    static PplException outOfMemory(PplExpressionNode at, OutOfMemoryError e) {
+        return new PplException("out of memory (" + e.getMessage() + "): the values the program keeps need more "
+                + "than the " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB the JVM may use; keep fewer alive, "
+                + "or set more with PPL_JAVA_OPTS=-Xmx...", at);
     }
 }

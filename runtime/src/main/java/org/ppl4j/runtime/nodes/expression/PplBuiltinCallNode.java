@@ -7,6 +7,7 @@ import com.oracle.truffle.api.nodes.Node;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.builtins.PplBuiltin;
 import org.ppl4j.runtime.error.PplException;
+import org.ppl4j.runtime.error.PplStopped;
 import org.ppl4j.runtime.nodes.PplExpressionNode;
 import org.ppl4j.runtime.value.PplList;
 
@@ -41,7 +42,14 @@ public final class PplBuiltinCallNode extends PplExpressionNode {
     static Object invoke(PplBuiltin builtin, Object[] args, Node node) {
         try {
             PplContext context = PplContext.get(node);
+            if (context.stop().pending() && !context.stop().inFit()) {
+                // a stop asked for: no new builtin (a product, a loader) starts; a fit stops between its steps
+                throw new PplStopped(context.stop().reason(), "stopped (" + context.stop().reason() + ") before "
+                        + builtin.name(), node);
+            }
             return context.batch() > 0 ? builtin.callBatched(args, context) : builtin.call(args, context);
+        } catch (PplException e) {
+            throw PplException.atUserCall(e, node); // an objective's error at the fit that ran it
         } catch (com.oracle.truffle.api.exception.AbstractTruffleException
                 | com.oracle.truffle.api.nodes.ControlFlowException e) {
             throw e; // user errors already positioned, and the engine's own (interrupt, cancel, exit)

@@ -45,6 +45,8 @@ public final class PplCallNode extends PplExpressionNode {
                         return call.call(fn.callTarget(), fn.frameArguments(args));
                     } catch (StackOverflowError e) {
                         throw tooDeep();
+                    } catch (PplException e) {
+                        throw PplException.atUserCall(e, this);
                     }
             }
         }

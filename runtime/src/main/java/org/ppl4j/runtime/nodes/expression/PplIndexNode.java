@@ -34,6 +34,10 @@ public final class PplIndexNode extends PplExpressionNode {
         if (!(iv instanceof Double d) || d != Math.rint(d)) {
             throw new PplException("an index must be a whole number, got " + Arith.kind(i), index);
         }
+        if (Math.abs(d) > Integer.MAX_VALUE) { // not clamped: the message names the index as written
+            throw new PplException("index " + org.ppl4j.runtime.value.Printer.number(d) + " is out of bounds: a list or tensor holds at most "
+                    + "2147483647 (2^31 - 1) elements", index);
+        }
         int k = (int) (double) d;
         try {
             // an index that came from a random choice makes the element depend on that choice

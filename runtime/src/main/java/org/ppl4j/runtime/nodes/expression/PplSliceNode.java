@@ -97,8 +97,12 @@ public final class PplSliceNode extends PplExpressionNode {
 
     private static int whole(Object v, PplExpressionNode node) {
         Object d = AD.value(v);
-        if (!(d instanceof Double x) || x != Math.rint(x) || Math.abs(x) > Integer.MAX_VALUE) {
+        if (!(d instanceof Double x) || x != Math.rint(x)) {
             throw new PplException("a subscript must be a whole number, got " + Arith.kind(v), node);
+        }
+        if (Math.abs(x) > Integer.MAX_VALUE) {
+            throw new PplException("a subscript must lie within -2147483647 to 2147483647 (2^31 - 1, the most "
+                    + "elements a list or tensor holds), got " + org.ppl4j.runtime.value.Printer.number(x), node);
         }
         return (int) (double) x;
     }

@@ -58,6 +58,10 @@ public final class PplSampleNode extends PplExpressionNode {
         org.ppl4j.runtime.ad.Tape.observe(v);
         Object x = AD.value(v);
         if (x instanceof Double d && d == Math.rint(d) && d >= 0) {
+            if (d > Integer.MAX_VALUE) {
+                throw new PplException("an address index must be at most 2147483647 (2^31 - 1), got "
+                        + org.ppl4j.runtime.value.Printer.number(d), at);
+            }
             return (int) (double) d;
         }
         throw new PplException("an address index must be a non-negative whole number, got " + Arith.kind(v), at);
@@ -79,6 +83,7 @@ public final class PplSampleNode extends PplExpressionNode {
         }
         try {
             GradientStrategy s = baselineValue == null ? strategy : strategy.withBaselineValue(baselineValue);
+            context.enterSample(this);
             return handler.sample(owner, new Address(name, idx), d, s);
         } catch (PplException e) {
             throw e;

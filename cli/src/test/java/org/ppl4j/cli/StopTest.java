@@ -1,0 +1,92 @@
+package org.ppl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --timeout} stops what the program is doing where it can and reports what it reached: no builtin (a
+ * matrix product, a loader) starts after the limit, a fit stops after its current step and keeps that step
+ * (JSON with "stopped": "timeout", the summary, a checkpoint), a read blocked on a pipe is interrupted. No
+ * assertion is on a duration: each checks what ran and what was printed.
+ */
+class StopTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Three products of 2500 x 2500 matrices (31 GFLOP each, well over 0.3 s on one thread) with prints between:
+     * once the limit has passed, the next builtin (a product or a print) does not start, so "three" is never
+     * printed. Before, all three ran and the timeout was reported afterwards.
+     */
+    @Test
+    void noBuiltinStartsAfterTheLimit() throws IOException {
+        Path f = dir.resolve("products.ppl");
+        Files.writeString(f, "let a = ones(2500, 2500)\nlet b = a @ a\nprint(\"one\")\nlet c = b @ a\nprint(\"two\")\n"
+                + "let d = c @ a\nprint(\"three\")\n");
+        CommandsTest.Result r = CommandsTest.ppl("run", f.toString(), "--timeout", "0.3");
+        assertEquals(Main.TIMEOUT, r.code(), r.err());
+        assertFalse(r.out().contains("three"), r.out());
+        assertEquals("ppl: the program ran longer than 0.3 seconds\n", r.err());
+    }
+
+    @Test
+    void aFitStoppedByTheTimeoutReportsTheStepItReached() throws IOException {
+        Path f = dir.resolve("long_fit.ppl");
+        Path checkpoints = dir.resolve("ck");
+        Files.writeString(f, """
+                model m() {
+                  x ~ normal(3, 1)
+                }
+                model g() {
+                  param mu = 0.0
+                  x ~ normal(mu, 1)
+                }
+                let q = fit(elbo(m(), g(), choices {}), steps: 100000000, checkpoint: "CK", every: 100000000)
+                """.replace("CK", checkpoints.toString().replace("\\", "/")));
+        // a short fit first, so that the classes are loaded and the long one is well under way at the limit
+        Path warm = dir.resolve("warm.ppl");
+        Files.writeString(warm, Files.readString(f).replace("100000000", "20"));
+        assertEquals(0, CommandsTest.ppl("run", warm.toString(), "--quiet", "--allow-path", dir.toString()).code());
+        CommandsTest.Result r = CommandsTest.ppl("run", f.toString(), "--timeout", "4", "--json", "--summary", "--allow-path", dir.toString());
+        assertEquals(Main.TIMEOUT, r.code(), r.err());
+        Matcher m = Pattern.compile("fit stopped after step (\\d+) of 100000000 \\(timeout\\)").matcher(r.err());
+        assertTrue(m.find(), r.err());
+        int step = Integer.parseInt(m.group(1));
+        assertTrue(r.err().startsWith("ppl: the program ran longer than 4 seconds; "), r.err());
+        assertTrue(r.out().contains("\"stopped\":\"timeout\",\"stopped_after_step\":" + step + "}"), r.out());
+        assertTrue(r.out().startsWith("{\"params\":{\"g.mu\":"), r.out());
+        assertTrue(r.err().contains("elbo: 100000000 steps"), r.err()); // the summary of what it reached
+        // the checkpoint of the step it stopped after, although it was due only at the end
+        assertTrue(Files.exists(checkpoints.resolve("fit1-step" + step + ".ckpt")), r.err());
+    }
+
+    @Test
+    void aReadBlockedOnAPipeHonoursTheTimeout() throws Exception {
+        Path fifo = dir.resolve("pipe.csv");
+        boolean made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+        } catch (IOException e) {
+            made = false;
+        }
+        assumeTrue(made, "mkfifo is not available");
+        Path f = dir.resolve("read_pipe.ppl");
+        Files.writeString(f, "let d = load_csv(\"" + fifo.toString().replace("\\", "/") + "\")\nprint(d)\n");
+        CommandsTest.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> CommandsTest.ppl("run", f.toString(), "--timeout", "0.5", "--allow-path", dir.toString()));
+        assertEquals(Main.TIMEOUT, r.code(), r.err());
+        assertTrue(r.err().startsWith("ppl: the program ran longer than 0.5 seconds"), r.err());
+    }
+}
