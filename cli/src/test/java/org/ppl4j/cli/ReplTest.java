@@ -109,7 +109,7 @@ class ReplTest {
     @Test
     void theStdlibSurvivesAFailingFirstInput() {
         String screen = session("foo\nelbo\n");
-        assertTrue(screen.contains("<repl>:1:1: error: unknown name 'foo'"), screen);
+        assertTrue(screen.contains("<repl:1>:1:1: error: unknown name 'foo'"), screen);
         assertTrue(screen.contains("ppl> elbo\n<objective elbo>\n"), screen);
         assertFalse(screen.contains("used before it is defined"), screen);
         String runtimeFirst = session("[1][3]\niwae\n");

@@ -192,6 +192,17 @@ final class FitBuiltin extends PplBuiltin {
                         : null);
         FitOptions options = FitOptions.builder().steps(steps).particles(1)
                 .optimizer(opt).seed(seed).listener(listener).build();
+        // the fit's settings, for the result (--json, summary()) whether the fit ends, diverges or is stopped
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("objective", objective.name());
+        settings.put("steps", Integer.toString(steps));
+        if (convergence != null) {
+            settings.put("tol", Args.number("fit", "tol", args[15]) + "");
+        }
+        settings.put("particles", Integer.toString(particles));
+        settings.put("seed", Long.toString(seed));
+        settings.put("optimizer", optimizer.toString());
+        settings.put("samples", Integer.toString(samples));
         FitHistory history;
         stop.enterFit();
         try {
@@ -203,7 +214,7 @@ final class FitBuiltin extends PplBuiltin {
             diverged.put("reason", e.getMessage());
             keepLastGoodStep(context, objective, batches, store, e.history(), e.lastFiniteObjective(),
                     Map.of("diverged", new PplRecord("divergence", diverged)), rng, samples, steps, particles,
-                    completed.length);
+                    completed.length, settings);
             throw new IllegalArgumentException(e.getMessage() + "; the last fit's result keeps the parameters from "
                     + "before step " + e.step(), e);
         } catch (FitStopped e) {
@@ -213,7 +224,7 @@ final class FitBuiltin extends PplBuiltin {
             stopped.put("stopped", stop.reason());
             stopped.put("stopped_after_step", (double) e.step);
             keepLastGoodStep(context, objective, batches, store, h, h.last(), stopped, rng,
-                    Math.min(samples, STOPPED_SAMPLES), steps, particles, completed.length);
+                    Math.min(samples, STOPPED_SAMPLES), steps, particles, completed.length, settings);
             throw new org.ppl4j.runtime.error.PplStopped(stop.reason(), "fit stopped after step " + e.step + " of "
                     + steps + " (" + stop.reason() + "); the last fit's result keeps that step", null);
         } finally {
@@ -226,17 +237,9 @@ final class FitBuiltin extends PplBuiltin {
         }
         Kept kept = new Kept();
         PplRecord result = summarise(context, objective, batches, store, history, rng, samples, kept);
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("objective", objective.name());
-        settings.put("steps", Integer.toString(steps));
         if (convergence != null) {
-            settings.put("tol", Args.number("fit", "tol", args[15]) + "");
             settings.put("stopped_at", Integer.toString(history.steps()));
         }
-        settings.put("particles", Integer.toString(particles));
-        settings.put("seed", Long.toString(seed));
-        settings.put("optimizer", optimizer.toString());
-        settings.put("samples", Integer.toString(samples));
         FitDetails details = details(objective, steps, particles, samples, completed.length, store, kept, settings);
         result = FitReport.withSettingsAndDiagnostics(result, details, context);
         FitDetails.attach(result, details);
@@ -256,7 +259,7 @@ final class FitBuiltin extends PplBuiltin {
      */
     private static void keepLastGoodStep(PplContext context, ObjectiveInstance objective, Minibatches batches,
             ParamStore store, FitHistory history, double lastFinite, Map<String, Object> why, Rng rng, int samples,
-            int steps, int particles, int resumedAt) {
+            int steps, int particles, int resumedAt, Map<String, String> settings) {
         Kept kept = new Kept();
         PplRecord result;
         try {
@@ -277,7 +280,7 @@ final class FitBuiltin extends PplBuiltin {
         Map<String, Object> fields = new LinkedHashMap<>(result.fields());
         fields.putAll(why);
         PplRecord kept0 = new PplRecord("fit result", fields);
-        FitDetails d = details(objective, steps, particles, samples, resumedAt, store, kept, Map.of());
+        FitDetails d = details(objective, steps, particles, samples, resumedAt, store, kept, settings);
         kept0 = FitReport.withSettingsAndDiagnostics(kept0, d, context);
         FitDetails.attach(kept0, d);
         for (Map.Entry<ParamKey, Object> v : store.constrainedValues().entrySet()) {
