@@ -112,8 +112,16 @@ public abstract class FloatKernels {
         return Live.WHY;
     }
 
-    /** The Vector API kernels, loaded by name so that this class links without jdk.incubator.vector. */
-    static FloatKernels vector() {
+    /** The plain-loop kernels (for tests and benchmarks; {@link #live} chooses for a program). */
+    public static FloatKernels scalar() {
+        return new ScalarKernels();
+    }
+
+    /**
+     * The Vector API kernels, loaded by name so that this class links without jdk.incubator.vector; null when
+     * the JVM runs without the module.
+     */
+    public static FloatKernels vector() {
         try {
             return (FloatKernels) Class.forName("org.ppl4j.kernels.VectorKernels").getDeclaredConstructor()
                     .newInstance();
