@@ -77,6 +77,19 @@ final class Nd4jKernels {
         return k;
     }
 
+    /** {@code -Dppl.kernels.trace=true}: name each own kernel (and what it fuses) once per shape, on stderr. */
+    private static final boolean TRACE = Boolean.getBoolean("ppl.kernels.trace");
+    private static final java.util.Set<String> TRACED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void trace(String kernel, INDArray shapeOf) {
+        if (TRACE) {
+            String line = "ppl4j kernel: " + kernel + " " + Arrays.toString(shapeOf.shape());
+            if (TRACED.add(line)) {
+                System.err.println(line);
+            }
+        }
+    }
+
     /** A dense array's memory as a buffer the kernels read and write. */
     private static ByteBuffer bytes(INDArray a) {
         return a.data().asNio().order(ByteOrder.nativeOrder());
@@ -333,6 +346,7 @@ final class Nd4jKernels {
             INDArray z = uninitialised(x);
             FloatKernels own = own(x);
             if (own != null) {
+                trace(op + " by a number", x);
                 own.zipScalar(Op.valueOf(op.name()), bytes(x), (float) k, false, bytes(z), n(x));
                 return z;
             }
@@ -353,6 +367,7 @@ final class Nd4jKernels {
             INDArray z = uninitialised(y);
             FloatKernels own = own(y);
             if (own != null) {
+                trace("a number " + op + " a tensor", y);
                 own.zipScalar(Op.valueOf(op.name()), bytes(y), (float) k, true, bytes(z), n(y));
                 return z;
             }
@@ -376,6 +391,7 @@ final class Nd4jKernels {
         FloatKernels own = op == Tensor.Op2.POW ? null : own(x, y);
         if (own != null) {
             INDArray z = uninitialised(x);
+            trace(op.toString(), z);
             own.zip(Op.valueOf(op.name()), bytes(x), bytes(y), bytes(z), n(z));
             return z;
         }
@@ -405,6 +421,7 @@ final class Nd4jKernels {
         INDArray z = uninitialised(x);
         FloatKernels own = own(x, row);
         if (own != null) {
+            trace(op + " of a row vector to every row", x);
             own.zipRow(Op.valueOf(op.name()), bytes(x), bytes(row), bytes(z), (int) x.size(0), (int) x.size(1));
             return z;
         }
@@ -427,6 +444,7 @@ final class Nd4jKernels {
         FloatKernels own = own(x);
         if (own != null) {
             INDArray z = uninitialised(x);
+            trace(op.toString().toLowerCase(java.util.Locale.ROOT), x);
             own.map(Fn.valueOf(op.name()), bytes(x), bytes(z), n(x));
             return z;
         }
@@ -479,6 +497,7 @@ final class Nd4jKernels {
             return null;
         }
         INDArray z = uninitialised(xv);
+        trace("fused " + op.toString().toLowerCase(java.util.Locale.ROOT) + " gradient g * f'(x), one pass", xv);
         own.mapGradient(Fn.valueOf(op.name()), bytes(xv), bytes(fv), bytes(gv), bytes(z), n(xv));
         return z;
     }
@@ -508,7 +527,8 @@ final class Nd4jKernels {
         INDArray xv = nd(x);
         FloatKernels own = own(lv, xv);
         if (own != null && lv.length() == xv.length()) {
-            return own.bernoulliLogitsSum(bytes(xv), bytes(lv), n(lv)); // one pass
+            trace("fused Bernoulli log-likelihood sum(x l - softplus(l)), one pass", lv);
+            return own.bernoulliLogitsSum(bytes(xv), bytes(lv), n(lv));
         }
         INDArray sp = softplus(lv);
         double total;
@@ -528,6 +548,7 @@ final class Nd4jKernels {
         FloatKernels own = own(lv, xv);
         if (own != null && lv.length() == xv.length()) {
             INDArray z = uninitialised(lv);
+            trace("fused Bernoulli gradient g (x - sigmoid(l)), one pass", lv);
             own.bernoulliLogitsGradient(bytes(xv), bytes(lv), (float) g, bytes(z), n(lv));
             return z;
         }
@@ -614,6 +635,7 @@ final class Nd4jKernels {
         if (own != null && x.rank() == 2 && axes.length == 1 && axes[0] == 0) {
             // a bias's gradient: the column sums of a batch
             INDArray z = uninitialised(x.dataType(), new long[] {x.size(1)});
+            trace("column sums", x);
             own.sumRows(bytes(x), bytes(z), (int) x.size(0), (int) x.size(1));
             return z;
         }
@@ -765,6 +787,7 @@ final class Nd4jKernels {
         if (own != null && gv.length() == u.length()) {
             // one pass: reads the gradient, updates both moments and the parameter (a copy unless in place)
             INDArray p = inPlace ? u : u.dup('c');
+            trace("fused Adam step (both moments and the parameter), one pass", p);
             own.adam(bytes(p), bytes(gv), bytes(m), bytes(v), n(p), lr, beta1, beta2, eps, t);
             return p;
         }
