@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  * allows (elementwise kernels read an element before they write it). Sums and dot products accumulate in float64.
  *
  * <p>Two implementations: {@link VectorKernels} on the JDK's Vector API, {@link ScalarKernels} in plain loops.
- * {@link #live()} is the one chosen for this JVM, or null when the caller should keep its own kernels (ND4J's).
+ * {@link #live()} is the one chosen for this JVM by {@code -Dppl.kernels=vector|scalar|nd4j} (default nd4j), or
+ * null when the caller should keep its own kernels (ND4J's).
  */
 public abstract class FloatKernels {
     /** A short name for {@code ppl --version}. */
@@ -73,7 +74,9 @@ public abstract class FloatKernels {
         static final FloatKernels KERNELS;
 
         static {
-            String asked = System.getProperty("ppl.kernels", "auto");
+            // ND4J's unless asked: the vector kernels beat ND4J's one operation at a time, but a whole VAE fit
+            // ran slower on them so far (docs/performance.md)
+            String asked = System.getProperty("ppl.kernels", "nd4j");
             String why;
             FloatKernels k = null;
             boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -82,19 +85,20 @@ public abstract class FloatKernels {
                     k = new ScalarKernels();
                     why = "ppl4j scalar kernels (-Dppl.kernels=scalar)";
                     break;
-                case "nd4j":
-                    why = "ND4J kernels (-Dppl.kernels=nd4j)";
-                    break;
-                default:
+                case "vector":
                     if (!vectorModule) {
-                        why = "ND4J kernels (the JVM runs without --add-modules jdk.incubator.vector)";
-                    } else if (!"vector".equals(asked) && !optimisingJit()) {
-                        why = "ND4J kernels (the Vector API needs the C2 compiler; this JVM runs with"
-                                + " -XX:TieredStopAtLevel below 4 or without a JIT)";
+                        why = "ND4J kernels (-Dppl.kernels=vector, but the JVM runs without --add-modules"
+                                + " jdk.incubator.vector)";
+                    } else if (!optimisingJit()) {
+                        why = "ND4J kernels (-Dppl.kernels=vector, but the Vector API needs the C2 compiler and"
+                                + " this JVM runs with -XX:TieredStopAtLevel below 4 or without a JIT)";
                     } else {
                         k = vector();
                         why = k == null ? "ND4J kernels (the Vector API did not load)" : k.name();
                     }
+                    break;
+                default:
+                    why = "ND4J kernels (-Dppl.kernels=vector for ppl4j's own)";
                     break;
             }
             KERNELS = k;
