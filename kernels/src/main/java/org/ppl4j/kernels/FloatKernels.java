@@ -74,8 +74,8 @@ public abstract class FloatKernels {
         static final FloatKernels KERNELS;
 
         static {
-            // ND4J's unless asked: the vector kernels beat ND4J's one operation at a time, but a whole VAE fit
-            // ran slower on them so far (docs/performance.md)
+            // ND4J's unless asked: the vector kernels need C2 for all code, which costs start-up
+            // (docs/performance.md)
             String asked = System.getProperty("ppl.kernels", "nd4j");
             String why;
             FloatKernels k = null;
