@@ -49,8 +49,8 @@ final class ChildJvm {
 
     /** The JVM flags of the {@code ppl} launcher script (keep the two in step). */
     static List<String> launcherFlags(Path root) throws IOException {
-        List<String> flags = new ArrayList<>(List.of("-Xss16m", "-XX:+UseParallelGC", "-XX:MaxNewSize=192m",
-                "-XX:TieredStopAtLevel=1"));
+        List<String> flags = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "-Xss16m",
+                "-XX:+UseParallelGC", "-XX:MaxNewSize=192m", "-XX:TieredStopAtLevel=1"));
         Path jvmci = root.resolve("cli/target/jvmci");
         if (Files.isDirectory(jvmci)) {
             try (Stream<Path> jars = Files.list(jvmci)) {

@@ -120,7 +120,8 @@ public final class Main implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"ppl4j 0.1.0", "Truffle runtime: " + com.oracle.truffle.api.Truffle.getRuntime().getName()};
+            return new String[] {"ppl4j 0.1.0", "Truffle runtime: " + com.oracle.truffle.api.Truffle.getRuntime().getName(),
+                "Large-tensor kernels: " + org.ppl4j.runtime.ad.Tensor.kernels()};
         }
     }
 

@@ -40,6 +40,8 @@ class LauncherTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("Truffle runtime:"), r[1]);
         assertFalse(r[1].contains("Interpreted"), "the launcher fell back to the interpreter: " + r[1]);
+        // ND4J's kernels by default (ppl4j's own are opt-in: -Dppl.kernels=vector and C2)
+        assertTrue(r[1].contains("Large-tensor kernels: ND4J kernels"), r[1]);
     }
 
     /** Acceptance: posterior mean of p within 0.02 of 0.70, sd within 15% of 0.138 (exact Beta(7, 3)). */

@@ -307,7 +307,8 @@ public final class AD {
         }
         return TensorVar.record(t.tape, fx, g -> {
             if (kernel != null) {
-                t.addAdjoint(g.times(derivative(kernel, x, fx)));
+                Tensor fused = Tensor.unaryGradient(kernel, x, fx, g); // one pass, where ppl4j's kernels run
+                t.addAdjoint(fused != null ? fused : g.times(derivative(kernel, x, fx)));
                 return;
             }
             double[] gd = g.d();

@@ -1,7 +1,12 @@
 package org.ppl4j.runtime.ad;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.ppl4j.kernels.Fn;
+import org.ppl4j.kernels.FloatKernels;
+import org.ppl4j.kernels.Op;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -45,6 +50,53 @@ final class Nd4jKernels {
     }
 
     private Nd4jKernels() {
+    }
+
+    /**
+     * ppl4j's own float32 kernels ({@code kernels/}: the Vector API where the JVM has it), or null: then every
+     * elementwise kernel, sum and Adam step is ND4J's. Chosen once ({@link FloatKernels#live}); tests switch it.
+     */
+    private static FloatKernels own = FloatKernels.live();
+
+    /** Turns ppl4j's own kernels off (ND4J's run) or back to the JVM's choice; for tests that compare the two. */
+    static void useOwnKernels(boolean on) {
+        own = on ? FloatKernels.live() : null;
+    }
+
+    /** The own kernels when they can run on all these arrays (dense float32, see {@link #dense}), else null. */
+    private static FloatKernels own(INDArray... arrays) {
+        FloatKernels k = own;
+        if (k == null) {
+            return null;
+        }
+        for (INDArray a : arrays) {
+            if (!dense(a)) {
+                return null;
+            }
+        }
+        return k;
+    }
+
+    /** {@code -Dppl.kernels.trace=true}: name each own kernel (and what it fuses) once per shape, on stderr. */
+    private static final boolean TRACE = Boolean.getBoolean("ppl.kernels.trace");
+    private static final java.util.Set<String> TRACED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void trace(String kernel, INDArray shapeOf) {
+        if (TRACE) {
+            String line = "ppl4j kernel: " + kernel + " " + Arrays.toString(shapeOf.shape());
+            if (TRACED.add(line)) {
+                System.err.println(line);
+            }
+        }
+    }
+
+    /** A dense array's memory as a buffer the kernels read and write. */
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+
+    private static int n(INDArray a) {
+        return (int) a.length();
     }
 
     private static DataType dtype() {
@@ -292,6 +344,12 @@ final class Nd4jKernels {
             INDArray x = broadcast(nd(a), shape);
             double k = b.get(0);
             INDArray z = uninitialised(x);
+            FloatKernels own = own(x);
+            if (own != null) {
+                trace(op + " by a number", x);
+                own.zipScalar(Op.valueOf(op.name()), bytes(x), (float) k, false, bytes(z), n(x));
+                return z;
+            }
             switch (op) {
                 case ADD:
                     return x.add(k, z);
@@ -307,6 +365,12 @@ final class Nd4jKernels {
             INDArray y = broadcast(nd(b), shape);
             double k = a.get(0);
             INDArray z = uninitialised(y);
+            FloatKernels own = own(y);
+            if (own != null) {
+                trace("a number " + op + " a tensor", y);
+                own.zipScalar(Op.valueOf(op.name()), bytes(y), (float) k, true, bytes(z), n(y));
+                return z;
+            }
             switch (op) {
                 case ADD:
                     return y.add(k, z);
@@ -324,6 +388,13 @@ final class Nd4jKernels {
         }
         INDArray x = broadcast(nd(a), shape);
         INDArray y = broadcast(nd(b), shape);
+        FloatKernels own = op == Tensor.Op2.POW ? null : own(x, y);
+        if (own != null) {
+            INDArray z = uninitialised(x);
+            trace(op.toString(), z);
+            own.zip(Op.valueOf(op.name()), bytes(x), bytes(y), bytes(z), n(z));
+            return z;
+        }
         if (op == Tensor.Op2.POW) {
             return Transforms.pow(x, y, true);
         }
@@ -348,6 +419,12 @@ final class Nd4jKernels {
     private static INDArray rowVector(Tensor.Op2 op, INDArray x, INDArray row) {
         INDArray r = row.rank() == 2 ? row.reshape(row.length()) : row;
         INDArray z = uninitialised(x);
+        FloatKernels own = own(x, row);
+        if (own != null) {
+            trace(op + " of a row vector to every row", x);
+            own.zipRow(Op.valueOf(op.name()), bytes(x), bytes(row), bytes(z), (int) x.size(0), (int) x.size(1));
+            return z;
+        }
         switch (op) {
             case ADD:
                 return Nd4j.exec(new BroadcastAddOp(x, r, z, 1));
@@ -364,6 +441,13 @@ final class Nd4jKernels {
     @TruffleBoundary
     static Object unary(Tensor.Op1 op, Tensor t) {
         INDArray x = nd(t);
+        FloatKernels own = own(x);
+        if (own != null) {
+            INDArray z = uninitialised(x);
+            trace(op.toString().toLowerCase(java.util.Locale.ROOT), x);
+            own.map(Fn.valueOf(op.name()), bytes(x), bytes(z), n(x));
+            return z;
+        }
         switch (op) {
             case NEG:
                 return x.neg();
@@ -397,6 +481,28 @@ final class Nd4jKernels {
     }
 
     /**
+     * g * f'(x) in one pass, given fx = f(x), or null when ppl4j's own kernels cannot run it (then the tape
+     * composes the derivative from whole-tensor operations).
+     */
+    @TruffleBoundary
+    static Object unaryGradient(Tensor.Op1 op, Tensor x, Tensor fx, Tensor g) {
+        if (own == null || op == Tensor.Op1.SIGN || op == Tensor.Op1.STEP) {
+            return null;
+        }
+        INDArray xv = nd(x);
+        INDArray fv = nd(fx);
+        INDArray gv = nd(g);
+        FloatKernels own = own(xv, fv, gv);
+        if (own == null || gv.length() != xv.length() || fv.length() != xv.length()) {
+            return null;
+        }
+        INDArray z = uninitialised(xv);
+        trace("fused " + op.toString().toLowerCase(java.util.Locale.ROOT) + " gradient g * f'(x), one pass", xv);
+        own.mapGradient(Fn.valueOf(op.name()), bytes(xv), bytes(fv), bytes(gv), bytes(z), n(xv));
+        return z;
+    }
+
+    /**
      * log(1 + e^x) = max(x, 0) + softplus(-|x|): ND4J's own softplus overflows above 88 in float32, but not for
      * arguments at or below 0.
      */
@@ -419,6 +525,11 @@ final class Nd4jKernels {
     static double bernoulliLogitsSum(Tensor x, Tensor l) {
         INDArray lv = nd(l);
         INDArray xv = nd(x);
+        FloatKernels own = own(lv, xv);
+        if (own != null && lv.length() == xv.length()) {
+            trace("fused Bernoulli log-likelihood sum(x l - softplus(l)), one pass", lv);
+            return own.bernoulliLogitsSum(bytes(xv), bytes(lv), n(lv));
+        }
         INDArray sp = softplus(lv);
         double total;
         try {
@@ -433,7 +544,15 @@ final class Nd4jKernels {
     @TruffleBoundary
     static Object bernoulliLogitsGradient(Tensor x, Tensor l, double g) {
         INDArray xv = nd(x);
-        INDArray s = sigmoid(nd(l));
+        INDArray lv = nd(l);
+        FloatKernels own = own(lv, xv);
+        if (own != null && lv.length() == xv.length()) {
+            INDArray z = uninitialised(lv);
+            trace("fused Bernoulli gradient g (x - sigmoid(l)), one pass", lv);
+            own.bernoulliLogitsGradient(bytes(xv), bytes(lv), (float) g, bytes(z), n(lv));
+            return z;
+        }
+        INDArray s = sigmoid(lv);
         if (dense(s) && dense(xv) && s.length() == xv.length()) {
             int n = (int) s.length();
             FloatPointer sp = (FloatPointer) s.data().addressPointer();
@@ -459,6 +578,10 @@ final class Nd4jKernels {
 
     /** The dot product of two arrays of one length, accumulated in float64. */
     private static double dot(INDArray x, INDArray y) {
+        FloatKernels own = own(x, y);
+        if (own != null && x.length() == y.length()) {
+            return own.dot(bytes(x), bytes(y), n(x));
+        }
         if (dense(x) && dense(y) && x.length() == y.length()) {
             return openblas.cblas_dsdot((int) x.length(), (FloatPointer) x.data().addressPointer(), 1,
                     (FloatPointer) y.data().addressPointer(), 1);
@@ -485,6 +608,10 @@ final class Nd4jKernels {
      */
     private static double denseSum(INDArray x) {
         long n = x.length();
+        FloatKernels own = own(x);
+        if (own != null) {
+            return own.sum(bytes(x), (int) n);
+        }
         if (dense(x)) {
             INDArray ones = ONES.get(n);
             if (ones == null) {
@@ -503,7 +630,16 @@ final class Nd4jKernels {
     /** Sum along {@code axes}, dropping them. */
     @TruffleBoundary
     static Object sumAxes(Tensor t, int[] axes) {
-        return nd(t).sum(false, axes);
+        INDArray x = nd(t);
+        FloatKernels own = own(x);
+        if (own != null && x.rank() == 2 && axes.length == 1 && axes[0] == 0) {
+            // a bias's gradient: the column sums of a batch
+            INDArray z = uninitialised(x.dataType(), new long[] {x.size(1)});
+            trace("column sums", x);
+            own.sumRows(bytes(x), bytes(z), (int) x.size(0), (int) x.size(1));
+            return z;
+        }
+        return x.sum(false, axes);
     }
 
     @TruffleBoundary
@@ -640,13 +776,22 @@ final class Nd4jKernels {
     static Object adam(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
             double eps, long t, boolean inPlace, boolean overwriteGrad) {
         INDArray u = nd(param);
-        INDArray g = overwriteGrad ? nd(grad) : nd(grad).dup('c');
         if (state[0] == null) {
             state[0] = Nd4j.zeros(u.dataType(), u.shape());
             state[1] = Nd4j.zeros(u.dataType(), u.shape());
         }
         INDArray v = (INDArray) state[0];
         INDArray m = (INDArray) state[1];
+        INDArray gv = nd(grad);
+        FloatKernels own = own(u, gv, v, m);
+        if (own != null && gv.length() == u.length()) {
+            // one pass: reads the gradient, updates both moments and the parameter (a copy unless in place)
+            INDArray p = inPlace ? u : u.dup('c');
+            trace("fused Adam step (both moments and the parameter), one pass", p);
+            own.adam(bytes(p), bytes(gv), bytes(m), bytes(v), n(p), lr, beta1, beta2, eps, t);
+            return p;
+        }
+        INDArray g = overwriteGrad ? gv : gv.dup('c');
         // lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps'), with eps' = eps sqrt(1 - b2^t): exactly
         // lr * mHat / (sqrt(vHat) + eps), the Java optimiser's update; v and m are updated in place
         double epsT = eps * Math.sqrt(1 - Math.pow(beta2, t));

@@ -550,6 +550,23 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     }
 
     /**
+     * g * f'(x) for a large x in one pass of ppl4j's own kernels ({@code kernels/}), given fx = f(x); null when
+     * they do not run here (the caller composes the derivative from whole-tensor operations instead).
+     */
+    static Tensor unaryGradient(Op1 op, Tensor x, Tensor fx, Tensor g) {
+        if (!x.isLarge() || !Arrays.equals(g.shape, x.shape)) {
+            return null;
+        }
+        Object r = Nd4jKernels.unaryGradient(op, x, fx, g);
+        return r == null ? null : ofNd(r);
+    }
+
+    /** Which kernels compute large tensors' elementwise work in this JVM, for {@code --version}. */
+    public static String kernels() {
+        return org.ppl4j.kernels.FloatKernels.describe();
+    }
+
+    /**
      * sum(x * l - softplus(l)) over all elements, for tensors of one shape ({@code this} is l): the Bernoulli
      * log-likelihood of 0/1 values x given logits l. Accumulated in float64.
      */
