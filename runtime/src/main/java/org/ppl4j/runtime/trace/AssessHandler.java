@@ -27,6 +27,15 @@ public final class AssessHandler implements Handler {
     private final double localScale;
     private int localDepth;
     private Iterations iterations; // created by the first replicate or map in the model
+    /** density(..., keep: "data"): the local choices' terms per datum, a [B] tensor (null: none yet). */
+    private boolean keepData;
+    private Object perDatum;
+    private Address firstLocal;
+
+    /** Keep the local choices' log densities per datum (see {@link GenerativeFunction#densityPerDatum}). */
+    void keepData() {
+        keepData = true;
+    }
 
     @Override
     public void enterIteration(int i) {
@@ -83,6 +92,10 @@ public final class AssessHandler implements Handler {
             }
         }
         used.add(address);
+        if (keepData && localDepth > 0) {
+            addPerDatum(owner, address, d, value);
+            return value;
+        }
         logDensity = AD.add(logDensity, siteDensity(run, owner, address, d, value, localDepth > 0 ? localScale : 1));
         return value;
     }
@@ -106,6 +119,37 @@ public final class AssessHandler implements Handler {
         return scale != 1 ? AD.mul(lp, scale) : lp;
     }
 
+    /** A local choice's log density per datum: summed over all its axes but the leading (data) one. */
+    private void addPerDatum(String owner, Address address, Distribution d, Object value) {
+        if (value instanceof org.ppl4j.runtime.ad.Batched) {
+            throw new org.ppl4j.runtime.ad.NotBatchable("a density kept per datum");
+        }
+        Object lp = AD.isTensor(value) && AD.tensorValue(value).rank() > 0 ? d.logDensityPerElement(value, 1) : null;
+        if (lp == null) {
+            throw new IllegalArgumentException("density(" + modelName + ", keep: \"data\"): the local choice '"
+                    + address + "' must be a tensor whose leading axis holds the data points (one choice for the"
+                    + " whole minibatch, not one per datum)" + (AD.isTensor(value) ? ", and " + d.family().name()
+                    + " cannot split its density along that axis" : ""));
+        }
+        siteDensity(run, owner, address, d, value, 1); // the site's score, noted as without 'keep'
+        if (run != null && run.isRelaxed(address)) {
+            throw new IllegalArgumentException("density(" + modelName + ", keep: \"data\"): the relaxed choice '"
+                    + address + "' has no density per datum; use density without 'keep'");
+        }
+        if (run != null && run.isPath(owner, address)) {
+            lp = d.detachParameters().logDensityPerElement(value, 1);
+        }
+        if (perDatum != null && AD.tensorValue(lp).size() != AD.tensorValue(perDatum).size()) {
+            throw new IllegalArgumentException("density(" + modelName + ", keep: \"data\"): the local choices '"
+                    + firstLocal + "' and '" + address + "' have " + AD.tensorValue(perDatum).size() + " and "
+                    + AD.tensorValue(lp).size() + " data points on their leading axes; they must have the same");
+        }
+        if (perDatum == null) {
+            firstLocal = address;
+        }
+        perDatum = perDatum == null ? lp : AD.add(perDatum, lp);
+    }
+
     @Override
     public void enterLocal() {
         localDepth++;
@@ -121,7 +165,15 @@ public final class AssessHandler implements Handler {
         return params;
     }
 
+    /**
+     * The log density; kept per datum, the [B] local terms plus the other terms divided by N = B times the local
+     * scale (N / B), or the whole density where no choice was local.
+     */
     public Object logDensity() {
+        if (keepData && perDatum != null) {
+            double n = AD.tensorValue(perDatum).size() * localScale;
+            return AD.add(perDatum, AD.div(logDensity, n));
+        }
         return logDensity;
     }
 
