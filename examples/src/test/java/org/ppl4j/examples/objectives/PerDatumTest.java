@@ -177,16 +177,25 @@ class PerDatumTest {
         assertEquals((Double) r.get("whole"), total, 1e-12);
     }
 
+    /**
+     * A local choice with no data axis (a scalar per datum, in a loop) cannot be split: the density is then whole,
+     * as without 'keep', so such programs keep their former values; 'keep' takes only "data".
+     */
     @Test
-    void aLocalChoiceWithoutADataAxisIsAnError() {
-        PplException e = assertThrows(PplException.class, () -> run("""
+    void aLocalChoiceWithoutADataAxisLeavesTheDensityWhole() {
+        Map<String, Object> r = record(run("""
                 model m() {
-                  local { x ~ normal(0, 1) }
+                  mu ~ normal(0, 1)
+                  for i in 0..2 {
+                    local { x[i] ~ normal(mu, 1) }
+                  }
+                  local { y ~ normal(zeros(2), 1) }
                 }
-                let result = density(m(), choices { x: 0.5 }, keep: "data")
+                let t = choices { mu: 0.2, x: [0.5, 1.0], y: tensor([0.1, 0.3]) }
+                let result = { kept: density(m(), t, keep: "data"), whole: density(m(), t) }
                 """));
-        assertTrue(e.getMessage().contains("leading axis holds the data points"), e.getMessage());
-        e = assertThrows(PplException.class, () -> run("""
+        assertEquals((Double) r.get("whole"), (Double) r.get("kept"), 0.0);
+        PplException e = assertThrows(PplException.class, () -> run("""
                 model m() {
                   x ~ normal(0, 1)
                 }

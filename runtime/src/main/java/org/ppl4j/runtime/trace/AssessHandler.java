@@ -30,6 +30,9 @@ public final class AssessHandler implements Handler {
     /** density(..., keep: "data"): the local choices' terms per datum, a [B] tensor (null: none yet). */
     private boolean keepData;
     private Object perDatum;
+    /** Kept per datum: every term, the local ones scaled, as without 'keep' (returned where perDatumLost). */
+    private Object wholeLogDensity = 0.0;
+    private boolean perDatumLost;
     private Address firstLocal;
 
     /** Keep the local choices' log densities per datum (see {@link GenerativeFunction#densityPerDatum}). */
@@ -96,6 +99,12 @@ public final class AssessHandler implements Handler {
             addPerDatum(owner, address, d, value);
             return value;
         }
+        if (keepData) {
+            Object term = siteDensity(run, owner, address, d, value, 1);
+            wholeLogDensity = AD.add(wholeLogDensity, term);
+            logDensity = AD.add(logDensity, term);
+            return value;
+        }
         logDensity = AD.add(logDensity, siteDensity(run, owner, address, d, value, localDepth > 0 ? localScale : 1));
         return value;
     }
@@ -119,25 +128,22 @@ public final class AssessHandler implements Handler {
         return scale != 1 ? AD.mul(lp, scale) : lp;
     }
 
-    /** A local choice's log density per datum: summed over all its axes but the leading (data) one. */
+    /**
+     * A local choice's log density per datum: summed over all its axes but the leading (data) one. A choice with no
+     * such axis (a scalar {@code x[i]} per datum) leaves the whole density to be returned, as without 'keep'.
+     */
     private void addPerDatum(String owner, Address address, Distribution d, Object value) {
-        if (value instanceof org.ppl4j.runtime.ad.Batched) {
+        if (value instanceof org.ppl4j.runtime.ad.Batched || d instanceof org.ppl4j.runtime.dist.BatchedDistribution) {
             throw new org.ppl4j.runtime.ad.NotBatchable("a density kept per datum");
         }
-        Object lp = AD.isTensor(value) && AD.tensorValue(value).rank() > 0 ? d.logDensityPerElement(value, 1) : null;
+        Object whole = siteDensity(run, owner, address, d, value, localScale); // the site's score noted as usual
+        wholeLogDensity = AD.add(wholeLogDensity, whole);
+        boolean relaxed = run != null && run.isRelaxed(address);
+        Object lp = relaxed || !AD.isTensor(value) || AD.tensorValue(value).rank() == 0 ? null
+                : (run != null && run.isPath(owner, address) ? d.detachParameters() : d).logDensityPerElement(value, 1);
         if (lp == null) {
-            throw new IllegalArgumentException("density(" + modelName + ", keep: \"data\"): the local choice '"
-                    + address + "' must be a tensor whose leading axis holds the data points (one choice for the"
-                    + " whole minibatch, not one per datum)" + (AD.isTensor(value) ? ", and " + d.family().name()
-                    + " cannot split its density along that axis" : ""));
-        }
-        siteDensity(run, owner, address, d, value, 1); // the site's score, noted as without 'keep'
-        if (run != null && run.isRelaxed(address)) {
-            throw new IllegalArgumentException("density(" + modelName + ", keep: \"data\"): the relaxed choice '"
-                    + address + "' has no density per datum; use density without 'keep'");
-        }
-        if (run != null && run.isPath(owner, address)) {
-            lp = d.detachParameters().logDensityPerElement(value, 1);
+            perDatumLost = true;
+            return;
         }
         if (perDatum != null && AD.tensorValue(lp).size() != AD.tensorValue(perDatum).size()) {
             throw new IllegalArgumentException("density(" + modelName + ", keep: \"data\"): the local choices '"
@@ -167,10 +173,13 @@ public final class AssessHandler implements Handler {
 
     /**
      * The log density; kept per datum, the [B] local terms plus the other terms divided by N = B times the local
-     * scale (N / B), or the whole density where no choice was local.
+     * scale (N / B), or the whole density where no choice was local or one had no data axis.
      */
     public Object logDensity() {
-        if (keepData && perDatum != null) {
+        if (keepData && (perDatum == null || perDatumLost)) {
+            return wholeLogDensity;
+        }
+        if (keepData) {
             double n = AD.tensorValue(perDatum).size() * localScale;
             return AD.add(perDatum, AD.div(logDensity, n));
         }
