@@ -178,6 +178,39 @@ class PerDatumTest {
     }
 
     /**
+     * A marginal keeps its density per datum, each datum's own m-particle estimate. With the aux guide the exact
+     * conditional q(u | z), every particle's weight is q(z) itself, so each entry must be log Normal(z_b; 0, sqrt 2)
+     * whatever the draws, and the whole density their sum.
+     */
+    @Test
+    void aMarginalKeepsItsDensityPerDatum() {
+        Map<String, Object> r = record(run("""
+                model g() {
+                  local {
+                    u ~ normal(zeros(3), 1)
+                    z ~ normal(u, 1)
+                  }
+                }
+                model r(t) {
+                  local { u ~ normal(t.z / 2, sqrt(0.5)) }
+                }
+                let q = marginal(g(), keep: ["z"], aux: r, particles: 4)
+                let t = choices { z: tensor([0.5, -1.0, 2.0]) }
+                let result = { kept: density(q, t, keep: "data"), whole: density(q, t) }
+                """));
+        double[] kept = (double[]) r.get("kept");
+        double[] zs = {0.5, -1.0, 2.0};
+        assertEquals(3, kept.length);
+        double total = 0;
+        for (int b = 0; b < 3; b++) {
+            double want = -0.5 * Math.log(2 * Math.PI * 2) - zs[b] * zs[b] / 4;
+            assertEquals(want, kept[b], 1e-12, "datum " + b);
+            total += want;
+        }
+        assertEquals(total, (Double) r.get("whole"), 1e-12);
+    }
+
+    /**
      * A local choice with no data axis (a scalar per datum, in a loop) cannot be split: the density is then whole,
      * as without 'keep', so such programs keep their former values; 'keep' takes only "data".
      */

@@ -174,12 +174,20 @@ public final class Marginal implements GenerativeFunction {
 
     /** The log-mean-exp of [B] log weights, datum by datum, shifted as {@link #logMeanExp(Object[])} is. */
     private static Object logMeanExpPerDatum(Object[] xs) {
-        Object s = AD.stack(xs); // [particles, B]
+        int[] one = AD.tensorValue(xs[0]).shape();
+        int[] row = new int[one.length + 1];
+        row[0] = 1;
+        System.arraycopy(one, 0, row, 1, one.length);
+        Object[] rows = new Object[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            rows[i] = AD.reshape(xs[i], row);
+        }
+        Object s = AD.concat(rows, 0); // [particles, B]
         org.ppl4j.runtime.ad.Tensor max = AD.maxAxisValue(s, 0);
         org.ppl4j.runtime.ad.Tensor finite = max.map(v -> Double.isFinite(v) ? v : 0);
         Object shift = AD.isTracked(s) ? AD.dependsOn(finite, s) : finite;
         Object total = AD.add(AD.log(AD.sumAxis(AD.exp(AD.sub(s, shift)), 0, true)), shift);
-        Object perDatum = AD.reshape(total, AD.tensorValue(xs[0]).shape());
+        Object perDatum = AD.reshape(total, one);
         return AD.sub(perDatum, Math.log(xs.length));
     }
 
