@@ -28,6 +28,18 @@ public final class AssessHandler implements Handler {
     private final double localScale;
     private int localDepth;
     private Iterations iterations; // created by the first replicate or map in the model
+    /** density(..., keep: "data"): the local choices' terms per datum, a [B] tensor (null: none yet). */
+    private boolean keepData;
+    private Object perDatum;
+    /** Kept per datum: every term, the local ones scaled, as without 'keep' (returned where perDatumLost). */
+    private Object wholeLogDensity = 0.0;
+    private boolean perDatumLost;
+    private Address firstLocal;
+
+    /** Keep the local choices' log densities per datum (see {@link GenerativeFunction#densityPerDatum}). */
+    void keepData() {
+        keepData = true;
+    }
 
     @Override
     public void enterIteration(int i) {
@@ -86,6 +98,16 @@ public final class AssessHandler implements Handler {
         used.add(address);
         if (run != null && d.support().isFixed() && !run.isRelaxed(address)) {
             checkSupport(address, d, value);
+        }
+        if (keepData && localDepth > 0) {
+            addPerDatum(owner, address, d, value);
+            return value;
+        }
+        if (keepData) {
+            Object term = siteDensity(run, owner, address, d, value, 1);
+            wholeLogDensity = AD.add(wholeLogDensity, term);
+            logDensity = AD.add(logDensity, term);
+            return value;
         }
         logDensity = AD.add(logDensity, siteDensity(run, owner, address, d, value, localDepth > 0 ? localScale : 1));
         return value;
@@ -152,6 +174,34 @@ public final class AssessHandler implements Handler {
         return scale != 1 ? AD.mul(lp, scale) : lp;
     }
 
+    /**
+     * A local choice's log density per datum: summed over all its axes but the leading (data) one. A choice with no
+     * such axis (a scalar {@code x[i]} per datum) leaves the whole density to be returned, as without 'keep'.
+     */
+    private void addPerDatum(String owner, Address address, Distribution d, Object value) {
+        if (value instanceof org.ppl4j.runtime.ad.Batched || d instanceof org.ppl4j.runtime.dist.BatchedDistribution) {
+            throw new org.ppl4j.runtime.ad.NotBatchable("a density kept per datum");
+        }
+        Object whole = siteDensity(run, owner, address, d, value, localScale); // the site's score noted as usual
+        wholeLogDensity = AD.add(wholeLogDensity, whole);
+        boolean relaxed = run != null && run.isRelaxed(address);
+        Object lp = relaxed || !AD.isTensor(value) || AD.tensorValue(value).rank() == 0 ? null
+                : (run != null && run.isPath(owner, address) ? d.detachParameters() : d).logDensityPerElement(value, 1);
+        if (lp == null) {
+            perDatumLost = true;
+            return;
+        }
+        if (perDatum != null && AD.tensorValue(lp).size() != AD.tensorValue(perDatum).size()) {
+            throw new IllegalArgumentException("density(" + modelName + ", keep: \"data\"): the local choices '"
+                    + firstLocal + "' and '" + address + "' have " + AD.tensorValue(perDatum).size() + " and "
+                    + AD.tensorValue(lp).size() + " data points on their leading axes; they must have the same");
+        }
+        if (perDatum == null) {
+            firstLocal = address;
+        }
+        perDatum = perDatum == null ? lp : AD.add(perDatum, lp);
+    }
+
     @Override
     public void enterLocal() {
         localDepth++;
@@ -167,7 +217,18 @@ public final class AssessHandler implements Handler {
         return params;
     }
 
+    /**
+     * The log density; kept per datum, the [B] local terms plus the other terms divided by N = B times the local
+     * scale (N / B), or the whole density where no choice was local or one had no data axis.
+     */
     public Object logDensity() {
+        if (keepData && (perDatum == null || perDatumLost)) {
+            return wholeLogDensity;
+        }
+        if (keepData) {
+            double n = AD.tensorValue(perDatum).size() * localScale;
+            return AD.add(perDatum, AD.div(logDensity, n));
+        }
         return logDensity;
     }
 

@@ -26,6 +26,11 @@ public record Detached(GenerativeFunction inner) implements GenerativeFunction {
     }
 
     @Override
+    public Object densityPerDatum(PplContext context, ChoiceMap choices, ParamProvider params) {
+        return inner.densityPerDatum(context, choices, DetachedParams.of(params));
+    }
+
+    @Override
     public String toString() {
         return name();
     }

@@ -36,4 +36,20 @@ public final class Generative {
         h.checkAllUsed();
         return h.logDensity();
     }
+
+    /** {@code density(model, choices, keep: "data")}: see {@link GenerativeFunction#densityPerDatum}. */
+    public static Object densityPerDatum(PplContext context, BoundModel model,
+            org.ppl4j.runtime.value.ChoiceMap choices, org.ppl4j.runtime.param.ParamProvider params) {
+        if (choices.simulation() instanceof Simulation s && s.matches(model, params, context.handler())
+                && !s.hasLocal()) {
+            return s.density(context); // no data axis: the density itself, taken as without 'keep'
+        }
+        AssessHandler h = new AssessHandler(choices, params, model.name(),
+                context.handler() instanceof org.ppl4j.runtime.estimate.ObjectiveRun r ? r : null,
+                context.minibatchScale());
+        h.keepData();
+        run(context, model, h);
+        h.checkAllUsed();
+        return h.logDensity();
+    }
 }

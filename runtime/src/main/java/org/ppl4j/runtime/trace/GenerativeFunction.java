@@ -27,6 +27,16 @@ public interface GenerativeFunction extends TruffleObject {
      */
     Object density(PplContext context, ChoiceMap choices, ParamProvider params);
 
+    /**
+     * {@code density(g, choices, keep: "data")}: the log density kept per datum, a [B] tensor whose entry b is the
+     * log density of the local choices' slices b (the data axis, the leading one) plus the terms outside
+     * {@code local} divided by N (N = B, or the data set's size in a minibatch fit), so that N / B times its sum is
+     * the density; a number, the density itself, where no choice is local.
+     */
+    default Object densityPerDatum(PplContext context, ChoiceMap choices, ParamProvider params) {
+        return density(context, choices, params); // no local choices (an automatic guide has none on minibatches)
+    }
+
     /** The estimation context of the objective now running, or one that only samples (from the context's rng). */
     static EstimationContext estimation(PplContext context) {
         if (context.handler() instanceof EstimationContext e) {

@@ -118,6 +118,16 @@ public final class Marginal implements GenerativeFunction {
 
     @Override
     public Object density(PplContext context, ChoiceMap z, ParamProvider params) {
+        return density(context, z, params, false);
+    }
+
+    /** Per datum: each particle's log weight is one per datum, and their log-mean-exp is taken datum by datum. */
+    @Override
+    public Object densityPerDatum(PplContext context, ChoiceMap z, ParamProvider params) {
+        return density(context, z, params, true);
+    }
+
+    private Object density(PplContext context, ChoiceMap z, ParamProvider params, boolean keepData) {
         for (Address a : z.entries().keySet()) {
             if (!kept(a)) {
                 throw new IllegalArgumentException("density(" + name() + "): '" + a + "' is not among the kept"
@@ -131,7 +141,7 @@ public final class Marginal implements GenerativeFunction {
         int first = 0;
         ChoiceMap own = z.hidden(this::sameAs);
         if (own != null) {
-            logWeights[first++] = logWeight(context, z, own, r, params);
+            logWeights[first++] = logWeight(context, z, own, r, params, keepData);
         }
         for (int i = first; i < particles; i++) {
             if (handler != null) {
@@ -139,20 +149,46 @@ public final class Marginal implements GenerativeFunction {
             }
             try {
                 ChoiceMap u = r.simulate(context, estimation, params);
-                logWeights[i] = logWeight(context, z, u, r, params);
+                logWeights[i] = logWeight(context, z, u, r, params, keepData);
             } finally {
                 if (handler != null) {
                     handler.exitIteration();
                 }
             }
         }
-        return particles == 1 ? logWeights[0] : logMeanExp(logWeights);
+        if (particles == 1) {
+            return logWeights[0];
+        }
+        return keepData && AD.isTensor(logWeights[0]) && AD.tensorValue(logWeights[0]).rank() > 0
+                ? logMeanExpPerDatum(logWeights) : logMeanExp(logWeights);
     }
 
-    /** log q(z, u) - log r(u | z). */
-    private Object logWeight(PplContext context, ChoiceMap z, ChoiceMap u, GenerativeFunction r, ParamProvider params) {
-        Object joint = this.joint.density(context, ChoiceMap.merge(z, u), params);
-        return AD.sub(joint, r.density(context, u, params));
+    /** log q(z, u) - log r(u | z), per datum where {@code keepData}. */
+    private Object logWeight(PplContext context, ChoiceMap z, ChoiceMap u, GenerativeFunction r, ParamProvider params,
+            boolean keepData) {
+        ChoiceMap zu = ChoiceMap.merge(z, u);
+        Object joint = keepData ? this.joint.densityPerDatum(context, zu, params) : this.joint.density(context, zu,
+                params);
+        return AD.sub(joint, keepData ? r.densityPerDatum(context, u, params) : r.density(context, u, params));
+    }
+
+    /** The log-mean-exp of [B] log weights, datum by datum, shifted as {@link #logMeanExp(Object[])} is. */
+    private static Object logMeanExpPerDatum(Object[] xs) {
+        int[] one = AD.tensorValue(xs[0]).shape();
+        int[] row = new int[one.length + 1];
+        row[0] = 1;
+        System.arraycopy(one, 0, row, 1, one.length);
+        Object[] rows = new Object[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            rows[i] = AD.reshape(xs[i], row);
+        }
+        Object s = AD.concat(rows, 0); // [particles, B]
+        org.ppl4j.runtime.ad.Tensor max = AD.maxAxisValue(s, 0);
+        org.ppl4j.runtime.ad.Tensor finite = max.map(v -> Double.isFinite(v) ? v : 0);
+        Object shift = AD.isTracked(s) ? AD.dependsOn(finite, s) : finite;
+        Object total = AD.add(AD.log(AD.sumAxis(AD.exp(AD.sub(s, shift)), 0, true)), shift);
+        Object perDatum = AD.reshape(total, one);
+        return AD.sub(perDatum, Math.log(xs.length));
     }
 
     private GenerativeFunction auxFor(ChoiceMap z) {

@@ -38,6 +38,11 @@ final class Simulation {
         return m == model && p == params && current == run;
     }
 
+    /** Whether some choice of the trace was made inside {@code local}. */
+    boolean hasLocal() {
+        return sites.stream().anyMatch(Site::local);
+    }
+
     /** log q(trace), as {@link AssessHandler} takes it: path sites detached, relaxed ones relaxed, local ones scaled. */
     Object density(PplContext context) {
         ObjectiveRun objectiveRun = run instanceof ObjectiveRun r ? r : null;

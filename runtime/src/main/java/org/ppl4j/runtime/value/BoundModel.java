@@ -31,6 +31,11 @@ public record BoundModel(FunctionValue model, Object[] args) implements Generati
     }
 
     @Override
+    public Object densityPerDatum(PplContext context, ChoiceMap choices, ParamProvider params) {
+        return Generative.densityPerDatum(context, this, choices, params);
+    }
+
+    @Override
     public String toString() {
         return model.name() + "(...)";
     }

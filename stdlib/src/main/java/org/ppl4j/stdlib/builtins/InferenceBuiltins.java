@@ -23,9 +23,28 @@ final class InferenceBuiltins {
         return List.of(
                 new Builtin("arg", List.of("name", "default"), 1, false, (a, c) -> argument(a, c)),
                 Builtin.of("sim", List.of("model"), (a, c) -> new TraceDistribution(generative("sim", a[0]))),
-                Builtin.of("density", List.of("model", "choices"), (a, c) -> {
+                new Builtin("density", List.of("model", "choices", "keep"), 2, false, (a, c) -> {
                     GenerativeFunction m = generative("density", a[0]);
-                    return m.density(c, choices("density", "choices", a[1]), params(c));
+                    ChoiceMap t = choices("density", "choices", a[1]);
+                    if (a.length > 2 && a[2] != null) {
+                        if (!"data".equals(a[2])) {
+                            throw new IllegalArgumentException("density: 'keep' takes \"data\" (one log density per"
+                                    + " datum), got " + Printer.show(a[2]));
+                        }
+                        return m.densityPerDatum(c, t, params(c));
+                    }
+                    return m.density(c, t, params(c));
+                }),
+                // data_sum(v): N / B times the sum of per-datum values v (N / B = 1 outside a minibatch fit); a
+                // number, a density with no data axis, is returned as it is
+                Builtin.of("data_sum", List.of("values"), (a, c) -> {
+                    Object v = Args.numeric("data_sum", "values", a[0]);
+                    if (!org.ppl4j.runtime.ad.AD.isTensor(v) || org.ppl4j.runtime.ad.AD.tensorValue(v).rank() == 0) {
+                        return v;
+                    }
+                    double scale = c.minibatchScale();
+                    Object total = org.ppl4j.runtime.ad.AD.sum(v);
+                    return scale == 1 ? total : org.ppl4j.runtime.ad.AD.mul(total, scale);
                 }),
                 new Builtin("marginal", List.of("model", "keep", "aux", "particles"), 1, false, (a, c) -> marginal(a)),
                 new Builtin("normalize", List.of("model", "observations", "proposal", "particles"), 3, false,
