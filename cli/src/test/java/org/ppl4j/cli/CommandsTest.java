@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +17,9 @@ class CommandsTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
     /** Runs the command line in this JVM, as the launcher does, capturing both streams. */
-    static Result ppl(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static Cli ppl(String... args) {
+        return Cli.run(args);
     }
 
     private String program(String name, String text) throws IOException {
@@ -60,18 +48,18 @@ class CommandsTest {
     @Test
     void anUnknownOptionIsRefusedWithTheClosestName() throws IOException {
         String f = program("args.ppl", ARGS);
-        Result seed = ppl("run", f, "--seeed", "3");
+        Cli seed = ppl("run", f, "--seeed", "3");
         assertEquals(Main.USAGE, seed.code(), seed.err());
         assertEquals("", seed.out(), "the program must not run");
         assertTrue(seed.err().startsWith("ppl: unknown option '--seeed'; did you mean --seed?\n"), seed.err());
-        Result argument = ppl("run", f, "--kk=2");
+        Cli argument = ppl("run", f, "--kk=2");
         assertEquals(Main.USAGE, argument.code(), argument.err());
         assertTrue(argument.err().startsWith("ppl: unknown option '--kk'; did you mean --k?\n"), argument.err());
         assertTrue(argument.err().contains("ppl run FILE -- --name VALUE"), argument.err());
-        Result check = ppl("check", f, "--dumb", "ast");
+        Cli check = ppl("check", f, "--dumb", "ast");
         assertEquals(Main.USAGE, check.code(), check.err());
         assertTrue(check.err().startsWith("ppl: unknown option '--dumb'; did you mean --dump?\n"), check.err());
-        Result repl = ppl("repl", "--no-histroy");
+        Cli repl = ppl("repl", "--no-histroy");
         assertEquals(Main.USAGE, repl.code(), repl.err());
         assertTrue(repl.err().startsWith("ppl: unknown option '--no-histroy'; did you mean --no-history?\n"),
                 repl.err());
@@ -87,10 +75,10 @@ class CommandsTest {
         assertEquals("[5, -1]\n", ppl("run", f).out());
         assertEquals("[2, -1]\n", ppl("run", f, "--k", "2").out());
         assertEquals("[2, 7]\n", ppl("run", f, "--k=2", "--seed", "7").out());
-        Result dashes = ppl("run", f, "--seed", "7", "--", "--other", "x", "--seed", "9", "--k", "3");
+        Cli dashes = ppl("run", f, "--seed", "7", "--", "--other", "x", "--seed", "9", "--k", "3");
         assertEquals(0, dashes.code(), dashes.err());
         assertEquals("[3, 9]\n", dashes.out());
-        Result bare = ppl("run", f, "--", "k");
+        Cli bare = ppl("run", f, "--", "k");
         assertEquals(Main.USAGE, bare.code());
         assertTrue(bare.err().contains("unexpected argument 'k'"), bare.err());
     }
@@ -103,10 +91,10 @@ class CommandsTest {
     void float64StoresLargeTensorsInDoublePrecision() throws IOException {
         String f = program("precision.ppl", "print(sum(ones(200, 100) * 0.1) - 2000)\n");
         try {
-            Result single = ppl("run", f);
+            Cli single = ppl("run", f);
             assertEquals(0, single.code(), single.err());
             assertEquals(2.98e-5, Double.parseDouble(single.out().strip()), 1e-7, "float32 by default");
-            Result dbl = ppl("run", f, "--float64");
+            Cli dbl = ppl("run", f, "--float64");
             assertEquals(0, dbl.code(), dbl.err());
             assertEquals(0, Double.parseDouble(dbl.out().strip()), 1e-9, "float64 with --float64");
         } finally {
@@ -130,13 +118,13 @@ class CommandsTest {
                 let f = fit(elbo(p(), q(), choices {}), optimizer: adam(0.1%s), steps: 20, samples: 1, seed: 1)
                 print(f.params["q.m"])
                 """;
-        Result plain = ppl("run", program("plain.ppl", fit.formatted("")));
+        Cli plain = ppl("run", program("plain.ppl", fit.formatted("")));
         assertEquals(0, plain.code(), plain.err());
         assertTrue(Double.parseDouble(plain.out().strip()) > 1, plain.out());
-        Result damped = ppl("run", program("damped.ppl", fit.formatted(", eps: 1000000")));
+        Cli damped = ppl("run", program("damped.ppl", fit.formatted(", eps: 1000000")));
         assertEquals(0, damped.code(), damped.err());
         assertTrue(Math.abs(Double.parseDouble(damped.out().strip())) < 1.4e-5, damped.out());
-        Result bad = ppl("run", program("bad.ppl", fit.formatted(", eps: -1")));
+        Cli bad = ppl("run", program("bad.ppl", fit.formatted(", eps: -1")));
         assertEquals(Main.RUNTIME_ERROR, bad.code());
         assertTrue(bad.err().contains("adam: 'eps' must be a positive number, got -1.0"), bad.err());
     }
@@ -145,7 +133,7 @@ class CommandsTest {
     void timeoutStopsTheProgram() throws IOException {
         String f = program("loop.ppl", "let s = 0\nfor i in 0..1000000000000 {\n  s = s + 1\n}\nprint(s)\n");
         long start = System.nanoTime();
-        Result r = ppl("run", f, "--timeout", "1");
+        Cli r = ppl("run", f, "--timeout", "1");
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         assertEquals("ppl: the program ran longer than 1 second\n", r.err());
@@ -155,7 +143,7 @@ class CommandsTest {
     @Test
     void aFractionalTimeoutIsAccepted() throws IOException {
         String f = program("loop.ppl", "let s = 0\nfor i in 0..1000000000000 {\n  s = s + 1\n}\nprint(s)\n");
-        Result r = ppl("run", f, "--timeout", "0.5");
+        Cli r = ppl("run", f, "--timeout", "0.5");
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         assertEquals("ppl: the program ran longer than 0.5 seconds\n", r.err());
         for (String bad : new String[] {"-1.5", "NaN", "Infinity", "1e30"}) {
@@ -166,7 +154,7 @@ class CommandsTest {
     @Test
     void aProgramWithinItsTimeRunsNormally() throws IOException {
         String f = program("quick.ppl", "print(1 + 1)\n");
-        Result r = ppl("run", f, "--timeout", "60", "--quiet");
+        Cli r = ppl("run", f, "--timeout", "60", "--quiet");
         assertEquals(0, r.code(), r.err());
         assertEquals("2\n", r.out());
         assertEquals(Main.USAGE, ppl("run", f, "--timeout", "0").code());
@@ -179,7 +167,7 @@ class CommandsTest {
     @Test
     void aStepLimitStopsTheProgramAtTheStatementThatGoesOver() throws IOException {
         String f = program("steps.ppl", "let s = 0\nfor i in 0..5 {\n  s = s + 1\n}\nprint(s)\n");
-        Result r = ppl("run", f, "--step-limit", "13");
+        Cli r = ppl("run", f, "--step-limit", "13");
         assertEquals(0, r.code(), r.err());
         assertEquals("5\n", r.out());
         r = ppl("run", f, "--step-limit", "12");
@@ -218,13 +206,13 @@ class CommandsTest {
         String expected = p + ":2:7: error: the file is not valid UTF-8: the byte 0xEF here does not belong to a "
                 + "UTF-8 character (save the file as UTF-8)\n  let na\ufffdve = 2\n        ^\n";
         for (String command : List.of("run", "check")) {
-            Result r = ppl(command, p.toString());
+            Cli r = ppl(command, p.toString());
             assertEquals(Main.COMPILE_ERROR, r.code(), r.err());
             assertEquals(expected, r.err());
         }
         // a bad byte at the very end, and valid multi-byte characters before it on the line
         Files.write(p, new byte[] {'l', 'e', 't', ' ', (byte) 0xC3, (byte) 0xA9, ' ', '=', ' ', (byte) 0xFF});
-        Result r = ppl("check", p.toString());
+        Cli r = ppl("check", p.toString());
         assertEquals(Main.COMPILE_ERROR, r.code(), r.err());
         assertTrue(r.err().startsWith(p + ":1:9: error: the file is not valid UTF-8: the byte 0xFF here"), r.err());
     }
@@ -233,7 +221,7 @@ class CommandsTest {
     void estimatorOverridesMustBeAddressEqualsStrategy() throws IOException {
         String f = program("quick.ppl", "print(1)\n");
         assertEquals(0, ppl("run", f, "--estimator", "z=reinforce", "--estimator", "x[*]=reparam").code());
-        Result bad = ppl("run", f, "--estimator", "z");
+        Cli bad = ppl("run", f, "--estimator", "z");
         assertEquals(Main.USAGE, bad.code());
         assertTrue(bad.err().contains("--estimator wants ADDRESS=STRATEGY"), bad.err());
         assertEquals(Main.USAGE, ppl("run", f, "--estimator", "a=b;c=d").code());
@@ -249,7 +237,7 @@ class CommandsTest {
 
     @Test
     void dumpAst() throws IOException {
-        Result r = ppl("check", program("m.ppl", MODEL), "--dump", "ast");
+        Cli r = ppl("check", program("m.ppl", MODEL), "--dump", "ast");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Program  @1:1\n  Decl kind=model name=m params=[n]  @1:1\n"), r.out());
         assertTrue(r.out().contains("Let name=s  @2:3\n"), r.out());
@@ -259,7 +247,7 @@ class CommandsTest {
 
     @Test
     void dumpResolve() throws IOException {
-        Result r = ppl("check", program("m.ppl", MODEL), "--dump", "resolve");
+        Cli r = ppl("check", program("m.ppl", MODEL), "--dump", "resolve");
         assertEquals(0, r.code(), r.err());
         String out = r.out();
         assertTrue(out.startsWith("program  (frame: 0 slots)\n"), out);
@@ -274,17 +262,17 @@ class CommandsTest {
     @Test
     void dumpEstimateAndUnknownPass() throws IOException {
         String f = program("m.ppl", MODEL);
-        Result r = ppl("check", f, "--dump", "estimate");
+        Cli r = ppl("check", f, "--dump", "estimate");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("m:\n  mu ~ normal"), r.out());
-        Result bad = ppl("check", f, "--dump", "lower");
+        Cli bad = ppl("check", f, "--dump", "lower");
         assertEquals(Main.USAGE, bad.code());
         assertTrue(bad.err().contains("ast, resolve, estimate"), bad.err());
     }
 
     @Test
     void replIsListed() {
-        Result r = ppl("--help");
+        Cli r = ppl("--help");
         assertTrue(r.out().contains("repl"), r.out());
         assertTrue(r.out().contains("124"), r.out());
     }

@@ -161,7 +161,7 @@ class DivergedFitTest {
                 let q = fit(elbo(m(), g(), choices {}), optimizer: sgd(1e308), steps: 10, seed: 3, samples: 20)
                 print(q.params)
                 """);
-        CommandsTest.Result r = CommandsTest.ppl("run", p.toString(), "--json");
+        Cli r = CommandsTest.ppl("run", p.toString(), "--json");
         String stderr = r.err();
         String json = r.out().trim();
         assertEquals(Main.RUNTIME_ERROR, r.code(), stderr);

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,23 +23,8 @@ class FitToolsTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    /** The command line {@code args}; a {@code run} may use the test's temporary directory (--allow-path). */
-    private Result ppl(String... args) {
-        if (args[0].equals("run")) {
-            args = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                    Stream.of("--allow-path", dir.toString())).toArray(String[]::new);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli ppl(String... args) {
+        return Cli.run(args);
     }
 
     /**
@@ -87,7 +69,7 @@ class FitToolsTest {
     void aResumedRunEqualsAnUninterruptedOneExactly() throws IOException {
         Path ck = dir.resolve("ck");
         String file = program(ck);
-        Result full = ppl("run", file);
+        Cli full = ppl("run", file);
         assertEquals(0, full.code(), full.err());
         // each fit keeps its latest two checkpoints
         assertEquals(List.of("fit1-step200.ckpt", "fit1-step300.ckpt", "fit2-step100.ckpt", "fit2-step200.ckpt"),
@@ -95,7 +77,7 @@ class FitToolsTest {
 
         // killed after fit 2's checkpoint at step 100: fit 1 is restored whole, fit 2 continues
         Files.delete(ck.resolve("fit2-step200.ckpt"));
-        Result resumed = ppl("run", file, "--resume", ck.toString());
+        Cli resumed = ppl("run", file, "--resume", ck.toString());
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(full.out(), resumed.out());
 
@@ -129,7 +111,7 @@ class FitToolsTest {
 
         Path other = dir.resolve("other.ppl");
         Files.writeString(other, Files.readString(Path.of(file)).replace("seed: 4", "seed: 6"));
-        Result r = ppl("run", other.toString(), "--resume", ck.toString());
+        Cli r = ppl("run", other.toString(), "--resume", ck.toString());
         assertEquals(Main.USAGE, r.code(), r.err());
         assertTrue(r.err().startsWith("ppl: cannot resume " + other + " from " + ck + ": its checkpoints were written "
                 + "by another program (" + file + ", SHA-256 "), r.err());
@@ -159,7 +141,7 @@ class FitToolsTest {
                   mu ~ normal(l, 1) }
                 let q = fit(elbo(m(), g(), choices {}), steps: 10, every: 5)
                 """);
-        Result r = ppl("run", p.toString());
+        Cli r = ppl("run", p.toString());
         assertEquals(Main.RUNTIME_ERROR, r.code());
         assertTrue(r.err().contains("error: fit: 'every' needs 'checkpoint', the directory to write to"), r.err());
     }
@@ -168,7 +150,7 @@ class FitToolsTest {
     void summaryAndPlotsOfTheLastFit() throws IOException {
         String file = program(dir.resolve("ck"));
         Path plots = dir.resolve("plots");
-        Result r = ppl("run", file, "--summary", "--plot", plots.toString(), "--quiet");
+        Cli r = ppl("run", file, "--summary", "--plot", plots.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
         int at = lines.length - 6;
@@ -210,7 +192,7 @@ class FitToolsTest {
                 print(plot(q, "DIR"))
                 summary(m)
                 """.replace("DIR", plots.toString()));
-        Result r = ppl("run", p.toString());
+        Cli r = ppl("run", p.toString());
         assertEquals(Main.RUNTIME_ERROR, r.code());
         assertTrue(r.out().startsWith("elbo: 20 steps, 1 particle, objective "), r.out());
         assertTrue(r.out().contains("\nESS of the importance weights p(x, z) / q(z): "), r.out());
@@ -218,10 +200,10 @@ class FitToolsTest {
                 + "\"]"), r.out());
         assertTrue(r.err().contains("error: summary: expected the result of fit(...), got model 'm'"), r.err());
 
-        Result none = ppl("run", p.toString().replace("b.ppl", "none.ppl"));
+        Cli none = ppl("run", p.toString().replace("b.ppl", "none.ppl"));
         assertEquals(Main.NO_INPUT, none.code());
         Files.writeString(dir.resolve("nofit.ppl"), "print(1)\n");
-        Result nofit = ppl("run", dir.resolve("nofit.ppl").toString(), "--summary");
+        Cli nofit = ppl("run", dir.resolve("nofit.ppl").toString(), "--summary");
         assertEquals(0, nofit.code());
         assertEquals("ppl: --summary: the program ran no fit\n", nofit.err());
     }

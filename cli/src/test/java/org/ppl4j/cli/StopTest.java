@@ -35,7 +35,7 @@ class StopTest {
         Path f = dir.resolve("products.ppl");
         Files.writeString(f, "let a = ones(2500, 2500)\nlet b = a @ a\nprint(\"one\")\nlet c = b @ a\nprint(\"two\")\n"
                 + "let d = c @ a\nprint(\"three\")\n");
-        CommandsTest.Result r = CommandsTest.ppl("run", f.toString(), "--timeout", "0.3");
+        Cli r = CommandsTest.ppl("run", f.toString(), "--timeout", "0.3");
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         assertFalse(r.out().contains("three"), r.out());
         assertEquals("ppl: the program ran longer than 0.3 seconds\n", r.err());
@@ -59,7 +59,7 @@ class StopTest {
         Path warm = dir.resolve("warm.ppl");
         Files.writeString(warm, Files.readString(f).replace("100000000", "20"));
         assertEquals(0, CommandsTest.ppl("run", warm.toString(), "--quiet", "--allow-path", dir.toString()).code());
-        CommandsTest.Result r = CommandsTest.ppl("run", f.toString(), "--timeout", "4", "--json", "--summary", "--allow-path", dir.toString());
+        Cli r = CommandsTest.ppl("run", f.toString(), "--timeout", "4", "--json", "--summary", "--allow-path", dir.toString());
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         Matcher m = Pattern.compile("fit stopped after step (\\d+) of 100000000 \\(timeout\\)").matcher(r.err());
         assertTrue(m.find(), r.err());
@@ -86,7 +86,7 @@ class StopTest {
         assumeTrue(made, "mkfifo is not available");
         Path f = dir.resolve("read_pipe.ppl");
         Files.writeString(f, "let d = load_csv(\"" + fifo.toString().replace("\\", "/") + "\")\nprint(d)\n");
-        CommandsTest.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        Cli r = assertTimeoutPreemptively(Duration.ofSeconds(60),
                 () -> CommandsTest.ppl("run", f.toString(), "--timeout", "0.5", "--allow-path", dir.toString()));
         assertEquals(Main.TIMEOUT, r.code(), r.err());
         assertTrue(r.err().startsWith("ppl: the program ran longer than 0.5 seconds"), r.err());
