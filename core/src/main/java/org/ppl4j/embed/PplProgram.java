@@ -237,26 +237,69 @@ public final class PplProgram implements AutoCloseable {
     public Map<String, Object> drawsOfLastFit(int n) {
         return inContext(() -> {
             PplContext c = PplContext.get(null);
-            org.ppl4j.vi.posterior.FittedPosterior f = org.ppl4j.stdlib.builtins.FitReport.fitted(c.lastFit());
-            if (f == null) {
-                throw new IllegalStateException(name + " has run no fit with a guide to draw from");
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            f.draws(c, n, c.rng()).byAddress().forEach((address, t) -> {
-                double[] all = t.toArray();
-                int per = all.length / n;
-                if (t.rank() == 1) {
-                    out.put(address.toString(), all);
-                } else {
-                    double[][] rows = new double[n][];
-                    for (int i = 0; i < n; i++) {
-                        rows[i] = java.util.Arrays.copyOfRange(all, i * per, (i + 1) * per);
-                    }
-                    out.put(address.toString(), rows);
-                }
-            });
-            return out;
+            return LoadedFit.toJava(fittedOfLastFit("draw from").draws(c, n, c.rng()), n);
         });
+    }
+
+    /**
+     * {@code n} posterior predictive draws of the last fit, as {@code predict(model, q, samples: n)} gives them: per
+     * site of the fit's model (its latents from the guide, every other choice, the observed ones included, drawn
+     * anew), in the form of {@link #drawsOfLastFit(int)}. Draws come from the program's random stream, so a program
+     * with a seed gives the same draws for the same sequence of calls.
+     *
+     * <pre>{@code
+     * Map<String, Object> pp = program.run().predictOfLastFit(1000);
+     * double[] y = (double[]) pp.get("y"); // 1000 replicated observations of the site y
+     * }</pre>
+     *
+     * @throws IllegalStateException when the program has run no fit with a model and a guide
+     */
+    public Map<String, Object> predictOfLastFit(int n) {
+        return inContext(() -> {
+            PplContext c = PplContext.get(null);
+            org.ppl4j.vi.posterior.FittedPosterior f = fittedOfLastFit("predict with");
+            if (f.model() == null) {
+                throw new IllegalStateException(name + ": the last fit's objective names no model to predict with");
+            }
+            return LoadedFit.toJava(f.predict(c, n, c.rng()), n);
+        });
+    }
+
+    /**
+     * Loads a fit saved by {@link #saveLastFit} or {@code save_fit} (in this or another program) to draw from and
+     * predict with in this program: its guide is the model of the saved name, which this program must define (run
+     * the program first). The file is read by the host, outside the program's file sandbox.
+     *
+     * <pre>{@code
+     * try (PplProgram program = Ppl.compile(Path.of("models.ppl"))) { // the model and the guide, no fit
+     *     LoadedFit fit = program.run().loadFit(Path.of("fit.npz"));
+     *     Map<String, Object> draws = fit.draws(1000);                 // per latent
+     *     Map<String, Object> pp = fit.predict(1000, "line", xs);     // per site of line(xs)
+     * }
+     * }</pre>
+     *
+     * @throws java.io.IOException when the file cannot be read
+     * @throws IllegalArgumentException when it is no saved fit, or its guide is not a model of this program
+     */
+    public LoadedFit loadFit(java.nio.file.Path file) throws java.io.IOException {
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        org.ppl4j.vi.posterior.FittedPosterior f = inContext(() -> {
+            try {
+                return org.ppl4j.stdlib.builtins.FitReport.loadedFit("loadFit", bytes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        });
+        return new LoadedFit(this, f);
+    }
+
+    private org.ppl4j.vi.posterior.FittedPosterior fittedOfLastFit(String what) {
+        org.ppl4j.vi.posterior.FittedPosterior f = org.ppl4j.stdlib.builtins.FitReport.fitted(
+                PplContext.get(null).lastFit());
+        if (f == null) {
+            throw new IllegalStateException(name + " has run no fit with a guide to " + what);
+        }
+        return f;
     }
 
     /**
@@ -321,7 +364,7 @@ public final class PplProgram implements AutoCloseable {
         context.close();
     }
 
-    private <T> T inContext(Supplier<T> body) {
+    <T> T inContext(Supplier<T> body) {
         context.enter();
         try {
             return body.get();

@@ -141,7 +141,8 @@ class PublishedArtifactsTest {
      * Starts the application on a free loopback port (it binds port 0 and prints the port) and checks its JSON:
      * the posterior means of the line's intercept and slope lie within half an exact posterior standard deviation
      * of the exact posterior means (prior N(0, 25), unit noise, the application's ten points; seed 1, 2000 steps,
-     * 1000 guide draws, whose Monte Carlo error is 1/30 of a standard deviation).
+     * 4000 guide draws of the saved and loaded fit, whose Monte Carlo error is 1/60 of a standard deviation); its
+     * posterior predictive draws (GET /predict) have the shape asked for and the model's unit noise (bounds below).
      */
     private void serve(Path app, String classpath) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -192,9 +193,47 @@ class PublishedArtifactsTest {
             String body = whole.body();
             assertEquals(meanA, field(body, "\"a\": \\{\"mean\": "), sdA / 2, body);
             assertEquals(meanB, field(body, "\"b\": \\{\"mean\": "), sdB / 2, body);
-            assertEquals(2000, (int) field(body, "\"steps\": "), body);
-            // a mean-field guide's scale is the inverse square root of the precision's diagonal (20%)
-            assertEquals(1 / Math.sqrt(p22), field(body, "\"line_guide.b_scale\": "), 0.2 / Math.sqrt(p22), body);
+            assertEquals(4000, (int) field(body, "\"draws\": "), body);
+            // a mean-field guide's sd is the inverse square root of the precision's diagonal (20%)
+            assertEquals(1 / Math.sqrt(p22), field(body, "\"b\": \\{\"mean\": [^,]*, \"sd\": "), 0.2 / Math.sqrt(p22),
+                    body);
+
+            // posterior predictive draws of the loaded fit: each draw's y[i] - (a + b x[i]) is the unit noise, N(0, 1)
+            // whatever the fit; over n = 2000 draws per site its mean lies within 4 / sqrt(n) = 0.089 of 0 and its
+            // sample variance within 4 sqrt(2 / n) = 0.126 of 1 (four standard errors)
+            int n = 2000;
+            HttpResponse<String> predicted = http.send(HttpRequest.newBuilder(base.resolve("predict?n=" + n)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, predicted.statusCode(), predicted.body());
+            String pp = predicted.body();
+            assertEquals(n, (int) field(pp, "\\{\"n\": "), pp.substring(0, Math.min(200, pp.length())));
+            double[] a = array(pp, "a");
+            double[] b = array(pp, "b");
+            assertEquals(n, a.length);
+            for (int i = 0; i < xs.length; i++) {
+                double[] y = array(pp, "y[" + i + "]");
+                assertEquals(n, y.length, "y[" + i + "]");
+                double sum = 0;
+                double sq = 0;
+                for (int k = 0; k < n; k++) {
+                    double r = y[k] - (a[k] + b[k] * xs[i]);
+                    sum += r;
+                    sq += r * r;
+                }
+                double mean = sum / n;
+                double var = (sq - n * mean * mean) / (n - 1);
+                assertEquals(0, mean, 4 / Math.sqrt(n), "residual mean at y[" + i + "]");
+                assertEquals(1, var, 4 * Math.sqrt(2.0 / n), "residual variance at y[" + i + "]");
+            }
+            // and the replicated y at x = 9 is centred on the exact posterior mean a + 9 b: within the guide means'
+            // half sds above plus four standard errors of the draws' mean
+            double[] y9 = array(pp, "y[9]");
+            double m9 = java.util.Arrays.stream(y9).average().orElseThrow();
+            double sd9 = Math.sqrt(java.util.Arrays.stream(y9).map(v -> (v - m9) * (v - m9)).sum() / (n - 1));
+            assertEquals(meanA + 9 * meanB, m9, sdA / 2 + 9 * sdB / 2 + 4 * sd9 / Math.sqrt(n));
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(base.resolve("predict?n=0")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode(), bad.body());
 
             HttpResponse<String> one = http.send(HttpRequest.newBuilder(base.resolve("posterior/b")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -210,6 +249,13 @@ class PublishedArtifactsTest {
                 server.destroyForcibly();
             }
         }
+    }
+
+    /** The JSON array of numbers under the key {@code key}. */
+    private static double[] array(String json, String key) {
+        Matcher m = Pattern.compile(Pattern.quote("\"" + key + "\": [") + "([^\\]]*)\\]").matcher(json);
+        assertTrue(m.find(), "no array " + key);
+        return java.util.Arrays.stream(m.group(1).split(",")).mapToDouble(v -> Double.parseDouble(v.strip())).toArray();
     }
 
     private static double field(String json, String before) {

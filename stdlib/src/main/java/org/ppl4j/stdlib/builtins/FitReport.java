@@ -201,6 +201,18 @@ public final class FitReport {
         return PosteriorBuiltins.fittedOrNull(fit);
     }
 
+    /**
+     * A fit that {@code save_fit} wrote ({@code npz}, the file's bytes), its guide found by name among the current
+     * program's models, as {@code load_fit} gives it to {@code draws} and {@code predict}; for the Java API. Must run
+     * in a ppl4j context. Its model is null: give one with {@link org.ppl4j.vi.posterior.FittedPosterior}'s
+     * constructor to predict.
+     *
+     * @throws IllegalArgumentException for a file that is no saved fit, or a guide the program does not define
+     */
+    public static org.ppl4j.vi.posterior.FittedPosterior loadedFit(String builtin, byte[] npz) {
+        return PosteriorBuiltins.loaded(builtin, org.ppl4j.vi.posterior.SavedFit.decode(npz));
+    }
+
     /** At most this many observed elements get a row in the predictive check's table and a point in its plot. */
     static final int MAX_CHECKED = 200;
 

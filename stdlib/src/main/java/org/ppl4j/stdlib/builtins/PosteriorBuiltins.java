@@ -152,7 +152,7 @@ final class PosteriorBuiltins {
     }
 
     /** A saved fit's guide, found by name among the program's models, with its saved arguments and parameters. */
-    private static FittedPosterior loaded(String builtin, SavedFit saved) {
+    static FittedPosterior loaded(String builtin, SavedFit saved) {
         PplContext c = PplContext.get(null);
         Object g = saved.guide() == null ? null : c.globals().get(saved.guide());
         if (!(g instanceof org.ppl4j.runtime.value.FunctionValue f)
