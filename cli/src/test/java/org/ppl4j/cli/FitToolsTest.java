@@ -23,7 +23,12 @@ class FitToolsTest {
     @TempDir
     Path dir;
 
-    private static Cli ppl(String... args) {
+    /** The command line {@code args}; a {@code run} may use the test's temporary directory (--allow-path). */
+    private Cli ppl(String... args) {
+        if (args[0].equals("run")) {
+            args = Stream.concat(java.util.Arrays.stream(args), Stream.of("--allow-path", dir.toString()))
+                    .toArray(String[]::new);
+        }
         return Cli.run(args);
     }
 
