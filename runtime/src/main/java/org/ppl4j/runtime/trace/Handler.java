@@ -104,4 +104,16 @@ public interface Handler {
             return sb.append('/').toString();
         }
     }
+
+    /**
+     * The distribution a model's {@code ~} draws from, for handlers that run a model forward: {@code sim(...)} is
+     * an objective's, never a model's.
+     */
+    static org.ppl4j.runtime.dist.Distribution modelDistribution(Object distribution, String modelName) {
+        if (!(distribution instanceof org.ppl4j.runtime.dist.Distribution d)) {
+            throw new IllegalArgumentException("model " + modelName + ": a model cannot draw from sim(...) itself;"
+                    + " sim belongs in objectives");
+        }
+        return d;
+    }
 }

@@ -68,10 +68,7 @@ public final class SimulateHandler implements Handler {
 
     @Override
     public Object sample(String owner, Address address, Object distribution, GradientStrategy strategy) {
-        if (!(distribution instanceof Distribution d)) {
-            throw new IllegalArgumentException("model " + modelName + ": a model cannot draw from sim(...) itself;"
-                    + " sim belongs in objectives");
-        }
+        Distribution d = Handler.modelDistribution(distribution, modelName);
         if (iterations != null) {
             address = iterations.scope(address);
         }
