@@ -41,6 +41,27 @@ class StopTest {
         assertEquals("ppl: the program ran longer than 0.3 seconds\n", r.err());
     }
 
+    /**
+     * A stop asked for while an operator runs: {@code a @ a} of 1200 x 1200 matrices (1.7e9 multiply-adds) runs in 9
+     * tiles of about 2^28, and the stop is taken up after the first, so the product never completes and
+     * {@code b} is never defined. Before, an operator was no cancellation point and the product ran to its end.
+     */
+    @Test
+    void aStopIsTakenUpInsideALargeProduct() {
+        org.ppl4j.runtime.Stop stop = org.ppl4j.runtime.Stop.create();
+        try (org.graalvm.polyglot.Context context = org.graalvm.polyglot.Context.newBuilder("ppl")
+                .option("ppl.Stop", stop.token()).option("engine.WarnInterpreterOnly", "false").build()) {
+            context.eval("ppl", "let a = ones(1200, 1200)\n");
+            stop.request("timeout");
+            org.graalvm.polyglot.PolyglotException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.graalvm.polyglot.PolyglotException.class, () -> context.eval("ppl", "let b = a @ a\n"));
+            assertEquals("stopped (timeout) during a matrix product", e.getMessage());
+            assertFalse(context.getBindings("ppl").hasMember("b"));
+        } finally {
+            stop.close();
+        }
+    }
+
     @Test
     void aFitStoppedByTheTimeoutReportsTheStepItReached() throws IOException {
         Path f = dir.resolve("long_fit.ppl");

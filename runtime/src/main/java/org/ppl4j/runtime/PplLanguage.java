@@ -94,6 +94,20 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
         return new PplContext(this, env);
     }
 
+    @Override
+    protected void initializeThread(PplContext context, Thread thread) {
+        if (thread == Thread.currentThread()) {
+            Stop.ENTERED.set(Stop.ENTERED.get() + 1);
+        }
+    }
+
+    @Override
+    protected void disposeThread(PplContext context, Thread thread) {
+        if (thread == Thread.currentThread()) {
+            Stop.ENTERED.set(Math.max(0, Stop.ENTERED.get() - 1));
+        }
+    }
+
     /** Whether Truffle runs without a compiler: its default runtime, named "Interpreted". */
     private static boolean isInterpreted() {
         return com.oracle.truffle.api.Truffle.getRuntime().getName().contains("Interpreted");

@@ -79,6 +79,30 @@ public final class Stop {
         return fits > 0;
     }
 
+    /**
+     * A cancellation point inside a long builtin (between the row blocks of a large matrix product, every MiB a
+     * loader reads): throws {@link org.ppl4j.runtime.error.PplStopped} when a stop is pending outside a fit, or when
+     * the thread was interrupted (the launcher interrupts it before cancelling the context). Does nothing on a
+     * thread that runs no ppl4j context (plain tensor code).
+     */
+    public static void poll(String during) {
+        if (ENTERED.get() == 0) {
+            return;
+        }
+        PplContext context = PplContext.get(null);
+        Stop s = context.stop();
+        if (s.pending() && !s.inFit()) {
+            throw new org.ppl4j.runtime.error.PplStopped(s.reason(), "stopped (" + s.reason() + ") during " + during,
+                    null);
+        }
+        if (Thread.currentThread().isInterrupted()) { // the launcher's last resort past the grace period
+            throw new org.ppl4j.runtime.error.PplStopped("interrupt", "interrupted during " + during, null);
+        }
+    }
+
+    /** How many ppl4j contexts this thread is initialised for (the language counts them). */
+    static final ThreadLocal<Integer> ENTERED = ThreadLocal.withInitial(() -> 0);
+
     /** Forgets the stop once its program has ended. */
     public void close() {
         BY_TOKEN.remove(token);

@@ -686,18 +686,74 @@ final class Nd4jKernels {
             int ldb = (int) y.size(1);
             int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
             int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
-            if (x.dataType() == DataType.FLOAT) {
-                openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1f,
-                        (FloatPointer) x.data().addressPointer(), lda, (FloatPointer) y.data().addressPointer(), ldb,
-                        0f, (FloatPointer) c.data().addressPointer(), n);
-            } else {
-                openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1.0,
-                        (DoublePointer) x.data().addressPointer(), lda, (DoublePointer) y.data().addressPointer(),
-                        ldb, 0.0, (DoublePointer) c.data().addressPointer(), n);
+            // a product too large to be one kernel runs in tiles of the result with a cancellation point between
+            // them; each tile reads a block of op(A)'s rows and of op(B)'s columns in place
+            int rows = tileRows(m, k, n);
+            int cols = tileColumns(m, k, n);
+            boolean first = true;
+            for (int r0 = 0; r0 < m; r0 += rows) {
+                for (int c0 = 0; c0 < n; c0 += cols) {
+                    if (!first) {
+                        org.ppl4j.runtime.Stop.poll("a matrix product");
+                    }
+                    first = false;
+                    int mb = Math.min(rows, m - r0);
+                    int nb = Math.min(cols, n - c0);
+                    long aAt = transA ? r0 : (long) r0 * lda; // op(A)'s row r0: a row of A, or a column of A^T
+                    long bAt = transB ? (long) c0 * ldb : c0; // op(B)'s column c0: a column of B, or a row of B^T
+                    long cAt = (long) r0 * n + c0;
+                    if (x.dataType() == DataType.FLOAT) {
+                        openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, mb, nb, k, 1f,
+                                at((FloatPointer) x.data().addressPointer(), aAt), lda,
+                                at((FloatPointer) y.data().addressPointer(), bAt), ldb, 0f,
+                                at((FloatPointer) c.data().addressPointer(), cAt), n);
+                    } else {
+                        openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, mb, nb, k, 1.0,
+                                at((DoublePointer) x.data().addressPointer(), aAt), lda,
+                                at((DoublePointer) y.data().addressPointer(), bAt), ldb, 0.0,
+                                at((DoublePointer) c.data().addressPointer(), cAt), n);
+                    }
+                }
             }
             return c;
         }
         return Nd4j.gemm(x, y, transA, transB);
+    }
+
+    /**
+     * Multiply-adds in one tile of a product between two cancellation points: 2^28 (half a GFLOP; tens of
+     * milliseconds on one core). Products up to 4 times this (every product of the VAE examples: 128 x 784 x 400
+     * is 2^25.3) are one kernel call, as before. A tile has at least 256 rows and columns where the result has
+     * them, so that BLAS's packing of each tile's operands stays a small part of its work.
+     */
+    static long blockMultiplyAdds = Long.getLong("ppl.blockMultiplyAdds", 1L << 28); // a test makes it smaller
+    private static final int MIN_TILE = 256;
+
+    /** The buffer from element {@code at} on: the buffer itself at 0 (a product in one tile), else a view. */
+    private static FloatPointer at(FloatPointer p, long at) {
+        return at == 0 ? p : new FloatPointer(p).position(p.position() + at);
+    }
+
+    private static DoublePointer at(DoublePointer p, long at) {
+        return at == 0 ? p : new DoublePointer(p).position(p.position() + at);
+    }
+
+    /** Rows of op(A) per tile of the product [m,k] @ [k,n]: all m when the product is small. */
+    static int tileRows(int m, int k, int n) {
+        if ((long) m * k * n <= 4 * blockMultiplyAdds) {
+            return m;
+        }
+        long side = Math.max(MIN_TILE, (long) Math.sqrt((double) blockMultiplyAdds / Math.max(1, k)));
+        return (int) Math.min(m, side);
+    }
+
+    /** Columns of op(B) per tile, given {@link #tileRows}. */
+    static int tileColumns(int m, int k, int n) {
+        if ((long) m * k * n <= 4 * blockMultiplyAdds) {
+            return n;
+        }
+        long cols = Math.max(MIN_TILE, blockMultiplyAdds / ((long) tileRows(m, k, n) * Math.max(1, k)));
+        return (int) Math.min(n, cols);
     }
 
     /** A dense C-order matrix of the working type starting at its buffer's start, as BLAS reads it. */

@@ -66,6 +66,10 @@ public final class PplException extends AbstractTruffleException {
         if (e instanceof NotBatchable n) {
             throw n;
         }
+        if (e instanceof PplStopped || e instanceof com.oracle.truffle.api.exception.AbstractTruffleException
+                && !(e instanceof PplCompileException)) {
+            throw e; // a stop or the engine's cancel inside a long builtin: not an error of the program
+        }
         String message = e.getMessage();
         if (message == null) {
             message = e.getClass().getSimpleName();

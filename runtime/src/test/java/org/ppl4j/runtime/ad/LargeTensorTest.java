@@ -44,6 +44,51 @@ class LargeTensorTest {
         }
     }
 
+    /**
+     * A product above 4 x {@link Nd4jKernels#blockMultiplyAdds} runs in tiles of the result (a cancellation point
+     * between them). With the block made 2^16, [600, 700] @ [700, 800] runs in tiles of 256 x 256 (edge tiles of 88
+     * rows and 32 columns), with either operand read transposed too; each result equals the product computed
+     * element by element in double precision, to float32 rounding over a sum of 700 terms.
+     */
+    @Test
+    void productsInTilesEqualTheUnsplitProduct() {
+        assertEquals(1000, Nd4jKernels.tileRows(1000, 1000, 1000)); // under 2^30 multiply-adds: one call
+        assertEquals(472, Nd4jKernels.tileRows(1200, 1200, 1200));
+        assertEquals(473, Nd4jKernels.tileColumns(1200, 1200, 1200));
+        assertEquals(256, Nd4jKernels.tileRows(4000, 40000, 4000)); // at least 256 rows and columns
+        long block = Nd4jKernels.blockMultiplyAdds;
+        Nd4jKernels.blockMultiplyAdds = 1 << 16;
+        try {
+            assertEquals(256, Nd4jKernels.tileRows(600, 700, 800));
+            assertEquals(256, Nd4jKernels.tileColumns(600, 700, 800));
+            productsMatch();
+        } finally {
+            Nd4jKernels.blockMultiplyAdds = block;
+        }
+    }
+
+    private static void productsMatch() {
+        int m = 600;
+        int k = 700;
+        int n = 800;
+        Tensor a = tensor(-1, 2, m, k);
+        Tensor b = tensor(-1, 2, k, n);
+        double[] expected = new double[m * n];
+        double[] x = a.toArray();
+        double[] y = b.toArray();
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    expected[i * n + j] += x[i * k + p] * y[p * n + j];
+                }
+            }
+        }
+        double tol = 1e-5; // float32 products summed over 700 terms of magnitude below 1: about 700 * 6e-8 * |sum|
+        assertClose(expected, Tensor.matmul(a, false, b, false).toArray(), tol, "a @ b");
+        assertClose(expected, Tensor.matmul(a.transpose(), true, b, false).toArray(), tol, "a^T^T @ b");
+        assertClose(expected, Tensor.matmul(a, false, b.transpose(), true).toArray(), tol, "a @ b^T^T");
+    }
+
     @Test
     void largeTensorsAreStoredInNd4jAndSmallOnesInJava() {
         assertTrue(tensor(0, 1, BIG).isLarge());

@@ -66,7 +66,7 @@ final class DataBuiltins {
         }
         InputStream in;
         try {
-            in = file.isRegularFile() ? file.newInputStream() : readAside(where, file, context);
+            in = file.isRegularFile() ? new Polling(file.newInputStream(), builtin) : readAside(where, file, context);
         } catch (SecurityException | UnsupportedOperationException e) {
             throw notAllowed(builtin, path, e);
         } catch (IOException e) {
@@ -76,6 +76,47 @@ final class DataBuiltins {
             return format.read(where, in);
         } catch (IOException e) {
             throw where.error("the file cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A file's bytes with a cancellation point ({@code --timeout}, Ctrl-C) every MiB read. */
+    private static final class Polling extends java.io.FilterInputStream {
+        private static final long EVERY = 1 << 20;
+        private final String builtin;
+        private long sincePoll;
+
+        Polling(InputStream in, String builtin) {
+            super(in);
+            this.builtin = builtin;
+        }
+
+        private void count(long n) {
+            sincePoll += Math.max(0, n);
+            if (sincePoll >= EVERY) {
+                sincePoll = 0;
+                org.ppl4j.runtime.Stop.poll(builtin);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count(n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count(skipped);
+            return skipped;
         }
     }
 
