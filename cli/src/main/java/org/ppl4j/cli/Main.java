@@ -28,14 +28,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ppl} command. Exit codes: 0 success, 1 compile error, 2 runtime error, 3 internal error,
- * 64 bad command line, 66 unreadable input file, 124 time limit ({@code run --timeout}) reached.
+ * 64 bad command line, 66 unreadable input file, 124 time limit ({@code run --timeout}) reached, 130 interrupted
+ * ({@code run} stopped by Ctrl-C, SIGINT).
  */
 @Command(name = "ppl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ppl4j: probabilistic programs with programmable variational inference.",
         subcommands = {Main.Run.class, Main.Check.class, Main.ReplCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:compile error", "2:runtime error", "3:internal error",
-            "64:bad command line", "66:cannot read the input file", "124:ran longer than run --timeout"},
+            "64:bad command line", "66:cannot read the input file", "124:ran longer than run --timeout",
+            "130:run interrupted by Ctrl-C"},
         footer = {"%nThe launcher also runs the benchmarks: ./ppl bench [--quick] [--only vae,schools,gmm,start]"
             + " (./ppl bench --help; docs/performance.md)."})
 public final class Main implements Callable<Integer> {
@@ -45,6 +47,7 @@ public final class Main implements Callable<Integer> {
     public static final int USAGE = 64;
     public static final int NO_INPUT = 66;
     public static final int TIMEOUT = 124;
+    public static final int INTERRUPTED = 130;
 
     @Override
     public Integer call() {
@@ -301,15 +304,26 @@ public final class Main implements Callable<Integer> {
                     .allowIO(sandbox(allowPaths, file, plot, resume)).build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
+            AtomicBoolean interrupted = new AtomicBoolean();
             Thread runner = Thread.currentThread();
-            ScheduledExecutorService timer = timeout == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ppl-timeout");
                 t.setDaemon(true);
                 return t;
             });
-            if (timer != null) {
+            Interrupts ctrlC = Interrupts.install(() -> {
+                if (!finished.get() && !timedOut.get() && !interrupted.getAndSet(true)) {
+                    // the first Ctrl-C stops like --timeout: the fit reports the step it reached
+                    stop.request("interrupted");
+                    timer.schedule(() -> cancelUnlessStopped(stop, finished, context, runner, timer, 0),
+                            STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+                    return true;
+                }
+                return false; // a second one ends the JVM at once
+            });
+            if (timeout != null) {
                 timer.schedule(() -> {
-                    if (!finished.get()) {
+                    if (!finished.get() && !interrupted.get()) {
                         timedOut.set(true);
                         stop.request("timeout");
                         timer.schedule(() -> cancelUnlessStopped(stop, finished, context, runner, timer, 0),
@@ -327,14 +341,14 @@ public final class Main implements Callable<Integer> {
                 return code;
             } catch (PolyglotException | IllegalStateException e) {
                 finished.set(true);
-                if (timedOut.get()) {
+                if (timedOut.get() || interrupted.get()) {
                     boolean fitStopped = e instanceof PolyglotException pe && !pe.isCancelled() && stop.acknowledged();
-                    err.println("ppl: the program ran longer than " + seconds(timeout)
-                            + (fitStopped ? "; " + e.getMessage() : ""));
+                    err.println((timedOut.get() ? "ppl: the program ran longer than " + seconds(timeout)
+                            : "ppl: interrupted (Ctrl-C)") + (fitStopped ? "; " + e.getMessage() : ""));
                     if (fitStopped && (summary || plot != null || json)) {
                         Reports.afterError(context, summary, plot, json, out, err);
                     }
-                    return TIMEOUT;
+                    return timedOut.get() ? TIMEOUT : INTERRUPTED;
                 }
                 if (e instanceof PolyglotException pe) {
                     int code = report(pe, display, err, stacktrace);
@@ -350,9 +364,8 @@ public final class Main implements Callable<Integer> {
                 err.println(display + ": error: " + OUT_OF_MEMORY.get());
                 return RUNTIME_ERROR;
             } finally {
-                if (timer != null) {
-                    timer.shutdownNow();
-                }
+                ctrlC.close();
+                timer.shutdownNow();
                 stop.close();
                 Thread.interrupted(); // a blocked read the timeout interrupted leaves the flag set
                 try {
