@@ -60,6 +60,9 @@ public final class Main implements Callable<Integer> {
         // the JVM's own "Exception in thread ..." would only repeat it without a position
         Thread main = Thread.currentThread();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof OutOfMemoryError) {
+                OOM_SEEN.set(true);
+            }
             if (t == main || !(e instanceof OutOfMemoryError)) {
                 System.err.println("Exception in thread \"" + t.getName() + "\" " + e);
                 e.printStackTrace();
@@ -539,6 +542,15 @@ public final class Main implements Callable<Integer> {
             err.println(ErrorFormatter.format(e.getSourceLocation(), file, OUT_OF_MEMORY.get()));
             return RUNTIME_ERROR;
         }
+        if (e.isInternalError() && String.valueOf(e.getMessage()).contains("Compiler initialization failed")) {
+            err.println(file + ": internal error: the optimising compiler (Graal, through JVMCI) could not start: "
+                    + e.getMessage() + " (not memory: the JVM's heap is not full); check the JVM flags of "
+                    + "cli/target/ppl4j-jvm.options (docs/embedding.md#speed), or run with --stacktrace for where");
+            if (stacktrace) {
+                e.printStackTrace(err);
+            }
+            return INTERNAL_ERROR;
+        }
         if (e.isInternalError() || e.isHostException()) {
             err.println(file + ": internal error: " + e.getMessage());
             if (stacktrace) {
@@ -564,14 +576,27 @@ public final class Main implements Callable<Integer> {
             + "or set more with PPL_JAVA_OPTS=-Xmx...";
 
     /**
-     * Whether an internal error is memory running out: an {@code OutOfMemoryError}, or the compiler failing
-     * because one struck its thread first.
+     * Whether an internal error is memory running out: an {@code OutOfMemoryError}, or the optimising compiler
+     * failing to start because one struck its thread first. "Compiler initialization failed" alone is not one:
+     * Truffle says it for any failure to start the Graal compiler (a JVMCI or class-path problem among them), so it
+     * counts only when an {@code OutOfMemoryError} was seen on another thread or the heap is nearly full.
      */
     static boolean outOfMemory(PolyglotException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("OutOfMemoryError") || m.contains("Compiler initialization failed")
-                || e.isHostException() && e.asHostException() instanceof OutOfMemoryError;
+        Runtime rt = Runtime.getRuntime();
+        return outOfMemory(String.valueOf(e.getMessage()),
+                e.isHostException() && e.asHostException() instanceof OutOfMemoryError, OOM_SEEN.get(),
+                rt.totalMemory() - rt.freeMemory(), rt.maxMemory());
     }
+
+    static boolean outOfMemory(String message, boolean hostOom, boolean oomSeen, long heapUsed, long heapMax) {
+        if (message.contains("OutOfMemoryError") || hostOom) {
+            return true;
+        }
+        return message.contains("Compiler initialization failed") && (oomSeen || heapUsed > heapMax / 10 * 9);
+    }
+
+    /** Set when an {@code OutOfMemoryError} ended a thread other than the main one (the compiler's). */
+    static final java.util.concurrent.atomic.AtomicBoolean OOM_SEEN = new java.util.concurrent.atomic.AtomicBoolean();
 
     static String describe(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) {

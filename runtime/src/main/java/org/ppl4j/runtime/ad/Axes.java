@@ -44,7 +44,7 @@ public final class Axes {
         int[] stacked = new int[shape.length + 1];
         stacked[0] = values.length;
         System.arraycopy(shape, 0, stacked, 1, shape.length);
-        double[] data = new double[Tensor.allocatable(stacked)];
+        double[] data = new double[Tensor.allocatableInJava(stacked)];
         Tape tape = null;
         for (int i = 0; i < values.length; i++) {
             System.arraycopy(AD.tensorValue(values[i]).d(), 0, data, i * n, n);

@@ -286,6 +286,10 @@ final class Nd4jKernels {
         if (b != null) {
             return Nd4j.create(b, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', t);
         }
+        long bytes = n * t.width();
+        if (bytes >= MemoryBudget.CHECKED_BYTES) {
+            MemoryBudget.check(shape, bytes);
+        }
         return Nd4j.createUninitialized(t, shape, 'c');
     }
 

@@ -447,7 +447,21 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
      */
     public static int allocatable(int[] shape) {
         int n = numel(shape);
+        if (n >= LARGE) {
+            // stored in ND4J, outside the heap: the process's memory budget
+            MemoryBudget.check(shape, (long) n * (largeFloat64 ? 8 : 4));
+            return n;
+        }
+        return allocatableInJava(shape);
+    }
+
+    /** {@link #allocatable} for a Java array of doubles of this shape, however large: heap and budget. */
+    public static int allocatableInJava(int[] shape) {
+        int n = numel(shape);
         long bytes = 8L * n;
+        if (n >= LARGE) {
+            MemoryBudget.check(shape, bytes);
+        }
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > available) {

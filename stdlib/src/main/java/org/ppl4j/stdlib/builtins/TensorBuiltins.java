@@ -20,7 +20,7 @@ final class TensorBuiltins {
                 Builtin.of("eye", List.of("n"), (a, c) -> {
                     int n = Args.count("eye", "n", a[0], 1);
                     int[] shape = {n, n};
-                    double[] d = new double[Tensor.allocatable(shape)]; // n * n in long: eye(46341) is too large
+                    double[] d = new double[Tensor.allocatableInJava(shape)]; // n * n in long: eye(46341) is too large
                     for (int i = 0; i < n; i++) {
                         d[i * n + i] = 1;
                     }

@@ -1,0 +1,75 @@
+package org.ppl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The memory budget for heap and ND4J's native memory together ({@code -Dppl.memory}, {@code PPL_MEMORY}), in a
+ * JVM of its own with a budget of 1 GiB (and JavaCPP's own native limit at 3 GiB, a safety net the budget must
+ * come before). Before, tensors were checked against the JVM heap only: a loop keeping 1000 x 1000 tensors grew
+ * the process until JavaCPP's limit failed an allocation without a position, and a 1.6 GB tensor passed.
+ */
+class MemoryBudgetTest {
+    @TempDir
+    Path dir;
+
+    private Cli launch(String program) throws IOException, InterruptedException {
+        Path f = dir.resolve("budget.ppl");
+        Files.writeString(f, program);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "-Xss16m", "-Xmx512m", "-Dppl.memory=1g",
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                "-Dpolyglot.ppl.WarnInterpreted=false", "-cp", System.getProperty("java.class.path"),
+                "org.ppl4j.cli.Main", "run", f.toString()))
+                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the run did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Cli(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    /** 1000 tensors of 4 MB kept alive (4 GB): the budget stops the loop at the user's line. */
+    @Test
+    void aLoopKeepingTensorsStopsAtTheBudget() throws IOException, InterruptedException {
+        Cli r = launch("let xs = []\nfor i in 0..1000 {\n  xs = [ones(1000, 1000), xs]\n}\nprint(\"all kept\")\n");
+        assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
+        assertFalse(r.out().contains("all kept"), r.out());
+        assertTrue(r.err().startsWith(dir.resolve("budget.ppl") + ":3:9: error: a tensor of shape [1000, 1000] "
+                + "needs 3 MiB, but the memory budget of 1024 MiB has "), r.err());
+        assertTrue(r.err().contains("set the budget with PPL_MEMORY=SIZE"), r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+    }
+
+    /** One float32 tensor of 20000 x 20000 (1526 MiB) is over a budget of 1 GiB before anything is allocated. */
+    @Test
+    void aTensorOverTheBudgetIsRefused() throws IOException, InterruptedException {
+        Cli r = launch("let a = zeros(20000, 20000)\nprint(\"made\")\n");
+        assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith(dir.resolve("budget.ppl") + ":1:9: error: a tensor of shape [20000, 20000] "
+                + "needs 1525 MiB, but the memory budget of 1024 MiB has "), r.err());
+    }
+
+    /** "Compiler initialization failed" is memory running out only when memory did run out. */
+    @Test
+    void aCompilerThatCannotStartIsNotCalledOutOfMemory() {
+        String m = "java.lang.InternalError: Compiler initialization failed";
+        assertFalse(Main.outOfMemory(m, false, false, 100L << 20, 1L << 30));
+        assertTrue(Main.outOfMemory(m, false, true, 100L << 20, 1L << 30));
+        assertTrue(Main.outOfMemory(m, false, false, 1000L << 20, 1L << 30));
+        assertTrue(Main.outOfMemory("java.lang.OutOfMemoryError: Java heap space", false, false, 0, 1L << 30));
+    }
+}
