@@ -30,22 +30,9 @@ class InterruptTest {
         assumeUnix();
         Path f = dir.resolve("long_fit.ppl");
         Path checkpoints = dir.resolve("ck");
-        Files.writeString(f, """
-                model m() {
-                  x ~ normal(3, 1)
-                }
-                model g() {
-                  param mu = 0.0
-                  x ~ normal(mu, 1)
-                }
-                let q = fit(elbo(m(), g(), choices {}), steps: 100000000, checkpoint: "CK", every: 50)
-                """.replace("CK", checkpoints.toString().replace("\\", "/")));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-Xss16m", "-Dpolyglot.engine.WarnInterpreterOnly=false",
-                "-Dpolyglot.ppl.WarnInterpreted=false", "-cp", System.getProperty("java.class.path"),
-                "org.ppl4j.cli.Main", "run", f.toString(), "--json", "--summary", "--allow-path", dir.toString()))
-                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile()).start();
+        Files.writeString(f, StopTest.longFit(checkpoints, 50));
+        Process p = Cli.launch(dir, List.of(), "run", f.toString(), "--json", "--summary", "--allow-path",
+                dir.toString());
         try {
             long waited = 0;
             while (!hasCheckpoint(checkpoints) && p.isAlive() && waited < 300_000) {

@@ -26,13 +26,8 @@ class MemoryBudgetTest {
     private Cli launch(String program) throws IOException, InterruptedException {
         Path f = dir.resolve("budget.ppl");
         Files.writeString(f, program);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-Xss16m", "-Xmx512m", "-Dppl.memory=1g",
-                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g", "-Dpolyglot.engine.WarnInterpreterOnly=false",
-                "-Dpolyglot.ppl.WarnInterpreted=false", "-cp", System.getProperty("java.class.path"),
-                "org.ppl4j.cli.Main", "run", f.toString()))
-                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile()).start();
+        Process p = Cli.launch(dir, List.of("-Xmx512m", "-Dppl.memory=1g",
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g"), "run", f.toString());
         try {
             assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the run did not end");
         } finally {

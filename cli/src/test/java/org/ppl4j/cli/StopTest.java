@@ -62,11 +62,9 @@ class StopTest {
         }
     }
 
-    @Test
-    void aFitStoppedByTheTimeoutReportsTheStepItReached() throws IOException {
-        Path f = dir.resolve("long_fit.ppl");
-        Path checkpoints = dir.resolve("ck");
-        Files.writeString(f, """
+    /** A fit of 10^8 steps of one parameter, checkpointing into {@code checkpoints} every {@code every} steps. */
+    static String longFit(Path checkpoints, int every) {
+        return """
                 model m() {
                   x ~ normal(3, 1)
                 }
@@ -74,8 +72,15 @@ class StopTest {
                   param mu = 0.0
                   x ~ normal(mu, 1)
                 }
-                let q = fit(elbo(m(), g(), choices {}), steps: 100000000, checkpoint: "CK", every: 100000000)
-                """.replace("CK", checkpoints.toString().replace("\\", "/")));
+                let q = fit(elbo(m(), g(), choices {}), steps: 100000000, checkpoint: "CK", every: EVERY)
+                """.replace("CK", checkpoints.toString().replace("\\", "/")).replace("EVERY", Integer.toString(every));
+    }
+
+    @Test
+    void aFitStoppedByTheTimeoutReportsTheStepItReached() throws IOException {
+        Path f = dir.resolve("long_fit.ppl");
+        Path checkpoints = dir.resolve("ck");
+        Files.writeString(f, longFit(checkpoints, 100000000));
         // a short fit first, so that the classes are loaded and the long one is well under way at the limit
         Path warm = dir.resolve("warm.ppl");
         Files.writeString(warm, Files.readString(f).replace("100000000", "20"));

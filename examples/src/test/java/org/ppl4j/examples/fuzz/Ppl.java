@@ -140,6 +140,9 @@ final class Ppl {
                 dir = Files.createTempDirectory("ppl-fuzz");
                 dir.toFile().deleteOnExit();
             }
+            if (mode == Mode.RUN && !warmedUp) {
+                warmUp();
+            }
             file = dir.resolve("input.ppl");
             Files.write(file, input);
         } catch (IOException e) {
@@ -178,6 +181,22 @@ final class Ppl {
         Integer code = exit.get();
         return new Result(mode, file.toString(), input, code == null ? -1 : code, out.toString(StandardCharsets.UTF_8),
                 err.toString(StandardCharsets.UTF_8), thrown.get(), timedOut, millis);
+    }
+
+    private static boolean warmedUp;
+
+    /**
+     * Starts ND4J once, without a time limit, before the first run: its one-time start-up (native libraries,
+     * backend) takes seconds, over the 10 s limit on a loaded machine, and a run stopped inside its class
+     * initialiser would leave the class unusable for every later input (NoClassDefFoundError), a failure of the
+     * harness, not of the input.
+     */
+    private static void warmUp() throws IOException {
+        warmedUp = true;
+        Path warm = dir.resolve("warm-up.ppl");
+        Files.writeString(warm, "print(sum(ones(20000)))\n");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Main.execute(new String[] {"run", warm.toString()}, quiet, quiet);
     }
 
     /** A hung run must not keep a core busy for the rest of the suite. */

@@ -45,8 +45,26 @@ public final class PplException extends AbstractTruffleException {
             return e;
         }
         String message = e.getMessage() + " (raised in " + at.getSource().getName() + ":" + at.getStartLine() + ":"
-                + at.getStartColumn() + ")";
+                + at.getStartColumn() + userCallers(call) + ")";
         return new PplException(message, call, e);
+    }
+
+    /**
+     * The user's calls that led to {@code call}, innermost first: ", called from a.ppl:12:5, from a.ppl:20:1", or
+     * "" when {@code call} is at the top level. Calls inside the library are left out.
+     */
+    private static String userCallers(Node call) {
+        StringBuilder sb = new StringBuilder();
+        com.oracle.truffle.api.Truffle.getRuntime().iterateFrames(f -> {
+            Node n = f.getCallNode();
+            SourceSection s = n == null || n == call ? null : n.getEncapsulatingSourceSection();
+            if (s != null && s.isAvailable() && !inLibrary(s)) {
+                sb.append(sb.length() == 0 ? ", called from " : ", from ").append(s.getSource().getName()).append(':')
+                        .append(s.getStartLine()).append(':').append(s.getStartColumn());
+            }
+            return null;
+        });
+        return sb.toString();
     }
 
     private static boolean inLibrary(SourceSection s) {
