@@ -448,20 +448,24 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     public static int allocatable(int[] shape) {
         int n = numel(shape);
         if (n >= LARGE) {
-            // stored in ND4J, outside the heap: the process's memory budget
+            // stored in ND4J, outside the heap: the process's memory budget first; then, as for every tensor, the
+            // heap check below (a tensor may pass through a Java array of doubles on its way: printing, copies)
             MemoryBudget.check(shape, (long) n * (largeFloat64 ? 8 : 4));
-            return n;
         }
-        return allocatableInJava(shape);
+        return heapChecked(shape, n);
     }
 
-    /** {@link #allocatable} for a Java array of doubles of this shape, however large: heap and budget. */
+    /** {@link #allocatable} for a Java array of doubles of this shape, however large: budget and heap. */
     public static int allocatableInJava(int[] shape) {
         int n = numel(shape);
-        long bytes = 8L * n;
         if (n >= LARGE) {
-            MemoryBudget.check(shape, bytes);
+            MemoryBudget.check(shape, 8L * n);
         }
+        return heapChecked(shape, n);
+    }
+
+    private static int heapChecked(int[] shape, int n) {
+        long bytes = 8L * n;
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > available) {
