@@ -3,6 +3,7 @@ package org.ppl4j.examples.independence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.ppl4j.examples.independence.Programs.CATEGORICAL;
 import static org.ppl4j.examples.independence.Programs.GMM;
 import static org.ppl4j.examples.independence.Programs.SBN;
 import static org.ppl4j.examples.independence.Programs.num;
@@ -38,6 +39,26 @@ class BatchedEnumTest {
         assertEquals(0, num(r, "mean"), 1e-10);
         assertEquals(0, num(r, "variance"), 1e-10);
         assertTrue(num(r, "size") > 0.1, "the gradients compared are not all zero");
+    }
+
+    /**
+     * A [12] categorical of 3 values: 3 runs for all points (examples/estimators/enum_categorical.ppl counts them),
+     * the same gradients as 12 scalar categoricals, for the guide's [12, 3] logits and the model's weights.
+     */
+    @Test
+    void categoricalAsOneTensorChoiceEqualsScalarEnumeration() {
+        String weights = """
+                let tw = gt["cat_t.w"]
+                let lw = gl["cat_l.w"]
+                let result = { mean: result.mean, variance: result.variance, size: result.size,
+                               w_mean: rel(tw.mean, lw.mean), w_size: sum(abs(lw.mean)) }
+                """;
+        Map<String, Object> r = run(CATEGORICAL + comparison("cat", "c", "logits") + weights);
+        assertEquals(0, num(r, "mean"), 1e-10);
+        assertEquals(0, num(r, "variance"), 1e-10);
+        assertTrue(num(r, "size") > 0.1, "the gradients compared are not all zero");
+        assertEquals(0, num(r, "w_mean"), 1e-10);
+        assertTrue(num(r, "w_size") > 0.1, "the weights' gradients compared are not all zero");
     }
 
     /** Each row of h is 3 binary units: 8 joint values per row, 8 runs for all rows (not 8^5). */
