@@ -473,9 +473,9 @@ public final class Categorical implements Distribution {
     }
 
     /**
-     * sum_k y_k log pi_k for y a vector of length K on the simplex (-infinity off it; 0 log 0 = 0), differentiable
-     * in y and the parameter; a scalar index gives {@link #logDensity}. At a one-hot y it equals the log density
-     * of that category.
+     * sum_k y_k log pi_k for y a vector of length K on the simplex, or rows of K (-infinity off it; 0 log 0 = 0),
+     * differentiable in y and the parameter; a scalar index, or indices of the draw shape of a tensor-valued
+     * categorical, give {@link #logDensity}. At a one-hot y it equals the log density of that category.
      */
     @Override
     public Object relaxedLogDensity(Object y) {
@@ -484,8 +484,10 @@ public final class Categorical implements Distribution {
             return logDensity(v);
         }
         int[] shape = AD.tensorValue(v).shape();
-        if (batch == null ? shape.length != 1 || shape[0] != k
-                : shape.length < batch.length + 1 || shape[shape.length - 1] != k) {
+        if (batch != null && shape.length == batch.length) {
+            return logDensity(v); // indices, one per draw (an observed label where other runs relax)
+        }
+        if (shape.length < (batch == null ? 1 : batch.length + 1) || shape[shape.length - 1] != k) {
             throw new ShapeException(FAMILY.name() + ": a relaxed value must be a "
                     + (batch == null ? "vector of length " + k : "tensor whose last axis has length " + k + " (rows "
                             + "of the simplex, one per draw of shape " + Arrays.toString(batch) + ")")
