@@ -489,6 +489,9 @@ class CategoricalTest {
         }
         assertEquals(expected, AD.scalarValue(d.logDensity(tracked)), 1e-12);
         assertArrayEquals(new int[] {2}, AD.tensorValue(d.logDensityPerElement(tracked, 1)).shape());
+        // where a relaxed site is observed (labelled data), its indices are read as indices
+        assertEquals(AD.scalarValue(d.logDensity(Tensor.vector(2, 0))),
+                AD.scalarValue(d.relaxedLogDensity(Tensor.vector(2, 0))), 1e-12);
     }
 
     /** A vector parameter shared by a tensor of draws: per element, each draw's own log probability. */
