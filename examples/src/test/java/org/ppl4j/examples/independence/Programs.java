@@ -102,6 +102,49 @@ final class Programs {
             let obs = choices { obs: x }
             """;
 
+    /**
+     * A three-component mixture of 12 points with one local [12] categorical: the guide's logits are a [12, 3]
+     * parameter (one row per point), the model's prior a [3] vector shared by the points.
+     */
+    static final String CATEGORICAL = """
+            let x = tensor([-2.3, 0.4, 2.2, 1.6, -1.9, 0.1, 3.0, -0.6, 2.4, -2.8, 0.9, 1.2])
+            let n = len(x)
+            let k = 3
+            model cat_t() {
+              param w = tensor([0.2, 0.3, 0.5]) : positive
+              locs ~ normal(tensor([-2, 0, 2]), 1)
+              local {
+                c ~ categorical(probs: w / sum(w))
+                obs ~ normal(sum(one_hot(c, k) * locs, axis: 1), 1)
+              }
+            }
+            model guide_t() {
+              param loc_mean = tensor([-1.5, 0.2, 1.5])
+              param logits = reshape(tensor([0.3, -0.2, 0.1]), [1, 3]) * reshape(x, [n, 1])
+              locs ~ normal(loc_mean, 0.3)
+              local {
+                c ~ categorical(logits: logits)
+              }
+            }
+            model cat_l() {
+              param w = tensor([0.2, 0.3, 0.5]) : positive
+              locs ~ normal(tensor([-2, 0, 2]), 1)
+              for i in 0..n {
+                let ci = c[i] ~ categorical(probs: w / sum(w))
+                obs[i] ~ normal(locs[ci], 1)
+              }
+            }
+            model guide_l() {
+              param loc_mean = tensor([-1.5, 0.2, 1.5])
+              param logits = reshape(tensor([0.3, -0.2, 0.1]), [1, 3]) * reshape(x, [n, 1])
+              locs ~ normal(loc_mean, 0.3)
+              for i in 0..n {
+                c[i] ~ categorical(logits: logits[i])
+              }
+            }
+            let obs = choices { obs: x }
+            """;
+
     static Map<String, Object> run(String source) {
         try (PplProgram p = Ppl.compile(source, "test.ppl")) {
             @SuppressWarnings("unchecked")

@@ -22,9 +22,9 @@ public final class Registry {
      * once). The elementwise math builtins batch elementwise; every builtin not named here or there makes a body
      * run as a loop.
      */
-    private static final java.util.Set<String> PURE = java.util.Set.of("arg", "concat", "dense", "eye", "glorot", "he",
-            "iid", "log_softmax", "marginal", "mlp", "normalize", "ones", "random_uniform", "reshape", "shape",
-            "softmax", "tensor", "transpose", "where", "zeros");
+    private static final java.util.Set<String> PURE = java.util.Set.of("arg", "argmax", "concat", "dense", "eye",
+            "glorot", "he", "iid", "log_softmax", "marginal", "mlp", "normalize", "one_hot", "ones", "random_uniform",
+            "reshape", "shape", "softmax", "tensor", "transpose", "where", "zeros");
     /** The builtins with batching rules of their own (reductions per iteration, distributions, traces). */
     private static final java.util.Set<String> OWN = java.util.Set.of("density", "detach", "len", "logmeanexp",
             "logsumexp", "map", "mean", "merge", "replicate", "sim", "sum");

@@ -114,7 +114,80 @@ final class TensorBuiltins {
                 }),
                 Builtin.of("where", List.of("cond", "a", "b"), (a, c) -> AD.where(
                         Args.numeric("where", "cond", a[0]), Args.numeric("where", "a", a[1]),
-                        Args.numeric("where", "b", a[2]))));
+                        Args.numeric("where", "b", a[2]))),
+                Builtin.of("one_hot", List.of("indices", "k"), (a, c) -> oneHot(
+                        Args.numeric("one_hot", "indices", a[0]), Args.count("one_hot", "k", a[1], 1))),
+                new Builtin("argmax", List.of("x", "axis"), 1, false, (a, c) -> argmax(
+                        Args.numeric("argmax", "x", a[0]), a.length > 1 && a[1] != null
+                                ? (int) Args.number("argmax", "axis", a[1]) : -1)));
+    }
+
+    /**
+     * Indices of shape [...] (whole numbers in 0..k-1) as one-hot vectors, shape [..., k]. A value that came from a
+     * random choice keeps its dependence on it, element for element along the indices' axes (so an enumerated or
+     * per-element choice's rows stay independent through it); there is no gradient path through an index.
+     */
+    static Object oneHot(Object indices, int k) {
+        Tensor ix = AD.tensorValue(AD.value(indices));
+        int[] shape = AD.isTensor(indices) ? ix.shape() : new int[0];
+        double[] v = ix.toArray();
+        double[] d = new double[Tensor.allocatable(withLast(shape, k))];
+        for (int i = 0; i < v.length; i++) {
+            if (!(v[i] >= 0 && v[i] < k && v[i] == Math.rint(v[i]))) {
+                throw new IllegalArgumentException("one_hot: the indices must be whole numbers from 0 to " + (k - 1)
+                        + ", got " + Printer.show(v[i]) + (v.length > 1 ? " at element " + i : ""));
+            }
+            d[i * k + (int) v[i]] = 1;
+        }
+        return AD.dependsOn(new Tensor(withLast(shape, k), d), indices);
+    }
+
+    private static int[] withLast(int[] shape, int k) {
+        int[] s = java.util.Arrays.copyOf(shape, shape.length + 1);
+        s[shape.length] = k;
+        return s;
+    }
+
+    /**
+     * The index of the largest element along an axis (default the last; the first one on a tie), a tensor of the
+     * other axes' shape (a number for a vector); a constant, with no gradient.
+     */
+    static Object argmax(Object x, int axis) {
+        if (!AD.isTensor(x)) {
+            throw new IllegalArgumentException("argmax: expected a tensor, got " + AD.describe(x));
+        }
+        int k = AD.axis(x, axis);
+        Tensor t = AD.tensorValue(AD.value(x));
+        int[] shape = t.shape();
+        int outer = 1;
+        for (int i = 0; i < k; i++) {
+            outer *= shape[i];
+        }
+        int n = shape[k];
+        int inner = t.size() / Math.max(1, outer * n);
+        if (n == 0) {
+            throw new IllegalArgumentException("argmax: axis " + axis + " of " + AD.describe(x) + " has no elements");
+        }
+        double[] v = t.toArray();
+        double[] r = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int best = 0;
+                for (int j = 1; j < n; j++) {
+                    if (v[(o * n + j) * inner + i] > v[(o * n + best) * inner + i]) {
+                        best = j;
+                    }
+                }
+                r[o * inner + i] = best;
+            }
+        }
+        int[] out = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != k) {
+                out[j++] = shape[i];
+            }
+        }
+        return out.length == 0 ? (Object) r[0] : new Tensor(out, r);
     }
 
     /** A shape with at most one -1, which stands for whatever size makes the element count {@code n}. */

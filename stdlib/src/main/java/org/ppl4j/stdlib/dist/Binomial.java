@@ -136,8 +136,32 @@ public final class Binomial extends ElementwiseDistribution {
     }
 
     /**
-     * 0.0, 1.0, ..., n (a view; nothing is stored); for a tensor-valued binomial the joint support is not
-     * enumerated.
+     * For a tensor-valued binomial whose elements share one n: 0, 1, ..., n (enum builds the joint values from
+     * them); null where the elements' n differ (their supports differ, so there is no common one to run through).
+     */
+    @Override
+    public double[] elementSupport() {
+        if (!isTensorValued()) {
+            return null;
+        }
+        double[] ns = Params.primals(param(0));
+        for (double n : ns) {
+            if (n != ns[0]) {
+                return null;
+            }
+        }
+        if (ns[0] >= Integer.MAX_VALUE) {
+            return null;
+        }
+        double[] values = new double[(int) ns[0] + 1];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i;
+        }
+        return values;
+    }
+
+    /**
+     * 0.0, 1.0, ..., n (a view; nothing is stored); for a tensor-valued binomial see {@link #elementSupport}.
      */
     @Override
     public List<Object> enumerateSupport() {

@@ -147,4 +147,18 @@ class TensorBuiltinTest {
         }
         assertEquals(2.0 / 400, hv / h.size(), 5 * Math.sqrt(2.0 / h.size()) * 2.0 / 400);
     }
+
+    @Test
+    void oneHotAndArgmax() {
+        Object h = call("one_hot", Tensor.vector(2, 0), 3.0);
+        assertArrayEquals(new int[] {2, 3}, AD.tensorValue(h).shape());
+        assertArrayEquals(new double[] {0, 0, 1, 1, 0, 0}, AD.tensorValue(h).toArray());
+        assertArrayEquals(new double[] {0, 1, 0}, AD.tensorValue(call("one_hot", 1.0, 3.0)).toArray());
+        assertThrows(IllegalArgumentException.class, () -> call("one_hot", Tensor.vector(3), 3.0));
+        assertThrows(IllegalArgumentException.class, () -> call("one_hot", Tensor.vector(0.5), 3.0));
+        // M's rows: largest at 2, 1, 0; its columns: at 2, 1, 0, 0
+        assertArrayEquals(new double[] {2, 1, 0}, AD.tensorValue(call("argmax", M, null)).toArray());
+        assertArrayEquals(new double[] {2, 1, 0, 0}, AD.tensorValue(call("argmax", M, 0.0)).toArray());
+        assertEquals(2.0, call("argmax", Tensor.vector(1, 2, 3), null));
+    }
 }

@@ -1,6 +1,8 @@
 package org.ppl4j.stdlib.dist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ppl4j.stdlib.dist.DistTestSupport.assertGradient;
@@ -136,5 +138,13 @@ class BinomialTest {
         assertThrows(UnsupportedOperationException.class,
                 () -> Binomial.ofProbability(Tensor.vector(2, 3), 0.4).enumerateSupport());
         assertTrue(d.support().contains(3.0) && !d.support().contains(4.0) && !d.support().contains(1.5));
+    }
+
+    /** A tensor binomial's elements share 0..n when they share n; with different n there is no common support. */
+    @Test
+    void tensorElementsShareTheirSupportWhenTheyShareN() {
+        assertArrayEquals(new double[] {0, 1, 2}, Binomial.ofProbability(2, Tensor.vector(0.1, 0.7)).elementSupport());
+        assertNull(Binomial.ofProbability(Tensor.vector(2, 3), 0.4).elementSupport());
+        assertNull(Binomial.ofProbability(2, 0.4).elementSupport());
     }
 }

@@ -394,4 +394,113 @@ class CategoricalTest {
         assertLogDensity(Math.log(0.2) + Math.log(0.2) + Math.log(0.5), model.logDensity(tape.leaf(Tensor.vector(0, 0, 2))));
         assertLogDensity(Math.log(0.3) + Math.log(0.5), model.logDensity(tape.leaf(Tensor.vector(1, 2))));
     }
+
+    // ---------------------------------------------------------------- tensor-valued: parameters [..., K]
+
+    private static final Tensor ROWS = new Tensor(new int[] {2, 3}, new double[] {0.3, -1.2, 2.5, 0.8, 0.0, -0.4});
+
+    /** Row i's categorical alone, the reference for the tensor form. */
+    private static Categorical row(int i) {
+        double[] d = ROWS.toArray();
+        return Categorical.ofLogits(Tensor.vector(d[3 * i], d[3 * i + 1], d[3 * i + 2]));
+    }
+
+    @Test
+    void tensorLogitsDrawOneIndexPerRowWithEachRowsDensity() {
+        Categorical d = Categorical.ofLogits(ROWS);
+        assertArrayEquals(new int[] {2}, d.drawShape());
+        assertArrayEquals(new double[] {0, 1, 2}, d.elementSupport());
+        Tensor x = Tensor.vector(2, 0);
+        double expected = AD.scalarValue(row(0).logDensity(2.0)) + AD.scalarValue(row(1).logDensity(0.0));
+        assertEquals(expected, AD.scalarValue(d.logDensity(x)), 1e-12);
+        Object perElement = d.logDensityPerElement(x, 1);
+        assertArrayEquals(new double[] {AD.scalarValue(row(0).logDensity(2.0)),
+            AD.scalarValue(row(1).logDensity(0.0))}, AD.tensorValue(perElement).toArray(), 1e-12);
+        assertEquals(Double.NEGATIVE_INFINITY, AD.scalarValue(d.logDensity(Tensor.vector(3, 0))));
+        assertEquals(null, d.logDensityPerElement(Tensor.vector(1.5, 0), 1));
+        Object draw = d.sample(new Rng(4));
+        assertArrayEquals(new int[] {2}, AD.tensorValue(draw).shape());
+    }
+
+    /** Sampling frequencies per row, 20,000 draws: each within 5 standard errors of the row's probability. */
+    @Test
+    void tensorSamplesFollowEachRow() {
+        Categorical d = Categorical.ofLogits(ROWS);
+        Rng rng = new Rng(11);
+        int n = 20_000;
+        double[][] counts = new double[2][3];
+        for (int s = 0; s < n; s++) {
+            double[] x = AD.tensorValue(d.sample(rng)).toArray();
+            counts[0][(int) x[0]]++;
+            counts[1][(int) x[1]]++;
+        }
+        for (int i = 0; i < 2; i++) {
+            for (int c = 0; c < 3; c++) {
+                double p = Math.exp(AD.scalarValue(row(i).logDensity((double) c)));
+                assertEquals(p, counts[i][c] / n, 5 * Math.sqrt(p * (1 - p) / n), "row " + i + " category " + c);
+            }
+        }
+    }
+
+    @Test
+    void tensorGradientIsTheSumOfTheRowsGradients() {
+        Tape tape = new Tape();
+        TensorVar leaf = tape.leaf(ROWS);
+        tape.backward(Categorical.ofLogits(leaf).logDensity(Tensor.vector(1, 2)));
+        double[] g = leaf.adjoint().toArray();
+        for (int i = 0; i < 2; i++) {
+            Tape t = new Tape();
+            Tensor r = Tensor.vector(ROWS.get(3 * i), ROWS.get(3 * i + 1), ROWS.get(3 * i + 2));
+            TensorVar l = t.leaf(r);
+            t.backward(Categorical.ofLogits(l).logDensity((double) (i + 1)));
+            for (int c = 0; c < 3; c++) {
+                assertEquals(l.adjoint().get(c), g[3 * i + c], 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void tensorProbabilitiesMustSumToOneRowByRow() {
+        Tensor good = new Tensor(new int[] {2, 2}, new double[] {0.5, 0.5, 0.1, 0.9});
+        assertEquals(Math.log(0.9), AD.scalarValue(Categorical.create(good, null).logDensity(Tensor.vector(0, 1)))
+                - Math.log(0.5), 1e-12);
+        Tensor bad = new Tensor(new int[] {2, 2}, new double[] {0.5, 0.5, 0.1, 0.8});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Categorical.create(bad, null));
+        assertTrue(e.getMessage().contains("row 1"), e.getMessage());
+    }
+
+    /** Relaxed rows: a point of the simplex per row, whose density is sum_k y_k log pi_k row by row. */
+    @Test
+    void tensorRelaxedSamplesAreRowsOfTheSimplex() {
+        Categorical d = Categorical.ofLogits(ROWS);
+        Tape tape = new Tape();
+        Object y = d.relaxedSample(new Rng(2), 0.5);
+        Tensor v = AD.tensorValue(y);
+        assertArrayEquals(new int[] {2, 3}, v.shape());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(1, v.get(3 * i) + v.get(3 * i + 1) + v.get(3 * i + 2), 1e-12);
+        }
+        TensorVar tracked = tape.leaf(v);
+        double expected = 0;
+        for (int i = 0; i < 2; i++) {
+            for (int c = 0; c < 3; c++) {
+                expected += v.get(3 * i + c) * AD.scalarValue(row(i).logDensity((double) c));
+            }
+        }
+        assertEquals(expected, AD.scalarValue(d.logDensity(tracked)), 1e-12);
+        assertArrayEquals(new int[] {2}, AD.tensorValue(d.logDensityPerElement(tracked, 1)).shape());
+        // where a relaxed site is observed (labelled data), its indices are read as indices
+        assertEquals(AD.scalarValue(d.logDensity(Tensor.vector(2, 0))),
+                AD.scalarValue(d.relaxedLogDensity(Tensor.vector(2, 0))), 1e-12);
+    }
+
+    /** A vector parameter shared by a tensor of draws: per element, each draw's own log probability. */
+    @Test
+    void vectorParameterSplitsATensorOfDrawsPerElement() {
+        Categorical d = Categorical.ofProbabilities(PROBS);
+        Object lp = d.logDensityPerElement(Tensor.vector(2, 0, 1), 1);
+        assertArrayEquals(new double[] {Math.log(0.5), Math.log(0.2), Math.log(0.3)}, AD.tensorValue(lp).toArray(),
+                1e-12);
+        assertEquals(null, d.elementSupport());
+    }
 }
