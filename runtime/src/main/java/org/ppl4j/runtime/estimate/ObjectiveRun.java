@@ -59,13 +59,17 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     /** Where each guide drew each address, for the support checks of the model's densities. */
     private final java.util.Map<Address, Draw> draws = new java.util.HashMap<>();
 
-    /** A guide's draw: its model, distribution and the {@code ~} statement's location (null if unknown). */
-    public record Draw(String owner, Distribution distribution, String location) {
+    /** A guide's draw: its model, distribution and the {@code ~} statement (null if unknown). */
+    public record Draw(String owner, Distribution distribution, com.oracle.truffle.api.nodes.Node statement) {
+        /** "file:line:col" of the statement, or null: made only for a message (every draw notes one). */
+        public String location() {
+            return PplContext.location(statement);
+        }
     }
 
     @Override
     public void noteDraw(Site site, Distribution distribution) {
-        draws.putIfAbsent(site.address(), new Draw(site.owner(), distribution, context.sampleLocation()));
+        draws.putIfAbsent(site.address(), new Draw(site.owner(), distribution, context.sampleNode()));
     }
 
     /** How a guide drew {@code address} in this run, or null if none did (an observed value). */
