@@ -10,6 +10,7 @@ import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Batched;
 import org.ppl4j.runtime.ad.NotBatchable;
 import org.ppl4j.runtime.ad.Tape;
+import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.param.ParamProvider;
 import org.ppl4j.runtime.trace.BatchedSites;
@@ -293,6 +294,67 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         choices.add(choice);
         replayedChoices.add(choice);
         return tape.source(value, bit, logProb);
+    }
+
+    @Override
+    public Object measureValuedElements(Site site, Distribution distribution, Object x, Distribution.WeakDerivative w,
+            int axes) {
+        if (tape == null) {
+            return x;
+        }
+        site = keyed(site);
+        int ordinal = replayed++;
+        List<Object> values;
+        List<Distribution.WeakDerivative> weak;
+        Choice first = base == null ? null : base.replayedChoice(ordinal);
+        if (first != null && first.kind() == Choice.Kind.MVD && first.site().equals(site)) {
+            values = first.values();
+            weak = first.weak();
+        } else {
+            weak = List.of(w);
+            values = entryCouplings(AD.tensorValue(AD.value(x)), axes, AD.tensorValue(w.positive()),
+                    AD.tensorValue(w.negative()));
+        }
+        int index = plan.index(ordinal, values.size());
+        Object value = index == 0 ? x : values.get(index);
+        Object own = distribution.logDensityPerElement(value, axes);
+        if (own == null) {
+            throw new IllegalArgumentException(distribution.family().name() + " cannot split its density over"
+                    + " the independent elements of " + site.address());
+        }
+        int bit = choices.size();
+        Choice choice = new Choice(bit, Choice.Kind.MVD, site, AD.sum(own), null, values, null, weak, ordinal, own);
+        choices.add(choice);
+        replayedChoices.add(choice);
+        return tape.source(value, bit, own);
+    }
+
+    /**
+     * x, then for each entry u of an element (the axes after the leading {@code axes}, row-major): x with entry u
+     * of every element at its positive value, and at its negative value.
+     */
+    private static List<Object> entryCouplings(Tensor x, int axes, Tensor positive, Tensor negative) {
+        int[] shape = x.shape();
+        int perElement = 1;
+        for (int i = axes; i < shape.length; i++) {
+            perElement *= shape[i];
+        }
+        double[] base = x.toArray();
+        double[] plus = positive.toArray();
+        double[] minus = negative.toArray();
+        List<Object> values = new ArrayList<>(1 + 2 * perElement);
+        values.add(x);
+        for (int u = 0; u < perElement; u++) {
+            double[] p = base.clone();
+            double[] m = base.clone();
+            for (int f = u; f < base.length; f += perElement) {
+                p[f] = plus[f];
+                m[f] = minus[f];
+            }
+            values.add(new Tensor(shape, p));
+            values.add(new Tensor(shape, m));
+        }
+        return values;
     }
 
     private Choice replayedChoice(int ordinal) {
