@@ -103,7 +103,16 @@ class PerDatumTest {
                   vgrad_loop: gradients(vimco_loop(xs, 5, 1), samples: 3, seed: 4)
                 }
                 """));
-        for (String o : new String[] {"iwae", "vimco"}) {
+        assertLoopForm(r, new String[] {"iwae", "vimco"},
+                Map.of("grad", new String[] {"g.a", "g.s"}, "vgrad", new String[] {"g.a", "g.s"}));
+    }
+
+    /**
+     * Each objective's fit history (field o) equals its loop form's (o_loop) to 1e-9, and each gradients record
+     * (field gr) the loop form's (gr_loop), value and the mean gradient of each named parameter (not zero).
+     */
+    private static void assertLoopForm(Map<String, Object> r, String[] objectives, Map<String, String[]> gradients) {
+        for (String o : objectives) {
             double[] h = (double[]) r.get(o);
             double[] loop = (double[]) r.get(o + "_loop");
             assertEquals(2, h.length);
@@ -111,14 +120,14 @@ class PerDatumTest {
                 assertEquals(loop[i], h[i], 1e-9, o + " step " + i);
             }
         }
-        for (String gr : new String[] {"grad", "vgrad"}) {
-            Map<String, Object> g = record(r.get(gr));
-            Map<String, Object> loop = record(r.get(gr + "_loop"));
-            assertEquals((Double) loop.get("objective"), (Double) g.get("objective"), 1e-9, gr);
-            for (String p : new String[] {"g.a", "g.s"}) {
+        for (Map.Entry<String, String[]> e : gradients.entrySet()) {
+            Map<String, Object> g = record(r.get(e.getKey()));
+            Map<String, Object> loop = record(r.get(e.getKey() + "_loop"));
+            assertEquals((Double) loop.get("objective"), (Double) g.get("objective"), 1e-9, e.getKey());
+            for (String p : e.getValue()) {
                 double want = (Double) record(loop.get(p)).get("mean");
-                assertNotEquals(0.0, want, gr + " " + p);
-                assertEquals(want, (Double) record(g.get(p)).get("mean"), 1e-9, gr + " " + p);
+                assertNotEquals(0.0, want, e.getKey() + " " + p);
+                assertEquals(want, (Double) record(g.get(p)).get("mean"), 1e-9, e.getKey() + " " + p);
             }
         }
     }
@@ -145,25 +154,8 @@ class PerDatumTest {
                   qgrad_loop: gradients(q_wake_loop(xs, 5, 1), samples: 3, seed: 4)
                 }
                 """));
-        for (String o : new String[] {"p_wake", "q_wake"}) {
-            double[] h = (double[]) r.get(o);
-            double[] loop = (double[]) r.get(o + "_loop");
-            assertEquals(2, h.length);
-            for (int i = 0; i < 2; i++) {
-                assertEquals(loop[i], h[i], 1e-9, o + " step " + i);
-            }
-        }
-        Map<String, String[]> trained = Map.of("pgrad", new String[] {"m.c"}, "qgrad", new String[] {"g.a", "g.s"});
-        for (Map.Entry<String, String[]> e : trained.entrySet()) {
-            Map<String, Object> g = record(r.get(e.getKey()));
-            Map<String, Object> loop = record(r.get(e.getKey() + "_loop"));
-            assertEquals((Double) loop.get("objective"), (Double) g.get("objective"), 1e-9, e.getKey());
-            for (String p : e.getValue()) {
-                double want = (Double) record(loop.get(p)).get("mean");
-                assertNotEquals(0.0, want, e.getKey() + " " + p);
-                assertEquals(want, (Double) record(g.get(p)).get("mean"), 1e-9, e.getKey() + " " + p);
-            }
-        }
+        assertLoopForm(r, new String[] {"p_wake", "q_wake"},
+                Map.of("pgrad", new String[] {"m.c"}, "qgrad", new String[] {"g.a", "g.s"}));
     }
 
     /**

@@ -262,6 +262,22 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public Object measureValued(Site site, Distribution distribution, Object x) {
+        return measureValued(site, distribution, x, null, 0);
+    }
+
+    @Override
+    public Object measureValuedElements(Site site, Distribution distribution, Object x, Distribution.WeakDerivative w,
+            int axes) {
+        return measureValued(site, distribution, x, w, axes);
+    }
+
+    /**
+     * A measure-valued choice: with {@code element} null, one whole (x, then x+ and x- of each weak-derivative
+     * term); else a tensor whose leading {@code axes} axes hold independent elements, with each entry's weak
+     * derivative {@code element} (see {@link #entryCouplings}) and its log density kept per element.
+     */
+    private Object measureValued(Site site, Distribution distribution, Object x, Distribution.WeakDerivative element,
+            int axes) {
         if (tape == null) {
             return x;
         }
@@ -273,6 +289,10 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         if (first != null && first.kind() == Choice.Kind.MVD && first.site().equals(site)) {
             values = first.values();
             weak = first.weak();
+        } else if (element != null) {
+            weak = List.of(element);
+            values = entryCouplings(AD.tensorValue(AD.value(x)), axes, AD.tensorValue(element.positive()),
+                    AD.tensorValue(element.negative()));
         } else {
             weak = distribution.weakDerivatives(x, aux);
             values = new ArrayList<>();
@@ -289,44 +309,22 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         // moved with it, and the sample drawn from the replayed stream is the coupled one
         Object value = index == 0 ? x : values.get(index);
         int bit = choices.size();
-        Object logProb = distribution.logDensity(value);
-        Choice choice = new Choice(bit, Choice.Kind.MVD, site, logProb, null, values, null, weak, ordinal);
+        Choice choice;
+        Object logProb;
+        if (element == null) {
+            logProb = distribution.logDensity(value);
+            choice = new Choice(bit, Choice.Kind.MVD, site, logProb, null, values, null, weak, ordinal);
+        } else {
+            logProb = distribution.logDensityPerElement(value, axes);
+            if (logProb == null) {
+                throw new IllegalArgumentException(distribution.family().name() + " cannot split its density over"
+                        + " the independent elements of " + site.address());
+            }
+            choice = new Choice(bit, Choice.Kind.MVD, site, AD.sum(logProb), null, values, null, weak, ordinal, logProb);
+        }
         choices.add(choice);
         replayedChoices.add(choice);
         return tape.source(value, bit, logProb);
-    }
-
-    @Override
-    public Object measureValuedElements(Site site, Distribution distribution, Object x, Distribution.WeakDerivative w,
-            int axes) {
-        if (tape == null) {
-            return x;
-        }
-        site = keyed(site);
-        int ordinal = replayed++;
-        List<Object> values;
-        List<Distribution.WeakDerivative> weak;
-        Choice first = base == null ? null : base.replayedChoice(ordinal);
-        if (first != null && first.kind() == Choice.Kind.MVD && first.site().equals(site)) {
-            values = first.values();
-            weak = first.weak();
-        } else {
-            weak = List.of(w);
-            values = entryCouplings(AD.tensorValue(AD.value(x)), axes, AD.tensorValue(w.positive()),
-                    AD.tensorValue(w.negative()));
-        }
-        int index = plan.index(ordinal, values.size());
-        Object value = index == 0 ? x : values.get(index);
-        Object own = distribution.logDensityPerElement(value, axes);
-        if (own == null) {
-            throw new IllegalArgumentException(distribution.family().name() + " cannot split its density over"
-                    + " the independent elements of " + site.address());
-        }
-        int bit = choices.size();
-        Choice choice = new Choice(bit, Choice.Kind.MVD, site, AD.sum(own), null, values, null, weak, ordinal, own);
-        choices.add(choice);
-        replayedChoices.add(choice);
-        return tape.source(value, bit, own);
     }
 
     /**
