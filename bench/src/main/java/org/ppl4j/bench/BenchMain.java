@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class BenchMain {
     static final String INFO = "@bench-info\t";
-    static final List<String> SECTIONS = List.of("vae", "schools", "gmm", "start");
+    static final List<String> SECTIONS = List.of("vae", "schools", "gmm", "independence", "start");
 
     private BenchMain() {
     }
@@ -55,7 +55,7 @@ public final class BenchMain {
         static final String USAGE = """
                 usage: ppl bench [--quick] [--only SECTIONS] [--data DIR] [--root DIR]
                   --quick          fewer and shorter repetitions (a smoke run of two or three minutes)
-                  --only SECTIONS  a comma-separated subset of: vae, schools, gmm, start
+                  --only SECTIONS  a comma-separated subset of: vae, schools, gmm, independence, start
                   --data DIR       Fashion-MNIST folder (default: /usr/share/datasets/fashion-mnist, else
                                    examples/vae/data)
                   --root DIR       the ppl4j checkout (default: found from the working directory)""";
@@ -173,6 +173,7 @@ public final class BenchMain {
                 }
                 case "schools" -> SchoolsBench.run(o.quick, o.label);
                 case "gmm" -> GmmBench.run(o.quick);
+                case "independence" -> IndependenceBench.run(o.quick, data);
                 default -> throw new IllegalArgumentException("unknown worker '" + o.worker + "'");
             }
             return 0;
@@ -213,6 +214,9 @@ public final class BenchMain {
         }
         if (o.only.contains("gmm")) {
             rows.addAll(child(o, "gmm", "", List.of(), info));
+        }
+        if (o.only.contains("independence")) {
+            rows.addAll(child(o, "independence", "", List.of(), info));
         }
         if (o.only.contains("start")) {
             rows.add(ColdStart.measure(o.root, o.quick ? 3 : 7));

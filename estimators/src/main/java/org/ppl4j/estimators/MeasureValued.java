@@ -37,12 +37,48 @@ public final class MeasureValued implements GradientStrategy {
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
         Object x = distribution.sample(context.rng());
-        if (context.differentiating() && distribution.drawShape() != null) {
-            throw new IllegalArgumentException("mvd on " + site.address() + " ~ " + distribution.family().name()
-                    + " of shape " + java.util.Arrays.toString(distribution.drawShape()) + ": measure-valued"
-                    + " derivatives of tensor choices are not supported (each element would need replays of its"
-                    + " own); use enum or reinforce (per element inside local), or one choice per element");
+        if (!context.differentiating()) {
+            return x;
         }
-        return context.differentiating() ? context.measureValued(site, distribution, x) : x;
+        int[] shape = distribution.drawShape();
+        if (shape == null) {
+            return context.measureValued(site, distribution, x);
+        }
+        return perElement(distribution, site, context, x, shape);
+    }
+
+    /**
+     * A tensor choice: each entry's weak derivative with the other entries as drawn, all elements along the
+     * independent axes at once (1 + 2 x entries-per-element runs); the objective must keep the elements apart,
+     * which the surrogate checks term by term.
+     */
+    private static Object perElement(Distribution distribution, Site site, EstimationContext context, Object x,
+            int[] shape) {
+        String what = "mvd on " + site.address() + " ~ " + distribution.family().name() + " of shape "
+                + java.util.Arrays.toString(shape);
+        Distribution.WeakDerivative w = distribution.elementWeakDerivative(x, context.auxRng());
+        if (w == null) {
+            throw new IllegalArgumentException(what + ": " + distribution.family().name() + " has no weak derivative"
+                    + " entry by entry for tensor values; use reinforce (per element inside local), or one choice per"
+                    + " element");
+        }
+        int axes = Math.min(context.independentAxes(), shape.length);
+        if (axes == 0) {
+            throw new IllegalArgumentException(what + ": outside local no axis is independent, so the entries'"
+                    + " couplings cannot run together (each would need runs of its own); draw it inside local (its"
+                    + " leading axis holds the data) or local(axes: k), or use reinforce or enum");
+        }
+        long runs = 1;
+        for (int i = axes; i < shape.length; i++) {
+            runs *= shape[i];
+        }
+        runs = 1 + 2 * runs;
+        if (runs > org.ppl4j.runtime.estimate.ObjectiveEstimator.MAX_ENUMERATION_RUNS) {
+            throw new IllegalArgumentException(what + ": each element (axes " + axes + ".." + (shape.length - 1)
+                    + ") needs " + runs + " runs of the program, more than "
+                    + org.ppl4j.runtime.estimate.ObjectiveEstimator.MAX_ENUMERATION_RUNS + "; declare more axes"
+                    + " independent (local(axes: k)), or use reinforce");
+        }
+        return context.measureValuedElements(site, distribution, x, w, axes);
     }
 }

@@ -160,8 +160,20 @@ public final class PplContext {
 
     /** "file:line:col" of the {@code ~} statement drawing now, or null. */
     public String sampleLocation() {
-        com.oracle.truffle.api.source.SourceSection s = sampleNode == null ? null
-                : sampleNode.getEncapsulatingSourceSection();
+        return location(sampleNode);
+    }
+
+    /**
+     * The {@code ~} statement drawing now, or null: kept as it is (its {@link #location} made only for a message),
+     * since a guide notes it at every draw.
+     */
+    public com.oracle.truffle.api.nodes.Node sampleNode() {
+        return sampleNode;
+    }
+
+    /** "file:line:col" of a node's source, or null. */
+    public static String location(com.oracle.truffle.api.nodes.Node node) {
+        com.oracle.truffle.api.source.SourceSection s = node == null ? null : node.getEncapsulatingSourceSection();
         return s == null || !s.isAvailable() ? null
                 : s.getSource().getName() + ":" + s.getStartLine() + ":" + s.getStartColumn();
     }

@@ -22,9 +22,10 @@ class PerDatumTest {
     static final String PROGRAM = """
             let xs = tensor([[0.5], [1.5], [-0.3], [2.2], [0.9], [1.1], [0.4], [-1.0]])
             model m(x) {
+              param c = 0.2
               local {
                 z ~ normal(zeros(len(x), 1), 1)
-                x ~ normal(z, 1)
+                x ~ normal(z + c, 1)
               }
             }
             model g(x) {
@@ -38,7 +39,7 @@ class PerDatumTest {
               let xb = reshape(x[b], [1, 1])
               let lq = map(zs, fn(t) { density(g(xb), choices { z: reshape(t.z[b], [1, 1]) }) / scale })
               let lp = map(zs, fn(t) { density(m(xb), choices { z: reshape(t.z[b], [1, 1]), x: xb }) / scale })
-              return { lq: lq, w: lp - lq }
+              return { lq: lq, lp: lp, w: lp - lq }
             }
             objective iwae_loop(x, k, scale) {
               let zs = replicate(k) { z ~ sim(g(x)) }
@@ -56,6 +57,25 @@ class PerDatumTest {
                 let bound = logmeanexp(d.w)
                 let signal = bound - leave_one_out_bounds(d.w)
                 total = total + bound + sum(detach(signal) * (d.lq - detach(d.lq)))
+              }
+              return scale * total
+            }
+            // reweighted wake-sleep per datum: datum b's k particles weighed by their own self-normalised weights
+            objective p_wake_loop(x, k, scale) {
+              let zs = replicate(k) { z ~ sim(detach(g(x))) }
+              let total = 0
+              for b in 0..len(x) {
+                let d = datum(zs, x, b, scale)
+                total = total + sum(detach(softmax(d.w)) * d.lp)
+              }
+              return scale * total
+            }
+            objective q_wake_loop(x, k, scale) {
+              let zs = replicate(k) { z ~ sim(detach(g(x))) }
+              let total = 0
+              for b in 0..len(x) {
+                let d = datum(zs, x, b, scale)
+                total = total + sum(detach(softmax(d.w)) * d.lq)
               }
               return scale * total
             }
@@ -83,7 +103,16 @@ class PerDatumTest {
                   vgrad_loop: gradients(vimco_loop(xs, 5, 1), samples: 3, seed: 4)
                 }
                 """));
-        for (String o : new String[] {"iwae", "vimco"}) {
+        assertLoopForm(r, new String[] {"iwae", "vimco"},
+                Map.of("grad", new String[] {"g.a", "g.s"}, "vgrad", new String[] {"g.a", "g.s"}));
+    }
+
+    /**
+     * Each objective's fit history (field o) equals its loop form's (o_loop) to 1e-9, and each gradients record
+     * (field gr) the loop form's (gr_loop), value and the mean gradient of each named parameter (not zero).
+     */
+    private static void assertLoopForm(Map<String, Object> r, String[] objectives, Map<String, String[]> gradients) {
+        for (String o : objectives) {
             double[] h = (double[]) r.get(o);
             double[] loop = (double[]) r.get(o + "_loop");
             assertEquals(2, h.length);
@@ -91,46 +120,75 @@ class PerDatumTest {
                 assertEquals(loop[i], h[i], 1e-9, o + " step " + i);
             }
         }
-        for (String gr : new String[] {"grad", "vgrad"}) {
-            Map<String, Object> g = record(r.get(gr));
-            Map<String, Object> loop = record(r.get(gr + "_loop"));
-            assertEquals((Double) loop.get("objective"), (Double) g.get("objective"), 1e-9, gr);
-            for (String p : new String[] {"g.a", "g.s"}) {
+        for (Map.Entry<String, String[]> e : gradients.entrySet()) {
+            Map<String, Object> g = record(r.get(e.getKey()));
+            Map<String, Object> loop = record(r.get(e.getKey() + "_loop"));
+            assertEquals((Double) loop.get("objective"), (Double) g.get("objective"), 1e-9, e.getKey());
+            for (String p : e.getValue()) {
                 double want = (Double) record(loop.get(p)).get("mean");
-                assertNotEquals(0.0, want, gr + " " + p);
-                assertEquals(want, (Double) record(g.get(p)).get("mean"), 1e-9, gr + " " + p);
+                assertNotEquals(0.0, want, e.getKey() + " " + p);
+                assertEquals(want, (Double) record(g.get(p)).get("mean"), 1e-9, e.getKey() + " " + p);
             }
         }
     }
 
     /**
-     * The mean over an epoch of minibatch estimates has the full-data objective's expectation: 400 epochs of two
-     * batches of 4 (seed 5) against 800 full-data estimates (seed 6) of per-datum IWAE(5), parameters held (a
-     * learning rate of 1e-300); the difference of the means must be within 4.5 standard errors, estimated from the
-     * two samples' variances. (The whole-batch weighting this replaces, logmeanexp of each particle's whole
-     * minibatch weight with N / B inside, has another expectation.)
+     * p_wake and q_wake on minibatches of 4 of the 8 points (N / B = 2), two steps: each step's value equals the
+     * per-datum loop's (each datum's k = 5 particles weighed by their own self-normalised weights) to 1e-9, and so
+     * do the gradients on the full data (p_wake's for the model's parameter, q_wake's for the guide's).
+     */
+    @Test
+    void wakePhasesOnAMinibatchAreThePerDatumLoopObjective() {
+        Map<String, Object> r = record(run(PROGRAM + """
+                fn history(f) {
+                  fit(f, data: xs, batch: 4, shuffle: false, epochs: 1, samples: 1, seed: 3).objective.history
+                }
+                let result = {
+                  p_wake: history(fn(x) { p_wake(m(x), g(x), choices { x: x }, 5) }),
+                  p_wake_loop: history(fn(x) { p_wake_loop(x, 5, 2) }),
+                  q_wake: history(fn(x) { q_wake(m(x), g(x), choices { x: x }, 5) }),
+                  q_wake_loop: history(fn(x) { q_wake_loop(x, 5, 2) }),
+                  pgrad: gradients(p_wake(m(xs), g(xs), choices { x: xs }, 5), samples: 3, seed: 4),
+                  pgrad_loop: gradients(p_wake_loop(xs, 5, 1), samples: 3, seed: 4),
+                  qgrad: gradients(q_wake(m(xs), g(xs), choices { x: xs }, 5), samples: 3, seed: 4),
+                  qgrad_loop: gradients(q_wake_loop(xs, 5, 1), samples: 3, seed: 4)
+                }
+                """));
+        assertLoopForm(r, new String[] {"p_wake", "q_wake"},
+                Map.of("pgrad", new String[] {"m.c"}, "qgrad", new String[] {"g.a", "g.s"}));
+    }
+
+    /**
+     * The mean over an epoch of minibatch estimates has the full-data objective's expectation, for per-datum IWAE(5)
+     * and for p_wake with k = 5: 400 epochs of two batches of 4 (seed 5) against 800 full-data estimates (seed 6),
+     * parameters held (a learning rate of 1e-300); the difference of the means must be within 4.5 standard errors,
+     * estimated from the two samples' variances. (The whole-batch weighting this replaces, logmeanexp of each
+     * particle's whole minibatch weight with N / B inside, has another expectation.)
      */
     @Test
     void theMeanOfAnEpochOfMinibatchEstimatesIsTheFullDataObjective() {
-        Map<String, Object> r = record(run(PROGRAM + """
-                let held = sgd(1e-300)
-                let result = {
-                  batches: fit(fn(x) { iwae(m(x), g(x), choices { x: x }, 5) }, data: xs, batch: 4, epochs: 400,
-                               samples: 1, seed: 5, optimizer: held).objective.history,
-                  full: fit(iwae(m(xs), g(xs), choices { x: xs }, 5), steps: 800, samples: 1, seed: 6,
-                            optimizer: held).objective.history
-                }
-                """));
-        double[] batches = (double[]) r.get("batches");
-        double[] full = (double[]) r.get("full");
-        assertEquals(800, batches.length);
-        double[] epochs = new double[400];
-        for (int e = 0; e < 400; e++) {
-            epochs[e] = (batches[2 * e] + batches[2 * e + 1]) / 2;
+        for (String objective : new String[] {"iwae", "p_wake"}) {
+            Map<String, Object> r = record(run(PROGRAM + """
+                    let held = sgd(1e-300)
+                    let result = {
+                      batches: fit(fn(x) { OBJ(m(x), g(x), choices { x: x }, 5) }, data: xs, batch: 4, epochs: 400,
+                                   samples: 1, seed: 5, optimizer: held).objective.history,
+                      full: fit(OBJ(m(xs), g(xs), choices { x: xs }, 5), steps: 800, samples: 1, seed: 6,
+                                optimizer: held).objective.history
+                    }
+                    """.replace("OBJ", objective)));
+            double[] batches = (double[]) r.get("batches");
+            double[] full = (double[]) r.get("full");
+            assertEquals(800, batches.length);
+            double[] epochs = new double[400];
+            for (int e = 0; e < 400; e++) {
+                epochs[e] = (batches[2 * e] + batches[2 * e + 1]) / 2;
+            }
+            double se = Math.sqrt(variance(epochs) / epochs.length + variance(full) / full.length);
+            double z = (mean(epochs) - mean(full)) / se;
+            assertTrue(Math.abs(z) < 4.5, objective + ": z = " + z + " (epoch mean " + mean(epochs) + ", full "
+                    + mean(full) + ")");
         }
-        double se = Math.sqrt(variance(epochs) / epochs.length + variance(full) / full.length);
-        double z = (mean(epochs) - mean(full)) / se;
-        assertTrue(Math.abs(z) < 4.5, "z = " + z + " (epoch mean " + mean(epochs) + ", full " + mean(full) + ")");
     }
 
     /** Without local choices there is no data axis: keep: "data" gives the density itself, and data_sum a number. */

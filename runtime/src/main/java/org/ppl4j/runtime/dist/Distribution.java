@@ -59,6 +59,16 @@ public interface Distribution {
     }
 
     /**
+     * For a tensor-valued distribution whose entries are independent given its parameters: the weak derivative of
+     * every entry u alone, d/dtheta_u E[f] = c (E[f(x with x_u = x+_u)] - E[f(x with x_u = x-_u)]), as one term
+     * whose parameter is the entries' parameter (broadcasting to the draw's shape) and whose positive and negative
+     * values hold x+_u and x-_u for every entry at once; null where there is none.
+     */
+    default WeakDerivative elementWeakDerivative(Object x, Rng aux) {
+        return null;
+    }
+
+    /**
      * The straight-through value of a hard sample h: forward value h, gradient as if the value were the
      * mean p, that is h + p - stop(p). Categorical values become one-hot vectors.
      */

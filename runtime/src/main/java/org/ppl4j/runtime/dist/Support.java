@@ -53,6 +53,9 @@ public final class Support {
      * that lies outside this support (-1 for a normal guide of a half-normal site), or NaN if there is none.
      */
     public double valueOutside(Support other) {
+        if (other == this) {
+            return Double.NaN; // the usual case, checked at every assessed choice
+        }
         for (double x : other.discrete ? DISCRETE_PROBES : CONTINUOUS_PROBES) {
             if (other.contains(x) && !contains(x)) {
                 return x;

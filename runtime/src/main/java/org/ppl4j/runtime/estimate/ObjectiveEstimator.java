@@ -135,6 +135,14 @@ public final class ObjectiveEstimator {
             throw new IllegalArgumentException("enum and mvd choices that feed the same term of the objective cannot"
                     + " be combined yet; use reinforce for one of them");
         }
+        for (Choice c : first.choices()) {
+            if (c.kind() == Choice.Kind.MVD && c.elementLogProb() != null) {
+                throw new IllegalArgumentException("mvd on the tensor choice " + c.site().address() + ": "
+                        + (tape.controlDependent() ? "a decision of the program depended on a random choice"
+                                : "a term of the objective depends on it and on another enum or mvd choice")
+                        + ", so its elements' couplings cannot run together; use reinforce for it or for the other");
+            }
+        }
         return enumerated ? productEnumeration(params, tape, rng, aux, start)
                 : measureValuedReplays(first, v0, params, tape, rng, aux, start);
     }

@@ -10,6 +10,7 @@ import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Batched;
 import org.ppl4j.runtime.ad.NotBatchable;
 import org.ppl4j.runtime.ad.Tape;
+import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.param.ParamProvider;
 import org.ppl4j.runtime.trace.BatchedSites;
@@ -59,13 +60,17 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     /** Where each guide drew each address, for the support checks of the model's densities. */
     private final java.util.Map<Address, Draw> draws = new java.util.HashMap<>();
 
-    /** A guide's draw: its model, distribution and the {@code ~} statement's location (null if unknown). */
-    public record Draw(String owner, Distribution distribution, String location) {
+    /** A guide's draw: its model, distribution and the {@code ~} statement (null if unknown). */
+    public record Draw(String owner, Distribution distribution, com.oracle.truffle.api.nodes.Node statement) {
+        /** "file:line:col" of the statement, or null: made only for a message (every draw notes one). */
+        public String location() {
+            return PplContext.location(statement);
+        }
     }
 
     @Override
     public void noteDraw(Site site, Distribution distribution) {
-        draws.putIfAbsent(site.address(), new Draw(site.owner(), distribution, context.sampleLocation()));
+        draws.putIfAbsent(site.address(), new Draw(site.owner(), distribution, context.sampleNode()));
     }
 
     /** How a guide drew {@code address} in this run, or null if none did (an observed value). */
@@ -257,6 +262,22 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     @Override
     public Object measureValued(Site site, Distribution distribution, Object x) {
+        return measureValued(site, distribution, x, null, 0);
+    }
+
+    @Override
+    public Object measureValuedElements(Site site, Distribution distribution, Object x, Distribution.WeakDerivative w,
+            int axes) {
+        return measureValued(site, distribution, x, w, axes);
+    }
+
+    /**
+     * A measure-valued choice: with {@code element} null, one whole (x, then x+ and x- of each weak-derivative
+     * term); else a tensor whose leading {@code axes} axes hold independent elements, with each entry's weak
+     * derivative {@code element} (see {@link #entryCouplings}) and its log density kept per element.
+     */
+    private Object measureValued(Site site, Distribution distribution, Object x, Distribution.WeakDerivative element,
+            int axes) {
         if (tape == null) {
             return x;
         }
@@ -268,6 +289,10 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         if (first != null && first.kind() == Choice.Kind.MVD && first.site().equals(site)) {
             values = first.values();
             weak = first.weak();
+        } else if (element != null) {
+            weak = List.of(element);
+            values = entryCouplings(AD.tensorValue(AD.value(x)), axes, AD.tensorValue(element.positive()),
+                    AD.tensorValue(element.negative()));
         } else {
             weak = distribution.weakDerivatives(x, aux);
             values = new ArrayList<>();
@@ -284,11 +309,50 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         // moved with it, and the sample drawn from the replayed stream is the coupled one
         Object value = index == 0 ? x : values.get(index);
         int bit = choices.size();
-        Object logProb = distribution.logDensity(value);
-        Choice choice = new Choice(bit, Choice.Kind.MVD, site, logProb, null, values, null, weak, ordinal);
+        Choice choice;
+        Object logProb;
+        if (element == null) {
+            logProb = distribution.logDensity(value);
+            choice = new Choice(bit, Choice.Kind.MVD, site, logProb, null, values, null, weak, ordinal);
+        } else {
+            logProb = distribution.logDensityPerElement(value, axes);
+            if (logProb == null) {
+                throw new IllegalArgumentException(distribution.family().name() + " cannot split its density over"
+                        + " the independent elements of " + site.address());
+            }
+            choice = new Choice(bit, Choice.Kind.MVD, site, AD.sum(logProb), null, values, null, weak, ordinal, logProb);
+        }
         choices.add(choice);
         replayedChoices.add(choice);
         return tape.source(value, bit, logProb);
+    }
+
+    /**
+     * x, then for each entry u of an element (the axes after the leading {@code axes}, row-major): x with entry u
+     * of every element at its positive value, and at its negative value.
+     */
+    private static List<Object> entryCouplings(Tensor x, int axes, Tensor positive, Tensor negative) {
+        int[] shape = x.shape();
+        int perElement = 1;
+        for (int i = axes; i < shape.length; i++) {
+            perElement *= shape[i];
+        }
+        double[] base = x.toArray();
+        double[] plus = positive.toArray();
+        double[] minus = negative.toArray();
+        List<Object> values = new ArrayList<>(1 + 2 * perElement);
+        values.add(x);
+        for (int u = 0; u < perElement; u++) {
+            double[] p = base.clone();
+            double[] m = base.clone();
+            for (int f = u; f < base.length; f += perElement) {
+                p[f] = plus[f];
+                m[f] = minus[f];
+            }
+            values.add(new Tensor(shape, p));
+            values.add(new Tensor(shape, m));
+        }
+        return values;
     }
 
     private Choice replayedChoice(int ordinal) {

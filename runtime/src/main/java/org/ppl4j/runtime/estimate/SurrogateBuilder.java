@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.ad.SumOfProducts;
 import org.ppl4j.runtime.ad.Tape;
 import org.ppl4j.runtime.ad.TapeNode;
@@ -154,7 +155,9 @@ public final class SurrogateBuilder {
                 }
                 value += termValue;
                 if (measureValued != null) {
-                    sum.add(1.0, weakDerivativeTerm(measureValued, runs, parts, t, k));
+                    sum.add(1.0, measureValued.elementLogProb() != null
+                            ? elements.weakDerivativeTerm(measureValued, t, term0, k, parts)
+                            : weakDerivativeTerm(measureValued, runs, parts, t, k));
                 }
                 continue;
             }
@@ -369,7 +372,7 @@ public final class SurrogateBuilder {
             this.choices = choices;
             int[] axes = new int[choices.size()];
             for (Choice c : choices) {
-                if (c.kind() != Choice.Kind.MVD && c.elementLogProb() != null) {
+                if (c.elementLogProb() != null) {
                     perElement.set(c.bit());
                     axes[c.bit()] = c.elements().length;
                 }
@@ -441,6 +444,50 @@ public final class SurrogateBuilder {
                 expected += k * AD.scalarValue(weighted);
             }
             return expected;
+        }
+
+        /**
+         * The weak-derivative term of a measure-valued choice with independent elements for term {@code k * t}:
+         * sum over the entries u of an element and the elements e of stop(k c (t_e(run 2u + 1) - t_e(run 2u + 2)))
+         * (theta_eu - stop theta_eu), t_e element e's part of t. Run 2u + 1 moves entry u of every element at once,
+         * which is each element's own coupling only where t keeps all the choice's independent axes (else an
+         * error: the objective does not separate along them).
+         */
+        Object weakDerivativeTerm(Choice m, int t, TapeNode term0, double k, List<Tape.Decomposition> parts) {
+            int[] elements = m.elements();
+            TensorVar summed0 = Tape.summed(term0);
+            if (summed0 == null || alignment.kept(summed0, m.bit()) < elements.length) {
+                throw new IllegalArgumentException("mvd on the tensor choice " + m.site().address() + " (elements "
+                        + java.util.Arrays.toString(elements) + "): a term of the objective mixes its independent"
+                        + " elements (a sum over the data axis, a product across it, a scalar taken from several),"
+                        + " so the objective does not separate along them and the elements' couplings cannot run"
+                        + " together. Use reinforce, or one choice per element");
+            }
+            int[] shape = AD.tensorValue(m.values().get(0)).shape();
+            int count = Tensor.numel(elements);
+            int perElement = Tensor.numel(shape) / count;
+            Distribution.WeakDerivative w = m.weak().get(0);
+            double[] coefficients = new double[count * perElement];
+            for (int u = 0; u < perElement; u++) {
+                double[] plus = elementValues(m, parts, 1 + 2 * u, t, elements);
+                double[] minus = elementValues(m, parts, 2 + 2 * u, t, elements);
+                for (int e = 0; e < count; e++) {
+                    coefficients[e * perElement + u] = k * w.constant() * (plus[e] - minus[e]);
+                }
+            }
+            Object theta = w.parameter();
+            return AD.sum(AD.mul(new Tensor(shape, coefficients), AD.sub(theta, AD.value(theta))));
+        }
+
+        /** Each element's part of term t in run r (its summands summed over the element's own entries). */
+        private static double[] elementValues(Choice m, List<Tape.Decomposition> parts, int r, int t, int[] elements) {
+            TensorVar summed = r < parts.size() ? Tape.summed(parts.get(r).terms().get(t)) : null;
+            Tensor own = summed == null ? null : leading(Tape.summands(summed), elements);
+            if (own == null) {
+                throw new IllegalArgumentException("mvd on the tensor choice " + m.site().address() + ": a term of"
+                        + " the objective changed form between its runs");
+            }
+            return own.toArray();
         }
 
         /**
