@@ -432,6 +432,7 @@ final class FitBuiltin extends PplBuiltin {
                 for (Map.Entry<Address, Object> e : trace.entries().entrySet()) {
                     collect(draws, e.getKey().toString(), AD.value(e.getValue()));
                 }
+                collectTracked(context, objective, batches, store, trace, draws);
             }
             if (kept.tracedRuns == i && kept.tracedChoices + choices <= FitDetails.MAX_TRACE_CHOICES) {
                 kept.traces.addAll(run.traces());
@@ -462,6 +463,28 @@ final class FitBuiltin extends PplBuiltin {
         fields.put("objective", new PplRecord("objective summary", objectiveFields));
         fields.put("posterior", new PplRecord("posterior summary", posterior));
         return new PplRecord("fit result", fields);
+    }
+
+    /**
+     * The model's {@code track}ed quantities at a guide trace of a summary run, beside the latents' draws: when the
+     * objective is called as (model, guide, observations, ...) and not on minibatches, the model is run at the trace
+     * and the observations (a trace the model cannot be run at, one of another model, is passed over).
+     */
+    private static void collectTracked(PplContext context, ObjectiveInstance objective, Minibatches batches,
+            ParamStore store, ChoiceMap trace, Map<String, List<Double>> draws) {
+        Object[] a = objective.args();
+        if (batches != null || !context.hasTracked() || a.length < 2
+                || !(a[0] instanceof org.ppl4j.runtime.value.BoundModel p)
+                || !(a[1] instanceof org.ppl4j.runtime.value.BoundModel)) {
+            return;
+        }
+        ChoiceMap tracked = org.ppl4j.vi.posterior.FittedPosterior.trackedAt(context, p, firstChoices(a),
+                store.constants(), trace);
+        if (tracked != null) {
+            for (Map.Entry<Address, Object> e : tracked.entries().entrySet()) {
+                collect(draws, e.getKey().toString(), AD.value(e.getValue()));
+            }
+        }
     }
 
     private static void collect(Map<String, List<Double>> draws, String address, Object value) {

@@ -10,6 +10,7 @@ import org.ppl4j.runtime.Rng;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.param.ParamProvider;
+import org.ppl4j.runtime.trace.AssessHandler;
 import org.ppl4j.runtime.trace.Generative;
 import org.ppl4j.runtime.trace.SamplingContext;
 import org.ppl4j.runtime.value.Address;
@@ -79,15 +80,24 @@ public final class FittedPosterior {
         return traces;
     }
 
-    /** n draws of the guide per latent address, each a tensor with a leading axis of n. */
+    /**
+     * n draws of the guide per latent address, each a tensor with a leading axis of n; then, when the model is known
+     * and has {@code track} statements, the tracked quantities at each draw (the model run at the draw and the
+     * observations).
+     */
     public Draws draws(PplContext context, int n, Rng rng) {
-        return Draws.stack(guideTraces(context, n, rng));
+        List<ChoiceMap> traces = guideTraces(context, n, rng);
+        Draws d = Draws.stack(traces);
+        if (model == null || !context.hasTracked()) {
+            return d;
+        }
+        return d.with(Draws.stack(weigh(context, traces).tracked()).byAddress());
     }
 
     /**
-     * n guide draws with the log densities {@code log_p__} (log p(x, z), the model at the draw and the observations)
-     * and {@code log_g__} (log q(z)) of each, as CmdStan's variational output has them; without a model, the
-     * draws alone.
+     * n guide draws with their tracked quantities (as {@link #draws}) and the log densities {@code log_p__}
+     * (log p(x, z), the model at the draw and the observations) and {@code log_g__} (log q(z)) of each, as CmdStan's
+     * variational output has them; without a model, the draws alone.
      */
     public Draws drawsWithDensities(PplContext context, int n, Rng rng) {
         List<ChoiceMap> traces = guideTraces(context, n, rng);
@@ -95,24 +105,43 @@ public final class FittedPosterior {
         if (model == null) {
             return d;
         }
-        double[][] lpq = logDensities(context, traces);
-        Map<Address, Tensor> more = new LinkedHashMap<>();
-        more.put(new Address("log_p__"), new Tensor(new int[] {n}, lpq[0]));
-        more.put(new Address("log_g__"), new Tensor(new int[] {n}, lpq[1]));
+        Weighed w = weigh(context, traces);
+        Map<Address, Tensor> more = new LinkedHashMap<>(Draws.stack(w.tracked()).byAddress());
+        more.put(new Address("log_p__"), new Tensor(new int[] {n}, w.logP()));
+        more.put(new Address("log_g__"), new Tensor(new int[] {n}, w.logQ()));
         return d.with(more);
     }
 
-    /** log p(x, z) and log q(z) of each trace z, at the fitted parameters. */
-    double[][] logDensities(PplContext context, List<ChoiceMap> traces) {
+    /** log p(x, z), log q(z) and the model's tracked values of each guide trace z, at the fitted parameters. */
+    private record Weighed(double[] logP, double[] logQ, List<ChoiceMap> tracked) {
+    }
+
+    private Weighed weigh(PplContext context, List<ChoiceMap> traces) {
         ParamProvider p = params.constants();
         double[] lp = new double[traces.size()];
         double[] lq = new double[traces.size()];
+        List<ChoiceMap> tracked = new ArrayList<>(traces.size());
         for (int i = 0; i < lp.length; i++) {
             ChoiceMap z = traces.get(i);
-            lp[i] = AD.scalarValue(Generative.density(context, model, ChoiceMap.merge(z, observations), p));
+            AssessHandler h = Generative.assess(context, model, ChoiceMap.merge(z, observations), p);
+            lp[i] = AD.scalarValue(h.logDensity());
+            tracked.add(h.tracked());
             lq[i] = AD.scalarValue(Generative.density(context, guide, z, p));
         }
-        return new double[][] {lp, lq};
+        return new Weighed(lp, lq, tracked);
+    }
+
+    /**
+     * The values of {@code model}'s {@code track} statements when it is run at the guide trace {@code z} and the
+     * observations, or null when the model cannot be run at z (a trace of another model than the guide).
+     */
+    public static ChoiceMap trackedAt(PplContext context, BoundModel model, ChoiceMap observations, ParamProvider params,
+            ChoiceMap z) {
+        try {
+            return Generative.assess(context, model, ChoiceMap.merge(z, observations), params).tracked();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The log importance weights {@code log p(x, z) - log q(z)} of guide traces; needs the model. */
@@ -120,10 +149,10 @@ public final class FittedPosterior {
         if (model == null) {
             throw new IllegalArgumentException("the fit's objective names no model, so there are no importance weights");
         }
-        double[][] lpq = logDensities(context, traces);
+        Weighed w = weigh(context, traces);
         double[] lw = new double[traces.size()];
         for (int i = 0; i < lw.length; i++) {
-            lw[i] = lpq[0][i] - lpq[1][i];
+            lw[i] = w.logP()[i] - w.logQ()[i];
         }
         return lw;
     }

@@ -11,7 +11,8 @@ import org.ppl4j.runtime.value.ChoiceMap;
 /**
  * Runs a model for predictive sampling: a choice whose address is in {@code fixed} (a guide's draw of the latents)
  * takes that value, every other choice (the observed ones included) is drawn afresh from its distribution. With
- * nothing fixed this is a draw of the prior predictive. Records every choice in {@link #trace()}.
+ * nothing fixed this is a draw of the prior predictive. Records every choice, and every {@code track}ed value, in
+ * {@link #trace()}.
  */
 final class PredictiveHandler implements Handler {
     private final ChoiceMap fixed;
@@ -38,6 +39,12 @@ final class PredictiveHandler implements Handler {
         Object value = given != null ? given : d.sample(rng);
         trace.put(address, value);
         return value;
+    }
+
+    /** A tracked quantity joins the run's record like a choice (predictive output has every site's value). */
+    @Override
+    public void track(Address address, Object value) {
+        trace.put(iterations == null ? address : iterations.scope(address), org.ppl4j.runtime.ad.AD.value(value));
     }
 
     @Override
