@@ -322,7 +322,7 @@ final class FitBuiltin extends PplBuiltin {
         FitDetails.Weighing weighing = null;
         Object[] a = objective.args();
         if (a.length >= 2 && a[0] instanceof org.ppl4j.runtime.value.BoundModel p
-                && a[1] instanceof org.ppl4j.runtime.value.BoundModel q && !kept.traces.isEmpty()) {
+                && a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q && isGuide(q) && !kept.traces.isEmpty()) {
             ChoiceMap obs = new ChoiceMap();
             for (int i = 2; i < a.length; i++) {
                 if (a[i] instanceof ChoiceMap c) {
@@ -334,12 +334,20 @@ final class FitBuiltin extends PplBuiltin {
         }
         // the guide with its fitted parameters: the objective's second model argument (elbo(p, q, obs), iwae(...))
         org.ppl4j.vi.posterior.FittedPosterior fitted = null;
-        if (a.length >= 2 && a[1] instanceof org.ppl4j.runtime.value.BoundModel q) {
+        if (a.length >= 2 && a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q && isGuide(q)) {
             fitted = new org.ppl4j.vi.posterior.FittedPosterior(
                     a[0] instanceof org.ppl4j.runtime.value.BoundModel p ? p : null, q,
                     weighing == null ? firstChoices(a) : weighing.observations(), store, settings);
         }
         return new FitDetails(objective.name(), steps, particles, samples, resumedAt, draws, weighing, fitted);
+    }
+
+    /**
+     * Whether an objective's second argument is a guide whose draws can be weighed and reused: a model bound to its
+     * arguments or an automatic guide (not a marginal, a normalized or a detached one, whose densities are estimates).
+     */
+    private static boolean isGuide(org.ppl4j.runtime.trace.GenerativeFunction q) {
+        return q instanceof org.ppl4j.runtime.value.BoundModel || q instanceof org.ppl4j.stdlib.autoguide.AutoGuide;
     }
 
     private static ChoiceMap firstChoices(Object[] a) {
@@ -475,7 +483,7 @@ final class FitBuiltin extends PplBuiltin {
         Object[] a = objective.args();
         if (batches != null || !context.hasTracked() || a.length < 2
                 || !(a[0] instanceof org.ppl4j.runtime.value.BoundModel p)
-                || !(a[1] instanceof org.ppl4j.runtime.value.BoundModel)) {
+                || !(a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q) || !isGuide(q)) {
             return;
         }
         ChoiceMap tracked = org.ppl4j.vi.posterior.FittedPosterior.trackedAt(context, p, firstChoices(a),

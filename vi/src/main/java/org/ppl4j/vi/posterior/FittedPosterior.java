@@ -12,6 +12,7 @@ import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.param.ParamProvider;
 import org.ppl4j.runtime.trace.AssessHandler;
 import org.ppl4j.runtime.trace.Generative;
+import org.ppl4j.runtime.trace.GenerativeFunction;
 import org.ppl4j.runtime.trace.SamplingContext;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.BoundModel;
@@ -28,7 +29,7 @@ import org.ppl4j.vi.Summary;
  */
 public final class FittedPosterior {
     private final BoundModel model;
-    private final BoundModel guide;
+    private final GenerativeFunction guide;
     private final ChoiceMap observations;
     private final ParamStore params;
     private final Map<String, String> settings;
@@ -40,7 +41,7 @@ public final class FittedPosterior {
      * @param params the fitted parameters
      * @param settings how the fit ran, in order ({@code objective}, {@code steps}, ...), for reports
      */
-    public FittedPosterior(BoundModel model, BoundModel guide, ChoiceMap observations, ParamStore params,
+    public FittedPosterior(BoundModel model, GenerativeFunction guide, ChoiceMap observations, ParamStore params,
             Map<String, String> settings) {
         this.model = model;
         this.guide = guide;
@@ -53,7 +54,8 @@ public final class FittedPosterior {
         return model;
     }
 
-    public BoundModel guide() {
+    /** The guide: a model bound to its arguments, or an automatic guide. */
+    public GenerativeFunction guide() {
         return guide;
     }
 
@@ -75,7 +77,7 @@ public final class FittedPosterior {
         List<ChoiceMap> traces = new ArrayList<>(n);
         SamplingContext sampling = new SamplingContext(rng);
         for (int i = 0; i < n; i++) {
-            traces.add(Generative.simulate(context, guide, sampling, p).trace());
+            traces.add(guide.simulate(context, sampling, p));
         }
         return traces;
     }
@@ -126,7 +128,7 @@ public final class FittedPosterior {
             AssessHandler h = Generative.assess(context, model, ChoiceMap.merge(z, observations), p);
             lp[i] = AD.scalarValue(h.logDensity());
             tracked.add(h.tracked());
-            lq[i] = AD.scalarValue(Generative.density(context, guide, z, p));
+            lq[i] = AD.scalarValue(guide.density(context, z, p));
         }
         return new Weighed(lp, lq, tracked);
     }
@@ -168,27 +170,83 @@ public final class FittedPosterior {
     /**
      * Posterior predictive draws: n runs of the model, each with its latents from one guide draw and every other
      * choice (the observed ones resampled) drawn from the model; per address, a tensor with a leading axis of n.
+     * Vectorised where the guide and the model allow (see {@link #predict(PplContext, int, Rng, boolean)}).
      */
     public Draws predict(PplContext context, int n, Rng rng) {
+        return predict(context, n, rng, true);
+    }
+
+    /**
+     * As {@link #predict(PplContext, int, Rng)}; with {@code vectorise} the guide and the model first run once for
+     * all n draws, each value batched along a leading axis of n (as {@code replicate} runs its body in an
+     * objective), and where something in them has no batching rule (an {@code if} on a drawn value, a vector-valued
+     * distribution, a joint guide) the random stream is put back and they run n times, one draw each. Both give
+     * draws of the same distribution; the values differ, the batched run drawing all n values of one site before
+     * the next site's.
+     */
+    public Draws predict(PplContext context, int n, Rng rng, boolean vectorise) {
         if (model == null) {
             throw new IllegalArgumentException("predict: the fit's objective names no model to predict with");
+        }
+        ParamProvider p = params.constants();
+        Draws batched = vectorise ? batchedRun(context, guide, model, p, n, rng) : null;
+        if (batched != null) {
+            return batched;
         }
         List<ChoiceMap> traces = guideTraces(context, n, rng);
         List<ChoiceMap> out = new ArrayList<>(n);
         for (ChoiceMap z : traces) {
-            out.add(run(context, model, z, params.constants(), rng));
+            out.add(run(context, model, z, p, rng));
         }
         return Draws.stack(out);
     }
 
-    /** Prior predictive draws of {@code model}: n runs with every choice drawn from the model. */
+    /** Prior predictive draws of {@code model}: n runs with every choice drawn from the model (vectorised where it allows). */
     public static Draws priorPredict(PplContext context, BoundModel model, ParamProvider params, int n, Rng rng) {
+        return priorPredict(context, model, params, n, rng, true);
+    }
+
+    /** As {@link #priorPredict(PplContext, BoundModel, ParamProvider, int, Rng)}, vectorised only if asked. */
+    public static Draws priorPredict(PplContext context, BoundModel model, ParamProvider params, int n, Rng rng,
+            boolean vectorise) {
+        Draws batched = vectorise ? batchedRun(context, null, model, params, n, rng) : null;
+        if (batched != null) {
+            return batched;
+        }
         List<ChoiceMap> out = new ArrayList<>(n);
         ChoiceMap none = new ChoiceMap();
         for (int i = 0; i < n; i++) {
             out.add(run(context, model, none, params, rng));
         }
         return Draws.stack(out);
+    }
+
+    /**
+     * n predictive draws from one run of the guide (when given) and one of the model, every value batched along a
+     * leading axis of n; null, with {@code rng} as it was, when they cannot run so.
+     */
+    private static Draws batchedRun(PplContext context, GenerativeFunction guide, BoundModel model, ParamProvider p, int n,
+            Rng rng) {
+        if (n < 2 || context.batch() > 0) {
+            return null;
+        }
+        long[] state = rng.state();
+        int outer = context.batch();
+        context.setBatch(n);
+        try {
+            ChoiceMap fixed = guide == null ? new ChoiceMap() : guide.simulate(context, new SamplingContext(rng, n), p);
+            PredictiveHandler h = new PredictiveHandler(fixed, p, rng, model.name(), n);
+            Generative.run(context, model, h);
+            return Draws.ofBatched(h.trace(), n);
+        } catch (com.oracle.truffle.api.nodes.ControlFlowException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // no batching rule for something they do (or an error the loop will report at its line): loop instead
+            rng.restore(state);
+            return null;
+        } finally {
+            context.setBatch(outer);
+        }
     }
 
     private static ChoiceMap run(PplContext context, BoundModel model, ChoiceMap fixed, ParamProvider params, Rng rng) {

@@ -61,8 +61,11 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
      * a string or a boolean: then the saved fit can start another fit but cannot be drawn from on its own).
      */
     public static SavedFit of(FittedPosterior f) {
+        if (!(f.guide() instanceof org.ppl4j.runtime.value.BoundModel g)) {
+            return of(f.params(), f.guide().name(), null); // an automatic guide: built by the program, not by name
+        }
         List<Object> args = new ArrayList<>();
-        for (Object a : f.guide().args()) {
+        for (Object a : g.args()) {
             Object v = org.ppl4j.runtime.ad.AD.value(a);
             if (!(v instanceof Double || v instanceof String || v instanceof Boolean)) {
                 args = null;
@@ -70,7 +73,7 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
             }
             args.add(v);
         }
-        return of(f.params(), f.guide().name(), args);
+        return of(f.params(), g.name(), args);
     }
 
     /** A store holding these parameters (their unconstrained values, by the inverse of each constraint). */
