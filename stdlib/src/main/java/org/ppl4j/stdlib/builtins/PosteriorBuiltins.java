@@ -160,6 +160,11 @@ final class PosteriorBuiltins {
     static FittedPosterior loaded(String builtin, SavedFit saved) {
         PplContext c = PplContext.get(null);
         Object g = saved.guide() == null ? null : c.globals().get(saved.guide());
+        if (saved.guide() != null && saved.guide().startsWith("auto_") && saved.guide().contains("(")) {
+            throw new IllegalArgumentException(builtin + ": the saved fit's guide is the automatic guide "
+                    + saved.guide() + ", which a saved fit cannot rebuild: build it again in the program and fit it with"
+                    + " init: load_fit(...)");
+        }
         if (!(g instanceof org.ppl4j.runtime.value.FunctionValue f)
                 || f.kind() != org.ppl4j.runtime.value.FunctionValue.Kind.MODEL) {
             throw new IllegalArgumentException(builtin + ": the saved fit's guide is the model '" + saved.guide()
