@@ -73,7 +73,7 @@ public final class Repl {
             });
 
     static final List<String> KEYWORDS = List.of("by", "choices", "else", "false", "fn", "for", "if", "in", "let", "local",
-            "model", "objective", "param", "return", "true");
+            "model", "objective", "param", "return", "track", "true");
     static final List<String> COMMANDS = List.of(":help", ":load", ":reset", ":params", ":dump", ":quit");
 
     private final Terminal terminal;

@@ -34,7 +34,7 @@ public final class LoadedFit {
 
     /** The name of the model the fit's guide is. */
     public String guide() {
-        return fitted.guide().model().name();
+        return fitted.guide().name();
     }
 
     /**

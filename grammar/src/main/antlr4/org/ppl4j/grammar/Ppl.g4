@@ -47,6 +47,7 @@ statement
     | 'let' ID '=' expr ';'?                                   # letStmt
     | 'param' ID '=' expr (':' constraint=ID)? ';'?            # paramStmt
     | address '~' expr ('by' strategy)? ';'?                   # sampleStmt
+    | 'track' address '=' expr ';'?                            # trackStmt
     | 'for' ID 'in' from=expr ('..' to=expr)? block            # forStmt
     | ifStatement                                              # ifStmt
     | 'local' ('(' argList? ')')? block                        # localStmt
@@ -91,7 +92,7 @@ subscript   : expr                                                       # point
             | lo=expr? ':' hi=expr? (':' step=expr?)?                    # rangeSub
             ;
 
-memberName  : ID | 'local' | 'model' | 'objective' | 'fn' | 'param' | 'let' | 'choices' | 'for' | 'in' | 'if' | 'else' | 'return' | 'by' | 'true' | 'false' ;
+memberName  : ID | 'local' | 'model' | 'objective' | 'fn' | 'param' | 'track' | 'let' | 'choices' | 'for' | 'in' | 'if' | 'else' | 'return' | 'by' | 'true' | 'false' ;
 
 entry       : key=(ID | STRING) ':' expr ;
 

@@ -39,6 +39,7 @@ public final class PplContext {
     private com.oracle.truffle.api.nodes.Node sampleNode;
     private double minibatchScale = 1.0;
     private long localBlocks;
+    private boolean tracked;
     private Object lastFit;
     private volatile FitObserver fitObserver;
     private int batch;
@@ -150,6 +151,15 @@ public final class PplContext {
 
     public void noteLocalBlock() {
         localBlocks++;
+    }
+
+    /** Whether a {@code track} statement has run in this context: only then do summaries and draws look for them. */
+    public boolean hasTracked() {
+        return tracked;
+    }
+
+    public void noteTracked() {
+        tracked = true;
     }
 
     /** The handler of the innermost running generative function, or null at top level. */

@@ -23,7 +23,7 @@ public final class Ast {
 
     // ---------------------------------------------------------------- statements
 
-    public sealed interface Stmt permits Decl, Let, Param, Sample, For, If, Local, Return, Assign, ExprStmt {
+    public sealed interface Stmt permits Decl, Let, Param, Sample, Track, For, If, Local, Return, Assign, ExprStmt {
         Span span();
     }
 
@@ -47,6 +47,14 @@ public final class Ast {
      */
     public record Sample(String name, Span nameSpan, List<Expr> indices, Expr distribution, StrategySpec strategy,
             String binding, Span span) implements Stmt {
+    }
+
+    /**
+     * {@code track name[i]... = value}: a derived quantity of a model (Pyro's {@code deterministic}, Stan's generated
+     * quantities), recorded at its address beside the random choices but never scored; {@code track name = value}
+     * also binds {@code name}.
+     */
+    public record Track(String name, Span nameSpan, List<Expr> indices, Expr value, Span span) implements Stmt {
     }
 
     /** {@code by name(options)} as written. */

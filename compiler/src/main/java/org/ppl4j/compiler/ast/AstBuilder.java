@@ -92,6 +92,16 @@ public final class AstBuilder extends PplBaseVisitor<Object> {
         return sample(ctx.address(), ctx.expr(), ctx.strategy(), ctx.ID().getText(), ctx);
     }
 
+    @Override
+    public Object visitTrackStmt(PplParser.TrackStmtContext ctx) {
+        List<Expr> indices = new ArrayList<>();
+        for (PplParser.ExprContext e : ctx.address().expr()) {
+            indices.add(expr(e));
+        }
+        return new Ast.Track(ctx.address().ID().getText(), span(ctx.address().ID()), indices, expr(ctx.expr()),
+                span(ctx));
+    }
+
     private Ast.Sample sample(PplParser.AddressContext a, PplParser.ExprContext dist, PplParser.StrategyContext s,
             String binding, ParserRuleContext ctx) {
         List<Expr> indices = new ArrayList<>();

@@ -92,6 +92,9 @@ public final class EstimatePass {
             }
         } else if (s instanceof Ast.Let l) {
             expression(l.value());
+        } else if (s instanceof Ast.Track t) {
+            t.indices().forEach(this::expression);
+            expression(t.value());
         } else if (s instanceof Ast.Param p) {
             expression(p.init());
         } else if (s instanceof Ast.Return r) {

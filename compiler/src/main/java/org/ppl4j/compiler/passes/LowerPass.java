@@ -148,6 +148,11 @@ public final class LowerPass {
             // the statement's value is the choice's value, as for x[i] ~ d: replicate(k) { x ~ normal(0, 1) }
             return at(new PplBlockNode(new PplExpressionNode[] {write(target, node, smp.span()),
                 at(read(target), smp.nameSpan())}), smp.span());
+        } else if (s instanceof Ast.Track t) {
+            PplExpressionNode node = at(new org.ppl4j.runtime.nodes.inference.PplTrackNode(t.name(),
+                    t.indices().stream().map(this::expr).toArray(PplExpressionNode[]::new), expr(t.value())), t.span());
+            Resolution.Binding target = resolution.definition(t);
+            return target == null ? node : write(target, node, t.span());
         } else if (s instanceof Ast.For f) {
             Resolution.Local var = (Resolution.Local) resolution.definition(f);
             // each iteration is a statement of its own (for --step-limit and debuggers), even with an empty body

@@ -161,6 +161,13 @@ public final class ResolvePass {
                 } else if (smp.indices().isEmpty()) {
                     result.definitions.put(smp, define(smp.name(), false));
                 }
+            } else if (s instanceof Ast.Track t) {
+                requireGenerative(t.span(), "track", DeclKind.MODEL);
+                t.indices().forEach(this::expr);
+                expr(t.value());
+                if (t.indices().isEmpty()) {
+                    result.definitions.put(t, define(t.name(), false));
+                }
             } else if (s instanceof Ast.For f) {
                 expr(f.from());
                 if (f.to() != null) {

@@ -24,6 +24,7 @@ public final class AssessHandler implements Handler {
     private final Set<Address> used = new HashSet<>();
     private final ObjectiveRun run;
     private Object logDensity = 0.0;
+    private final ChoiceMap tracked = new ChoiceMap();
     /** N / B during a minibatch fit (1 otherwise): the weight of a local choice's log density. */
     private final double localScale;
     private int localDepth;
@@ -221,6 +222,16 @@ public final class AssessHandler implements Handler {
      * The log density; kept per datum, the [B] local terms plus the other terms divided by N = B times the local
      * scale (N / B), or the whole density where no choice was local or one had no data axis.
      */
+    /** The values of the model's {@code track} statements in this run, by address. */
+    public ChoiceMap tracked() {
+        return tracked;
+    }
+
+    @Override
+    public void track(Address address, Object value) {
+        tracked.put(iterations == null ? address : iterations.scope(address), value);
+    }
+
     public Object logDensity() {
         if (keepData && (perDatum == null || perDatumLost)) {
             return wholeLogDensity;
@@ -233,7 +244,7 @@ public final class AssessHandler implements Handler {
     }
 
     /** Every entry of the map must have been read by some choice. */
-    void checkAllUsed() {
+    public void checkAllUsed() {
         for (Map.Entry<Address, Object> e : choices.entries().entrySet()) {
             Address a = e.getKey();
             if (used.contains(a)) {

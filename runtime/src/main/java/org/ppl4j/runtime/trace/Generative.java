@@ -37,6 +37,18 @@ public final class Generative {
         return h.logDensity();
     }
 
+    /**
+     * Gen's assess outside any objective: the model run with every choice read from {@code choices}; the handler has
+     * the log density and the values of the model's {@code track} statements.
+     */
+    public static AssessHandler assess(PplContext context, BoundModel model, org.ppl4j.runtime.value.ChoiceMap choices,
+            org.ppl4j.runtime.param.ParamProvider params) {
+        AssessHandler h = new AssessHandler(choices, params, model.name(), null, context.minibatchScale());
+        run(context, model, h);
+        h.checkAllUsed();
+        return h;
+    }
+
     /** {@code density(model, choices, keep: "data")}: see {@link GenerativeFunction#densityPerDatum}. */
     public static Object densityPerDatum(PplContext context, BoundModel model,
             org.ppl4j.runtime.value.ChoiceMap choices, org.ppl4j.runtime.param.ParamProvider params) {

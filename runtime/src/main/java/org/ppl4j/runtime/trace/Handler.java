@@ -21,6 +21,14 @@ public interface Handler {
     ParamProvider params();
 
     /**
+     * {@code track address = value} ran: a derived quantity, not a random choice. Handlers that record what a run
+     * computed (predictive runs, the density runs that summaries read) keep it at {@code address} (scoped by the
+     * iterations, as choices are); it is never scored. By default it is ignored.
+     */
+    default void track(Address address, Object value) {
+    }
+
+    /**
      * Iteration {@code i} of {@code replicate} or {@code map} begins: the choices made until the matching
      * {@link #exitIteration} must be told apart from those of the other iterations. A model's handlers put
      * the iteration in front of the address ({@code x} becomes {@code x[i]}); an objective's run keeps the

@@ -10,9 +10,21 @@ import org.ppl4j.runtime.estimate.Site;
 /** An estimation context that only samples: no gradients, every strategy draws a plain value from {@code rng}. */
 public final class SamplingContext implements EstimationContext {
     private final Rng rng;
+    private final int batch;
 
     public SamplingContext(Rng rng) {
+        this(rng, 0);
+    }
+
+    /** @param batch k to draw each site's values for k runs at once along a leading axis (see {@code BatchedSites}), or 0 */
+    public SamplingContext(Rng rng, int batch) {
         this.rng = rng;
+        this.batch = batch;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
     }
 
     @Override

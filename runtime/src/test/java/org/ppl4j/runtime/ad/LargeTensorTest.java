@@ -280,6 +280,30 @@ class LargeTensorTest {
         }
     }
 
+    /**
+     * Both operands broadcast (a [k, 1] column of k draws and a vector, as a vectorised predict makes them), the
+     * result large: the copy along each broadcast axis, rank 2 and rank 3.
+     */
+    @Test
+    void bothOperandsBroadcastToALargeResult() {
+        int[][][] pairs = {{{2000, 1}, {8}, {2000, 8}}, {{50, 1, 30}, {8, 1}, {50, 8, 30}}, {{1, 300}, {40, 1}, {40, 300}}};
+        BinaryOperator<Object>[] ops = ops();
+        for (boolean f64 : new boolean[] {true, false}) {
+            Tensor.setLargeFloat64(f64);
+            for (int[][] p : pairs) {
+                Tensor a = tensor(-2, 4, p[0]);
+                Tensor b = tensor(0.5, 2, p[1]);
+                for (int k = 0; k < ops.length; k++) {
+                    Tensor r = (Tensor) ops[k].apply(a, b);
+                    assertTrue(r.isLarge());
+                    assertArrayEquals(p[2], r.shape());
+                    assertClose(Tensor.zipWith(a, b, f(k)).toArray(), r.toArray(), f64 ? 1e-12 : F32,
+                            java.util.Arrays.toString(p[0]) + " op " + k + " " + java.util.Arrays.toString(p[1]));
+                }
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static BinaryOperator<Object>[] ops() {
         return new BinaryOperator[] {(BinaryOperator<Object>) AD::add, (BinaryOperator<Object>) AD::sub,

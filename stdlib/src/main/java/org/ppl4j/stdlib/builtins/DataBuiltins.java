@@ -26,9 +26,9 @@ final class DataBuiltins {
 
     static List<Builtin> all() {
         return List.of(
-                new Builtin("load_csv", List.of("path", "columns", "header", "delimiter"), 1, false, (a, c) -> {
+                new Builtin("load_csv", List.of("path", "columns", "header", "delimiter", "comment"), 1, false, (a, c) -> {
                     CsvReader.Options options = new CsvReader.Options(columns(a[1]), flag("load_csv", "header", a[2]),
-                            delimiter(a[3]));
+                            delimiter(a[3]), comment(a[4]));
                     return read("load_csv", a[0], c, (w, in) -> CsvReader.read(w, in, options));
                 }),
                 new Builtin("load_idx", List.of("path", "flatten"), 1, false, (a, c) -> {
@@ -191,6 +191,17 @@ final class DataBuiltins {
             }
         }
         return out;
+    }
+
+    private static Character comment(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String s && s.length() == 1 && s.charAt(0) != '"' && s.charAt(0) > ' ') {
+            return s.charAt(0);
+        }
+        throw new IllegalArgumentException("load_csv: 'comment' must be one character such as \"#\", got "
+                + (v instanceof String s ? "\"" + s + "\"" : Printer.kind(v)));
     }
 
     private static char delimiter(Object v) {

@@ -322,7 +322,7 @@ final class FitBuiltin extends PplBuiltin {
         FitDetails.Weighing weighing = null;
         Object[] a = objective.args();
         if (a.length >= 2 && a[0] instanceof org.ppl4j.runtime.value.BoundModel p
-                && a[1] instanceof org.ppl4j.runtime.value.BoundModel q && !kept.traces.isEmpty()) {
+                && a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q && isGuide(q) && !kept.traces.isEmpty()) {
             ChoiceMap obs = new ChoiceMap();
             for (int i = 2; i < a.length; i++) {
                 if (a[i] instanceof ChoiceMap c) {
@@ -334,12 +334,20 @@ final class FitBuiltin extends PplBuiltin {
         }
         // the guide with its fitted parameters: the objective's second model argument (elbo(p, q, obs), iwae(...))
         org.ppl4j.vi.posterior.FittedPosterior fitted = null;
-        if (a.length >= 2 && a[1] instanceof org.ppl4j.runtime.value.BoundModel q) {
+        if (a.length >= 2 && a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q && isGuide(q)) {
             fitted = new org.ppl4j.vi.posterior.FittedPosterior(
                     a[0] instanceof org.ppl4j.runtime.value.BoundModel p ? p : null, q,
                     weighing == null ? firstChoices(a) : weighing.observations(), store, settings);
         }
         return new FitDetails(objective.name(), steps, particles, samples, resumedAt, draws, weighing, fitted);
+    }
+
+    /**
+     * Whether an objective's second argument is a guide whose draws can be weighed and reused: a model bound to its
+     * arguments or an automatic guide (not a marginal, a normalized or a detached one, whose densities are estimates).
+     */
+    private static boolean isGuide(org.ppl4j.runtime.trace.GenerativeFunction q) {
+        return q instanceof org.ppl4j.runtime.value.BoundModel || q instanceof org.ppl4j.stdlib.autoguide.AutoGuide;
     }
 
     private static ChoiceMap firstChoices(Object[] a) {
@@ -432,6 +440,7 @@ final class FitBuiltin extends PplBuiltin {
                 for (Map.Entry<Address, Object> e : trace.entries().entrySet()) {
                     collect(draws, e.getKey().toString(), AD.value(e.getValue()));
                 }
+                collectTracked(context, objective, batches, store, trace, draws);
             }
             if (kept.tracedRuns == i && kept.tracedChoices + choices <= FitDetails.MAX_TRACE_CHOICES) {
                 kept.traces.addAll(run.traces());
@@ -462,6 +471,28 @@ final class FitBuiltin extends PplBuiltin {
         fields.put("objective", new PplRecord("objective summary", objectiveFields));
         fields.put("posterior", new PplRecord("posterior summary", posterior));
         return new PplRecord("fit result", fields);
+    }
+
+    /**
+     * The model's {@code track}ed quantities at a guide trace of a summary run, beside the latents' draws: when the
+     * objective is called as (model, guide, observations, ...) and not on minibatches, the model is run at the trace
+     * and the observations (a trace the model cannot be run at, one of another model, is passed over).
+     */
+    private static void collectTracked(PplContext context, ObjectiveInstance objective, Minibatches batches,
+            ParamStore store, ChoiceMap trace, Map<String, List<Double>> draws) {
+        Object[] a = objective.args();
+        if (batches != null || !context.hasTracked() || a.length < 2
+                || !(a[0] instanceof org.ppl4j.runtime.value.BoundModel p)
+                || !(a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q) || !isGuide(q)) {
+            return;
+        }
+        ChoiceMap tracked = org.ppl4j.vi.posterior.FittedPosterior.trackedAt(context, p, firstChoices(a),
+                store.constants(), trace);
+        if (tracked != null) {
+            for (Map.Entry<Address, Object> e : tracked.entries().entrySet()) {
+                collect(draws, e.getKey().toString(), AD.value(e.getValue()));
+            }
+        }
     }
 
     private static void collect(Map<String, List<Double>> draws, String address, Object value) {

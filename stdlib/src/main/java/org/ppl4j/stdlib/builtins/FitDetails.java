@@ -40,7 +40,7 @@ record FitDetails(String objective, int steps, int particles, int samples, int r
      * with {@code p} the objective's first model argument, {@code q} its second and {@code obs} its first choice
      * map argument (as in {@code elbo(p, q, obs)}).
      */
-    record Weighing(BoundModel model, BoundModel guide, ChoiceMap observations, ParamStore params,
+    record Weighing(BoundModel model, org.ppl4j.runtime.trace.GenerativeFunction guide, ChoiceMap observations, ParamStore params,
             List<ChoiceMap> traces, int runs) {
     }
 

@@ -149,7 +149,7 @@ public final class FitReport {
             ChoiceMap z = w.traces().get(i);
             double lp = AD.scalarValue(Generative.density(context, w.model(), ChoiceMap.merge(z, w.observations()),
                     params));
-            double lq = AD.scalarValue(Generative.density(context, w.guide(), z, params));
+            double lq = AD.scalarValue(w.guide().density(context, z, params));
             lw[i] = lp - lq;
         }
         return lw;

@@ -28,18 +28,23 @@ final class PosteriorBuiltins {
         return List.of(
                 Builtin.of("draws", List.of("fit", "n"), (a, c) -> record(fitted("draws", a[0])
                         .draws(c, Args.count("draws", "n", a[1], 1), c.rng()))),
-                new Builtin("predict", List.of("model", "fit", "samples"), 1, false, (a, c) -> {
+                new Builtin("predict", List.of("model", "fit", "samples", "vectorise"), 1, false, (a, c) -> {
                     if (!(a[0] instanceof BoundModel model)) {
                         throw new IllegalArgumentException("predict: 'model' must be a model called with its arguments,"
                                 + " such as coin(8), got " + Printer.kind(a[0]));
                     }
                     int n = a[2] == null ? DEFAULT_DRAWS : Args.count("predict", "samples", a[2], 1);
+                    if (a[3] != null && !(a[3] instanceof Boolean)) {
+                        throw new IllegalArgumentException("predict: 'vectorise' must be true or false, got "
+                                + Printer.kind(a[3]));
+                    }
+                    boolean vectorise = a[3] == null || (Boolean) a[3];
                     if (a[1] == null) {
-                        return record(FittedPosterior.priorPredict(c, model, c.params(), n, c.rng()));
+                        return record(FittedPosterior.priorPredict(c, model, c.params(), n, c.rng(), vectorise));
                     }
                     FittedPosterior q = fitted("predict", a[1]);
                     return record(new FittedPosterior(model, q.guide(), q.observations(), q.params(), q.settings())
-                            .predict(c, n, c.rng()));
+                            .predict(c, n, c.rng(), vectorise));
                 }),
                 Builtin.of("save_fit", List.of("fit", "path"), (a, c) -> {
                     FittedPosterior q = fitted("save_fit", a[0]);
@@ -155,6 +160,11 @@ final class PosteriorBuiltins {
     static FittedPosterior loaded(String builtin, SavedFit saved) {
         PplContext c = PplContext.get(null);
         Object g = saved.guide() == null ? null : c.globals().get(saved.guide());
+        if (saved.guide() != null && saved.guide().startsWith("auto_") && saved.guide().contains("(")) {
+            throw new IllegalArgumentException(builtin + ": the saved fit's guide is the automatic guide "
+                    + saved.guide() + ", which a saved fit cannot rebuild: build it again in the program and fit it with"
+                    + " init: load_fit(...)");
+        }
         if (!(g instanceof org.ppl4j.runtime.value.FunctionValue f)
                 || f.kind() != org.ppl4j.runtime.value.FunctionValue.Kind.MODEL) {
             throw new IllegalArgumentException(builtin + ": the saved fit's guide is the model '" + saved.guide()

@@ -38,8 +38,14 @@ public final class CsvReader {
      * @param header TRUE: the first line is a header and the result is a record of columns; FALSE: the first line
      *               is data; null: the first line is a header when it is not all numbers, and the result a tensor
      * @param delimiter the cell separator
+     * @param comment a line starting with this character is skipped (CmdStan's CSV starts with {@code #} lines), or
+     *                null for none
      */
-    public record Options(List<Object> columns, Boolean header, char delimiter) {
+    public record Options(List<Object> columns, Boolean header, char delimiter, Character comment) {
+        public Options(List<Object> columns, Boolean header, char delimiter) {
+            this(columns, header, delimiter, null);
+        }
+
         public static Options defaults() {
             return new Options(null, null, ',');
         }
@@ -60,7 +66,7 @@ public final class CsvReader {
         skipByteOrderMark(where, text);
         BlankLines reader = new BlankLines(text);
         CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(options.delimiter()).setIgnoreSurroundingSpaces(true)
-                .setIgnoreEmptyLines(true).setTrim(true).get();
+                .setIgnoreEmptyLines(true).setTrim(true).setCommentMarker(options.comment()).get();
         CSVParser parser;
         try {
             parser = format.parse(reader);

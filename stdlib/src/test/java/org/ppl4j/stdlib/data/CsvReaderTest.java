@@ -35,6 +35,18 @@ class CsvReaderTest {
     }
 
     @Test
+    void commentLinesAreSkippedWhenAsked() {
+        // CmdStan's layout: settings as # lines before the header, and after the rows
+        String text = "# method = variational\n#   steps = 2000\nmu,theta.1\n1.5,2\n# elapsed\n-3,4\n";
+        PplRecord r = (PplRecord) CsvReader.read(WHERE, stream(text.getBytes(StandardCharsets.UTF_8)),
+                new CsvReader.Options(null, true, ',', '#'));
+        assertArrayEquals(new double[] {1.5, -3}, ((Tensor) r.fields().get("mu")).toArray());
+        assertArrayEquals(new double[] {2, 4}, ((Tensor) r.fields().get("theta.1")).toArray());
+        // without the option a # line is a header or data like any other
+        assertThrows(IllegalArgumentException.class, () -> read(text, null, true));
+    }
+
+    @Test
     void numbersGiveAMatrixAndOneColumnAVector() {
         Tensor m = tensor("1,2\n3,4\n\n \t \r\n5,6\n  ");
         assertArrayEquals(new int[] {3, 2}, m.shape());

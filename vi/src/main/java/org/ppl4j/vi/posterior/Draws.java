@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Batched;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.ChoiceMap;
@@ -46,6 +47,25 @@ public final class Draws {
             stacked.put(e.getKey(), stackValues(e.getKey(), l));
         }
         return new Draws(traces.size(), stacked);
+    }
+
+    /**
+     * The draws of a run made for n draws at once: each value batched along a leading axis of n, or the same in
+     * every draw (a value that does not depend on the draws, broadcast).
+     */
+    static Draws ofBatched(ChoiceMap run, int n) {
+        Map<Address, Tensor> stacked = new LinkedHashMap<>();
+        for (Map.Entry<Address, Object> e : run.entries().entrySet()) {
+            Object v = e.getValue();
+            Object s = v instanceof Batched b ? b.stacked() : Batched.broadcast(AD.value(v), n).stacked();
+            Tensor t = AD.tensorValue(s);
+            if (t.rank() == 0 || t.dim(0) != n) {
+                throw new IllegalArgumentException("the site " + e.getKey() + " is batched over " + (t.rank() == 0 ? 0
+                        : t.dim(0)) + " draws, not " + n);
+            }
+            stacked.put(e.getKey(), t);
+        }
+        return new Draws(n, stacked);
     }
 
     private static Tensor stackValues(Address address, List<Object> l) {

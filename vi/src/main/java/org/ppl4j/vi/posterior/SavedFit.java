@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -61,8 +59,11 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
      * a string or a boolean: then the saved fit can start another fit but cannot be drawn from on its own).
      */
     public static SavedFit of(FittedPosterior f) {
+        if (!(f.guide() instanceof org.ppl4j.runtime.value.BoundModel g)) {
+            return of(f.params(), f.guide().name(), null); // an automatic guide: built by the program, not by name
+        }
         List<Object> args = new ArrayList<>();
-        for (Object a : f.guide().args()) {
+        for (Object a : g.args()) {
             Object v = org.ppl4j.runtime.ad.AD.value(a);
             if (!(v instanceof Double || v instanceof String || v instanceof Boolean)) {
                 args = null;
@@ -70,7 +71,7 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
             }
             args.add(v);
         }
-        return of(f.params(), f.guide().name(), args);
+        return of(f.params(), g.name(), args);
     }
 
     /** A store holding these parameters (their unconstrained values, by the inverse of each constraint). */
@@ -204,16 +205,9 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static final Pattern HEAD = Pattern.compile("\"format\": \"([^\"]*)\", \"version\": (\\d+), \"dtype\": "
-            + "\"([^\"]*)\"");
-    private static final Pattern GUIDE = Pattern.compile("\"guide\": \\{\"name\": (null|\"((?:[^\"\\\\]|\\\\.)*)\"), "
-            + "\"args\": (null|\\[([^\\]]*)\\])\\}");
-    private static final Pattern PARAM = Pattern.compile("\\{\"name\": \"((?:[^\"\\\\]|\\\\.)*)\", \"shape\": \\[([0-9, ]*)\\], "
-            + "\"constraint\": \"([a-z_]*)\"\\}");
-
     /**
-     * Reads a saved fit's bytes; an error says what is wrong (not a zip, no {@code ppl4j_fit} entry, another format
-     * version, a parameter's array missing or of another shape).
+     * Reads a saved fit's bytes; an error says what is wrong (not a zip, no {@code ppl4j_fit} entry, an entry that is
+     * not JSON or lacks a field, another format version, a parameter's array missing or of another shape).
      */
     public static SavedFit decode(byte[] file) {
         Map<String, byte[]> members = new LinkedHashMap<>();
@@ -225,67 +219,177 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
         } catch (IOException e) {
             throw new IllegalArgumentException("not a saved fit: the zip archive is damaged (" + e.getMessage() + ")");
         }
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("not a saved fit: not a zip archive (.npz) with arrays");
+        }
         byte[] meta = members.get(META + ".npy");
         if (meta == null) {
             throw new IllegalArgumentException("not a saved fit: no " + META + " entry (an .npz written by save_fit has "
                     + "one)");
         }
-        String json = new String(npyData(META, meta), StandardCharsets.UTF_8);
-        Matcher head = HEAD.matcher(json);
-        if (!head.find() || !head.group(1).equals(FORMAT)) {
-            throw new IllegalArgumentException("not a saved fit: its " + META + " entry is not a " + FORMAT + " entry");
+        Object parsed;
+        try {
+            parsed = JsonReader.parse(new String(npyData(META, meta), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("its " + META + " entry is not valid JSON: " + e.getMessage());
         }
-        if (Integer.parseInt(head.group(2)) != VERSION || !head.group(3).equals("float64")) {
-            throw new IllegalArgumentException("a saved fit of format version " + head.group(2) + " (" + head.group(3)
+        Entry entry = new Entry(parsed);
+        Map<String, Object> top = entry.object(parsed, "the entry");
+        if (!FORMAT.equals(top.get("format"))) {
+            throw new IllegalArgumentException("not a saved fit: its " + META + " entry is not a " + FORMAT + " entry"
+                    + " (\"format\": " + describe(top.get("format")) + ")");
+        }
+        double version = entry.number(top, "version", "the entry");
+        String dtype = entry.string(top, "dtype", "the entry");
+        if (version != VERSION || !dtype.equals("float64")) {
+            throw new IllegalArgumentException("a saved fit of format version " + number(version) + " (" + dtype
                     + "); this ppl4j reads version " + VERSION + " (float64)");
         }
-        Matcher g = GUIDE.matcher(json);
         String guide = null;
         List<Object> args = null;
-        if (g.find()) {
-            guide = g.group(2) == null ? null : unquote(g.group(2));
-            if (g.group(4) != null) {
+        if (top.containsKey("guide") && top.get("guide") != JsonReader.NULL) {
+            Map<String, Object> g = entry.object(top.get("guide"), "\"guide\"");
+            Object name = g.get("name");
+            if (name != null && name != JsonReader.NULL) {
+                guide = entry.string(g, "name", "\"guide\"");
+            }
+            Object a = g.get("args");
+            if (a != null && a != JsonReader.NULL) {
                 args = new ArrayList<>();
-                for (String a : g.group(4).split(",")) {
-                    String t = a.trim();
-                    if (!t.isEmpty()) {
-                        args.add(t.startsWith("\"") ? unquote(t.substring(1, t.length() - 1))
-                                : t.equals("true") || t.equals("false") ? (Object) Boolean.parseBoolean(t)
-                                : (Object) Double.parseDouble(t));
+                List<Object> list = entry.array(a, "\"guide\".args");
+                for (int i = 0; i < list.size(); i++) {
+                    Object v = list.get(i);
+                    if (!(v instanceof Double || v instanceof String || v instanceof Boolean)) {
+                        throw entry.error("\"guide\".args[" + i + "]", "a number, a string or a boolean", v);
                     }
+                    args.add(v);
                 }
             }
         }
+        if (!top.containsKey("parameters")) {
+            throw entry.error("the entry", "a field \"parameters\"", null);
+        }
+        List<Object> listed = entry.array(top.get("parameters"), "\"parameters\"");
         List<Param> params = new ArrayList<>();
-        Matcher m = PARAM.matcher(json);
-        while (m.find()) {
-            String name = unquote(m.group(1));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < listed.size(); i++) {
+            String where = "parameters[" + i + "]";
+            Map<String, Object> p = entry.object(listed.get(i), where);
+            String name = entry.string(p, "name", where);
             int dot = name.indexOf('.');
-            ParamKey key = new ParamKey(name.substring(0, dot), name.substring(dot + 1));
-            int[] shape = m.group(2).isBlank() ? new int[0] : java.util.Arrays.stream(m.group(2).split(","))
-                    .map(String::trim).mapToInt(Integer::parseInt).toArray();
+            if (dot <= 0 || dot == name.length() - 1) {
+                throw entry.error(where + ".name", "a name MODEL.PARAM such as \"g.loc\"", name);
+            }
+            if (!seen.add(name)) {
+                throw entry.error(where + ".name", "a name listed once", name);
+            }
+            where = "parameter " + name;
+            List<Object> dims = entry.array(p.get("shape"), where + ": \"shape\"");
+            int[] shape = new int[dims.size()];
+            for (int k = 0; k < shape.length; k++) {
+                Object d = dims.get(k);
+                if (!(d instanceof Double x) || x != Math.rint(x) || x < 0 || x > Integer.MAX_VALUE) {
+                    throw entry.error(where + ": \"shape\"", "an array of whole numbers from 0", dims);
+                }
+                shape[k] = (int) (double) x;
+            }
+            String keyword = entry.string(p, "constraint", where);
+            Constraint constraint = Constraint.byKeyword(keyword);
+            if (constraint == null) {
+                throw entry.error(where + ": \"constraint\"", "one of " + Constraint.keywords(), keyword);
+            }
             byte[] npy = members.get(name + ".npy");
             if (npy == null) {
                 throw new IllegalArgumentException("the saved fit lists the parameter " + name + " but has no array "
                         + name + ".npy");
             }
             ByteBuffer b = ByteBuffer.wrap(npyData(name, npy)).order(ByteOrder.LITTLE_ENDIAN);
-            int n = Tensor.numel(shape);
+            long n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
             if (b.remaining() != 8 * n) {
                 throw new IllegalArgumentException("the saved fit's array " + name + " holds " + b.remaining() / 8
                         + " numbers; its entry says shape " + shape(shape));
             }
-            double[] values = new double[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = b.getDouble();
+            double[] values = new double[(int) n];
+            for (int k = 0; k < n; k++) {
+                values[k] = b.getDouble();
             }
-            params.add(new Param(key, shape, Constraint.byKeyword(m.group(3)), values));
+            params.add(new Param(new ParamKey(name.substring(0, dot), name.substring(dot + 1)), shape, constraint,
+                    values));
         }
         return new SavedFit(guide, args, params);
     }
 
-    private static String unquote(String s) {
-        return s.replace("\\\"", "\"").replace("\\\\", "\\");
+    /** Reading the parsed entry: each accessor fails with the field's place and what was expected there. */
+    private record Entry(Object root) {
+        Map<String, Object> object(Object v, String where) {
+            if (v instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> r = (Map<String, Object>) m;
+                return r;
+            }
+            throw error(where, "an object { ... }", v);
+        }
+
+        List<Object> array(Object v, String where) {
+            if (v instanceof List<?> l) {
+                @SuppressWarnings("unchecked")
+                List<Object> r = (List<Object>) l;
+                return r;
+            }
+            throw error(where, "an array [ ... ]", v);
+        }
+
+        String string(Map<String, Object> m, String field, String where) {
+            Object v = m.get(field);
+            if (v instanceof String s) {
+                return s;
+            }
+            throw error(where + ": \"" + field + "\"", "a string", v);
+        }
+
+        double number(Map<String, Object> m, String field, String where) {
+            Object v = m.get(field);
+            if (v instanceof Double d) {
+                return d;
+            }
+            throw error(where + ": \"" + field + "\"", "a number", v);
+        }
+
+        IllegalArgumentException error(String where, String expected, Object found) {
+            return new IllegalArgumentException("its " + META + " entry is damaged: " + where + ": expected "
+                    + expected + ", found " + describe(found));
+        }
+    }
+
+    /** A parsed JSON value as written in the entry (null: absent). */
+    private static String describe(Object v) {
+        if (v == null) {
+            return "nothing (the field is missing)";
+        }
+        if (v instanceof String s) {
+            return quote(s);
+        }
+        if (v instanceof Double d) {
+            return number(d);
+        }
+        if (v instanceof Map<?, ?>) {
+            return "an object";
+        }
+        if (v instanceof List<?> l) {
+            List<String> parts = new ArrayList<>();
+            for (Object o : l) {
+                parts.add(o instanceof Map<?, ?> || o instanceof List<?> ? "..." : describe(o));
+            }
+            return "[" + String.join(", ", parts) + "]";
+        }
+        return String.valueOf(v);
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** The data of a .npy member written by {@link #npy}, after its header. */
@@ -294,6 +398,10 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
             throw new IllegalArgumentException("the saved fit's member " + name + ".npy is not a .npy array");
         }
         int headerLength = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
+        if (10 + headerLength > npy.length) {
+            throw new IllegalArgumentException("the saved fit's member " + name + ".npy is cut short: its header says "
+                    + headerLength + " bytes, " + (npy.length - 10) + " follow");
+        }
         return java.util.Arrays.copyOfRange(npy, 10 + headerLength, npy.length);
     }
 

@@ -76,4 +76,82 @@ class SavedFitTest {
         String json = SavedFit.of(store(), null, null).json();
         assertTrue(json.startsWith("{\"format\": \"ppl4j-fit\", \"version\": 1, \"dtype\": \"float64\""), json);
     }
+
+    /** A saved fit of {@link #store()} whose ppl4j_fit entry is replaced by {@code json}. */
+    private static byte[] withEntry(String json) throws Exception {
+        byte[] file = SavedFit.of(store(), "g", List.of(8.0)).encode();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(file));
+             java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            java.util.zip.ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] bytes = in.readAllBytes();
+                if (e.getName().equals("ppl4j_fit.npy")) {
+                    byte[] data = json.getBytes(StandardCharsets.UTF_8);
+                    String header = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + data.length + ",), }\n";
+                    java.io.ByteArrayOutputStream npy = new java.io.ByteArrayOutputStream();
+                    npy.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+                    npy.write(header.getBytes(StandardCharsets.ISO_8859_1));
+                    npy.write(data);
+                    bytes = npy.toByteArray();
+                }
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                zip.write(bytes);
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static final String GOOD = SavedFit.of(store(), "g", List.of(8.0)).json();
+
+    @Test
+    void readsItsOwnEntryRewrittenByAnotherWriter() throws Exception {
+        // the same entry as another JSON writer may lay it out: other spacing, fields in another order, escapes
+        String json = "{\"parameters\":[{\"constraint\":\"real\",\"shape\":[],\"name\":\"g.loc\"},"
+                + "{\"name\":\"g.scale\",\"shape\":[],\"constraint\":\"positive\"},"
+                + "{\"name\":\"g.w\",\"shape\":[2,3],\"constraint\":\"unit_interval\"}],"
+                + "\"guide\":{\"args\":[8.0],\"name\":\"\\u0067\"},\"dtype\":\"float64\",\"version\":1,"
+                + "\"format\":\"ppl4j-fit\"}";
+        SavedFit back = SavedFit.decode(withEntry(json));
+        assertEquals("g", back.guide());
+        assertEquals(List.of(8.0), back.guideArgs());
+        assertEquals(List.of(LOC, SCALE, W), back.toStore().keys());
+        assertEquals(0.5, (Double) back.toStore().constrained(SCALE), 1e-15);
+    }
+
+    @Test
+    void damagedOrMismatchedEntriesSayWhatIsWrong() throws Exception {
+        String[][] cases = {
+            {GOOD.replace("\"dtype\": \"float64\",", "\"dtype\": \"float64\""),
+                "its ppl4j_fit entry is not valid JSON: line 2, column 2: expected ',' or '}' after a field, found '\"guide\": {\"n'"},
+            {GOOD.replace("\"version\": 1", "\"version\": \"1\""),
+                "its ppl4j_fit entry is damaged: the entry: \"version\": expected a number, found \"1\""},
+            {GOOD.replace("\"version\": 1", "\"version\": 2"),
+                "a saved fit of format version 2 (float64); this ppl4j reads version 1 (float64)"},
+            {GOOD.replace("\"format\": \"ppl4j-fit\"", "\"format\": \"other\""),
+                "not a saved fit: its ppl4j_fit entry is not a ppl4j-fit entry (\"format\": \"other\")"},
+            {GOOD.replace("\"shape\": [2, 3]", "\"shape\": [2, \"3\"]"),
+                "its ppl4j_fit entry is damaged: parameter g.w: \"shape\": expected an array of whole numbers from 0, found [2, \"3\"]"},
+            {GOOD.replace("\"shape\": [2, 3]", "\"shape\": [3, 3]"),
+                "the saved fit's array g.w holds 6 numbers; its entry says shape [3, 3]"},
+            {GOOD.replace("\"constraint\": \"positive\"", "\"constraint\": \"posative\""),
+                "its ppl4j_fit entry is damaged: parameter g.scale: \"constraint\": expected one of "
+                    + org.ppl4j.runtime.param.Constraint.keywords() + ", found \"posative\""},
+            {GOOD.replace("\"name\": \"g.loc\"", "\"name\": \"loc\""),
+                "its ppl4j_fit entry is damaged: parameters[0].name: expected a name MODEL.PARAM such as \"g.loc\", found \"loc\""},
+            {GOOD.replace("\"name\": \"g.loc\"", "\"name\": \"g.other\""),
+                "the saved fit lists the parameter g.other but has no array g.other.npy"},
+            {GOOD.replace("\"parameters\"", "\"params\""),
+                "its ppl4j_fit entry is damaged: the entry: expected a field \"parameters\", found nothing (the field is missing)"},
+            {GOOD.replace("\"args\": [8]", "\"args\": [[8]]"),
+                "its ppl4j_fit entry is damaged: \"guide\".args[0]: expected a number, a string or a boolean, found [8]"},
+            {"[1, 2]", "its ppl4j_fit entry is damaged: the entry: expected an object { ... }, found [1, 2]"},
+        };
+        for (String[] c : cases) {
+            byte[] file = withEntry(c[0]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SavedFit.decode(file), c[0]);
+            assertEquals(c[1], e.getMessage(), c[0]);
+        }
+    }
 }

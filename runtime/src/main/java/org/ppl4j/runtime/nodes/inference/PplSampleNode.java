@@ -53,8 +53,9 @@ public final class PplSampleNode extends PplExpressionNode {
         return sample(PplContext.get(this), idx, d, b);
     }
 
+    /** An address index: a non-negative whole number, else an error at {@code at}. */
     @TruffleBoundary
-    private int wholeNumber(Object v, PplExpressionNode at) {
+    static int wholeNumber(Object v, PplExpressionNode at) {
         org.ppl4j.runtime.ad.Tape.observe(v);
         Object x = AD.value(v);
         if (x instanceof Double d && d == Math.rint(d) && d >= 0) {
