@@ -572,7 +572,9 @@ final class Nd4jKernels {
     /** A float32 array BLAS can read as one contiguous vector. */
     private static boolean dense(INDArray x) {
         long n = x.length();
-        return x.dataType() == DataType.FLOAT && !x.isView() && x.offset() == 0 && x.ordering() == 'c'
+        // a view too when it is its whole buffer (a reshaped gather: a fit's minibatch of data)
+        return x.dataType() == DataType.FLOAT && (!x.isView() || x.data().length() == n) && x.offset() == 0
+                && x.ordering() == 'c'
                 && x.elementWiseStride() == 1 && n > 0 && n < Integer.MAX_VALUE;
     }
 
