@@ -50,10 +50,15 @@ final class Fusion {
     record Add(Object a, boolean rowA, Object b, boolean rowB) implements Step {
     }
 
-    /** Marks {@code v} as made by {@code step}. */
+    /**
+     * Marks {@code v} as made by {@code step}. The tape counts the functions applied to a marked node, the only
+     * places a run can end: a tape with none (most scalar models) skips the pass.
+     */
     static TensorVar mark(TensorVar v, Step step) {
         v.step = step;
-        v.tape.fusible++;
+        if (step instanceof Unary u && u.input().step != null) {
+            v.tape.fusible++;
+        }
         return v;
     }
 

@@ -22,7 +22,7 @@ public final class Tape {
     private int size;
     private int sources;
     private boolean controlDependent;
-    /** How many nodes the fusion pass may put in a run ({@link Fusion#mark}); none: the pass is skipped. */
+    /** How many nodes may end a fused run ({@link Fusion#mark}); none: the fusion pass is skipped. */
     int fusible;
 
     void record(TapeNode node) {
