@@ -129,6 +129,20 @@ public final class KernelBench {
                 own, k -> () -> k.sum(bytes(x784), 128 * 784));
         row("column sums [128,400] -> [400]", () -> x400.sum(false, 0), own,
                 k -> () -> k.sumRows(bytes(x400), bytes(bias), 128, 400));
+        Body nd4jBiasSoftplusBack = () -> {
+            Nd4j.exec(new Sigmoid(x400, z400));
+            z400.muli(g400);
+            z400.sum(false, 0);
+        };
+        row("bias, softplus backward [128,400], unfused (own: gradient, then column sums)", nd4jBiasSoftplusBack, own,
+                k -> () -> {
+                    k.mapGradient(Fn.SOFTPLUS, bytes(x400), null, bytes(g400), bytes(z400), 128 * 400);
+                    k.sumRows(bytes(z400), bytes(bias), 128, 400);
+                });
+        Fn[] softplus = {Fn.SOFTPLUS};
+        row("bias, softplus backward [128,400], fused run (one pass)", nd4jBiasSoftplusBack, own,
+                k -> () -> k.mapGradientChain(softplus, new ByteBuffer[] {bytes(x400)}, new ByteBuffer[1],
+                        bytes(g400), bytes(z400), bytes(bias), 128, 400));
         long[] step = {0};
         row("Adam [784,400] (ND4J: AdamUpdater, add)", () -> {
             // the update into an array of its own: written over the gradient, the gradients would shrink to

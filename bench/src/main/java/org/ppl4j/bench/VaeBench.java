@@ -85,6 +85,18 @@ final class VaeBench {
             }
         }
 
+        // the peers (hand-written PyTorch, Pyro), where set up: once before and once after the runs in turns below
+        Path peers = Peers.dir(Path.of(""));
+        boolean withPyro = peers != null && Peers.pyroSources() != null;
+        List<Object> torch = new ArrayList<>();
+        List<Object> pyro = new ArrayList<>();
+        if (peers != null) {
+            torch.add(Peers.vaeStepMs(peers, "torch"));
+            if (withPyro) {
+                pyro.add(Peers.vaeStepMs(peers, "pyro"));
+            }
+        }
+
         int reps = quick ? 3 : 7;
         int block = quick ? 10 : 30;
         List<StepDifference.Seconds> java = new ArrayList<>();
@@ -107,6 +119,12 @@ final class VaeBench {
                 }
             }
         }
+        if (peers != null) {
+            torch.add(Peers.vaeStepMs(peers, "torch"));
+            if (withPyro) {
+                pyro.add(Peers.vaeStepMs(peers, "pyro"));
+            }
+        }
         Stats[] hand = StepDifference.stats(java, 1000);
         String handLabel = "VAE step, batch 128: hand-written Java + ND4J";
         String handNotes = String.format(Locale.ROOT, "%d steps a run; main-thread CPU %.2f ms", block,
@@ -122,11 +140,36 @@ final class VaeBench {
             BenchMain.emit(Row.text("VAE: ppl4j / hand-written", String.format(Locale.ROOT, "%.2f",
                     program[0].median() / hand[0].median()), String.format(Locale.ROOT,
                             "target ≤ 1.10; by main-thread CPU %.2f", program[1].median() / hand[1].median())));
+            peerRows("hand-written PyTorch", "torch", torch, program[0].median(), "target ≤ 1.10");
+            peerRows("Pyro", "pyro --novalidate", pyro, program[0].median(), "target ≤ 0.80");
         } else {
             BenchMain.emit(Row.text(pplLabel, problem, ""));
             BenchMain.emit(Row.measured(handLabel, hand[0], "ms", "%.2f", handNotes));
         }
         BenchMain.info("vae-data", data + " (" + available + " training images; " + images + " used)");
+    }
+
+    /** A peer's VAE step times (before and after) and ppl4j's ratio to each; nothing when it is not set up. */
+    private static void peerRows(String who, String mode, List<Object> ms, double programSeconds, String target) {
+        if (ms.isEmpty()) {
+            return;
+        }
+        List<String> figures = new ArrayList<>();
+        List<String> ratios = new ArrayList<>();
+        for (Object m : ms) {
+            if (m instanceof Double d) {
+                figures.add(String.format(Locale.ROOT, "%.2f", d));
+                ratios.add(String.format(Locale.ROOT, "%.2f", programSeconds * 1000 / d));
+            } else {
+                figures.add("(" + m + ")");
+            }
+        }
+        BenchMain.emit(Row.text("VAE step, batch 128: " + who, String.join(", ", figures) + " ms",
+                "peers/vae_fmnist.py " + mode + ", median of its first 400 steps, one thread; before and after the"
+                        + " runs above"));
+        if (!ratios.isEmpty()) {
+            BenchMain.emit(Row.text("VAE: ppl4j / " + who, String.join(", ", ratios), target));
+        }
     }
 
     /** Epochs and images of the memory runs: enough steps an epoch that a leak per step would show. */

@@ -25,6 +25,29 @@ public abstract class FloatKernels {
      */
     public abstract void mapGradient(Fn f, ByteBuffer x, ByteBuffer fx, ByteBuffer g, ByteBuffer out, int n);
 
+    /**
+     * The backward pass of a fused run of functions, y = f_k(...f_2(f_1(x_1))...), in one pass: out = g f_k'(x_k)
+     * ... f_1'(x_1), where {@code fns[m]} was applied to {@code xs[m]} giving {@code fxs[m]} (each read only where
+     * {@link Fn#gradientReadsValue} says so; else it may be null). {@code fns[0]} is the last function applied, the
+     * one g is the adjoint of. With {@code colSums} non-null, also writes the column sums of out viewed as a [rows,
+     * cols] matrix (a bias's gradient: the run began with a bias added to every row), accumulated in float32.
+     */
+    public abstract void mapGradientChain(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, ByteBuffer g, ByteBuffer out,
+            ByteBuffer colSums, int rows, int cols);
+
+    /**
+     * sum of -0.5 ((x - mu) / sigma)^2 over n elements (float64 sum), one pass: the part of a normal log density
+     * that depends on x (log sigma and the constant are terms of their own, see the runtime's Normal).
+     */
+    public abstract double normalQuadratic(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, int n);
+
+    /**
+     * The gradients of g * {@link #normalQuadratic} in one pass: gMu = g (x - mu) / sigma^2 (the gradient with respect
+     * to x is -gMu) and gSigma = g (x - mu)^2 / sigma^3; gSigma may be null.
+     */
+    public abstract void normalQuadraticGradient(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, float g,
+            ByteBuffer gMu, ByteBuffer gSigma, int n);
+
     /** out = a op b, elementwise over arrays of one length. */
     public abstract void zip(Op op, ByteBuffer a, ByteBuffer b, ByteBuffer out, int n);
 
@@ -50,22 +73,12 @@ public abstract class FloatKernels {
     public abstract void bernoulliLogitsGradient(ByteBuffer x, ByteBuffer l, float g, ByteBuffer out, int n);
 
     /**
-     * sum of log N(x | mu, sigma) over n elements (float64 sum), in one pass; with {@code gMu} and {@code gSigma}
-     * non-null, also writes g times the gradients with respect to mu, (x - mu) / sigma^2, and to sigma,
-     * ((x - mu)^2 / sigma^2 - 1) / sigma, in the same pass (the gradient with respect to x is -gMu).
-     */
-    public abstract double normalLogDensity(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, float g, ByteBuffer gMu,
-            ByteBuffer gSigma, int n);
-
-    /**
      * One Adam ascent step in place: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; param += lr sqrt(1 - b2^t) /
      * (1 - b1^t) m / (sqrt(v) + eps sqrt(1 - b2^t)), i.e. lr mHat / (sqrt(vHat) + eps). {@code param} may be null
      * (then the update is written over {@code grad} instead).
      */
     public abstract void adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr,
             double beta1, double beta2, double eps, long t);
-
-    static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
     // ------------------------------------------------------------------------------------------- selection
 

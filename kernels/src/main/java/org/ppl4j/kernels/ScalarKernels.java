@@ -110,19 +110,48 @@ final class ScalarKernels extends FloatKernels {
     }
 
     @Override
-    public double normalLogDensity(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, float g, ByteBuffer gMu,
-            ByteBuffer gSigma, int n) {
+    public void mapGradientChain(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, ByteBuffer g, ByteBuffer out,
+            ByteBuffer colSums, int rows, int cols) {
+        float[] acc = colSums == null ? null : new float[cols];
+        int n = rows * cols;
+        for (int i = 0; i < n; i++) {
+            double d = get(g, i);
+            for (int m = 0; m < fns.length; m++) {
+                double x = get(xs[m], i);
+                d *= fns[m].df(x, fns[m].gradientReadsValue() ? get(fxs[m], i) : 0);
+            }
+            float v = (float) d;
+            out.putFloat(i << 2, v);
+            if (acc != null) {
+                acc[i % cols] += v;
+            }
+        }
+        for (int j = 0; acc != null && j < cols; j++) {
+            colSums.putFloat(j << 2, acc[j]);
+        }
+    }
+
+    @Override
+    public double normalQuadratic(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, int n) {
         double s = 0;
+        for (int i = 0; i < n; i++) {
+            double z = (get(x, i) - get(mu, i)) / get(sigma, i);
+            s += -0.5 * z * z;
+        }
+        return s;
+    }
+
+    @Override
+    public void normalQuadraticGradient(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, float g, ByteBuffer gMu,
+            ByteBuffer gSigma, int n) {
         for (int i = 0; i < n; i++) {
             double sd = get(sigma, i);
             double z = (get(x, i) - get(mu, i)) / sd;
-            s += -0.5 * z * z - Math.log(sd) - HALF_LOG_2PI;
-            if (gMu != null) {
-                put(gMu, i, g * z / sd);
-                put(gSigma, i, g * (z * z - 1) / sd);
+            put(gMu, i, g * z / sd);
+            if (gSigma != null) {
+                put(gSigma, i, g * z * z / sd);
             }
         }
-        return s;
     }
 
     @Override

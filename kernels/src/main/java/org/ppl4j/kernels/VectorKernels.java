@@ -310,30 +310,100 @@ final class VectorKernels extends FloatKernels {
     }
 
     @Override
-    public double normalLogDensity(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, float g, ByteBuffer gMu,
-            ByteBuffer gSigma, int n) {
+    public void mapGradientChain(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, ByteBuffer g, ByteBuffer out,
+            ByteBuffer colSums, int rows, int cols) {
+        if (colSums == null) {
+            int n = rows * cols;
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += W) {
+                chain(fns, xs, fxs, load(g, i), i).intoByteBuffer(out, i << 2, O);
+            }
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(i, n);
+                chain(fns, xs, fxs, load(g, i, m), i, m).intoByteBuffer(out, i << 2, O, m);
+            }
+            return;
+        }
+        // row by row (streaming through memory), the column sums kept in a float array of one row's length
+        float[] acc = new float[cols];
+        int bound = F.loopBound(cols);
+        VectorMask<Float> tail = F.indexInRange(bound, cols);
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            int j = 0;
+            for (; j < bound; j += W) {
+                FloatVector d = chain(fns, xs, fxs, load(g, base + j), base + j);
+                d.intoByteBuffer(out, (base + j) << 2, O);
+                FloatVector.fromArray(F, acc, j).add(d).intoArray(acc, j);
+            }
+            if (j < cols) {
+                FloatVector d = chain(fns, xs, fxs, load(g, base + j, tail), base + j, tail);
+                d.intoByteBuffer(out, (base + j) << 2, O, tail);
+                FloatVector.fromArray(F, acc, j, tail).add(d).intoArray(acc, j, tail);
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            colSums.putFloat(j << 2, acc[j]);
+        }
+    }
+
+    /** g times each function's derivative at element i (whole vector). */
+    private static FloatVector chain(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, FloatVector g, int i) {
+        for (int m = 0; m < fns.length; m++) {
+            FloatVector x = load(xs[m], i);
+            g = gradient(fns[m], x, fns[m].gradientReadsValue() ? load(fxs[m], i) : x, g);
+        }
+        return g;
+    }
+
+    /** As above, for the masked last vector. */
+    private static FloatVector chain(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, FloatVector g, int i,
+            VectorMask<Float> k) {
+        for (int m = 0; m < fns.length; m++) {
+            FloatVector x = load(xs[m], i, k);
+            g = gradient(fns[m], x, fns[m].gradientReadsValue() ? load(fxs[m], i, k) : x, g);
+        }
+        return g;
+    }
+
+    @Override
+    public double normalQuadratic(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, int n) {
         DoubleVector acc = DoubleVector.zero(D);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
+            FloatVector z = load(x, i).sub(load(mu, i)).div(load(sigma, i));
+            acc = widen(acc, z.mul(z));
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector z = load(x, i, m).sub(load(mu, i, m)).div(load(sigma, i, m));
+            acc = widen(acc, only(z.mul(z), m));
+        }
+        return -0.5 * acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void normalQuadraticGradient(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, float g, ByteBuffer gMu,
+            ByteBuffer gSigma, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += W) {
             FloatVector s = load(sigma, i);
-            FloatVector z = load(x, i).sub(load(mu, i)).div(s);
-            acc = widen(acc, z.mul(z).mul(0.5f).add(s.lanewise(VectorOperators.LOG)));
-            if (gMu != null) {
-                z.mul(g).div(s).intoByteBuffer(gMu, i << 2, O);
-                z.mul(z).sub(1f).mul(g).div(s).intoByteBuffer(gSigma, i << 2, O);
+            FloatVector gz = load(x, i).sub(load(mu, i)).div(s).mul(g);
+            FloatVector gm = gz.div(s);
+            gm.intoByteBuffer(gMu, i << 2, O);
+            if (gSigma != null) {
+                gm.mul(load(x, i).sub(load(mu, i))).div(s).intoByteBuffer(gSigma, i << 2, O);
             }
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector s = load(sigma, i, m);
-            FloatVector z = load(x, i, m).sub(load(mu, i, m)).div(s);
-            acc = widen(acc, only(z.mul(z).mul(0.5f).add(s.lanewise(VectorOperators.LOG)), m));
-            if (gMu != null) {
-                z.mul(g).div(s).intoByteBuffer(gMu, i << 2, O, m);
-                z.mul(z).sub(1f).mul(g).div(s).intoByteBuffer(gSigma, i << 2, O, m);
+            FloatVector gm = load(x, i, m).sub(load(mu, i, m)).div(s).mul(g).div(s);
+            gm.intoByteBuffer(gMu, i << 2, O, m);
+            if (gSigma != null) {
+                gm.mul(load(x, i, m).sub(load(mu, i, m))).div(s).intoByteBuffer(gSigma, i << 2, O, m);
             }
         }
-        return -acc.reduceLanes(VectorOperators.ADD) - n * HALF_LOG_2PI;
     }
 
     @Override

@@ -266,7 +266,7 @@ class FloatKernelsTest {
     }
 
     @Test
-    void normalLogDensityForwardAndBackwardInOnePass() {
+    void normalQuadraticForwardAndBackwardInOnePass() {
         for (FloatKernels k : implementations()) {
             for (int n : LENGTHS) {
                 Random r = new Random(n + 21);
@@ -278,29 +278,135 @@ class FloatKernelsTest {
                 double exact = 0;
                 double abs = 0;
                 for (int i = 0; i < n; i++) {
-                    double term = logNormal(at(x, i), at(mu, i), at(sd, i));
+                    double term = quadratic(at(x, i), at(mu, i), at(sd, i));
                     exact += term;
                     abs += Math.abs(term);
                 }
-                assertEquals(exact, k.normalLogDensity(x, mu, sd, 0, null, null, n), 1e-6 * abs + 1e-9, k.name());
-                assertEquals(exact, k.normalLogDensity(x, mu, sd, 1.5f, gMu, gSd, n), 1e-6 * abs + 1e-9, k.name());
+                assertEquals(exact, k.normalQuadratic(x, mu, sd, n), 1e-6 * abs + 1e-9, k.name());
+                k.normalQuadraticGradient(x, mu, sd, 1.5f, gMu, gSd, n);
                 for (int i = 0; i < n; i++) {
                     double h = 1e-5;
                     double xi = at(x, i);
                     double m = at(mu, i);
                     double s = at(sd, i);
-                    double dMu = (logNormal(xi, m + h, s) - logNormal(xi, m - h, s)) / (2 * h);
-                    double dSd = (logNormal(xi, m, s + h) - logNormal(xi, m, s - h)) / (2 * h);
+                    double dMu = (quadratic(xi, m + h, s) - quadratic(xi, m - h, s)) / (2 * h);
+                    double dSd = (quadratic(xi, m, s + h) - quadratic(xi, m, s - h)) / (2 * h);
                     assertEquals(1.5 * dMu, at(gMu, i), 1e-4 * (1 + Math.abs(dMu)), k.name() + " dmu");
                     assertEquals(1.5 * dSd, at(gSd, i), 1e-4 * (1 + Math.abs(dSd)), k.name() + " dsigma");
                 }
             }
+            // a zero scale or an infinite point gives what the elementary operations give: NaN or infinities
+            ByteBuffer x = fill(3, i -> new double[] {1, Double.POSITIVE_INFINITY, Double.NaN}[i]);
+            ByteBuffer mu = fill(3, i -> 0);
+            ByteBuffer sd = fill(3, i -> 1);
+            assertTrue(Double.isNaN(k.normalQuadratic(x, mu, sd, 3)), k.name());
+            assertEquals(Double.NEGATIVE_INFINITY, k.normalQuadratic(x, mu, sd, 2), k.name());
         }
     }
 
-    private static double logNormal(double x, double mu, double sd) {
+    private static double quadratic(double x, double mu, double sd) {
         double z = (x - mu) / sd;
-        return -0.5 * z * z - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
+        return -0.5 * z * z;
+    }
+
+    /** The runs of functions the chain kernel is checked on: the VAE's, and every pair of two functions. */
+    static List<Fn[]> chains() {
+        List<Fn[]> cs = new java.util.ArrayList<>();
+        cs.add(new Fn[] {Fn.SOFTPLUS});
+        cs.add(new Fn[] {Fn.EXP});
+        cs.add(new Fn[] {Fn.TANH, Fn.SIGMOID, Fn.SOFTPLUS});
+        for (Fn a : Fn.values()) {
+            for (Fn b : Fn.values()) {
+                cs.add(new Fn[] {a, b});
+            }
+        }
+        return cs;
+    }
+
+    /**
+     * A fused run's backward pass against the float64 product g f_k'(x_k) ... f_1'(x_1) of the same float32 inputs,
+     * at random points and with NaN, the infinities and +-1000 mixed in: equal to float32 tolerance, NaN where it is
+     * NaN; where a float32 product overflows before a later factor, as the unfused path (one gradient kernel per
+     * function) does. The column sums against sums of the output. Lengths around the vector width, odd widths.
+     */
+    @Test
+    void fusedRunsBackwardMatchTheFunctionsOneByOne() {
+        int[][] shapes = {{1, 1}, {3, 5}, {2, 16}, {7, 17}, {4, 33}, {1, 1003}, {0, 5}};
+        for (FloatKernels k : implementations()) {
+            for (Fn[] fns : chains()) {
+                for (int[] shape : shapes) {
+                    int rows = shape[0];
+                    int cols = shape[1];
+                    int n = rows * cols;
+                    for (boolean specials : new boolean[] {false, true}) {
+                        ByteBuffer[] xs = new ByteBuffer[fns.length];
+                        ByteBuffer[] fxs = new ByteBuffer[fns.length];
+                        for (int m = 0; m < fns.length; m++) {
+                            Random r = new Random(31 * m + n);
+                            boolean positive = fns[m] == Fn.LOG || fns[m] == Fn.SQRT || fns[m] == Fn.LOG1P;
+                            xs[m] = specials ? inputs(n, 7 * m + n)
+                                    : fill(n, i -> positive ? 0.1 + 3 * r.nextDouble() : -3 + 6 * r.nextDouble());
+                            fxs[m] = buffer(n);
+                            k.map(fns[m], xs[m], fxs[m], n);
+                        }
+                        ByteBuffer g = fill(n, i -> 0.5 + (i % 5));
+                        ByteBuffer out = buffer(n);
+                        ByteBuffer sums = buffer(cols);
+                        k.mapGradientChain(fns, xs, fxs, g, out, sums, rows, cols);
+                        ByteBuffer plain = buffer(n);
+                        k.mapGradientChain(fns, xs, fxs, g, plain, null, rows, cols);
+                        // the unfused path: one gradient kernel per function, in the order backward visits them
+                        ByteBuffer step = g;
+                        for (int m = 0; m < fns.length; m++) {
+                            ByteBuffer next = buffer(n);
+                            k.mapGradient(fns[m], xs[m], fxs[m], step, next, n);
+                            step = next;
+                        }
+                        String what = k.name() + " " + java.util.Arrays.toString(fns) + " " + rows + "x" + cols;
+                        double[] colExact = new double[cols];
+                        for (int i = 0; i < n; i++) {
+                            // float64 from the same float32 inputs and values (the functions' own accuracy is
+                            // checked above: here, the product)
+                            double exact = at(g, i);
+                            double scale = Math.abs(at(g, i));
+                            for (int m = 0; m < fns.length; m++) {
+                                double d = fns[m].df(at(xs[m], i), at(fxs[m], i));
+                                exact *= d;
+                                scale *= Math.max(1, Math.abs(d));
+                            }
+                            float one = at(step, i);
+                            float got = at(out, i);
+                            if (Double.isNaN(exact)) {
+                                // NaN, or what the unfused path gives (a ReLU's zero gradient stops a NaN adjoint)
+                                assertTrue(Float.isNaN(got) || got == one, what + " at " + i + ": NaN expected");
+                            } else if (!Float.isFinite(one) && !Float.isFinite(got)) {
+                                // a float32 product overflowed before a later factor could bring it back (as the
+                                // unfused path's did): the float64 product may be finite there
+                                assertTrue(Float.isNaN(got) || Float.isNaN(one) || got == one, what + " at " + i);
+                            } else if (Double.isInfinite(exact) || Math.abs(exact) > Float.MAX_VALUE) {
+                                close(what + " at " + i, exact, got);
+                            } else {
+                                // each factor within a few ulps or ABS (1 - tanh^2 near the tails), carried
+                                // through the others
+                                double tol = REL * fns.length * Math.abs(exact) + ABS * scale;
+                                assertTrue(Math.abs(got - exact) <= tol, what + " at " + i + ": expected " + exact
+                                        + ", got " + got);
+                            }
+                            assertEquals(at(out, i), at(plain, i), 0, what + ": with and without the column sums");
+                            colExact[i % cols] += at(out, i);
+                        }
+                        for (int j = 0; j < cols; j++) {
+                            double e = colExact[j];
+                            if (Double.isFinite(e)) {
+                                assertEquals(e, at(sums, j), 1e-5 * (1 + Math.abs(e)) * rows, what + " column " + j);
+                            } else {
+                                assertEquals(Double.isNaN(e), Float.isNaN(at(sums, j)), what + " column " + j);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -244,7 +244,7 @@ public final class AD {
         if (tape == null) {
             return v;
         }
-        return TensorVar.record(tape, v, g -> {
+        TensorVar r = TensorVar.record(tape, v, g -> {
             switch (op) {
                 case ADD:
                     sendAdjoint(a, g);
@@ -275,6 +275,8 @@ public final class AD {
                     break;
             }
         }, a, b).elementwise(a, b);
+        Fusion.Add add = op == Tensor.Op2.ADD ? Fusion.add(a, b, v) : null;
+        return add == null ? r : Fusion.mark(r, add);
     }
 
     /** Adds an adjoint (of the broadcast shape) to a tracked input, summing over broadcast dimensions. */
@@ -305,7 +307,7 @@ public final class AD {
         if (!(a instanceof TensorVar t)) {
             return fx;
         }
-        return TensorVar.record(t.tape, fx, g -> {
+        TensorVar r = TensorVar.record(t.tape, fx, g -> {
             if (kernel != null) {
                 Tensor fused = Tensor.unaryGradient(kernel, x, fx, g); // one pass, where ppl4j's kernels run
                 t.addAdjoint(fused != null ? fused : g.times(derivative(kernel, x, fx)));
@@ -320,6 +322,7 @@ public final class AD {
             }
             t.addAdjoint(new Tensor(x.shape(), d));
         }, t).elementwise(t);
+        return Fusion.mark(r, new Fusion.Unary(fn, fn instanceof Fns.Kernel k ? k.op : null, x, fx, t));
     }
 
     /** f'(x) for a kernel function as whole-tensor operations, given fx = f(x). */
@@ -449,7 +452,70 @@ public final class AD {
         // the summed values, for a score that reaches each independent element's own terms only
         node.summands = () -> Tensor.binary(Tensor.Op2.SUB, x.times(lv), lv.apply(Tensor.Op1.SOFTPLUS));
         node.trackedSummands = () -> sub(mul(x, t), softplus(t));
+        Fusion.dumpNode("Bernoulli log-likelihood of logits sum(x l - softplus(l))", lv);
         return sum(node);
+    }
+
+    /**
+     * sum(-0.5 ((x - mu) / sigma)^2): the part of a normal log density that depends on x, as one node, forward in
+     * one pass and backward in one (g z / sigma to mu, -g z / sigma to x, g z^2 / sigma to sigma, z = (x - mu) /
+     * sigma), where the elementary operations make five arrays each way. x is a tensor; mu and sigma tensors of its
+     * shape or scalars. Null when they are not (the caller composes it from elementwise operations), or when x is
+     * large and ppl4j's own kernels do not run on these arrays.
+     */
+    public static Object normalQuadraticSum(Object x, Object mu, Object sigma) {
+        if (!(x instanceof Tensor || x instanceof TensorVar)) {
+            return null;
+        }
+        Tensor xv = tensorValue(x);
+        int[] shape = xv.shape();
+        if (!fullOrScalar(mu, shape) || !fullOrScalar(sigma, shape)) {
+            return null;
+        }
+        Object mv = value(mu);
+        Object sv = value(sigma);
+        Double v = Tensor.normalQuadratic(xv, mv, sv);
+        if (v == null) {
+            return null;
+        }
+        Tape tape = tapeOf(x, mu);
+        Tape tapeOfSigma = tapeOf(sigma, tape == null ? null : x);
+        tape = tape != null ? tape : tapeOfSigma;
+        if (tape == null) {
+            return v;
+        }
+        TensorVar node = TensorVar.record(tape, Tensor.scalar(v), g -> {
+            Tensor[] d = Tensor.normalQuadraticGradient(xv, mv, sv, g.get(0), isTracked(sigma));
+            if (isTracked(mu)) {
+                sendAdjoint(mu, d[0]);
+            }
+            if (isTracked(x)) {
+                sendAdjoint(x, d[0].scale(-1));
+            }
+            if (isTracked(sigma)) {
+                sendAdjoint(sigma, d[1]);
+            }
+        }, x, mu, sigma);
+        int[] depths = new int[node.parents.length];
+        int j = 0;
+        for (Object input : new Object[] {x, mu, sigma}) {
+            if (input instanceof TapeNode) {
+                depths[j++] = input instanceof TensorVar ? shape.length : 0;
+            }
+        }
+        node.aligned(depths);
+        // the summed values, for a score that reaches each independent element's own terms only
+        node.summands = () -> Tensor.binary(Tensor.Op2.MUL, Tensor.full(new int[] {}, -0.5),
+                Tensor.binary(Tensor.Op2.DIV, Tensor.binary(Tensor.Op2.SUB, xv, Tensor.broadcastValue(mv, shape)),
+                        Tensor.broadcastValue(sv, shape)).apply(Tensor.Op1.SQUARE));
+        node.trackedSummands = () -> mul(-0.5, square(div(sub(x, mu), sigma)));
+        Fusion.dumpNode("normal log density sum(-0.5 ((x - mu) / sigma)^2)", xv);
+        return sum(node);
+    }
+
+    private static boolean fullOrScalar(Object p, int[] shape) {
+        return p instanceof Double || p instanceof Var
+                || ((p instanceof Tensor || p instanceof TensorVar) && Arrays.equals(tensorValue(p).shape(), shape));
     }
 
     public static Object matmul(Object a, Object b) {

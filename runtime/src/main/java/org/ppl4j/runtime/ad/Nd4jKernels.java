@@ -537,6 +537,84 @@ final class Nd4jKernels {
         return z;
     }
 
+    /** sum(-0.5 ((x - mu) / sigma)^2) in one pass of the own kernels, or null when they cannot run on these arrays. */
+    @TruffleBoundary
+    static Double normalQuadratic(Tensor x, Tensor mu, Tensor sigma) {
+        INDArray xv = nd(x);
+        INDArray mv = nd(mu);
+        INDArray sv = nd(sigma);
+        FloatKernels own = own(xv, mv, sv);
+        if (own == null) {
+            return null;
+        }
+        trace("fused normal log density sum(-0.5 ((x - mu) / sigma)^2), one pass", xv);
+        return own.normalQuadratic(bytes(xv), bytes(mv), bytes(sv), n(xv));
+    }
+
+    /** Its gradients (see {@link Tensor#normalQuadraticGradient}), after {@link #normalQuadratic} ran on them. */
+    @TruffleBoundary
+    static Object[] normalQuadraticGradient(Tensor x, Tensor mu, Tensor sigma, double g, boolean withSigma) {
+        INDArray xv = nd(x);
+        INDArray gm = uninitialised(xv);
+        INDArray gs = withSigma ? uninitialised(xv) : null;
+        trace("fused normal log density gradients, one pass", xv);
+        own.normalQuadraticGradient(bytes(xv), bytes(nd(mu)), bytes(nd(sigma)), (float) g, bytes(gm),
+                gs == null ? null : bytes(gs), n(xv));
+        return new Object[] {gm, gs};
+    }
+
+    /** Whether ppl4j's own kernels run large tensors' elementwise work (else ND4J's). */
+    static boolean ownKernelsRun() {
+        return own != null;
+    }
+
+    /**
+     * A fused run's backward pass in one pass of the own kernels ({@link Tensor#chainGradient}): {the product, the
+     * column sums or null}, or null when they cannot run on these arrays.
+     */
+    @TruffleBoundary
+    static Object[] chainGradient(Tensor.Op1[] ops, Tensor[] xs, Tensor[] fxs, Tensor g, int cols) {
+        if (own == null) {
+            return null;
+        }
+        int k = ops.length;
+        Fn[] fns = new Fn[k];
+        INDArray[] arrays = new INDArray[2 * k + 1];
+        ByteBuffer[] xb = new ByteBuffer[k];
+        ByteBuffer[] fb = new ByteBuffer[k];
+        INDArray gv = nd(g);
+        arrays[2 * k] = gv;
+        for (int m = 0; m < k; m++) {
+            if (ops[m] == null) {
+                return null;
+            }
+            fns[m] = Fn.valueOf(ops[m].name());
+            arrays[m] = nd(xs[m]);
+            arrays[k + m] = fns[m].gradientReadsValue() ? nd(fxs[m]) : gv;
+        }
+        FloatKernels kernels = own(arrays);
+        if (kernels == null) {
+            return null;
+        }
+        for (int m = 0; m < k; m++) {
+            xb[m] = bytes(arrays[m]);
+            fb[m] = fns[m].gradientReadsValue() ? bytes(arrays[k + m]) : null;
+        }
+        int n = n(gv);
+        INDArray z = uninitialised(gv);
+        INDArray sums = cols > 0 ? uninitialised(DataType.FLOAT, new long[] {cols}) : null;
+        if (TRACE) {
+            StringBuilder what = new StringBuilder("fused run backward g");
+            for (Fn f : fns) {
+                what.append(" * ").append(f.toString().toLowerCase(java.util.Locale.ROOT)).append("'");
+            }
+            trace(what.append(cols > 0 ? ", with a row's column sums, one pass" : ", one pass").toString(), gv);
+        }
+        kernels.mapGradientChain(fns, xb, fb, bytes(gv), bytes(z), sums == null ? null : bytes(sums),
+                cols > 0 ? n / cols : 1, cols > 0 ? cols : n);
+        return new Object[] {z, sums};
+    }
+
     /**
      * log(1 + e^x) = max(x, 0) + softplus(-|x|): ND4J's own softplus overflows above 88 in float32, but not for
      * arguments at or below 0.
@@ -607,7 +685,9 @@ final class Nd4jKernels {
     /** A float32 array BLAS can read as one contiguous vector. */
     private static boolean dense(INDArray x) {
         long n = x.length();
-        return x.dataType() == DataType.FLOAT && !x.isView() && x.offset() == 0 && x.ordering() == 'c'
+        // a view too when it is its whole buffer (a reshaped gather: a fit's minibatch of data)
+        return x.dataType() == DataType.FLOAT && (!x.isView() || x.data().length() == n) && x.offset() == 0
+                && x.ordering() == 'c'
                 && x.elementWiseStride() == 1 && n > 0 && n < Integer.MAX_VALUE;
     }
 

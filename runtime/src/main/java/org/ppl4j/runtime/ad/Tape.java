@@ -22,6 +22,8 @@ public final class Tape {
     private int size;
     private int sources;
     private boolean controlDependent;
+    /** How many nodes may end a fused run ({@link Fusion#mark}); none: the fusion pass is skipped. */
+    int fusible;
 
     void record(TapeNode node) {
         if (size == nodes.length) {
@@ -467,6 +469,9 @@ public final class Tape {
             t.addAdjoint(Tensor.ones(t.value.shape()));
         } else {
             return; // a constant output has a zero gradient
+        }
+        if (fusible > 0) {
+            Fusion.plan(nodes, size, output);
         }
         for (int i = size - 1; i >= 0; i--) {
             nodes[i].propagate();

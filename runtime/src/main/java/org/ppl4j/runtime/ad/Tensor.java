@@ -579,6 +579,104 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         return r == null ? null : ofNd(r);
     }
 
+    /**
+     * A fused run's backward pass ({@link Fusion}): g fns[k]'(xs[k]) ... fns[0]'(xs[0]) elementwise, given fxs[m] =
+     * fns[m](xs[m]), all of g's size; with {@code cols > 0} also its column sums as a [size / cols, cols] matrix
+     * (a bias's gradient). Returns {the product, the sums or null}; null when it cannot run in one pass here (large
+     * tensors without ppl4j's own kernels, or not dense): the caller then runs the nodes one by one.
+     */
+    static Tensor[] chainGradient(AD.Fn1[] fns, Op1[] ops, Tensor[] xs, Tensor[] fxs, Tensor g, int cols) {
+        int n = g.size;
+        for (Tensor x : xs) {
+            if (x.size != n || x.isLarge() != g.isLarge()) {
+                return null;
+            }
+        }
+        if (g.isLarge()) {
+            Object[] r = Nd4jKernels.chainGradient(ops, xs, fxs, g, cols);
+            if (r == null) {
+                return null;
+            }
+            return new Tensor[] {ofNd(r[0]), r[1] == null ? null : ofNd(r[1])};
+        }
+        double[] gd = g.d();
+        double[] out = new double[n];
+        double[][] xd = new double[xs.length][];
+        double[][] fd = new double[xs.length][];
+        for (int m = 0; m < xs.length; m++) {
+            xd[m] = xs[m].d();
+            fd[m] = fxs[m].d();
+        }
+        double[] sums = cols > 0 ? new double[cols] : null;
+        for (int i = 0; i < n; i++) {
+            double d = gd[i];
+            for (int m = 0; m < fns.length; m++) {
+                d *= fns[m].df(xd[m][i], fd[m][i]);
+            }
+            out[i] = d;
+            if (sums != null) {
+                sums[i % cols] += d;
+            }
+        }
+        return new Tensor[] {new Tensor(g.shape, out), sums == null ? null : new Tensor(new int[] {cols}, sums)};
+    }
+
+    /** A tensor of {@code shape}: {@code v} itself (a tensor of that shape) or a number filled in. */
+    static Tensor broadcastValue(Object v, int[] shape) {
+        return v instanceof Tensor t ? t : full(shape, ((Number) v).doubleValue());
+    }
+
+    private static double at(Object v, double[] d, int i) {
+        return d != null ? d[i] : ((Number) v).doubleValue();
+    }
+
+    /**
+     * sum(-0.5 ((x - mu) / sigma)^2), mu and sigma tensors of x's shape or numbers, in one pass; null for a large x
+     * where ppl4j's own kernels do not run on the three arrays.
+     */
+    static Double normalQuadratic(Tensor x, Object mu, Object sigma) {
+        if (x.isLarge()) {
+            if (!(mu instanceof Tensor m) || !(sigma instanceof Tensor s)) {
+                return null;
+            }
+            return Nd4jKernels.normalQuadratic(x, m, s);
+        }
+        double[] xd = x.d();
+        double[] md = mu instanceof Tensor m ? m.d() : null;
+        double[] sd = sigma instanceof Tensor s ? s.d() : null;
+        double total = 0;
+        for (int i = 0; i < xd.length; i++) {
+            double z = (xd[i] - at(mu, md, i)) / at(sigma, sd, i);
+            total += z * z;
+        }
+        return -0.5 * total;
+    }
+
+    /**
+     * The gradients of g {@link #normalQuadratic}, in one pass: {g z / sigma (the gradient for mu; -1 times it for
+     * x), g z^2 / sigma (for sigma) or null when not {@code withSigma}}, z = (x - mu) / sigma, each of x's shape.
+     */
+    static Tensor[] normalQuadraticGradient(Tensor x, Object mu, Object sigma, double g, boolean withSigma) {
+        if (x.isLarge()) {
+            Object[] r = Nd4jKernels.normalQuadraticGradient(x, (Tensor) mu, (Tensor) sigma, g, withSigma);
+            return new Tensor[] {ofNd(r[0]), r[1] == null ? null : ofNd(r[1])};
+        }
+        double[] xd = x.d();
+        double[] md = mu instanceof Tensor m ? m.d() : null;
+        double[] sd = sigma instanceof Tensor s ? s.d() : null;
+        double[] gm = new double[xd.length];
+        double[] gs = withSigma ? new double[xd.length] : null;
+        for (int i = 0; i < xd.length; i++) {
+            double s = at(sigma, sd, i);
+            double z = (xd[i] - at(mu, md, i)) / s;
+            gm[i] = g * z / s;
+            if (gs != null) {
+                gs[i] = gm[i] * z;
+            }
+        }
+        return new Tensor[] {new Tensor(x.shape, gm), gs == null ? null : new Tensor(x.shape, gs)};
+    }
+
     /** Which kernels compute large tensors' elementwise work in this JVM, for {@code --version}. */
     public static String kernels() {
         return org.ppl4j.kernels.FloatKernels.describe();

@@ -18,7 +18,11 @@ public final class TensorVar extends TapeNode {
     private Tensor adjoint;
     /** Contributions of scalar reads of single elements, kept apart so that each costs one addition. */
     private double[] elementAdjoint;
-    private final Backward backward;
+    final Backward backward;
+    /** How this node's value was made elementwise, for the fusion pass ({@link Fusion}); or null. */
+    Fusion.Step step;
+    /** Set by the fusion pass on the last node of a fused run: the whole run's backward pass. */
+    Backward fusedBackward;
     final TapeNode[] parents;
     /**
      * For each parent, how many leading axes of this value are that parent's leading axes, element for element
@@ -149,10 +153,11 @@ public final class TensorVar extends TapeNode {
 
     @Override
     void propagate() {
-        if (backward != null) {
+        Backward b = fusedBackward != null ? fusedBackward : backward;
+        if (b != null) {
             Tensor a = accumulated();
             if (a != null) {
-                backward.apply(a);
+                b.apply(a);
             }
         }
     }

@@ -33,6 +33,15 @@ class OwnKernelsVaeGradientTest {
 
     /** The ELBO's value and the gradients of the 10 parameters. */
     static Tensor[] elboAndGradient() {
+        return elboAndGradient(false, false);
+    }
+
+    /**
+     * As above; {@code asTheExample}: computed as examples/vae/vae.ppl computes it (the log scale read by exp alone,
+     * so that the bias, exp run is fused; log p(z) and log q(z | x) as normal densities), with the fused normal
+     * density node when {@code fusedDensity}, else from its elementary operations.
+     */
+    static Tensor[] elboAndGradient(boolean asTheExample, boolean fusedDensity) {
         Random r = new Random(42);
         double[] pixels = new double[128 * 784];
         for (int i = 0; i < pixels.length; i++) {
@@ -57,10 +66,23 @@ class OwnKernelsVaeGradientTest {
         Object h3 = AD.softplus(AD.add(AD.matmul(z, p[6]), p[7]));
         Object logits = AD.add(AD.matmul(h3, p[8]), p[9]);
         Object logLik = AD.bernoulliLogitsSum(x, logits);
-        // log p(z) - log q(z | x), constants dropped: -z^2/2 + eps^2/2 + log sd
-        Object logPrior = AD.mul(-0.5, AD.sum(AD.square(z)));
-        Object logQ = AD.sub(AD.mul(-0.5, AD.sum(AD.square(eps))), AD.sum(logSd));
-        Object elbo = AD.add(logLik, AD.sub(logPrior, logQ));
+        Object elbo;
+        if (asTheExample) {
+            Object sd = AD.exp(AD.add(AD.matmul(h, p[4]), p[5]));
+            Object zz = AD.add(mu, AD.mul(sd, eps));
+            Object h4 = AD.softplus(AD.add(AD.matmul(zz, p[6]), p[7]));
+            Object logits4 = AD.add(AD.matmul(h4, p[8]), p[9]);
+            Tensor zeros = Tensor.zeros(new int[] {128, 20});
+            Object prior = fusedDensity ? AD.normalQuadraticSum(zz, zeros, 1.0)
+                    : FusionTest.quadratic(zz, zeros, 1.0);
+            Object q = fusedDensity ? AD.normalQuadraticSum(zz, mu, sd) : FusionTest.quadratic(zz, mu, sd);
+            elbo = AD.add(AD.bernoulliLogitsSum(x, logits4), AD.sub(prior, AD.sub(q, AD.sum(AD.log(sd)))));
+        } else {
+            // log p(z) - log q(z | x), constants dropped: -z^2/2 + eps^2/2 + log sd
+            Object logPrior = AD.mul(-0.5, AD.sum(AD.square(z)));
+            Object logQ = AD.sub(AD.mul(-0.5, AD.sum(AD.square(eps))), AD.sum(logSd));
+            elbo = AD.add(logLik, AD.sub(logPrior, logQ));
+        }
         tape.backward(elbo);
         Tensor[] out = new Tensor[p.length + 1];
         out[0] = AD.tensorValue(elbo);
@@ -77,6 +99,29 @@ class OwnKernelsVaeGradientTest {
         Tensor[] own = elboAndGradient();
         Nd4jKernels.useOwnKernels(false);
         Tensor[] nd4j = elboAndGradient();
+        agree(own, nd4j);
+    }
+
+    /**
+     * Fused runs (bias and softplus, bias and exp) and the fused normal densities, on the own kernels, against
+     * today's unfused tape on ND4J's kernels: the same tolerances.
+     */
+    @Test
+    void theVaeGradientIsUnchangedByFusion() {
+        Nd4jKernels.useOwnKernels(true);
+        Tensor[] fused = elboAndGradient(true, true);
+        Nd4jKernels.useOwnKernels(false);
+        Fusion.enable(false);
+        Tensor[] plain;
+        try {
+            plain = elboAndGradient(true, false);
+        } finally {
+            Fusion.enable(true);
+        }
+        agree(fused, plain);
+    }
+
+    private static void agree(Tensor[] own, Tensor[] nd4j) {
         double e = nd4j[0].get(0);
         assertTrue(Double.isFinite(e) && e < 0, "ELBO " + e);
         assertEquals(e, own[0].get(0), 1e-5 * Math.abs(e), "ELBO");

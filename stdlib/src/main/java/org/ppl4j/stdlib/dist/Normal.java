@@ -61,12 +61,19 @@ public final class Normal extends ElementwiseDistribution {
     @Override
     Object summedLogDensity(Object x) {
         Object sigma = sigma();
-        Object z = AD.div(AD.sub(x, mu()), sigma);
-        if (!AD.isTensor(z)) {
-            return null;
+        // one node, one pass each way, where the shapes allow (x a tensor, mu and sigma of its shape or numbers)
+        Object quadratic = AD.normalQuadraticSum(x, mu(), sigma);
+        int n;
+        if (quadratic != null) {
+            n = AD.tensorValue(x).size();
+        } else {
+            Object z = AD.div(AD.sub(x, mu()), sigma);
+            if (!AD.isTensor(z)) {
+                return null;
+            }
+            n = AD.tensorValue(z).size();
+            quadratic = AD.sum(AD.mul(-0.5, AD.square(z)));
         }
-        int n = AD.tensorValue(z).size();
-        Object quadratic = AD.sum(AD.mul(-0.5, AD.square(z)));
         double constant = n * HALF_LOG_2PI;
         if (!AD.isTracked(sigma)) {
             Object logs = AD.value(AD.log(sigma));
