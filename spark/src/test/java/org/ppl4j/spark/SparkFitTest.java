@@ -129,7 +129,7 @@ class SparkFitTest {
               b2 ~ normal(0, 5)
               local { y ~ bernoulli(logits: b0 + b1 * x1 + b2 * x2) }
             }
-            model guide(x1, x2) {
+            model guide() {
               param m0 = 0.0
               param m1 = 0.0
               param m2 = 0.0
@@ -140,7 +140,7 @@ class SparkFitTest {
               b1 ~ normal(m1, s1)
               b2 ~ normal(m2, s2)
             }
-            let q = fit(fn(d) { elbo(lr(d.x1, d.x2), guide(d.x1, d.x2), choices { y: d.y }) }, data: d, batch: %d,
+            let q = fit(fn(d) { elbo(lr(d.x1, d.x2), guide(), choices { y: d.y }) }, data: d, batch: %d,
                         steps: %d, optimizer: adam(%s), seed: 5)
             """;
 
