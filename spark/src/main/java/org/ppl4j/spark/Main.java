@@ -15,7 +15,8 @@ import org.ppl4j.embed.PplProgram;
  * [--resume DIR] [--save FILE] [--allow-path DIR]...} and {@code ./ppl run FILE --spark MASTER --data PATH}: runs
  * the program on the driver with its minibatch fit data-parallel over the CSV or Parquet data at PATH, bound to the
  * name NAME ({@code d} when not given), and prints the fit's parameters. Exit codes as {@code ppl run}'s: 64 for a
- * bad command line, 65 for an error in the program, 66 for an unreadable file.
+ * bad command line, 65 for an error in the program, 66 for an unreadable file, 70 when Spark fails (a job
+ * that failed for good, data it cannot read).
  */
 public final class Main {
     private Main() {
@@ -92,6 +93,9 @@ public final class Main {
         } catch (IOException e) {
             System.err.println("ppl spark: cannot write " + save + ": " + e.getMessage());
             return 66;
+        } catch (RuntimeException e) { // Spark's: a job that failed for good, a path it cannot read
+            System.err.println("ppl spark: " + e.getMessage());
+            return 70;
         } finally {
             if (own) {
                 spark.stop();
