@@ -29,6 +29,7 @@ public final class PplOptions {
     private boolean float64;
     private Map<String, Object> data = Map.of();
     private ProgressListener listener;
+    private Path resume;
 
     private PplOptions() {
     }
@@ -46,6 +47,7 @@ public final class PplOptions {
         o.float64 = float64;
         o.data = data;
         o.listener = listener;
+        o.resume = resume;
         return o;
     }
 
@@ -200,6 +202,27 @@ public final class PplOptions {
         return listener;
     }
 
+    /**
+     * Continues each fit from its latest checkpoint in {@code dir}, written by {@code fit(..., checkpoint: "dir",
+     * every: n)} ({@code ppl run --resume DIR}); the result equals an uninterrupted run's. The program must also be
+     * allowed the directory ({@link #withAllowedPath(Path)}).
+     */
+    public PplOptions withResume(Path dir) {
+        PplOptions o = copy();
+        o.resume = dir;
+        return o;
+    }
+
+    /** Whether large tensors are float64: {@link #withFloat64(boolean)}. */
+    public boolean float64() {
+        return float64;
+    }
+
+    /** The checkpoint directory of {@link #withResume(Path)}, or null. */
+    public Path resume() {
+        return resume;
+    }
+
     /** The paths the program may use, from {@link #withAllowedPath(Path)}: none by default. */
     public List<Path> allowedPaths() {
         return allowedPaths;
@@ -251,6 +274,9 @@ public final class PplOptions {
                 .option("ppl.Estimators", overrides.toString()).option("ppl.Args", args.toString());
         if (float64) {
             b.option("ppl.Float64", "true");
+        }
+        if (resume != null) {
+            b.option("ppl.Resume", resume.toString());
         }
         if (engine != null) {
             b.engine(engine);

@@ -364,6 +364,19 @@ public final class PplProgram implements AutoCloseable {
         context.close();
     }
 
+    /**
+     * Runs {@code body} on the calling thread with this program's context entered, for integrations that drive the
+     * program's runtime from their own threads (ppl4j-spark's executors). Not while the program runs on another
+     * thread.
+     *
+     * @param body what to run
+     * @param <T> what it returns
+     * @return what {@code body} returned
+     */
+    public <T> T within(Supplier<T> body) {
+        return inContext(body);
+    }
+
     <T> T inContext(Supplier<T> body) {
         context.enter();
         try {

@@ -40,6 +40,8 @@ public final class PplContext {
     private double minibatchScale = 1.0;
     private long localBlocks;
     private boolean tracked;
+    private Runnable onLocalBlock;
+    private Object dataParallel;
     private Object lastFit;
     private volatile FitObserver fitObserver;
     private int batch;
@@ -144,6 +146,26 @@ public final class PplContext {
         this.minibatchScale = scale;
     }
 
+    /**
+     * Runs {@code hook} as each {@code local} block begins (null: none). A data-parallel fit evaluates one datum at
+     * a time and re-seeds the datum's random choices there, from (seed, step, datum index).
+     */
+    public void setOnLocalBlock(Runnable hook) {
+        this.onLocalBlock = hook;
+    }
+
+    /**
+     * The data-parallel runner a minibatch {@code fit} hands its steps to (ppl4j-spark's driver or executor side),
+     * or null for an ordinary fit. Typed by stdlib (org.ppl4j.stdlib.builtins.DataParallel).
+     */
+    public Object dataParallel() {
+        return dataParallel;
+    }
+
+    public void setDataParallel(Object runner) {
+        this.dataParallel = runner;
+    }
+
     /** How many {@code local} blocks have run (a minibatch fit checks that its model has one). */
     public long localBlocks() {
         return localBlocks;
@@ -151,6 +173,9 @@ public final class PplContext {
 
     public void noteLocalBlock() {
         localBlocks++;
+        if (onLocalBlock != null) {
+            onLocalBlock.run();
+        }
     }
 
     /** Whether a {@code track} statement has run in this context: only then do summaries and draws look for them. */

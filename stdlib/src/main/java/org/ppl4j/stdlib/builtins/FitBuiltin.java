@@ -69,9 +69,11 @@ final class FitBuiltin extends PplBuiltin {
     @Override
     public Object call(Object[] args, PplContext context) {
         args = java.util.Arrays.copyOf(args, parameters().size());
+        DataParallel parallel = args[10] != null && context.dataParallel() instanceof DataParallel p ? p : null;
         Minibatches batches = args[10] == null ? null
                 : Minibatches.of(context, args[0], args[10], args[11], args[12], args[13], args[2],
-                        args[4] == null ? context.seed() : (long) Args.number("fit", "seed", args[4]));
+                        args[4] == null ? context.seed() : (long) Args.number("fit", "seed", args[4]),
+                        parallel == null ? 0 : parallel.rows());
         Object onEpoch = args[14] == null ? null : IterationBuiltins.function("fit", "on_epoch", args[14], 2);
         if (batches == null) {
             for (int i = 11; i <= 14; i++) {
@@ -112,8 +114,34 @@ final class FitBuiltin extends PplBuiltin {
         int[] calls = {0};
         double[] epochTotal = {0};
         int[] epochSteps = {0};
+        if (parallel != null) {
+            createParams(objectiveEstimator, store, seed);
+            if (parallel.executor()) {
+                parallel.captured(new DataParallelWorker(context, batches.function(), batches.batch(),
+                        batches.shuffle(), seed, parallel.rows(), particles, raoBlackwellize, overrides, store));
+                throw new DataParallel.Captured();
+            }
+        }
         StochasticObjective raw = (params, rng) -> {
             // all particles of a step on one tape, so that leave-one-out baselines can see each other
+            if (parallel != null) {
+                int step = calls[0]++;
+                Evaluation e = distributedStep(parallel, step, store, (TrackedParams) params);
+                epochTotal[0] += e.value();
+                epochSteps[0]++;
+                if (batches.endsEpoch(step)) {
+                    if (observer != null) {
+                        observer.onEpoch(fitIndex, batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]);
+                    }
+                    if (onEpoch != null) {
+                        IterationBuiltins.call(context, onEpoch,
+                                new Object[] {(double) batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]});
+                    }
+                    epochTotal[0] = 0;
+                    epochSteps[0] = 0;
+                }
+                return e;
+            }
             if (batches == null) {
                 SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
                         particles);
@@ -287,6 +315,43 @@ final class FitBuiltin extends PplBuiltin {
             context.params().set(v.getKey(), v.getValue());
         }
         context.setLastFit(kept0);
+    }
+
+    /**
+     * Creates the objective's parameters (with their initial values) by one evaluation on the first batch, when none
+     * exist yet: a data-parallel fit sends them to its executors before its first step.
+     */
+    private static void createParams(ObjectiveEstimator estimator, ParamStore store, long seed) {
+        if (store.size() > 0) {
+            return;
+        }
+        org.ppl4j.runtime.ad.Tape tape = new org.ppl4j.runtime.ad.Tape();
+        Tensor.openStep();
+        try {
+            estimator.estimate(store.tracked(tape), tape, new Rng(seed), 1);
+        } finally {
+            Tensor.endStep();
+        }
+    }
+
+    /**
+     * A data-parallel step: the cluster's gradient at the store's values, as the surrogate sum over parameters of
+     * (unconstrained value x gradient), whose derivative is that gradient exactly.
+     */
+    private static Evaluation distributedStep(DataParallel parallel, int step, ParamStore store, TrackedParams params) {
+        DataParallelWorker.Params values = DataParallelWorker.Params.of(store);
+        DataParallelWorker.Sum sum = parallel.step(step, values);
+        List<ParamKey> keys = store.keys();
+        Object surrogate = 0.0;
+        for (int i = 0; i < keys.size(); i++) {
+            params.lookup(keys.get(i));
+            Object leaf = params.leaves().get(keys.get(i));
+            double[] g = sum.gradient(i);
+            Object term = values.shapes()[i] == null ? AD.mul(leaf, g[0])
+                    : AD.sum(AD.mul(leaf, new Tensor(values.shapes()[i], g)));
+            surrogate = AD.add(surrogate, term);
+        }
+        return new Evaluation(surrogate, sum.value());
     }
 
     /** Summary runs after a stop: few, so that the result is printed within the launcher's grace period. */

@@ -29,6 +29,8 @@ final class Minibatches {
     private final Object objective;
     private final Object data;
     private final int n;
+    /** The rows the data value here has: n, or fewer when the data is distributed and this is a sample of it. */
+    private final int head;
     private final int batch;
     private final int steps;
     private final boolean shuffle;
@@ -37,12 +39,13 @@ final class Minibatches {
     private int[] order;
     private int orderEpoch = -1;
 
-    private Minibatches(PplContext context, Object objective, Object data, int n, int batch, int steps,
+    private Minibatches(PplContext context, Object objective, Object data, int n, int head, int batch, int steps,
             boolean shuffle, long seed) {
         this.context = context;
         this.objective = objective;
         this.data = data;
         this.n = n;
+        this.head = head;
         this.batch = batch;
         this.steps = steps;
         this.shuffle = shuffle;
@@ -51,9 +54,14 @@ final class Minibatches {
     }
 
     static Minibatches of(PplContext context, Object objective, Object data, Object batch, Object epochs,
-            Object shuffle, Object steps, long seed) {
+            Object shuffle, Object steps, long seed, long distributedRows) {
         Object f = IterationBuiltins.function("fit", "objective", objective, 1);
-        int n = rows(data);
+        int head = rows(data);
+        if (distributedRows > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("fit: the data has " + distributedRows + " rows; at most "
+                    + Integer.MAX_VALUE + " are supported");
+        }
+        int n = distributedRows > 0 ? (int) distributedRows : head;
         int b = batch == null ? Math.min(n, 128) : Args.count("fit", "batch", batch, 1);
         if (b > n) {
             throw new IllegalArgumentException("fit: 'batch' is " + b + " but the data has only " + n + " points");
@@ -65,7 +73,7 @@ final class Minibatches {
         int total = steps != null ? Args.count("fit", "steps", steps, 0)
                 : (epochs == null ? 1 : Args.count("fit", "epochs", epochs, 0)) * perEpoch;
         boolean mix = shuffle == null || FitBuiltin.truth("shuffle", shuffle);
-        return new Minibatches(context, f, data, n, b, total, mix, seed);
+        return new Minibatches(context, f, data, n, head, b, total, mix, seed);
     }
 
     /** The number of data points: the first axis of the tensor(s). */
@@ -113,7 +121,27 @@ final class Minibatches {
 
     /** The objective on the first batch (for names and settings). */
     ObjectiveInstance first() {
+        if (head < n) { // a sample of distributed data: its first rows
+            int[] idx = new int[Math.min(batch, head)];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            return instance(take(idx));
+        }
         return instance(take(indices(0)));
+    }
+
+    /** The objective function, from a batch to an objective. */
+    Object function() {
+        return objective;
+    }
+
+    int batch() {
+        return batch;
+    }
+
+    boolean shuffle() {
+        return shuffle;
     }
 
     /** Runs {@code body} on the objective of step {@code step}'s batch (0-based), scaled. */
@@ -125,7 +153,7 @@ final class Minibatches {
     <T> T atRandom(Rng rng, Function<ObjectiveInstance, T> body) {
         int[] idx = new int[batch];
         for (int i = 0; i < batch; i++) {
-            idx[i] = rng.nextInt(n);
+            idx[i] = rng.nextInt(head); // all rows, or the sample of distributed data this JVM has
         }
         return scaled(idx, body);
     }

@@ -1,0 +1,207 @@
+package org.ppl4j.spark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+import org.ppl4j.embed.Ppl;
+import org.ppl4j.embed.PplOptions;
+import org.ppl4j.embed.PplProgram;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.stdlib.builtins.DataParallel;
+import org.ppl4j.stdlib.builtins.DataParallelWorker;
+
+/**
+ * Runs a ppl4j program whose minibatch {@code fit(f, data: d, batch: B, ...)} reads a Spark {@link Dataset}: the
+ * program runs on the driver as on one machine (its parameters, optimiser, checkpoints, {@code --resume} and the
+ * closing summary stay there), and each step's gradient is computed by the executors over the rows of the step's
+ * batch and summed with {@code treeAggregate} (see {@link DataParallelWorker} for the rules that make the result
+ * independent of the partitioning). The data name {@code d} is bound to a record with one field per numeric column;
+ * on every JVM it holds a sample of the data's first rows, so that the program reaches its fit; the rows themselves
+ * stay on the executors.
+ *
+ * <pre>{@code
+ * Dataset<Row> rows = SparkFit.read(spark, "hdfs:///data/clicks.parquet");
+ * try (PplProgram program = SparkFit.of(source, "clicks.ppl", "d", rows).seed(3).run()) {
+ *     FitResult fit = program.lastFit();
+ * }
+ * }</pre>
+ */
+public final class SparkFit {
+    /** Rows of the data bound to its name on every JVM (the fit's names and settings, its closing summary). */
+    static final int HEAD_ROWS = 1000;
+
+    private final String source;
+    private final String fileName;
+    private final String dataName;
+    private final Dataset<Row> data;
+    private PplOptions options = PplOptions.defaults();
+    private int failStep = -1;
+    private int failAttempts;
+
+    private SparkFit(String source, String fileName, String dataName, Dataset<Row> data) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.fileName = Objects.requireNonNull(fileName, "fileName");
+        this.dataName = Objects.requireNonNull(dataName, "dataName");
+        this.data = Objects.requireNonNull(data, "data");
+    }
+
+    /** A fit of the program {@code source} (named {@code fileName} in errors) whose data {@code dataName} is {@code data}. */
+    public static SparkFit of(String source, String fileName, String dataName, Dataset<Row> data) {
+        return new SparkFit(source, fileName, dataName, data);
+    }
+
+    /** The program's options (seed, resume, ...); its data other than {@code dataName} go to every JVM as they are. */
+    public SparkFit options(PplOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    public SparkFit seed(long seed) {
+        this.options = options.withSeed(seed);
+        return this;
+    }
+
+    /** A test hook: the first attempt of partition 0's task at step {@code step} (0-based) fails after its work. */
+    SparkFit failOnceAt(int step) {
+        this.failStep = step;
+        this.failAttempts = 1;
+        return this;
+    }
+
+    /** A test hook: every attempt of partition 0's task at step {@code step} fails, and so does the job. */
+    SparkFit failAt(int step) {
+        this.failStep = step;
+        this.failAttempts = Integer.MAX_VALUE;
+        return this;
+    }
+
+    /**
+     * Reads CSV (with a header line) or Parquet from any path Hadoop reads ({@code file:}, {@code hdfs:}, {@code s3a:},
+     * ...), by the path's extension; a directory is read as Parquet unless its name ends in .csv.
+     */
+    public static Dataset<Row> read(SparkSession spark, String path) {
+        String p = path.toLowerCase(java.util.Locale.ROOT);
+        if (p.endsWith(".csv") || p.endsWith(".csv.gz")) {
+            return spark.read().option("header", "true").option("inferSchema", "true").csv(path);
+        }
+        return spark.read().parquet(path);
+    }
+
+    /**
+     * Runs the program on the driver with its minibatch fit data-parallel, and returns it (its {@code lastFit()} the
+     * fit's result). Close it when done.
+     */
+    public PplProgram run() {
+        String[] names = numericColumns(data);
+        // a stable global index per row: zipWithIndex numbers the rows in partition order, the same on a retry
+        JavaRDD<Block> blocks = data.javaRDD().zipWithIndex()
+                .mapPartitions(rows -> List.of(Block.of(rows, names)).iterator(), true);
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        long rows = blocks.map(b -> (long) b.index.length).reduce(Long::sum);
+        if (rows == 0) {
+            throw new IllegalArgumentException(fileName + ": the data '" + dataName + "' has no rows");
+        }
+        LinkedHashMap<String, double[]> head = head(data, names);
+        Spec spec = new Spec(source, fileName, dataName, options.seed(), options.float64(), rows, head, failStep,
+                failAttempts);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        Broadcast<Spec> shared = sc.broadcast(spec);
+        PplProgram program = Ppl.compile(source, fileName, options.withData(dataName, head));
+        program.within(() -> {
+            PplContext.get(null).setDataParallel(new Driver(blocks, shared, rows));
+            return null;
+        });
+        try {
+            program.run();
+        } catch (RuntimeException e) {
+            program.close();
+            throw e;
+        } finally {
+            blocks.unpersist(false);
+            shared.destroy();
+        }
+        return program;
+    }
+
+    /** The driver's side: each step, one treeAggregate over the blocks. */
+    private record Driver(JavaRDD<Block> blocks, Broadcast<Spec> spec, long rows) implements DataParallel {
+        @Override
+        public long rows() {
+            return rows;
+        }
+
+        @Override
+        public boolean executor() {
+            return false;
+        }
+
+        @Override
+        public void captured(DataParallelWorker worker) {
+            throw new IllegalStateException("the driver captures no worker");
+        }
+
+        @Override
+        public DataParallelWorker.Sum step(int step, DataParallelWorker.Params params) {
+            return sum(blocks, spec, step, params);
+        }
+    }
+
+    /** Step {@code step}'s sum over all blocks. */
+    static DataParallelWorker.Sum sum(JavaRDD<Block> blocks, Broadcast<Spec> spec, int step,
+            DataParallelWorker.Params params) {
+        int[] sizes = DataParallelWorker.sizes(params);
+        return blocks.treeAggregate(new DataParallelWorker.Sum(sizes), (acc, block) -> {
+            DataParallelWorker.Sum s = Workers.gradient(spec.value(), params, step, block);
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            if (spec.value().failStep == step && task != null && task.partitionId() == 0
+                    && task.attemptNumber() < spec.value().failAttempts) {
+                throw new IllegalStateException("injected failure: step " + step + ", partition 0, attempt "
+                        + task.attemptNumber());
+            }
+            return acc.merge(s);
+        }, DataParallelWorker.Sum::merge, 2);
+    }
+
+    /** The numeric columns, in order; any other column is an error that names it. */
+    static String[] numericColumns(Dataset<Row> data) {
+        List<String> names = new ArrayList<>();
+        for (StructField f : data.schema().fields()) {
+            if (!(f.dataType() instanceof NumericType)) {
+                throw new IllegalArgumentException("column '" + f.name() + "' is " + f.dataType().simpleString()
+                        + "; a ppl4j fit on Spark reads numeric columns only (select the ones the program uses)");
+            }
+            if (!f.name().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("column '" + f.name() + "' is not a ppl4j name (letters, digits, _)");
+            }
+            names.add(f.name());
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("the data has no columns");
+        }
+        return names.toArray(new String[0]);
+    }
+
+    /** The first rows, column by column (a bounded take: the data is never collected). */
+    static LinkedHashMap<String, double[]> head(Dataset<Row> data, String[] names) {
+        List<Row> rows = data.limit(HEAD_ROWS).collectAsList();
+        LinkedHashMap<String, double[]> head = new LinkedHashMap<>();
+        for (int c = 0; c < names.length; c++) {
+            double[] col = new double[rows.size()];
+            for (int r = 0; r < col.length; r++) {
+                col[r] = ((Number) rows.get(r).get(c)).doubleValue();
+            }
+            head.put(names[c], col);
+        }
+        return head;
+    }
+}
