@@ -197,6 +197,14 @@ public final class Main implements Callable<Integer> {
                         + " use the working directory only")
         List<Path> allowPaths = new ArrayList<>();
 
+        @Option(names = "--data", paramLabel = "[NAME=]PATH",
+                description = "bind NAME (d when not given) to the columns of PATH before the program runs: a record "
+                        + "with one field per column of a CSV file with a header line (as load_csv(PATH, header: true)"
+                        + " reads it) or per array of an .npz file; the value --spark gives the same name "
+                        + "(docs/spark.md); repeatable with other names. A program that reads arg(\"data\", ...) gets "
+                        + "the value as that argument instead")
+        List<String> data = new ArrayList<>();
+
         @Option(names = "--step-limit", paramLabel = "N",
                 description = "stop the program after N steps (statements executed and loop iterations): a runtime"
                         + " error at the statement, exit code 2")
@@ -271,8 +279,15 @@ public final class Main implements Callable<Integer> {
                 err.println("ppl: cannot read " + display + ": " + describe(e));
                 return NO_INPUT;
             }
-            Map<String, String> given = programArguments(programArgs, PplCompiler.argumentNames(text), spec);
+            java.util.Set<String> declared = PplCompiler.argumentNames(text);
+            Map<String, String> given = programArguments(programArgs, declared, spec);
             given.putAll(programArguments(afterDashes, null, spec));
+            List<String> dataFiles = data;
+            if (!data.isEmpty() && declared.contains("data")) {
+                // a program that reads arg("data", ...) itself (examples/vae/vae.ppl) gets --data as that argument
+                given.putIfAbsent("data", data.get(data.size() - 1));
+                dataFiles = List.of();
+            }
             if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
                 given.putIfAbsent("seed", Long.toString(seed)); // arg("seed", ...) sees --seed unless "-- --seed" says otherwise
             }
@@ -283,6 +298,15 @@ public final class Main implements Callable<Integer> {
                 if (refused != null) {
                     return refused;
                 }
+            }
+            List<DataOption.Binding> bindings = new ArrayList<>();
+            for (String d : dataFiles) {
+                DataOption.Binding b = DataOption.parse(d);
+                if (bindings.stream().anyMatch(o -> o.name().equals(b.name()))) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--data binds '" + b.name()
+                            + "' twice; give each file its own name: --data NAME=PATH");
+                }
+                bindings.add(b);
             }
             boolean progress = !quiet && err == System.err && Reports.stderrIsTerminal();
             Engine engine;
@@ -304,7 +328,7 @@ public final class Main implements Callable<Integer> {
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
                     .option("ppl.Float64", Boolean.toString(float64))
                     .option("ppl.Stop", stop.token())
-                    .allowIO(sandbox(allowPaths, file, plot, resume)).build();
+                    .allowIO(sandbox(allowPaths, given(bindings, file, plot, resume))).build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
             AtomicBoolean interrupted = new AtomicBoolean();
@@ -335,6 +359,13 @@ public final class Main implements Callable<Integer> {
                 }, millis(timeout), TimeUnit.MILLISECONDS);
             }
             try {
+                try {
+                    DataOption.bind(context, bindings);
+                } catch (DataOption.Refused e) {
+                    finished.set(true);
+                    err.println("ppl: " + e.getMessage());
+                    return NO_INPUT;
+                }
                 context.eval(source);
                 int code = summary || plot != null ? Reports.afterRun(context, summary, plot, json ? err : out, err) : 0;
                 if (code == 0 && (draws != null || predict != null)) {
@@ -437,6 +468,13 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--step-limit must be a positive number of steps, got " + stepLimit);
         }
+    }
+
+    /** The paths named on the command line: {@code paths} (nulls skipped later) and the {@code --data} files. */
+    static Path[] given(List<DataOption.Binding> bindings, Path... paths) {
+        List<Path> all = new ArrayList<>(java.util.Arrays.asList(paths));
+        bindings.forEach(b -> all.add(b.path()));
+        return all.toArray(Path[]::new);
     }
 
     /** The refusal's advice when a program touches a path the command line did not allow. */
