@@ -78,7 +78,17 @@ public final class Main {
         }
         boolean own = SparkSession.getActiveSession().isEmpty();
         SparkSession spark = builder.getOrCreate();
-        try (PplProgram program = SparkFit.of(source, file, name, SparkFit.read(spark, path)).options(options).run()) {
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows;
+        try {
+            rows = SparkFit.read(spark, path);
+        } catch (Exception e) { // Spark's AnalysisException (a path that does not exist): checked, thrown undeclared
+            System.err.println("ppl spark: cannot read the data " + path + ": " + e.getMessage());
+            if (own) {
+                spark.stop();
+            }
+            return 66;
+        }
+        try (PplProgram program = SparkFit.of(source, file, name, rows).options(options).run()) {
             FitResult fit = program.lastFit();
             for (Map.Entry<String, Object> e : fit.params().entrySet()) {
                 System.out.println(e.getKey() + " = " + format(e.getValue()));
@@ -93,7 +103,7 @@ public final class Main {
         } catch (IOException e) {
             System.err.println("ppl spark: cannot write " + save + ": " + e.getMessage());
             return 66;
-        } catch (RuntimeException e) { // Spark's: a job that failed for good, a path it cannot read
+        } catch (Exception e) { // Spark's: a job that failed for good, data it cannot parse (some of them checked)
             System.err.println("ppl spark: " + e.getMessage());
             return 70;
         } finally {

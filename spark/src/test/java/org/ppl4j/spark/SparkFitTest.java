@@ -282,4 +282,23 @@ class SparkFitTest {
         assertTrue(printed.contains("guide.m2 = " + expected), printed);
         assertEquals(64, Main.run(new String[] {file.toString()}));
     }
+
+    /** A data path that does not exist: exit 66 and one line that names it, no stack trace. */
+    @Test
+    void mainRefusesMissingData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("p.ppl"), "print(1)\n");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        int code;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = Main.run(new String[] {file.toString(), "--spark", "local[2]", "--data", tmp.resolve("no.csv").toString()});
+        } finally {
+            System.setErr(saved);
+        }
+        String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(66, code, said);
+        assertTrue(said.startsWith("ppl spark: cannot read the data " + tmp.resolve("no.csv") + ": "), said);
+        assertTrue(said.contains("PATH_NOT_FOUND") && !said.contains("\tat "), said);
+    }
 }
