@@ -144,7 +144,7 @@ public final class AutoGuide implements GenerativeFunction {
         int k = estimation.batch();
         if (kind == Kind.NORMAL || kind == Kind.DELTA) {
             for (ModelSites.Latent s : sites) {
-                Distribution d = siteDistribution(s, params);
+                Distribution d = siteDistribution(context, s, params);
                 Site site = new Site(name, s.address());
                 GradientStrategy g = estimation.strategyFor(site, d, strategy);
                 trace.put(s.address(), k > 0 ? BatchedSites.sample(d, site, g, estimation, k)
@@ -223,8 +223,11 @@ public final class AutoGuide implements GenerativeFunction {
         if (kind == Kind.NORMAL || kind == Kind.DELTA) {
             Object total = 0.0;
             for (int i = 0; i < values.length; i++) {
-                total = AD.add(total, siteDensity(run, sites.get(i).address(), siteDistribution(sites.get(i), params),
-                        values[i]));
+                ModelSites.Latent s = sites.get(i);
+                Object lp = siteDensity(run, s.address(), siteDistribution(context, s, params), values[i]);
+                // a local site's density counts N / B times in a minibatch fit, as the model's local choices do
+                total = AD.add(total, s.local() && context.minibatchScale() != 1
+                        ? AD.mul(lp, context.minibatchScale()) : lp);
             }
             return withRestDensity(total, context, restChoices, params);
         }
@@ -249,17 +252,31 @@ public final class AutoGuide implements GenerativeFunction {
     }
 
     /**
-     * Local (per-datum) sites have parameters of their own, one per data point, which a minibatch does not say how
-     * to pick.
+     * Local (per-datum) sites have parameters of their own, one per data point. In a minibatch fit the mean-field
+     * and point-mass guides pick the rows of the batch's data points ({@link PplContext#minibatchRows()}), for a
+     * local site whose leading axis is the data axis; the joint guides, and a fit that does not say which rows it
+     * took, cannot.
      */
     private void checkWholeData(PplContext context) {
-        if (context.minibatchScale() != 1) {
-            for (ModelSites.Latent s : sites) {
-                if (s.local()) {
-                    throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has"
-                            + " parameters per data point, for the whole data set; fit without batch: (or write an"
-                            + " amortised guide)");
-                }
+        int[] rows = context.minibatchRows();
+        if (context.minibatchScale() == 1 && (rows == null || inOrder(rows, context.minibatchDataSize()))) {
+            return; // the whole data set, in its order
+        }
+        for (ModelSites.Latent s : sites) {
+            if (!s.local()) {
+                continue;
+            }
+            if (kind != Kind.NORMAL && kind != Kind.DELTA || rows == null) {
+                throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has parameters"
+                        + " per data point, which " + (rows == null ? "this fit's batches do not say how to pick"
+                        : "a joint guide cannot pick per batch") + "; fit without batch:, or use auto_normal or"
+                        + " auto_delta (or write an amortised guide)");
+            }
+            if (s.shape() == null || s.shape()[0] != rows.length) {
+                throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has shape "
+                        + (s.shape() == null ? "[] (a number)" : java.util.Arrays.toString(s.shape())) + " in a batch"
+                        + " of " + rows.length + " data points; per-datum parameters need the data axis first (one"
+                        + " vectorised choice per local block, as z ~ normal(zeros(len(x)), 1))");
             }
         }
     }
@@ -279,15 +296,43 @@ public final class AutoGuide implements GenerativeFunction {
         return Tensor.zeros(shape).map(x -> value);
     }
 
-    /** A mean-field or point-mass site's distribution. */
-    private Distribution siteDistribution(ModelSites.Latent s, ParamProvider params) {
+    /**
+     * A mean-field or point-mass site's distribution. A local site's parameters in a minibatch fit have the data
+     * set's rows, of which those of the batch's data points are taken.
+     */
+    private Distribution siteDistribution(PplContext context, ModelSites.Latent s, ParamProvider params) {
         int[] shape = s.unconstrainedShape();
-        Object loc = param(params, s.address() + ".loc", filled(shape, 0), Constraint.REAL);
+        int[] rows = s.local() ? context.minibatchRows() : null;
+        if (rows != null && inOrder(rows, context.minibatchDataSize())) {
+            rows = null; // the whole data set in its order: the site's own shape
+        }
+        if (rows != null) {
+            shape = shape.clone();
+            shape[0] = context.minibatchDataSize();
+        }
+        Object loc = pick(param(params, s.address() + ".loc", filled(shape, 0), Constraint.REAL), rows);
         if (kind == Kind.DELTA) {
             return new PointMass(s.bijection().forward(loc), Support.REAL);
         }
-        Object scale = param(params, s.address() + ".scale", filled(shape, options.initScale()), Constraint.POSITIVE);
+        Object scale = pick(param(params, s.address() + ".scale", filled(shape, options.initScale()),
+                Constraint.POSITIVE), rows);
         return new PushForward(new Normal(loc, scale), s.bijection(), Support.REAL);
+    }
+
+    private static boolean inOrder(int[] rows, int n) {
+        if (rows.length != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (rows[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object pick(Object param, int[] rows) {
+        return rows == null ? param : AD.rows(param, rows);
     }
 
     /** The base distribution of a joint guide, over R^D. */
