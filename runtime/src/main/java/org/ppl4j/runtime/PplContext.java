@@ -38,6 +38,8 @@ public final class PplContext {
     /** The random choice statement running now, for messages that name where a guide drew a value. */
     private com.oracle.truffle.api.nodes.Node sampleNode;
     private double minibatchScale = 1.0;
+    private int[] minibatchRows;
+    private int minibatchDataSize;
     private long localBlocks;
     private boolean tracked;
     private Runnable onLocalBlock;
@@ -144,6 +146,26 @@ public final class PplContext {
 
     public void setMinibatchScale(double scale) {
         this.minibatchScale = scale;
+    }
+
+    /**
+     * The data set's row of each datum of the batch now evaluated (in the batch's order), while a minibatch fit
+     * evaluates its objective on a batch and says which rows it took; else null. Per-datum parameters
+     * (an automatic guide's local sites) are picked by it.
+     */
+    public int[] minibatchRows() {
+        return minibatchRows;
+    }
+
+    /** The data set's number of rows while {@link #minibatchRows()} is not null. */
+    public int minibatchDataSize() {
+        return minibatchDataSize;
+    }
+
+    /** Sets {@link #minibatchRows()} (null: none) and the data set's size. */
+    public void setMinibatchRows(int[] rows, int dataSize) {
+        this.minibatchRows = rows;
+        this.minibatchDataSize = dataSize;
     }
 
     /**

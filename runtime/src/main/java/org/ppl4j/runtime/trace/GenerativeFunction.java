@@ -34,7 +34,7 @@ public interface GenerativeFunction extends TruffleObject {
      * the density; a number, the density itself, where no choice is local.
      */
     default Object densityPerDatum(PplContext context, ChoiceMap choices, ParamProvider params) {
-        return density(context, choices, params); // no local choices (an automatic guide has none on minibatches)
+        return density(context, choices, params); // no data axis kept (an automatic guide's neither)
     }
 
     /** The estimation context of the objective now running, or one that only samples (from the context's rng). */

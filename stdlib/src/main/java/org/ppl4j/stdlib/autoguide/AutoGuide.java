@@ -74,26 +74,46 @@ public final class AutoGuide implements GenerativeFunction {
     private final GradientStrategy strategy;
     private final Options options;
     private final int dimension;
+    /** The model's discrete latent sites, drawn by {@link #rest}; empty when there are none. */
+    private final List<ModelSites.Discrete> discrete;
+    /** The user's guide for the discrete sites ({@code rest:}), or null. */
+    private final GenerativeFunction rest;
 
     private AutoGuide(Kind kind, String name, List<ModelSites.Latent> sites, GradientStrategy strategy,
-            Options options) {
+            Options options, List<ModelSites.Discrete> discrete, GenerativeFunction rest) {
         this.kind = kind;
         this.name = name;
         this.sites = sites;
         this.strategy = strategy;
         this.options = options;
         this.dimension = Joint.dimension(sites);
+        this.discrete = discrete;
+        this.rest = rest;
     }
 
     /**
      * The guide of {@code kind} for {@code model}, whose latent sites are those {@code observations} does not
      * give; its parameters are keyed {@code NAME.ADDRESS.loc} and so on, NAME being {@code kind(model)} unless
-     * {@code name} is given.
+     * {@code name} is given. The model's discrete latent sites are drawn by {@code rest}, the user's guide (whose
+     * random choices must be exactly those sites); without it a model with discrete sites is an error naming them.
      */
     public static AutoGuide of(Kind kind, PplContext context, BoundModel model, ChoiceMap observations,
-            GradientStrategy strategy, Options options, String name) {
+            GradientStrategy strategy, Options options, String name, GenerativeFunction rest) {
         String owner = name != null ? name : kind.builtin() + "(" + model.name() + ")";
-        List<ModelSites.Latent> sites = ModelSites.find(kind.builtin(), context, model, observations);
+        ModelSites.Found found = ModelSites.find(kind.builtin(), context, model, observations);
+        List<ModelSites.Latent> sites = found.latents();
+        if (!found.discrete().isEmpty() && rest == null) {
+            String list = String.join(", ", found.discrete().stream()
+                    .map(d -> "'" + d.address() + "' (" + d.family() + ")").toList());
+            throw new IllegalArgumentException(kind.builtin() + ": the model " + model.name() + " has discrete"
+                    + " latent sites: " + list + "; an automatic guide covers the continuous sites only. Pass a"
+                    + " guide of your own for the discrete ones, as in " + kind.builtin() + "(" + model.name()
+                    + "(...), obs, rest: my_guide(...)), or observe them");
+        }
+        if (found.discrete().isEmpty() && rest != null) {
+            throw new IllegalArgumentException(kind.builtin() + ": 'rest' is a guide for the model's discrete"
+                    + " latent sites, and " + model.name() + " has none; leave it out");
+        }
         if (sites.isEmpty()) {
             throw new IllegalArgumentException(kind.builtin() + ": the model " + model.name() + " has no latent"
                     + " choices once the observations are given: nothing to guide");
@@ -102,7 +122,7 @@ public final class AutoGuide implements GenerativeFunction {
             throw new IllegalArgumentException(kind.builtin() + ": the estimator " + strategy.name() + " cannot be"
                     + " used for an automatic guide; reparam and path can");
         }
-        AutoGuide guide = new AutoGuide(kind, owner, sites, strategy, options);
+        AutoGuide guide = new AutoGuide(kind, owner, sites, strategy, options, found.discrete(), rest);
         guide.checkWholeData(context); // built inside a minibatch fit's function: say so at the user's call
         return guide;
     }
@@ -124,13 +144,13 @@ public final class AutoGuide implements GenerativeFunction {
         int k = estimation.batch();
         if (kind == Kind.NORMAL || kind == Kind.DELTA) {
             for (ModelSites.Latent s : sites) {
-                Distribution d = siteDistribution(s, params);
+                Distribution d = siteDistribution(context, s, params);
                 Site site = new Site(name, s.address());
                 GradientStrategy g = estimation.strategyFor(site, d, strategy);
                 trace.put(s.address(), k > 0 ? BatchedSites.sample(d, site, g, estimation, k)
                         : g.sample(d, site, estimation));
             }
-            return trace;
+            return withRest(trace, context, estimation, params);
         }
         if (k > 0) {
             throw new NotBatchable("a joint automatic guide"); // the body runs as a loop
@@ -142,14 +162,49 @@ public final class AutoGuide implements GenerativeFunction {
         for (int i = 0; i < values.length; i++) {
             trace.put(sites.get(i).address(), values[i]);
         }
+        return withRest(trace, context, estimation, params);
+    }
+
+    /** The trace of the automatic part with the user's guide's draws of the discrete sites added. */
+    private ChoiceMap withRest(ChoiceMap trace, PplContext context, EstimationContext estimation,
+            ParamProvider params) {
+        if (rest == null) {
+            return trace;
+        }
+        ChoiceMap drawn = rest.simulate(context, estimation, params);
+        for (Address a : drawn.entries().keySet()) {
+            if (!isDiscrete(a)) {
+                throw new IllegalArgumentException(name + ": the guide " + rest.name() + " (rest:) draws '" + a
+                        + "', which is not a discrete latent site of the model (those are " + discreteList()
+                        + "); the automatic guide draws the continuous ones");
+            }
+        }
+        for (ModelSites.Discrete d : discrete) {
+            if (!drawn.entries().containsKey(d.address())) {
+                throw new IllegalArgumentException(name + ": the guide " + rest.name() + " (rest:) does not draw"
+                        + " the discrete latent site '" + d.address() + "'");
+            }
+            trace.put(d.address(), drawn.entries().get(d.address()));
+        }
         return trace;
+    }
+
+    private boolean isDiscrete(Address a) {
+        return discrete.stream().anyMatch(d -> d.address().equals(a));
+    }
+
+    private String discreteList() {
+        return String.join(", ", discrete.stream().map(d -> "'" + d.address() + "'").toList());
     }
 
     @Override
     public Object density(PplContext context, ChoiceMap choices, ParamProvider params) {
         checkWholeData(context);
+        ChoiceMap restChoices = new ChoiceMap();
         for (Map.Entry<Address, Object> e : choices.entries().entrySet()) {
-            if (sites.stream().noneMatch(s -> s.address().equals(e.getKey()))) {
+            if (rest != null && isDiscrete(e.getKey())) {
+                restChoices.put(e.getKey(), e.getValue());
+            } else if (sites.stream().noneMatch(s -> s.address().equals(e.getKey()))) {
                 throw new IllegalArgumentException("density(" + name + "): the choice map has a value at '"
                         + e.getKey() + "', which is not a latent site of the model");
             }
@@ -168,14 +223,22 @@ public final class AutoGuide implements GenerativeFunction {
         if (kind == Kind.NORMAL || kind == Kind.DELTA) {
             Object total = 0.0;
             for (int i = 0; i < values.length; i++) {
-                total = AD.add(total, siteDensity(run, sites.get(i).address(), siteDistribution(sites.get(i), params),
-                        values[i]));
+                ModelSites.Latent s = sites.get(i);
+                Object lp = siteDensity(run, s.address(), siteDistribution(context, s, params), values[i]);
+                // a local site's density counts N / B times in a minibatch fit, as the model's local choices do
+                total = AD.add(total, s.local() && context.minibatchScale() != 1
+                        ? AD.mul(lp, context.minibatchScale()) : lp);
             }
-            return total;
+            return withRestDensity(total, context, restChoices, params);
         }
         Joint joint = new Joint(sites, kind == Kind.FLOW ? flow(params) : null);
         Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
-        return siteDensity(run, JOINT, d, Joint.join(values));
+        return withRestDensity(siteDensity(run, JOINT, d, Joint.join(values)), context, restChoices, params);
+    }
+
+    /** The automatic part's log density plus the user's guide's of the discrete sites. */
+    private Object withRestDensity(Object total, PplContext context, ChoiceMap restChoices, ParamProvider params) {
+        return rest == null ? total : AD.add(total, rest.density(context, restChoices, params));
     }
 
     /** A choice's log density in an objective's run: a path site's sees its parameters detached. */
@@ -189,17 +252,31 @@ public final class AutoGuide implements GenerativeFunction {
     }
 
     /**
-     * Local (per-datum) sites have parameters of their own, one per data point, which a minibatch does not say how
-     * to pick.
+     * Local (per-datum) sites have parameters of their own, one per data point. In a minibatch fit the mean-field
+     * and point-mass guides pick the rows of the batch's data points ({@link PplContext#minibatchRows()}), for a
+     * local site whose leading axis is the data axis; the joint guides, and a fit that does not say which rows it
+     * took, cannot.
      */
     private void checkWholeData(PplContext context) {
-        if (context.minibatchScale() != 1) {
-            for (ModelSites.Latent s : sites) {
-                if (s.local()) {
-                    throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has"
-                            + " parameters per data point, for the whole data set; fit without batch: (or write an"
-                            + " amortised guide)");
-                }
+        int[] rows = context.minibatchRows();
+        if (context.minibatchScale() == 1 && (rows == null || inOrder(rows, context.minibatchDataSize()))) {
+            return; // the whole data set, in its order
+        }
+        for (ModelSites.Latent s : sites) {
+            if (!s.local()) {
+                continue;
+            }
+            if (kind != Kind.NORMAL && kind != Kind.DELTA || rows == null) {
+                throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has parameters"
+                        + " per data point, which " + (rows == null ? "this fit's batches do not say how to pick"
+                        : "a joint guide cannot pick per batch") + "; fit without batch:, or use auto_normal or"
+                        + " auto_delta (or write an amortised guide)");
+            }
+            if (s.shape() == null || s.shape()[0] != rows.length) {
+                throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has shape "
+                        + (s.shape() == null ? "[] (a number)" : java.util.Arrays.toString(s.shape())) + " in a batch"
+                        + " of " + rows.length + " data points; per-datum parameters need the data axis first (one"
+                        + " vectorised choice per local block, as z ~ normal(zeros(len(x)), 1))");
             }
         }
     }
@@ -219,15 +296,43 @@ public final class AutoGuide implements GenerativeFunction {
         return Tensor.zeros(shape).map(x -> value);
     }
 
-    /** A mean-field or point-mass site's distribution. */
-    private Distribution siteDistribution(ModelSites.Latent s, ParamProvider params) {
+    /**
+     * A mean-field or point-mass site's distribution. A local site's parameters in a minibatch fit have the data
+     * set's rows, of which those of the batch's data points are taken.
+     */
+    private Distribution siteDistribution(PplContext context, ModelSites.Latent s, ParamProvider params) {
         int[] shape = s.unconstrainedShape();
-        Object loc = param(params, s.address() + ".loc", filled(shape, 0), Constraint.REAL);
+        int[] rows = s.local() ? context.minibatchRows() : null;
+        if (rows != null && inOrder(rows, context.minibatchDataSize())) {
+            rows = null; // the whole data set in its order: the site's own shape
+        }
+        if (rows != null) {
+            shape = shape.clone();
+            shape[0] = context.minibatchDataSize();
+        }
+        Object loc = pick(param(params, s.address() + ".loc", filled(shape, 0), Constraint.REAL), rows);
         if (kind == Kind.DELTA) {
             return new PointMass(s.bijection().forward(loc), Support.REAL);
         }
-        Object scale = param(params, s.address() + ".scale", filled(shape, options.initScale()), Constraint.POSITIVE);
+        Object scale = pick(param(params, s.address() + ".scale", filled(shape, options.initScale()),
+                Constraint.POSITIVE), rows);
         return new PushForward(new Normal(loc, scale), s.bijection(), Support.REAL);
+    }
+
+    private static boolean inOrder(int[] rows, int n) {
+        if (rows.length != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (rows[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object pick(Object param, int[] rows) {
+        return rows == null ? param : AD.rows(param, rows);
     }
 
     /** The base distribution of a joint guide, over R^D. */

@@ -44,17 +44,26 @@ final class ModelSites {
         }
     }
 
+    /** A discrete latent site, left to the user's guide ({@code rest:}): its address and its family. */
+    record Discrete(Address address, String family) {
+    }
+
+    /** The continuous latent sites (for the automatic guide) and the discrete ones (for the user's guide). */
+    record Found(List<Latent> latents, List<Discrete> discrete) {
+    }
+
     private ModelSites() {
     }
 
     /**
-     * The latent sites of {@code model} given {@code observations}; a discrete latent site is an error at its line
-     * (thrown from inside the model's run, so it carries the site's source position).
+     * The latent sites of {@code model} given {@code observations}: the continuous ones and, apart, the discrete
+     * ones (which a prior draw decides in this run). A site of no support ppl4j maps the reals onto is an error at
+     * its line (thrown from inside the model's run, so it carries the site's source position).
      */
-    static List<Latent> find(String guide, PplContext context, BoundModel model, ChoiceMap observations) {
+    static Found find(String guide, PplContext context, BoundModel model, ChoiceMap observations) {
         Finder finder = new Finder(guide, model.name(), observations, context.params());
         Generative.run(context, model, finder);
-        return finder.latents;
+        return new Found(finder.latents, finder.discrete);
     }
 
     /** The bijection onto the support of {@code d}'s values, or null when there is none. */
@@ -87,6 +96,7 @@ final class ModelSites {
         private final ParamProvider params;
         private final Rng rng = new Rng(0x5EED);
         private final List<Latent> latents = new ArrayList<>();
+        private final List<Discrete> discrete = new ArrayList<>();
         private final Iterations iterations = new Iterations();
         private int localDepth;
 
@@ -119,10 +129,19 @@ final class ModelSites {
             if (observed != null) {
                 return observed instanceof PplList l ? AD.stack(l.toArray()) : observed;
             }
+            for (Latent l : latents) {
+                if (l.address().equals(address)) {
+                    throw twice(address);
+                }
+            }
             if (d.support().isDiscrete()) {
-                throw new IllegalArgumentException(guide + ": the latent site '" + address + "' of " + modelName
-                        + " is discrete (" + d.family().name() + "); an automatic guide covers continuous sites only."
-                        + " Observe it, or write a guide of your own for this model");
+                for (Discrete l : discrete) {
+                    if (l.address().equals(address)) {
+                        throw twice(address);
+                    }
+                }
+                discrete.add(new Discrete(address, d.family().name()));
+                return d.sample(rng); // left to the user's guide; a prior draw runs the rest of the model
             }
             SiteBijection b = bijectionFor(d);
             if (b == null) {
@@ -137,14 +156,13 @@ final class ModelSites {
                         + " is a " + d.family().name() + " of shape " + AD.describe(value) + "; an automatic"
                         + " guide handles one simplex vector per site");
             }
-            for (Latent l : latents) {
-                if (l.address().equals(address)) {
-                    throw new IllegalArgumentException(guide + ": the model " + modelName + " makes the random"
-                            + " choice '" + address + "' twice");
-                }
-            }
             latents.add(new Latent(address, d.family().name(), shape, b, localDepth > 0));
             return value;
+        }
+
+        private IllegalArgumentException twice(Address address) {
+            return new IllegalArgumentException(guide + ": the model " + modelName + " makes the random choice '"
+                    + address + "' twice");
         }
 
         @Override

@@ -161,12 +161,16 @@ final class Minibatches {
     private <T> T scaled(int[] idx, Function<ObjectiveInstance, T> body) {
         long before = context.localBlocks();
         double saved = context.minibatchScale();
+        int[] savedRows = context.minibatchRows();
+        int savedSize = context.minibatchDataSize();
         context.setMinibatchScale((double) n / idx.length);
+        context.setMinibatchRows(head == n ? idx : null, n); // rows of a sample are not the data set's
         T result;
         try {
             result = body.apply(instance(take(idx)));
         } finally {
             context.setMinibatchScale(saved);
+            context.setMinibatchRows(savedRows, savedSize);
         }
         if (idx.length < n && context.localBlocks() == before) {
             throw new IllegalArgumentException("fit: with 'data' and a 'batch' smaller than the data, the model must"
