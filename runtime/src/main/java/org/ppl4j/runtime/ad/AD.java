@@ -443,14 +443,18 @@ public final class AD {
             throw new ShapeException("bernoulliLogitsSum: data of shape " + Arrays.toString(x.shape())
                     + " and logits of shape " + Arrays.toString(lv.shape()));
         }
-        double v = lv.bernoulliLogitsSum(x);
         if (!(l instanceof TensorVar t)) {
-            return v;
+            return lv.bernoulliLogitsSum(x);
         }
+        // softplus(l) as the sum made it (large logits), for the summands: a score per independent element
+        // splits this sum by rows, and computing softplus again was most of that split's cost
+        Tensor[] softplus = new Tensor[1];
+        double v = lv.bernoulliLogitsSum(x, softplus);
         TensorVar node = TensorVar.record(t.tape, Tensor.scalar(v),
                 g -> t.addAdjoint(lv.bernoulliLogitsGradient(x, g.get(0))), t).aligned(lv.rank());
         // the summed values, for a score that reaches each independent element's own terms only
-        node.summands = () -> Tensor.binary(Tensor.Op2.SUB, x.times(lv), lv.apply(Tensor.Op1.SOFTPLUS));
+        node.summands = () -> Tensor.binary(Tensor.Op2.SUB, x.times(lv),
+                softplus[0] != null ? softplus[0] : lv.apply(Tensor.Op1.SOFTPLUS));
         node.trackedSummands = () -> sub(mul(x, t), softplus(t));
         Fusion.dumpNode("Bernoulli log-likelihood of logits sum(x l - softplus(l))", lv);
         return sum(node);

@@ -632,10 +632,12 @@ final class Nd4jKernels {
 
     /**
      * sum(x * l - softplus(l)) in two passes, float64 accumulation: the dot product x . l (BLAS, float32
-     * operands) and the sum of softplus(l) (one kernel, into a temporary freed at once).
+     * operands) and the sum of softplus(l) (one kernel, into a temporary freed at once, or handed to
+     * {@code softplus[0]} when that is not null: the same values {@code l.apply(SOFTPLUS)} makes, for a caller that
+     * may split the sum per element later).
      */
     @TruffleBoundary
-    static double bernoulliLogitsSum(Tensor x, Tensor l) {
+    static double bernoulliLogitsSum(Tensor x, Tensor l, Object[] softplus) {
         INDArray lv = nd(l);
         INDArray xv = nd(x);
         FloatKernels own = own(lv, xv);
@@ -645,10 +647,17 @@ final class Nd4jKernels {
         }
         INDArray sp = softplus(lv);
         double total;
+        boolean kept = false;
         try {
             total = dot(xv, lv) - denseSum(sp);
+            if (softplus != null) {
+                softplus[0] = sp;
+                kept = true;
+            }
         } finally {
-            free(java.util.List.of(sp));
+            if (!kept) {
+                free(java.util.List.of(sp));
+            }
         }
         return total;
     }

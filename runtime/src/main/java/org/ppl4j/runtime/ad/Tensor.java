@@ -687,8 +687,22 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
      * log-likelihood of 0/1 values x given logits l. Accumulated in float64.
      */
     double bernoulliLogitsSum(Tensor x) {
+        return bernoulliLogitsSum(x, null);
+    }
+
+    /**
+     * As {@link #bernoulliLogitsSum(Tensor)}; where the sum takes softplus(l) as a whole tensor on its way (large
+     * tensors in ND4J's kernels), that tensor is put in {@code softplus[0]} (else it stays null): bit for bit what
+     * {@code apply(Op1.SOFTPLUS)} makes, so that splitting the sum per element later need not compute it again.
+     */
+    double bernoulliLogitsSum(Tensor x, Tensor[] softplus) {
         if (isLarge()) {
-            return Nd4jKernels.bernoulliLogitsSum(x, this);
+            Object[] sp = softplus == null ? null : new Object[1];
+            double v = Nd4jKernels.bernoulliLogitsSum(x, this, sp);
+            if (sp != null && sp[0] != null) {
+                softplus[0] = ofNd(sp[0]);
+            }
+            return v;
         }
         double[] l = d();
         double[] xs = x.d();

@@ -1,5 +1,6 @@
 package org.ppl4j.runtime.ad;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.BitSet;
@@ -69,5 +70,37 @@ class TapeAlignmentTest {
         Tensor parts = Tape.summands(summed);
         assertEquals(term.scalar(), parts.sum(), 1e-12, "the summands add up to the fused value");
         assertEquals(parts.sum(), AD.tensorValue(Tape.trackedSummands(summed)).sum(), 1e-12);
+    }
+
+    /**
+     * A decoder-sized fused likelihood (large tensors, ND4J's kernels) hands its summands on from the forward
+     * pass's softplus: bit for bit what the elementwise operations make, and adding up to the fused value. Logits
+     * both moderate and past float32's exp overflow (softplus's stable path).
+     */
+    @Test
+    void aLargeFusedSumsSummandsAreTheElementwiseValues() {
+        int[] shape = {64, 784};
+        double[] l = new double[Tensor.numel(shape)];
+        double[] x = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (i % 97 == 0 ? 120 : 8) * Math.sin(0.37 * i);
+            x[i] = (i * 7919) % 3 == 0 ? 1 : 0;
+        }
+        Tensor data = new Tensor(shape, x);
+        Tensor.openStep();
+        try {
+            Tape tape = new Tape();
+            Object logits = AD.mul(tape.leaf(new Tensor(shape, l)), 1.0);
+            TapeNode term = (TapeNode) AD.bernoulliLogitsSum(data, logits);
+            TensorVar summed = Tape.summed(term);
+            Tensor lv = AD.tensorValue(logits);
+            Tensor want = Tensor.binary(Tensor.Op2.SUB, data.times(lv), lv.apply(Tensor.Op1.SOFTPLUS));
+            Tensor parts = Tape.summands(summed);
+            assertArrayEquals(want.toArray(), parts.toArray(), "the summands, element for element");
+            assertEquals(term.scalar(), parts.sum(), 1e-6 * Math.abs(term.scalar()),
+                    "the summands (float32 each) add up to the fused value");
+        } finally {
+            Tensor.endStep();
+        }
     }
 }
