@@ -130,7 +130,7 @@ public final class ObjectiveEstimator {
 
     /** The parameters' values without their gradient path (a run that only evaluates). */
     private static ParamProvider detached(ParamProvider params) {
-        return new ParamProvider() {
+        return params == null ? null : new ParamProvider() {
             @Override
             public Object lookup(org.ppl4j.runtime.param.ParamKey key) {
                 return AD.value(params.lookup(key));
