@@ -222,6 +222,10 @@ public final class Main implements Callable<Integer> {
                         + " attaches at the devtools:// address printed on standard error (default 127.0.0.1:9229)")
         String inspect;
 
+        @Option(names = "--inspect-stdlib", description = "with --inspect: pause and step in the stdlib's frames too"
+                + " (stdlib/objectives.ppl); by default the debugger starts in the program and steps over them")
+        boolean inspectStdlib;
+
         /**
          * The optional value of {@code --cpusampler}: the next argument unless it is an option or the program
          * ({@code ppl run --cpusampler FILE} profiles FILE with the default format, as {@code ppl run FILE
@@ -250,6 +254,9 @@ public final class Main implements Callable<Integer> {
             }
             if (inspect != null) {
                 b.option("inspect", inspect);
+                if (!inspectStdlib) {
+                    b.option("ppl.InternalStdlib", "true");
+                }
             }
             return b;
         }

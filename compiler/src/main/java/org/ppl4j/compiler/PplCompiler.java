@@ -54,7 +54,7 @@ public final class PplCompiler implements PplFrontEnd {
 
     /** The prelude as a program of its own, shared by every context of the language. */
     private static RootCallTarget preludeTarget(PplLanguage language) {
-        Source prelude = preludeSource();
+        Source prelude = preludeSource(PplContext.get(null).internalStdlib());
         Analysis p = analyse(prelude.getCharacters().toString(), prelude, Set.of());
         PplBlockNode body = new PplBlockNode(lower(language, prelude, p).toArray(new PplExpressionNode[0]));
         return PplProgramRootNode.prelude(language, LowerPass.frame(p.resolution().frameSize(p.program())), body,
@@ -122,8 +122,9 @@ public final class PplCompiler implements PplFrontEnd {
         return t;
     }
 
-    private static Source preludeSource() {
-        return Source.newBuilder(PplLanguage.ID, preludeText(), PplLanguage.PRELUDE_NAME).internal(false).build();
+    /** The prelude's source; internal (skipped by debuggers, e.g. at the first pause and when stepping) if asked. */
+    private static Source preludeSource(boolean internal) {
+        return Source.newBuilder(PplLanguage.ID, preludeText(), PplLanguage.PRELUDE_NAME).internal(internal).build();
     }
 
     /**

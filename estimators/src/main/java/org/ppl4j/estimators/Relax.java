@@ -43,10 +43,13 @@ public final class Relax implements GradientStrategy {
 
     @Override
     public Object sample(Distribution distribution, Site site, EstimationContext context) {
+        if (context.hardens()) {
+            return distribution.hardened(distribution.relaxedSample(context.rng(), temperature));
+        }
         if (!context.differentiating()) {
             return distribution.sample(context.rng());
         }
-        context.markRelaxed(site);
+        context.markConcrete(site);
         return distribution.relaxedSample(context.rng(), temperature);
     }
 

@@ -25,6 +25,7 @@ public final class PplContext {
     private final ConstantParams params = new ConstantParams();
     private final long seed;
     private final boolean json;
+    private final boolean internalStdlib;
     private final String estimatorOverrides;
     private final Map<String, String> programArgs = new java.util.LinkedHashMap<>();
     private final Rng rng;
@@ -54,6 +55,7 @@ public final class PplContext {
         this.env = env;
         this.seed = env.getOptions().get(PplLanguage.SEED);
         this.json = env.getOptions().get(PplLanguage.JSON);
+        this.internalStdlib = env.getOptions().get(PplLanguage.INTERNAL_STDLIB);
         this.estimatorOverrides = env.getOptions().get(PplLanguage.ESTIMATORS);
         for (String line : env.getOptions().get(PplLanguage.ARGS).split("\n")) {
             int eq = line.indexOf('=');
@@ -98,6 +100,11 @@ public final class PplContext {
 
     public PrintStream err() {
         return err;
+    }
+
+    /** Whether the stdlib's source is marked internal (debuggers skip its frames): {@code ppl run --inspect}. */
+    public boolean internalStdlib() {
+        return internalStdlib;
     }
 
     public boolean json() {

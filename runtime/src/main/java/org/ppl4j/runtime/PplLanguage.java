@@ -28,6 +28,11 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Long> SEED = new OptionKey<>(0L);
 
+    @Option(name = "InternalStdlib", help = "Mark the stdlib's source internal, so that debuggers skip its frames"
+            + " (ppl run --inspect sets this unless --inspect-stdlib is given).",
+            category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Boolean> INTERNAL_STDLIB = new OptionKey<>(false);
+
     @Option(name = "JSON", help = "Print the last fit as one JSON object on standard output; print() goes to standard error.",
             category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Boolean> JSON = new OptionKey<>(false);
@@ -121,7 +126,8 @@ public final class PplLanguage extends TruffleLanguage<PplContext> {
     @Override
     protected boolean areOptionsCompatible(org.graalvm.options.OptionValues first,
             org.graalvm.options.OptionValues second) {
-        return true;
+        // the compiled prelude is shared by the language's contexts: its source is internal or not for all of them
+        return first.get(INTERNAL_STDLIB).equals(second.get(INTERNAL_STDLIB));
     }
 
     /** The context's top-level names, for {@code context.getBindings("ppl")}. */

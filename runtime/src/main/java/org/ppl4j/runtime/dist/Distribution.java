@@ -82,6 +82,15 @@ public interface Distribution {
     }
 
     /**
+     * The discrete value a relaxed sample of this distribution rounds to (bernoulli: 1 where the relaxed value is
+     * above 1/2; categorical: the index of the largest entry of each row). Rounding a Concrete draw gives an exact
+     * draw of the distribution (the Gumbel-max trick), so the objective at the rounded values is the real one.
+     */
+    default Object hardened(Object relaxed) {
+        throw new UnsupportedOperationException(family().name() + " has no relaxation");
+    }
+
+    /**
      * The log density extended to relaxed values (y in [0, 1] for bernoulli, a point of the simplex for
      * categorical): sum of y log p, the form used for relaxed and straight-through values.
      */

@@ -95,6 +95,22 @@ public interface EstimationContext {
     /** Straight-through or relaxed value: densities at this address use the relaxed log density. */
     void markRelaxed(Site site);
 
+    /**
+     * A relaxed (Concrete) value that is not the discrete one: as {@link #markRelaxed}, and the objective's value
+     * of this run is the relaxed objective, so the hard one is evaluated too.
+     */
+    default void markConcrete(Site site) {
+        markRelaxed(site);
+    }
+
+    /**
+     * Whether this run evaluates the hard objective of a relaxed estimate: a relaxation draws its relaxed value
+     * from the same random stream and hands on the discrete value it rounds to.
+     */
+    default boolean hardens() {
+        return false;
+    }
+
     /** A guide (a model simulated inside an objective) drew {@code address} from {@code distribution}. */
     default void noteDraw(Site site, Distribution distribution) {
     }

@@ -48,8 +48,13 @@ public final class ObjectiveEstimator {
         this.overrides = overrides;
     }
 
+    /** Set by a run of the current particle that drew a relaxed (Concrete) value. */
+    private boolean concrete;
+    private double lastRelaxed = Double.NaN;
+
     private ObjectiveRun newRun(ParamProvider params, Tape tape, Rng rng, Rng aux, ReplayPlan plan, ObjectiveRun base) {
-        return new ObjectiveRun(context, params, tape, rng, aux, plan, base).withOverrides(overrides);
+        return new ObjectiveRun(context, params, tape, rng, aux, plan, base).withOverrides(overrides)
+                .onConcrete(() -> concrete = true);
     }
 
     /** One estimate on {@code tape} with parameters from {@code params}, baselines included. */
@@ -62,9 +67,13 @@ public final class ObjectiveEstimator {
      */
     public SurrogateBuilder.Result estimate(ParamProvider params, Tape tape, Rng rng, int particles) {
         List<SurrogateBuilder.Result> raw = new ArrayList<>();
+        double relaxed = 0;
+        lastRelaxed = Double.NaN;
         for (int p = 0; p < particles; p++) {
             raw.add(estimateOne(params, tape, rng));
+            relaxed += lastRelaxed;
         }
+        lastRelaxed = relaxed / particles;
         if (particles == 1) {
             for (SurrogateBuilder.ScoreTerm t : raw.get(0).scores()) {
                 Baseline b = t.choice().baseline();
@@ -86,7 +95,56 @@ public final class ObjectiveEstimator {
                 value / particles);
     }
 
+    /**
+     * The relaxed objective of the last {@link #estimate} (the mean over its particles) when a choice of it was
+     * relaxed (the value of the result is then the hard objective), else NaN.
+     */
+    public double lastRelaxed() {
+        return lastRelaxed;
+    }
+
+    /**
+     * One particle. When a choice was relaxed ({@code relax}), the objective's value at relaxed values is not the
+     * objective: the program runs once more on the same random stream, without gradients, with each relaxed draw
+     * rounded to the discrete value it stands for (an exact draw of the choice), and that hard value is the
+     * result's value; the relaxed one is kept for {@link #lastRelaxed}. Programs without relaxed choices pay nothing.
+     */
     private SurrogateBuilder.Result estimateOne(ParamProvider params, Tape tape, Rng rng) {
+        long[] start = rng.state();
+        concrete = false;
+        SurrogateBuilder.Result r = estimateRelaxed(params, tape, rng);
+        if (!concrete) {
+            lastRelaxed = Double.NaN;
+            return r;
+        }
+        long[] after = rng.state();
+        rng.restore(start);
+        Rng aux = rng.split();
+        ObjectiveRun hard = new ObjectiveRun(context, detached(params), null, rng, aux, ReplayPlan.BASE, null)
+                .withOverrides(overrides).hardening();
+        double value = AD.scalarValue(scalar(program.run(hard)));
+        rng.restore(after);
+        lastRelaxed = r.value();
+        return new SurrogateBuilder.Result(r.surrogate(), value, r.scores());
+    }
+
+    /** The parameters' values without their gradient path (a run that only evaluates). */
+    private static ParamProvider detached(ParamProvider params) {
+        return params == null ? null : new ParamProvider() {
+            @Override
+            public Object lookup(org.ppl4j.runtime.param.ParamKey key) {
+                return AD.value(params.lookup(key));
+            }
+
+            @Override
+            public Object create(org.ppl4j.runtime.param.ParamKey key, Object initialValue,
+                    org.ppl4j.runtime.param.Constraint constraint) {
+                return AD.value(params.create(key, initialValue, constraint));
+            }
+        };
+    }
+
+    private SurrogateBuilder.Result estimateRelaxed(ParamProvider params, Tape tape, Rng rng) {
         Rng aux = rng.split();
         long[] start = rng.state();
         ObjectiveRun first = newRun(params, tape, rng, aux, ReplayPlan.BASE, null);

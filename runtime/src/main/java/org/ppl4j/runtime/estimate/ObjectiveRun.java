@@ -109,6 +109,36 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         return new Site(iterations == null || iterations.depth() == 0 ? owner : iterations.prefix() + owner, address);
     }
 
+    /** Told when a relaxed (Concrete) value is drawn; see {@link #markConcrete}. */
+    private Runnable onConcrete;
+    /** Whether relaxed draws are rounded to their discrete values (the hard objective of a relaxed estimate). */
+    private boolean hardening;
+
+    /** Calls {@code listener} when this run draws a relaxed value. */
+    public ObjectiveRun onConcrete(Runnable listener) {
+        this.onConcrete = listener;
+        return this;
+    }
+
+    /** Makes this (non-differentiating) run round relaxed draws to the discrete values they stand for. */
+    public ObjectiveRun hardening() {
+        this.hardening = true;
+        return this;
+    }
+
+    @Override
+    public boolean hardens() {
+        return hardening;
+    }
+
+    @Override
+    public void markConcrete(Site site) {
+        markRelaxed(site);
+        if (onConcrete != null) {
+            onConcrete.run();
+        }
+    }
+
     /** Strategies given from outside the program, by address pattern. */
     public ObjectiveRun withOverrides(StrategyOverrides o) {
         this.overrides = o;

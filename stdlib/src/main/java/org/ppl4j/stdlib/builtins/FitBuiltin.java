@@ -112,6 +112,8 @@ final class FitBuiltin extends PplBuiltin {
         ObjectiveEstimator objectiveEstimator = new ObjectiveEstimator(context, run -> run.run(current[0]),
                 objective.name(), baselines, raoBlackwellize, overrides);
         int[] calls = {0};
+        // the relaxed objective of each step under relax (NaN where nothing was relaxed); history keeps the hard one
+        List<Double> relaxed = new java.util.ArrayList<>();
         double[] epochTotal = {0};
         int[] epochSteps = {0};
         if (parallel != null) {
@@ -145,6 +147,7 @@ final class FitBuiltin extends PplBuiltin {
             if (batches == null) {
                 SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
                         particles);
+                relaxed.add(objectiveEstimator.lastRelaxed());
                 return new Evaluation(r.surrogate(), r.value());
             }
             int step = calls[0]++;
@@ -152,6 +155,7 @@ final class FitBuiltin extends PplBuiltin {
                 current[0] = instance;
                 SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
                         particles);
+                relaxed.add(objectiveEstimator.lastRelaxed());
                 return new Evaluation(r.surrogate(), r.value());
             });
             epochTotal[0] += e.value();
@@ -264,7 +268,8 @@ final class FitBuiltin extends PplBuiltin {
                     + unused.get(0) + "\"");
         }
         Kept kept = new Kept();
-        PplRecord result = summarise(context, objective, batches, store, history, rng, samples, kept);
+        PplRecord result = withRelaxed(summarise(context, objective, batches, store, history, rng, samples, kept),
+                relaxed, completed.length, history.steps());
         if (convergence != null) {
             settings.put("stopped_at", Integer.toString(history.steps()));
         }
@@ -276,6 +281,30 @@ final class FitBuiltin extends PplBuiltin {
         }
         context.setLastFit(result);
         return result;
+    }
+
+    /**
+     * Under relax, the objective's {@code history} is the hard objective of each step (the objective at the discrete
+     * values the relaxed draws round to) and {@code relaxed_history} the relaxed objective the gradient came from
+     * (NaN for steps resumed from a checkpoint); without relaxed choices the result is unchanged.
+     */
+    private static PplRecord withRelaxed(PplRecord result, List<Double> relaxed, int resumedAt, int steps) {
+        double[] values = relaxed.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean any = false;
+        for (double v : values) {
+            any |= !Double.isNaN(v);
+        }
+        if (!any || !(result.get("objective") instanceof PplRecord o)) {
+            return result;
+        }
+        double[] series = new double[steps];
+        java.util.Arrays.fill(series, Double.NaN);
+        System.arraycopy(values, 0, series, resumedAt, Math.min(values.length, steps - resumedAt));
+        Map<String, Object> objectiveFields = new LinkedHashMap<>(o.fields());
+        objectiveFields.put("relaxed_history", new Tensor(new int[] {steps}, series));
+        Map<String, Object> fields = new LinkedHashMap<>(result.fields());
+        fields.put("objective", new PplRecord(o.typeName(), objectiveFields));
+        return new PplRecord(result.typeName(), fields);
     }
 
     /**

@@ -210,6 +210,12 @@ public final class Bernoulli extends ElementwiseDistribution {
         return AD.sigmoid(AD.div(AD.add(logits(), noise(rng, Bernoulli::logistic)), temperature));
     }
 
+    @Override
+    public Object hardened(Object relaxed) {
+        Object v = AD.value(relaxed);
+        return v instanceof Tensor t ? t.map(x -> x > 0.5 ? 1.0 : 0.0) : (AD.scalarValue(v) > 0.5 ? 1.0 : 0.0);
+    }
+
     private static double logistic(Rng rng) {
         double u = rng.nextOpenDouble();
         return Math.log(u) - Math.log1p(-u);

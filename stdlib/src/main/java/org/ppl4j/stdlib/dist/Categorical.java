@@ -472,6 +472,22 @@ public final class Categorical implements Distribution {
         return softmax(v);
     }
 
+    @Override
+    public Object hardened(Object relaxed) {
+        Tensor t = AD.tensorValue(AD.value(relaxed));
+        double[] d = new double[t.size() / k];
+        for (int row = 0; row < d.length; row++) {
+            int best = 0;
+            for (int c = 1; c < k; c++) {
+                if (t.get(row * k + c) > t.get(row * k + best)) {
+                    best = c;
+                }
+            }
+            d[row] = best;
+        }
+        return batch == null ? (Object) d[0] : new Tensor(batch, d);
+    }
+
     /**
      * sum_k y_k log pi_k for y a vector of length K on the simplex, or rows of K (-infinity off it; 0 log 0 = 0),
      * differentiable in y and the parameter; a scalar index, or indices of the draw shape of a tensor-valued
