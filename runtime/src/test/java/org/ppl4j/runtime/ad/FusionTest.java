@@ -20,9 +20,15 @@ import org.ppl4j.kernels.FloatKernels;
  * large-tensor threshold (10,000 elements), a bias row added on either side.
  */
 class FusionTest {
+    @org.junit.jupiter.api.BeforeEach
+    void everyRunCounts() {
+        Fusion.minimumElements(1);
+    }
+
     @AfterEach
     void fusionBackOn() {
         Fusion.enable(true);
+        Fusion.minimumElements(Fusion.MINIMUM_ELEMENTS);
     }
 
     static Tensor random(Random r, double scale, int... shape) {
@@ -239,5 +245,17 @@ class FusionTest {
             g[i] = ((TensorVar) leaves[i]).adjoint();
         }
         return new Result(g, null);
+    }
+
+    @Test
+    void aTapeOfSmallTensorsSkipsThePass() {
+        Fusion.minimumElements(Fusion.MINIMUM_ELEMENTS);
+        Random r = new Random(3);
+        Tensor small = random(r, 1, 2);
+        assertNull(check("exp(softplus(a)) [2]", p -> AD.exp(AD.softplus(p[0])), small).fusedBackward,
+                "a tape whose functions all make fewer than MINIMUM_ELEMENTS elements is not planned");
+        Tensor big = random(r, 1, 8, 8);
+        assertNotNull(check("exp(softplus(a)) [8, 8]", p -> AD.exp(AD.softplus(p[0])), big).fusedBackward,
+                "64 elements make the tape run the pass");
     }
 }
