@@ -126,38 +126,22 @@ final class FitBuiltin extends PplBuiltin {
         }
         StochasticObjective raw = (params, rng) -> {
             // all particles of a step on one tape, so that leave-one-out baselines can see each other
-            if (parallel != null) {
-                int step = calls[0]++;
-                Evaluation e = distributedStep(parallel, step, store, (TrackedParams) params);
-                epochTotal[0] += e.value();
-                epochSteps[0]++;
-                if (batches.endsEpoch(step)) {
-                    if (observer != null) {
-                        observer.onEpoch(fitIndex, batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]);
-                    }
-                    if (onEpoch != null) {
-                        IterationBuiltins.call(context, onEpoch,
-                                new Object[] {(double) batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]});
-                    }
-                    epochTotal[0] = 0;
-                    epochSteps[0] = 0;
-                }
-                return e;
-            }
-            if (batches == null) {
+            java.util.function.Supplier<Evaluation> once = () -> {
                 SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
                         particles);
                 relaxed.add(objectiveEstimator.lastRelaxed());
                 return new Evaluation(r.surrogate(), r.value());
+            };
+            if (parallel == null && batches == null) {
+                return once.get();
             }
             int step = calls[0]++;
-            Evaluation e = batches.atStep(step, instance -> {
-                current[0] = instance;
-                SurrogateBuilder.Result r = objectiveEstimator.estimate(params, ((TrackedParams) params).tape(), rng,
-                        particles);
-                relaxed.add(objectiveEstimator.lastRelaxed());
-                return new Evaluation(r.surrogate(), r.value());
-            });
+            Evaluation e = parallel != null
+                    ? distributedStep(parallel, step, store, (TrackedParams) params)
+                    : batches.atStep(step, instance -> {
+                        current[0] = instance;
+                        return once.get();
+                    });
             epochTotal[0] += e.value();
             epochSteps[0]++;
             if (batches.endsEpoch(step)) {
