@@ -22,6 +22,7 @@ import org.ppl4j.runtime.trace.GenerativeFunction;
 import org.ppl4j.runtime.value.Address;
 import org.ppl4j.runtime.value.BoundModel;
 import org.ppl4j.runtime.value.ChoiceMap;
+import org.ppl4j.runtime.value.PplRecord;
 import org.ppl4j.stdlib.dist.MvNormal;
 import org.ppl4j.stdlib.dist.Normal;
 
@@ -40,7 +41,10 @@ import org.ppl4j.stdlib.dist.Normal;
  * <li>{@link Kind#DELTA}: a point per site, so fitting the ELBO finds the MAP estimate;
  * <li>{@link Kind#FLOW}: a standard normal pushed through affine coupling layers ({@link CouplingFlow}).
  * </ul>
- * The joint kinds make one random choice (at {@link #JOINT}) whose value is split into the sites. Each choice is
+ * The joint kinds make one random choice (at {@link #JOINT}) whose value is split into the global sites (those
+ * outside {@code local}); each local site has a per-datum normal of its own, as in the mean-field guide, so a batch
+ * takes its data points' rows. Local sites' parameters come from a table, or from the user's encoder
+ * ({@code amortise:}, {@link Encoder}). Each choice is
  * sampled by the guide's strategy (reparam unless told), which {@code fit(..., estimators: ...)} and
  * {@code sim(q) by path} override as for any guide.
  */
@@ -68,27 +72,58 @@ public final class AutoGuide implements GenerativeFunction {
     /** The address of a joint guide's one random choice. */
     static final Address JOINT = new Address("_joint");
 
+    /**
+     * The user's guide for the discrete sites ({@code rest:}): either one guide, or a function of the automatic
+     * part's values (a record by site address) that returns the guide, so that q(discrete | continuous) can depend
+     * on them.
+     */
+    public interface Rest {
+        /** The guide for a draw whose automatic part has {@code values}. */
+        GenerativeFunction guideFor(PplContext context, PplRecord values);
+
+        /** A guide that does not depend on the automatic part. */
+        static Rest of(GenerativeFunction guide) {
+            return (context, values) -> guide;
+        }
+    }
+
     private final Kind kind;
     private final String name;
     private final List<ModelSites.Latent> sites;
+    /** The sites of the kind's family: all for the per-site kinds, the global (non-local) ones for the joint. */
+    private final List<ModelSites.Latent> jointSites;
     private final GradientStrategy strategy;
     private final Options options;
     private final int dimension;
     /** The model's discrete latent sites, drawn by {@link #rest}; empty when there are none. */
     private final List<ModelSites.Discrete> discrete;
     /** The user's guide for the discrete sites ({@code rest:}), or null. */
-    private final GenerativeFunction rest;
+    private final Rest rest;
+    /** The amortising encoder of the local sites ({@code amortise:}), or null for per-datum tables. */
+    private final Encoder encoder;
 
     private AutoGuide(Kind kind, String name, List<ModelSites.Latent> sites, GradientStrategy strategy,
-            Options options, List<ModelSites.Discrete> discrete, GenerativeFunction rest) {
+            Options options, List<ModelSites.Discrete> discrete, Rest rest, Encoder encoder) {
         this.kind = kind;
         this.name = name;
         this.sites = sites;
+        this.jointSites = perSite(kind) ? List.of() : sites.stream().filter(s -> !s.local()).toList();
         this.strategy = strategy;
         this.options = options;
-        this.dimension = Joint.dimension(sites);
+        this.dimension = Joint.dimension(jointSites);
         this.discrete = discrete;
         this.rest = rest;
+        this.encoder = encoder;
+    }
+
+    /** Whether the kind makes one choice per site (mean-field, point mass) rather than one joint choice. */
+    private static boolean perSite(Kind kind) {
+        return kind == Kind.NORMAL || kind == Kind.DELTA;
+    }
+
+    /** Whether the site has a choice of its own: every site of a per-site kind, the local sites of a joint one. */
+    private boolean ownChoice(ModelSites.Latent s) {
+        return perSite(kind) || s.local();
     }
 
     /**
@@ -98,7 +133,7 @@ public final class AutoGuide implements GenerativeFunction {
      * random choices must be exactly those sites); without it a model with discrete sites is an error naming them.
      */
     public static AutoGuide of(Kind kind, PplContext context, BoundModel model, ChoiceMap observations,
-            GradientStrategy strategy, Options options, String name, GenerativeFunction rest) {
+            GradientStrategy strategy, Options options, String name, Rest rest, GenerativeFunction encoder) {
         String owner = name != null ? name : kind.builtin() + "(" + model.name() + ")";
         ModelSites.Found found = ModelSites.find(kind.builtin(), context, model, observations);
         List<ModelSites.Latent> sites = found.latents();
@@ -122,7 +157,17 @@ public final class AutoGuide implements GenerativeFunction {
             throw new IllegalArgumentException(kind.builtin() + ": the estimator " + strategy.name() + " cannot be"
                     + " used for an automatic guide; reparam and path can");
         }
-        AutoGuide guide = new AutoGuide(kind, owner, sites, strategy, options, found.discrete(), rest);
+        Encoder amortised = null;
+        if (encoder != null) {
+            List<ModelSites.Latent> locals = sites.stream().filter(ModelSites.Latent::local).toList();
+            if (locals.isEmpty()) {
+                throw new IllegalArgumentException(kind.builtin() + ": 'amortise' gives the parameters of the local"
+                        + " sites (the choices inside local { ... }), and " + model.name() + " has none");
+            }
+            amortised = new Encoder(kind.builtin() + "(" + model.name() + ")", encoder, locals, kind == Kind.DELTA);
+            amortised.check(context); // its output's fields and shapes, before the first step
+        }
+        AutoGuide guide = new AutoGuide(kind, owner, sites, strategy, options, found.discrete(), rest, amortised);
         guide.checkWholeData(context); // built inside a minibatch fit's function: say so at the user's call
         return guide;
     }
@@ -140,27 +185,34 @@ public final class AutoGuide implements GenerativeFunction {
     @Override
     public ChoiceMap simulate(PplContext context, EstimationContext estimation, ParamProvider params) {
         checkWholeData(context);
-        ChoiceMap trace = new ChoiceMap();
         int k = estimation.batch();
-        if (kind == Kind.NORMAL || kind == Kind.DELTA) {
-            for (ModelSites.Latent s : sites) {
-                Distribution d = siteDistribution(context, s, params);
-                Site site = new Site(name, s.address());
-                GradientStrategy g = estimation.strategyFor(site, d, strategy);
-                trace.put(s.address(), k > 0 ? BatchedSites.sample(d, site, g, estimation, k)
-                        : g.sample(d, site, estimation));
+        Map<Address, Object> drawn = new java.util.HashMap<>();
+        if (!jointSites.isEmpty()) {
+            if (k > 0) {
+                throw new NotBatchable("a joint automatic guide"); // the body runs as a loop
             }
-            return withRest(trace, context, estimation, params);
+            Joint joint = new Joint(jointSites, kind == Kind.FLOW ? flow(params) : null);
+            Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
+            Site site = new Site(name, JOINT);
+            Object[] values = joint.split(estimation.strategyFor(site, d, strategy).sample(d, site, estimation));
+            for (int i = 0; i < values.length; i++) {
+                drawn.put(jointSites.get(i).address(), values[i]);
+            }
         }
-        if (k > 0) {
-            throw new NotBatchable("a joint automatic guide"); // the body runs as a loop
+        Map<Address, Object[]> encoded = encoder == null ? null : encoder.run(context, params);
+        for (ModelSites.Latent s : sites) {
+            if (!ownChoice(s)) {
+                continue;
+            }
+            Distribution d = siteDistribution(context, s, params, encoded);
+            Site site = new Site(name, s.address());
+            GradientStrategy g = estimation.strategyFor(site, d, strategy);
+            drawn.put(s.address(), k > 0 ? BatchedSites.sample(d, site, g, estimation, k)
+                    : g.sample(d, site, estimation));
         }
-        Joint joint = new Joint(sites, kind == Kind.FLOW ? flow(params) : null);
-        Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
-        Site site = new Site(name, JOINT);
-        Object[] values = joint.split(estimation.strategyFor(site, d, strategy).sample(d, site, estimation));
-        for (int i = 0; i < values.length; i++) {
-            trace.put(sites.get(i).address(), values[i]);
+        ChoiceMap trace = new ChoiceMap();
+        for (ModelSites.Latent s : sites) {
+            trace.put(s.address(), drawn.get(s.address()));
         }
         return withRest(trace, context, estimation, params);
     }
@@ -171,22 +223,32 @@ public final class AutoGuide implements GenerativeFunction {
         if (rest == null) {
             return trace;
         }
-        ChoiceMap drawn = rest.simulate(context, estimation, params);
+        GenerativeFunction guide = rest.guideFor(context, values(trace));
+        ChoiceMap drawn = guide.simulate(context, estimation, params);
         for (Address a : drawn.entries().keySet()) {
             if (!isDiscrete(a)) {
-                throw new IllegalArgumentException(name + ": the guide " + rest.name() + " (rest:) draws '" + a
+                throw new IllegalArgumentException(name + ": the guide " + guide.name() + " (rest:) draws '" + a
                         + "', which is not a discrete latent site of the model (those are " + discreteList()
                         + "); the automatic guide draws the continuous ones");
             }
         }
         for (ModelSites.Discrete d : discrete) {
             if (!drawn.entries().containsKey(d.address())) {
-                throw new IllegalArgumentException(name + ": the guide " + rest.name() + " (rest:) does not draw"
+                throw new IllegalArgumentException(name + ": the guide " + guide.name() + " (rest:) does not draw"
                         + " the discrete latent site '" + d.address() + "'");
             }
             trace.put(d.address(), drawn.entries().get(d.address()));
         }
         return trace;
+    }
+
+    /** The automatic part's values as a record by site address, for a {@code rest:} function. */
+    private PplRecord values(ChoiceMap choices) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        for (ModelSites.Latent s : sites) {
+            fields.put(s.address().toString(), choices.lookup(s.address()));
+        }
+        return new PplRecord("automatic guide's values", fields);
     }
 
     private boolean isDiscrete(Address a) {
@@ -220,25 +282,35 @@ public final class AutoGuide implements GenerativeFunction {
             }
             values[i] = v;
         }
-        if (kind == Kind.NORMAL || kind == Kind.DELTA) {
-            Object total = 0.0;
-            for (int i = 0; i < values.length; i++) {
-                ModelSites.Latent s = sites.get(i);
-                Object lp = siteDensity(run, s.address(), siteDistribution(context, s, params), values[i]);
-                // a local site's density counts N / B times in a minibatch fit, as the model's local choices do
-                total = AD.add(total, s.local() && context.minibatchScale() != 1
-                        ? AD.mul(lp, context.minibatchScale()) : lp);
+        Object total = 0.0;
+        if (!jointSites.isEmpty()) {
+            Object[] joined = new Object[jointSites.size()];
+            for (int i = 0; i < joined.length; i++) {
+                joined[i] = values[sites.indexOf(jointSites.get(i))];
             }
-            return withRestDensity(total, context, restChoices, params);
+            Joint joint = new Joint(jointSites, kind == Kind.FLOW ? flow(params) : null);
+            Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
+            total = siteDensity(run, JOINT, d, Joint.join(joined));
         }
-        Joint joint = new Joint(sites, kind == Kind.FLOW ? flow(params) : null);
-        Distribution d = new PushForward(jointBase(params), joint, Support.REAL);
-        return withRestDensity(siteDensity(run, JOINT, d, Joint.join(values)), context, restChoices, params);
+        Map<Address, Object[]> encoded = encoder == null ? null : encoder.run(context, params);
+        for (int i = 0; i < values.length; i++) {
+            ModelSites.Latent s = sites.get(i);
+            if (!ownChoice(s)) {
+                continue;
+            }
+            Object lp = siteDensity(run, s.address(), siteDistribution(context, s, params, encoded), values[i]);
+            // a local site's density counts N / B times in a minibatch fit, as the model's local choices do
+            total = AD.add(total, s.local() && context.minibatchScale() != 1
+                    ? AD.mul(lp, context.minibatchScale()) : lp);
+        }
+        return withRestDensity(total, context, choices, restChoices, params);
     }
 
     /** The automatic part's log density plus the user's guide's of the discrete sites. */
-    private Object withRestDensity(Object total, PplContext context, ChoiceMap restChoices, ParamProvider params) {
-        return rest == null ? total : AD.add(total, rest.density(context, restChoices, params));
+    private Object withRestDensity(Object total, PplContext context, ChoiceMap choices, ChoiceMap restChoices,
+            ParamProvider params) {
+        return rest == null ? total
+                : AD.add(total, rest.guideFor(context, values(choices)).density(context, restChoices, params));
     }
 
     /** A choice's log density in an objective's run: a path site's sees its parameters detached. */
@@ -252,25 +324,24 @@ public final class AutoGuide implements GenerativeFunction {
     }
 
     /**
-     * Local (per-datum) sites have parameters of their own, one per data point. In a minibatch fit the mean-field
-     * and point-mass guides pick the rows of the batch's data points ({@link PplContext#minibatchRows()}), for a
-     * local site whose leading axis is the data axis; the joint guides, and a fit that does not say which rows it
-     * took, cannot.
+     * Local (per-datum) sites have parameters of their own, one per data point (unless an encoder gives them). In a
+     * minibatch fit every kind picks the rows of the batch's data points ({@link PplContext#minibatchRows()}), for
+     * a local site whose leading axis is the data axis; a fit that does not say which rows it took cannot.
      */
     private void checkWholeData(PplContext context) {
         int[] rows = context.minibatchRows();
-        if (context.minibatchScale() == 1 && (rows == null || inOrder(rows, context.minibatchDataSize()))) {
+        if (encoder != null || context.minibatchScale() == 1
+                && (rows == null || inOrder(rows, context.minibatchDataSize()))) {
             return; // the whole data set, in its order
         }
         for (ModelSites.Latent s : sites) {
             if (!s.local()) {
                 continue;
             }
-            if (kind != Kind.NORMAL && kind != Kind.DELTA || rows == null) {
+            if (rows == null) {
                 throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has parameters"
-                        + " per data point, which " + (rows == null ? "this fit's batches do not say how to pick"
-                        : "a joint guide cannot pick per batch") + "; fit without batch:, or use auto_normal or"
-                        + " auto_delta (or write an amortised guide)");
+                        + " per data point, which this fit's batches do not say how to pick; fit without batch:,"
+                        + " or amortise them with an encoder (amortise: my_encoder(x))");
             }
             if (s.shape() == null || s.shape()[0] != rows.length) {
                 throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has shape "
@@ -300,7 +371,15 @@ public final class AutoGuide implements GenerativeFunction {
      * A mean-field or point-mass site's distribution. A local site's parameters in a minibatch fit have the data
      * set's rows, of which those of the batch's data points are taken.
      */
-    private Distribution siteDistribution(PplContext context, ModelSites.Latent s, ParamProvider params) {
+    private Distribution siteDistribution(PplContext context, ModelSites.Latent s, ParamProvider params,
+            Map<Address, Object[]> encoded) {
+        if (s.local() && encoded != null) {
+            Object[] out = encoded.get(s.address());
+            if (kind == Kind.DELTA) {
+                return new PointMass(s.bijection().forward(out[0]), Support.REAL);
+            }
+            return new PushForward(new Normal(out[0], AD.exp(out[1])), s.bijection(), Support.REAL);
+        }
         int[] shape = s.unconstrainedShape();
         int[] rows = s.local() ? context.minibatchRows() : null;
         if (rows != null && inOrder(rows, context.minibatchDataSize())) {

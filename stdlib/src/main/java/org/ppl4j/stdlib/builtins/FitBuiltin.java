@@ -257,7 +257,8 @@ final class FitBuiltin extends PplBuiltin {
         if (convergence != null) {
             settings.put("stopped_at", Integer.toString(history.steps()));
         }
-        FitDetails details = details(objective, steps, particles, samples, completed.length, store, kept, settings);
+        FitDetails details = details(objective, batches, steps, particles, samples, completed.length, store, kept,
+                settings);
         result = FitReport.withSettingsAndDiagnostics(result, details, context);
         FitDetails.attach(result, details);
         for (Map.Entry<ParamKey, Object> e : store.constrainedValues().entrySet()) {
@@ -321,7 +322,7 @@ final class FitBuiltin extends PplBuiltin {
         Map<String, Object> fields = new LinkedHashMap<>(result.fields());
         fields.putAll(why);
         PplRecord kept0 = new PplRecord("fit result", fields);
-        FitDetails d = details(objective, steps, particles, samples, resumedAt, store, kept, settings);
+        FitDetails d = details(objective, batches, steps, particles, samples, resumedAt, store, kept, settings);
         kept0 = FitReport.withSettingsAndDiagnostics(kept0, d, context);
         FitDetails.attach(kept0, d);
         for (Map.Entry<ParamKey, Object> v : store.constrainedValues().entrySet()) {
@@ -389,8 +390,8 @@ final class FitBuiltin extends PplBuiltin {
     }
 
     /** The draws and traces {@link #summarise} kept, made into the fit's details. */
-    private static FitDetails details(ObjectiveInstance objective, int steps, int particles, int samples, int resumedAt,
-            ParamStore store, Kept kept, Map<String, String> settings) {
+    private static FitDetails details(ObjectiveInstance objective, Minibatches batches, int steps, int particles,
+            int samples, int resumedAt, ParamStore store, Kept kept, Map<String, String> settings) {
         Map<String, double[]> draws = new LinkedHashMap<>();
         int perLatent = Math.min(FitDetails.MAX_DRAWS,
                 Math.max(200, FitDetails.MAX_TOTAL_DRAWS / Math.max(1, kept.draws.size())));
@@ -410,12 +411,16 @@ final class FitBuiltin extends PplBuiltin {
             }
             weighing = new FitDetails.Weighing(p, q, obs, store, kept.traces, kept.tracedRuns);
         }
-        // the guide with its fitted parameters: the objective's second model argument (elbo(p, q, obs), iwae(...))
+        // the guide with its fitted parameters: the objective's second model argument (elbo(p, q, obs), iwae(...)),
+        // of a minibatch fit's objective on the whole data set
+        if (batches != null) {
+            a = batches.whole().args();
+        }
         org.ppl4j.vi.posterior.FittedPosterior fitted = null;
         if (a.length >= 2 && a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q && isGuide(q)) {
             fitted = new org.ppl4j.vi.posterior.FittedPosterior(
                     a[0] instanceof org.ppl4j.runtime.value.BoundModel p ? p : null, q,
-                    weighing == null ? firstChoices(a) : weighing.observations(), store, settings);
+                    firstChoices(a), store, settings);
         }
         return new FitDetails(objective.name(), steps, particles, samples, resumedAt, draws, weighing, fitted);
     }
@@ -518,12 +523,25 @@ final class FitBuiltin extends PplBuiltin {
                 for (Map.Entry<Address, Object> e : trace.entries().entrySet()) {
                     collect(draws, e.getKey().toString(), AD.value(e.getValue()));
                 }
-                collectTracked(context, objective, batches, store, trace, draws);
+                if (batches == null) {
+                    collectTracked(context, objective, store, trace, draws);
+                }
             }
             if (kept.tracedRuns == i && kept.tracedChoices + choices <= FitDetails.MAX_TRACE_CHOICES) {
                 kept.traces.addAll(run.traces());
                 kept.tracedChoices += choices;
                 kept.tracedRuns++;
+            }
+        }
+        if (batches != null && context.hasTracked()) {
+            // a batch's tracked values are of its data points: run the model on the whole data at the guide's draws
+            ObjectiveInstance whole = batches.whole();
+            Object[] a = whole.args();
+            if (a.length >= 2 && a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q && isGuide(q)) {
+                for (ChoiceMap trace : new org.ppl4j.vi.posterior.FittedPosterior(null, q, null, store, Map.of())
+                        .guideTraces(context, samples, rng)) {
+                    collectTracked(context, whole, store, trace, draws);
+                }
             }
         }
         Map<String, Object> params = new LinkedHashMap<>();
@@ -553,13 +571,14 @@ final class FitBuiltin extends PplBuiltin {
 
     /**
      * The model's {@code track}ed quantities at a guide trace of a summary run, beside the latents' draws: when the
-     * objective is called as (model, guide, observations, ...) and not on minibatches, the model is run at the trace
-     * and the observations (a trace the model cannot be run at, one of another model, is passed over).
+     * objective is called as (model, guide, observations, ...), the model is run at the trace
+     * and the observations (a trace the model cannot be run at, one of another model, is passed over). A minibatch
+     * fit's are those of the model on the whole data set, at draws of the guide on the whole data set.
      */
-    private static void collectTracked(PplContext context, ObjectiveInstance objective, Minibatches batches,
-            ParamStore store, ChoiceMap trace, Map<String, List<Double>> draws) {
+    private static void collectTracked(PplContext context, ObjectiveInstance objective, ParamStore store,
+            ChoiceMap trace, Map<String, List<Double>> draws) {
         Object[] a = objective.args();
-        if (batches != null || !context.hasTracked() || a.length < 2
+        if (!context.hasTracked() || a.length < 2
                 || !(a[0] instanceof org.ppl4j.runtime.value.BoundModel p)
                 || !(a[1] instanceof org.ppl4j.runtime.trace.GenerativeFunction q) || !isGuide(q)) {
             return;

@@ -131,6 +131,14 @@ final class Minibatches {
         return instance(take(indices(0)));
     }
 
+    /**
+     * The objective on the whole data set (the fitted posterior's model and guide, for draws, predict and tracked
+     * quantities), or the first batch's when this JVM has a sample of distributed data.
+     */
+    ObjectiveInstance whole() {
+        return head < n ? first() : instance(data);
+    }
+
     /** The objective function, from a batch to an objective. */
     Object function() {
         return objective;
