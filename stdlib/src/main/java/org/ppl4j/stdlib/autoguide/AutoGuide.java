@@ -48,7 +48,7 @@ import org.ppl4j.stdlib.dist.Normal;
  * sampled by the guide's strategy (reparam unless told), which {@code fit(..., estimators: ...)} and
  * {@code sim(q) by path} override as for any guide.
  */
-public final class AutoGuide implements GenerativeFunction {
+public final class AutoGuide implements GenerativeFunction, org.ppl4j.vi.posterior.SavedGuide {
     /** The families of guides. */
     public enum Kind {
         NORMAL("auto_normal"), MVNORMAL("auto_mvnormal"), LOWRANK("auto_lowrank"), DELTA("auto_delta"),
@@ -83,12 +83,21 @@ public final class AutoGuide implements GenerativeFunction {
 
         /** A guide that does not depend on the automatic part. */
         static Rest of(GenerativeFunction guide) {
-            return (context, values) -> guide;
+            return new Fixed(guide);
+        }
+    }
+
+    /** A {@code rest:} guide that does not depend on the automatic part (one a saved fit can name). */
+    record Fixed(GenerativeFunction guide) implements Rest {
+        @Override
+        public GenerativeFunction guideFor(PplContext context, PplRecord values) {
+            return guide;
         }
     }
 
     private final Kind kind;
     private final String name;
+    private final String modelName;
     private final List<ModelSites.Latent> sites;
     /** The sites of the kind's family: all for the per-site kinds, the global (non-local) ones for the joint. */
     private final List<ModelSites.Latent> jointSites;
@@ -102,10 +111,11 @@ public final class AutoGuide implements GenerativeFunction {
     /** The amortising encoder of the local sites ({@code amortise:}), or null for per-datum tables. */
     private final Encoder encoder;
 
-    private AutoGuide(Kind kind, String name, List<ModelSites.Latent> sites, GradientStrategy strategy,
-            Options options, List<ModelSites.Discrete> discrete, Rest rest, Encoder encoder) {
+    private AutoGuide(Kind kind, String name, String modelName, List<ModelSites.Latent> sites,
+            GradientStrategy strategy, Options options, List<ModelSites.Discrete> discrete, Rest rest, Encoder encoder) {
         this.kind = kind;
         this.name = name;
+        this.modelName = modelName;
         this.sites = sites;
         this.jointSites = perSite(kind) ? List.of() : sites.stream().filter(s -> !s.local()).toList();
         this.strategy = strategy;
@@ -167,9 +177,134 @@ public final class AutoGuide implements GenerativeFunction {
             amortised = new Encoder(kind.builtin() + "(" + model.name() + ")", encoder, locals, kind == Kind.DELTA);
             amortised.check(context); // its output's fields and shapes, before the first step
         }
-        AutoGuide guide = new AutoGuide(kind, owner, sites, strategy, options, found.discrete(), rest, amortised);
+        AutoGuide guide = new AutoGuide(kind, owner, model.name(), sites, strategy, options, found.discrete(), rest,
+                amortised);
         guide.checkWholeData(context); // built inside a minibatch fit's function: say so at the user's call
         return guide;
+    }
+
+    /**
+     * What a saved fit records to rebuild this guide without the program's text: the kind, name and options, the
+     * model's name, each latent site (address, family, shape, support, local) and the discrete sites with the
+     * {@code rest:} guide's name and arguments. A {@code rest:} function or an encoder is recorded by what it is, so
+     * that loading can say it must be built again.
+     */
+    @Override
+    public Map<String, Object> savedDescription() {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("kind", kind.builtin());
+        d.put("name", name);
+        d.put("model", modelName);
+        d.put("init_scale", options.initScale());
+        d.put("rank", (double) options.rank());
+        d.put("layers", (double) options.layers());
+        d.put("hidden", (double) options.hidden());
+        d.put("estimator", strategy.name());
+        List<Object> latent = new ArrayList<>();
+        for (ModelSites.Latent s : sites) {
+            Map<String, Object> b = s.bijection().saved();
+            if (b == null) {
+                return null; // an interval with tensor bounds: the program builds the guide again
+            }
+            Map<String, Object> m = new java.util.LinkedHashMap<>(b);
+            m.put("address", s.address().toString());
+            m.put("family", s.family());
+            m.put("shape", s.shape() == null ? null : java.util.Arrays.stream(s.shape()).mapToObj(x -> (Object)
+                    (double) x).toList());
+            m.put("local", s.local());
+            latent.add(m);
+        }
+        d.put("sites", latent);
+        List<Object> disc = new ArrayList<>();
+        for (ModelSites.Discrete s : discrete) {
+            disc.add(Map.of("address", s.address().toString(), "family", s.family()));
+        }
+        d.put("discrete", disc);
+        if (rest instanceof Fixed f && f.guide() instanceof BoundModel g) {
+            d.put("rest", named(g));
+        } else if (rest != null) {
+            d.put("rest", "a function of the automatic part's values");
+        }
+        if (encoder != null) {
+            d.put("amortise", encoder.modelName());
+        }
+        return d;
+    }
+
+    /** A bound model's name and arguments, null arguments when one is not a number, a string or a boolean. */
+    private static Map<String, Object> named(BoundModel g) {
+        List<Object> args = new ArrayList<>();
+        for (Object a : g.args()) {
+            Object v = AD.value(a);
+            if (!(v instanceof Double || v instanceof String || v instanceof Boolean)) {
+                args = null;
+                break;
+            }
+            args.add(v);
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", g.name());
+        m.put("args", args);
+        return m;
+    }
+
+    /**
+     * The guide a saved fit recorded ({@link #savedDescription}); {@code models} finds a model of the program by
+     * name (for the {@code rest:} guide), or null. An amortised guide or a {@code rest:} function is an error saying
+     * to build the guide again.
+     */
+    public static AutoGuide fromSaved(String builtin, Map<String, Object> d,
+            java.util.function.Function<String, org.ppl4j.runtime.value.FunctionValue> models) {
+        String name = (String) d.get("name");
+        Kind kind = java.util.Arrays.stream(Kind.values()).filter(k -> k.builtin().equals(d.get("kind"))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(builtin + ": the saved fit's automatic guide is of"
+                        + " kind " + d.get("kind") + ", which this ppl4j does not have"));
+        if (d.get("amortise") != null) {
+            throw new IllegalArgumentException(builtin + ": the saved fit's guide " + name + " is amortised by the"
+                    + " encoder " + d.get("amortise") + ", a function of the data; build the guide again with the data"
+                    + " and fit it with init: load_fit(...), steps: 0");
+        }
+        List<ModelSites.Latent> sites = new ArrayList<>();
+        for (Object o : (List<?>) d.get("sites")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) o;
+            SiteBijection b = SiteBijection.fromSaved(m);
+            Address a = Address.parse(String.valueOf(m.get("address")));
+            if (b == null || a == null) {
+                throw new IllegalArgumentException(builtin + ": the saved fit's guide " + name + " has a site this"
+                        + " ppl4j cannot read: " + m);
+            }
+            int[] shape = m.get("shape") instanceof List<?> l ? l.stream().mapToInt(x -> (int) (double) (Double) x)
+                    .toArray() : null;
+            sites.add(new ModelSites.Latent(a, String.valueOf(m.get("family")), shape, b,
+                    Boolean.TRUE.equals(m.get("local"))));
+        }
+        List<ModelSites.Discrete> disc = new ArrayList<>();
+        for (Object o : (List<?>) d.get("discrete")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            disc.add(new ModelSites.Discrete(Address.parse(String.valueOf(m.get("address"))),
+                    String.valueOf(m.get("family"))));
+        }
+        Rest rest = null;
+        if (d.get("rest") instanceof Map<?, ?> r) {
+            org.ppl4j.runtime.value.FunctionValue f = models.apply(String.valueOf(r.get("name")));
+            if (f == null || !(r.get("args") instanceof List<?> args)) {
+                throw new IllegalArgumentException(builtin + ": the saved fit's guide " + name + " draws its discrete"
+                        + " sites with the guide " + r.get("name") + (f == null ? ", which this program does not define"
+                        : ", called with arguments a saved fit cannot hold") + "; build the guide again and fit it"
+                        + " with init: load_fit(...), steps: 0");
+            }
+            rest = Rest.of(new BoundModel(f, args.toArray()));
+        } else if (d.get("rest") != null) {
+            throw new IllegalArgumentException(builtin + ": the saved fit's guide " + name + " draws its discrete"
+                    + " sites with a rest: function, which a saved fit cannot hold; build the guide again and fit it"
+                    + " with init: load_fit(...), steps: 0");
+        }
+        Options options = new Options((Double) d.get("init_scale"), (int) (double) (Double) d.get("rank"),
+                (int) (double) (Double) d.get("layers"), (int) (double) (Double) d.get("hidden"));
+        GradientStrategy strategy = org.ppl4j.runtime.estimate.StrategyRegistry.get().parse(
+                String.valueOf(d.get("estimator")));
+        return new AutoGuide(kind, name, String.valueOf(d.get("model")), sites, strategy, options, disc, rest, null);
     }
 
     @Override

@@ -41,6 +41,11 @@ final class Encoder {
         this.locOnly = locOnly;
     }
 
+    /** The encoder model's name. */
+    String modelName() {
+        return model.name();
+    }
+
     /** Runs the encoder once at the parameters' current values (creating none), to check what it returns. */
     void check(PplContext context) {
         ParamProvider known = context.params();

@@ -10,6 +10,22 @@ import org.ppl4j.runtime.param.Constraint;
  * simplex of a dirichlet (a vector of K values from K - 1 unconstrained ones, as Stan does it).
  */
 abstract class SiteBijection implements Transform {
+    /** How a saved fit records the bijection ({@code load_fit} rebuilds it), or null when it cannot. */
+    abstract java.util.Map<String, Object> saved();
+
+    /** The bijection a saved fit recorded ({@link #saved}), or null when the record names none. */
+    static SiteBijection fromSaved(java.util.Map<String, Object> m) {
+        Object support = m.get("support");
+        if ("interval".equals(support) && m.get("low") instanceof Double low && m.get("high") instanceof Double high) {
+            return new Interval(low, high);
+        }
+        if ("simplex".equals(support)) {
+            return new Simplex();
+        }
+        Constraint c = support instanceof String k ? Constraint.byKeyword(k) : null;
+        return c == null ? null : new OfConstraint(c);
+    }
+
     /** The support's name, for messages. */
     abstract String describe();
 
@@ -54,6 +70,11 @@ abstract class SiteBijection implements Transform {
         }
 
         @Override
+        java.util.Map<String, Object> saved() {
+            return java.util.Map.of("support", constraint.keyword());
+        }
+
+        @Override
         public Object forward(Object u) {
             return constraint.forward(u);
         }
@@ -94,6 +115,13 @@ abstract class SiteBijection implements Transform {
         }
 
         @Override
+        java.util.Map<String, Object> saved() {
+            Object high = AD.add(low, width);
+            return low instanceof Double && high instanceof Double
+                    ? java.util.Map.of("support", "interval", "low", low, "high", high) : null;
+        }
+
+        @Override
         public Object forward(Object u) {
             return AD.add(low, AD.mul(width, AD.sigmoid(u)));
         }
@@ -117,6 +145,11 @@ abstract class SiteBijection implements Transform {
         @Override
         String describe() {
             return "the simplex";
+        }
+
+        @Override
+        java.util.Map<String, Object> saved() {
+            return java.util.Map.of("support", "simplex");
         }
 
         @Override

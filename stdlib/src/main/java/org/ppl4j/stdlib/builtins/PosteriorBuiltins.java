@@ -156,14 +156,31 @@ final class PosteriorBuiltins {
         return d.fitted();
     }
 
-    /** A saved fit's guide, found by name among the program's models, with its saved arguments and parameters. */
+    /**
+     * A saved fit's guide, found by name among the program's models with its saved arguments, or rebuilt from the
+     * description an automatic guide saved; with its parameters and, when the program defines the fit's model, the
+     * model and the observations (for tracked quantities).
+     */
     static FittedPosterior loaded(String builtin, SavedFit saved) {
         PplContext c = PplContext.get(null);
+        BoundModel model = null;
+        org.ppl4j.runtime.value.ChoiceMap observations = null;
+        org.ppl4j.runtime.value.FunctionValue m = saved.model() == null ? null
+                : programModel(c, String.valueOf(saved.model().get("name")));
+        if (m != null && saved.model().get("args") instanceof List<?> args) {
+            model = new BoundModel(m, args.toArray());
+            observations = SavedFit.observations(saved.model());
+        }
+        if (saved.automatic() != null) {
+            return new FittedPosterior(model, org.ppl4j.stdlib.autoguide.AutoGuide.fromSaved(builtin,
+                    saved.automatic(), name -> programModel(c, name)), observations, saved.toStore(), Map.of());
+        }
         Object g = saved.guide() == null ? null : c.globals().get(saved.guide());
         if (saved.guide() != null && saved.guide().startsWith("auto_") && saved.guide().contains("(")) {
             throw new IllegalArgumentException(builtin + ": the saved fit's guide is the automatic guide "
-                    + saved.guide() + ", which a saved fit cannot rebuild: build it again in the program and fit it with"
-                    + " init: load_fit(...)");
+                    + saved.guide() + ", which this saved fit cannot rebuild (it was saved without its description,"
+                    + " or its sites have bounds that are tensors): build it again in the program and fit it with"
+                    + " init: load_fit(...), steps: 0");
         }
         if (!(g instanceof org.ppl4j.runtime.value.FunctionValue f)
                 || f.kind() != org.ppl4j.runtime.value.FunctionValue.Kind.MODEL) {
@@ -174,8 +191,14 @@ final class PosteriorBuiltins {
             throw new IllegalArgumentException(builtin + ": the saved fit's guide " + saved.guide() + " was called with "
                     + "arguments that are not numbers, strings or booleans, which a saved fit cannot hold");
         }
-        return new FittedPosterior(null, new BoundModel(f, saved.guideArgs().toArray()), null, saved.toStore(),
-                Map.of());
+        return new FittedPosterior(model, new BoundModel(f, saved.guideArgs().toArray()), observations,
+                saved.toStore(), Map.of());
+    }
+
+    /** The program's model of that name, or null. */
+    private static org.ppl4j.runtime.value.FunctionValue programModel(PplContext c, String name) {
+        return c.globals().get(name) instanceof org.ppl4j.runtime.value.FunctionValue f
+                && f.kind() == org.ppl4j.runtime.value.FunctionValue.Kind.MODEL ? f : null;
     }
 
     static PplRecord record(Draws d) {

@@ -90,6 +90,10 @@ public final class FittedPosterior {
     public Draws draws(PplContext context, int n, Rng rng) {
         List<ChoiceMap> traces = guideTraces(context, n, rng);
         Draws d = Draws.stack(traces);
+        if (model != null && !context.hasTracked() && !traces.isEmpty()) {
+            // a program that loaded this fit may not have run the model yet: one run says whether it tracks
+            trackedAt(context, model, observations, params.constants(), traces.get(0));
+        }
         if (model == null || !context.hasTracked()) {
             return d;
         }

@@ -28,8 +28,16 @@ import org.ppl4j.vi.ParamStore;
  * @param guide the guide's model name ({@code g}), to draw from after loading; null when the fit had no guide
  * @param guideArgs the guide's arguments (numbers, strings, booleans); null for one of another kind
  * @param params the parameters in the store's order
+ * @param automatic an automatic guide's description ({@link SavedGuide}), or null
+ * @param model the fit's model: {@code name}, {@code args} and {@code observations} (a list of {@code address},
+ *     {@code shape}, {@code values}), for the tracked quantities of draws from the loaded fit; null when unknown
  */
-public record SavedFit(String guide, List<Object> guideArgs, List<Param> params) {
+public record SavedFit(String guide, List<Object> guideArgs, List<Param> params, Map<String, Object> automatic,
+        Map<String, Object> model) {
+    public SavedFit(String guide, List<Object> guideArgs, List<Param> params) {
+        this(guide, guideArgs, params, null, null);
+    }
+
     public static final String FORMAT = "ppl4j-fit";
     public static final int VERSION = 1;
     static final String META = "ppl4j_fit";
@@ -59,19 +67,80 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
      * a string or a boolean: then the saved fit can start another fit but cannot be drawn from on its own).
      */
     public static SavedFit of(FittedPosterior f) {
-        if (!(f.guide() instanceof org.ppl4j.runtime.value.BoundModel g)) {
-            return of(f.params(), f.guide().name(), null); // an automatic guide: built by the program, not by name
+        SavedFit plain;
+        Map<String, Object> automatic = null;
+        if (f.guide() instanceof org.ppl4j.runtime.value.BoundModel g) {
+            plain = of(f.params(), g.name(), simpleArgs(g));
+        } else {
+            plain = of(f.params(), f.guide().name(), null);
+            automatic = f.guide() instanceof SavedGuide s ? s.savedDescription() : null;
         }
+        return new SavedFit(plain.guide(), plain.guideArgs(), plain.params(), automatic,
+                modelEntry(f.model(), f.observations()));
+    }
+
+    /** A bound model's arguments, or null when one is not a number, a string or a boolean. */
+    private static List<Object> simpleArgs(org.ppl4j.runtime.value.BoundModel g) {
         List<Object> args = new ArrayList<>();
         for (Object a : g.args()) {
             Object v = org.ppl4j.runtime.ad.AD.value(a);
             if (!(v instanceof Double || v instanceof String || v instanceof Boolean)) {
-                args = null;
-                break;
+                return null;
             }
             args.add(v);
         }
-        return of(f.params(), g.name(), args);
+        return args;
+    }
+
+    /** The model's name, arguments and observations (numbers and tensors), or null when they cannot be saved. */
+    private static Map<String, Object> modelEntry(org.ppl4j.runtime.value.BoundModel model,
+            org.ppl4j.runtime.value.ChoiceMap observations) {
+        List<Object> args = model == null ? null : simpleArgs(model);
+        if (args == null) {
+            return null;
+        }
+        List<Object> obs = new ArrayList<>();
+        for (Map.Entry<org.ppl4j.runtime.value.Address, Object> e : observations.entries().entrySet()) {
+            Object v = org.ppl4j.runtime.ad.AD.value(e.getValue());
+            if (v instanceof org.ppl4j.runtime.value.PplList l) {
+                try {
+                    v = org.ppl4j.runtime.ad.AD.value(org.ppl4j.runtime.ad.AD.stack(l.toArray()));
+                } catch (RuntimeException notNumbers) {
+                    return null;
+                }
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("address", e.getKey().toString());
+            if (v instanceof Double d) {
+                o.put("shape", null);
+                o.put("values", List.of(d));
+            } else if (v instanceof Tensor t) {
+                o.put("shape", java.util.Arrays.stream(t.shape()).mapToObj(x -> (Object) (double) x).toList());
+                o.put("values", java.util.Arrays.stream(t.toArray()).mapToObj(x -> (Object) x).toList());
+            } else {
+                return null;
+            }
+            obs.add(o);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", model.name());
+        m.put("args", args);
+        m.put("observations", obs);
+        return m;
+    }
+
+    /** The observations of a {@link #model} entry, as a choice map. */
+    public static org.ppl4j.runtime.value.ChoiceMap observations(Map<String, Object> model) {
+        org.ppl4j.runtime.value.ChoiceMap c = new org.ppl4j.runtime.value.ChoiceMap();
+        for (Object o : (List<?>) model.get("observations")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            double[] values = ((List<?>) m.get("values")).stream().mapToDouble(x -> (Double) x).toArray();
+            Object v = m.get("shape") instanceof List<?> shape
+                    ? new Tensor(shape.stream().mapToInt(x -> (int) (double) (Double) x).toArray(), values)
+                    : (Object) values[0];
+            c.put(org.ppl4j.runtime.value.Address.parse(String.valueOf(m.get("address"))), v);
+        }
+        return c;
     }
 
     /** A store holding these parameters (their unconstrained values, by the inverse of each constraint). */
@@ -191,7 +260,18 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
             }
             sb.append(']');
         }
-        sb.append("},\n \"parameters\": [");
+        sb.append("},");
+        if (automatic != null) {
+            sb.append("\n \"automatic\": ");
+            writeJson(sb, automatic);
+            sb.append(',');
+        }
+        if (model != null) {
+            sb.append("\n \"model\": ");
+            writeJson(sb, model);
+            sb.append(',');
+        }
+        sb.append("\n \"parameters\": [");
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
             sb.append(i > 0 ? "," : "").append("\n  {\"name\": ").append(quote(p.key().toString()))
@@ -199,6 +279,52 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
                     .append(p.constraint().keyword()).append("\"}");
         }
         return sb.append("]}\n").toString();
+    }
+
+    /** Maps, lists, strings, numbers, booleans and nulls as JSON. */
+    private static void writeJson(StringBuilder sb, Object v) {
+        if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            String sep = "";
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                sb.append(sep).append(quote(String.valueOf(e.getKey()))).append(": ");
+                writeJson(sb, e.getValue());
+                sep = ", ";
+            }
+            sb.append('}');
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                sb.append(i > 0 ? ", " : "");
+                writeJson(sb, l.get(i));
+            }
+            sb.append(']');
+        } else if (v instanceof String t) {
+            sb.append(quote(t));
+        } else if (v instanceof Double d) {
+            sb.append(Double.isFinite(d) ? (d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue())
+                    : d.toString()) : "null");
+        } else {
+            sb.append(v == null ? "null" : v.toString());
+        }
+    }
+
+    /** A parsed JSON value with JSON's null as Java's. */
+    private static Object plain(Object v) {
+        if (v == JsonReader.NULL) {
+            return null;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), plain(x)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(x -> out.add(plain(x)));
+            return out;
+        }
+        return v;
     }
 
     private static String quote(String s) {
@@ -319,7 +445,12 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params)
             params.add(new Param(new ParamKey(name.substring(0, dot), name.substring(dot + 1)), shape, constraint,
                     values));
         }
-        return new SavedFit(guide, args, params);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> automatic = top.get("automatic") instanceof Map<?, ?> a
+                ? (Map<String, Object>) plain(a) : null;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> model = top.get("model") instanceof Map<?, ?> m ? (Map<String, Object>) plain(m) : null;
+        return new SavedFit(guide, args, params, automatic, model);
     }
 
     /** Reading the parsed entry: each accessor fails with the field's place and what was expected there. */
