@@ -233,15 +233,7 @@ public final class AutoGuide implements GenerativeFunction, org.ppl4j.vi.posteri
 
     /** A bound model's name and arguments, null arguments when one is not a number, a string or a boolean. */
     private static Map<String, Object> named(BoundModel g) {
-        List<Object> args = new ArrayList<>();
-        for (Object a : g.args()) {
-            Object v = AD.value(a);
-            if (!(v instanceof Double || v instanceof String || v instanceof Boolean)) {
-                args = null;
-                break;
-            }
-            args.add(v);
-        }
+        List<Object> args = org.ppl4j.vi.posterior.SavedFit.simpleArgs(g);
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("name", g.name());
         m.put("args", args);

@@ -7,8 +7,6 @@ import java.util.Map;
 import org.ppl4j.runtime.PplContext;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.estimate.GradientStrategy;
-import org.ppl4j.runtime.param.Constraint;
-import org.ppl4j.runtime.param.ParamKey;
 import org.ppl4j.runtime.param.ParamProvider;
 import org.ppl4j.runtime.trace.Generative;
 import org.ppl4j.runtime.trace.Handler;
@@ -48,19 +46,7 @@ final class Encoder {
 
     /** Runs the encoder once at the parameters' current values (creating none), to check what it returns. */
     void check(PplContext context) {
-        ParamProvider known = context.params();
-        run(context, new ParamProvider() {
-            @Override
-            public Object lookup(ParamKey key) {
-                return known.lookup(key);
-            }
-
-            @Override
-            public Object create(ParamKey key, Object initialValue, Constraint constraint) {
-                Object v = known.lookup(key);
-                return v != null ? v : AD.value(initialValue);
-            }
-        });
+        run(context, ModelSites.readOnly(context.params()));
     }
 
     /** Each local site's {loc, log_scale} (log_scale null for a point mass), computed at {@code params}. */

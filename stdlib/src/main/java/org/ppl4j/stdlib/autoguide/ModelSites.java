@@ -66,6 +66,22 @@ final class ModelSites {
         return new Found(finder.latents, finder.discrete);
     }
 
+    /** The parameters' values, without creating any in the program's store (a new one has its initial value). */
+    static ParamProvider readOnly(ParamProvider known) {
+        return new ParamProvider() {
+            @Override
+            public Object lookup(ParamKey key) {
+                return known.lookup(key);
+            }
+
+            @Override
+            public Object create(ParamKey key, Object initialValue, Constraint constraint) {
+                Object v = known.lookup(key);
+                return v != null ? v : AD.value(initialValue);
+            }
+        };
+    }
+
     /** The bijection onto the support of {@code d}'s values, or null when there is none. */
     static SiteBijection bijectionFor(Distribution d) {
         Support s = d.support();
@@ -104,19 +120,7 @@ final class ModelSites {
             this.guide = guide;
             this.modelName = modelName;
             this.observations = observations;
-            // the parameters' values, without creating any in the program's store
-            this.params = new ParamProvider() {
-                @Override
-                public Object lookup(ParamKey key) {
-                    return known.lookup(key);
-                }
-
-                @Override
-                public Object create(ParamKey key, Object initialValue, Constraint constraint) {
-                    Object v = known.lookup(key);
-                    return v != null ? v : AD.value(initialValue);
-                }
-            };
+            this.params = readOnly(known);
         }
 
         @Override

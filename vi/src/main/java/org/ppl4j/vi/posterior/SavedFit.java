@@ -80,7 +80,7 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params,
     }
 
     /** A bound model's arguments, or null when one is not a number, a string or a boolean. */
-    private static List<Object> simpleArgs(org.ppl4j.runtime.value.BoundModel g) {
+    public static List<Object> simpleArgs(org.ppl4j.runtime.value.BoundModel g) {
         List<Object> args = new ArrayList<>();
         for (Object a : g.args()) {
             Object v = org.ppl4j.runtime.ad.AD.value(a);
