@@ -94,7 +94,10 @@ class SavedAutoGuideTest {
         assertTrue(Double.parseDouble(outs[1]) > 2, outs[1]);
     }
 
-    /** An amortised guide's encoder is a function of the data: load_fit says to build the guide again. */
+    /**
+     * An amortised guide's encoder is a function of the data: load_fit says to build the guide again, and the route
+     * it names (the guide built on new data, fit with init: load_fit(...), steps: 0) has the saved encoder.
+     */
     @Test
     void anAmortisedGuideIsRebuiltByTheProgram() throws IOException {
         String file = dir.resolve("amortised.npz").toString();
@@ -124,6 +127,16 @@ class SavedAutoGuideTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("b.ppl:11:") && r.err().contains("is amortised by the encoder enc")
                 && r.err().contains("init: load_fit(...)"), r.err());
+        Path again = dir.resolve("c.ppl");
+        Files.writeString(again, latent + """
+                let e = tensor([3.0, -1.0, 0.5])
+                let r = fit(elbo(latent(e), auto_normal(latent(e), choices { y: e }, amortise: enc(e)), choices { y: e }),
+                            init: load_fit("%s"), steps: 0, samples: 2)
+                print(r.params["enc.w"] == load_fit("%s").params["enc.w"], r.params["enc.w"] != 0, shape(draws(r, 4).z))
+                """.formatted(file, file));
+        Cli c = Cli.run("run", again.toString(), "--allow-path", dir.toString());
+        assertEquals(0, c.code(), c.err());
+        assertEquals("true true [4, 3]", c.out().trim());
     }
 
     /**
