@@ -92,7 +92,16 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params,
         return args;
     }
 
-    /** The model's name, arguments and observations (numbers and tensors), or null when they cannot be saved. */
+    /**
+     * At most this many observed numbers go into the JSON entry (as text); a fit to more data is saved without its
+     * model, so its loaded draws have no tracked quantities.
+     */
+    static final int MAX_SAVED_OBSERVATIONS = 100_000;
+
+    /**
+     * The model's name, arguments and observations (numbers and tensors), or null when they cannot be saved (other
+     * arguments, other values, more than {@link #MAX_SAVED_OBSERVATIONS} numbers).
+     */
     private static Map<String, Object> modelEntry(org.ppl4j.runtime.value.BoundModel model,
             org.ppl4j.runtime.value.ChoiceMap observations) {
         List<Object> args = model == null ? null : simpleArgs(model);
@@ -100,6 +109,7 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params,
             return null;
         }
         List<Object> obs = new ArrayList<>();
+        long numbers = 0;
         for (Map.Entry<org.ppl4j.runtime.value.Address, Object> e : observations.entries().entrySet()) {
             Object v = org.ppl4j.runtime.ad.AD.value(e.getValue());
             if (v instanceof org.ppl4j.runtime.value.PplList l) {
@@ -115,6 +125,10 @@ public record SavedFit(String guide, List<Object> guideArgs, List<Param> params,
                 o.put("shape", null);
                 o.put("values", List.of(d));
             } else if (v instanceof Tensor t) {
+                numbers += t.size();
+                if (numbers > MAX_SAVED_OBSERVATIONS) {
+                    return null;
+                }
                 o.put("shape", java.util.Arrays.stream(t.shape()).mapToObj(x -> (Object) (double) x).toList());
                 o.put("values", java.util.Arrays.stream(t.toArray()).mapToObj(x -> (Object) x).toList());
             } else {

@@ -48,6 +48,39 @@ class SavedFitTest {
         assertTrue(text.contains("'shape': (), }"), text);
     }
 
+    /** An automatic guide's description and the model's entry survive the file: nested maps, lists, nulls. */
+    @Test
+    void roundTripsTheAutomaticGuideAndTheModel() {
+        Map<String, Object> site = new LinkedHashMap<>();
+        site.put("support", "interval");
+        site.put("low", -1.5);
+        site.put("high", 2.0);
+        site.put("address", "theta[2]");
+        site.put("shape", null);
+        site.put("local", true);
+        Map<String, Object> automatic = new LinkedHashMap<>();
+        automatic.put("kind", "auto_lowrank");
+        automatic.put("name", "auto_lowrank(m)");
+        automatic.put("init_scale", 0.1);
+        automatic.put("sites", List.of(site, Map.of("support", "simplex", "shape", List.of(3.0))));
+        automatic.put("discrete", List.of());
+        automatic.put("rest", Map.of("name", "kguide", "args", List.of(2.0, "a \"b\"")));
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", "m");
+        model.put("args", List.of(4.0));
+        model.put("observations", List.of(Map.of("address", "y", "shape", List.of(2.0), "values", List.of(0.25, -3.0))));
+        SavedFit saved = SavedFit.of(store(), "auto_lowrank(m)", null);
+        SavedFit back = SavedFit.decode(new SavedFit(saved.guide(), null, saved.params(), automatic, model).encode());
+        assertEquals(automatic, back.automatic());
+        assertEquals(model, back.model());
+        org.ppl4j.runtime.value.ChoiceMap obs = SavedFit.observations(back.model());
+        assertArrayEquals(new double[] {0.25, -3.0},
+                ((Tensor) obs.lookup(new org.ppl4j.runtime.value.Address("y"))).toArray(), 0);
+        // a file without the entries (an older writer's) has none
+        assertEquals(null, SavedFit.decode(saved.encode()).automatic());
+        assertEquals(null, SavedFit.decode(saved.encode()).model());
+    }
+
     @Test
     void namesEveryMismatchWithAProgram() {
         SavedFit saved = SavedFit.of(store(), "g", List.of());
