@@ -296,8 +296,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     }
 
     @Override
-    public Object measureValuedElements(Site site, Distribution distribution, Object x, Distribution.WeakDerivative w,
-            int axes) {
+    public Object measureValuedElements(Site site, Distribution distribution, Object x,
+            List<Distribution.WeakDerivative> w, int axes) {
         return measureValued(site, distribution, x, w, axes);
     }
 
@@ -306,8 +306,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
      * term); else a tensor whose leading {@code axes} axes hold independent elements, with each entry's weak
      * derivative {@code element} (see {@link #entryCouplings}) and its log density kept per element.
      */
-    private Object measureValued(Site site, Distribution distribution, Object x, Distribution.WeakDerivative element,
-            int axes) {
+    private Object measureValued(Site site, Distribution distribution, Object x,
+            List<Distribution.WeakDerivative> element, int axes) {
         if (tape == null) {
             return x;
         }
@@ -320,9 +320,9 @@ public final class ObjectiveRun implements Handler, EstimationContext {
             values = first.values();
             weak = first.weak();
         } else if (element != null) {
-            weak = List.of(element);
-            values = entryCouplings(AD.tensorValue(AD.value(x)), axes, AD.tensorValue(element.positive()),
-                    AD.tensorValue(element.negative()));
+            weak = element;
+            Tensor sample = AD.tensorValue(AD.value(x));
+            values = EntryCouplings.values(sample, perElement(sample.shape(), axes), element);
         } else {
             weak = distribution.weakDerivatives(x, aux);
             values = new ArrayList<>();
@@ -357,32 +357,13 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         return tape.source(value, bit, logProb);
     }
 
-    /**
-     * x, then for each entry u of an element (the axes after the leading {@code axes}, row-major): x with entry u
-     * of every element at its positive value, and at its negative value.
-     */
-    private static List<Object> entryCouplings(Tensor x, int axes, Tensor positive, Tensor negative) {
-        int[] shape = x.shape();
-        int perElement = 1;
+    /** The number of entries of an element: the product of the axes after the leading {@code axes}. */
+    static int perElement(int[] shape, int axes) {
+        int n = 1;
         for (int i = axes; i < shape.length; i++) {
-            perElement *= shape[i];
+            n *= shape[i];
         }
-        double[] base = x.toArray();
-        double[] plus = positive.toArray();
-        double[] minus = negative.toArray();
-        List<Object> values = new ArrayList<>(1 + 2 * perElement);
-        values.add(x);
-        for (int u = 0; u < perElement; u++) {
-            double[] p = base.clone();
-            double[] m = base.clone();
-            for (int f = u; f < base.length; f += perElement) {
-                p[f] = plus[f];
-                m[f] = minus[f];
-            }
-            values.add(new Tensor(shape, p));
-            values.add(new Tensor(shape, m));
-        }
-        return values;
+        return n;
     }
 
     private Choice replayedChoice(int ordinal) {
