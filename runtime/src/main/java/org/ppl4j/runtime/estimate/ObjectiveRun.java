@@ -387,13 +387,25 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     /**
      * Notes a density of a score-function choice's own site, at its own sample: where it enters the objective
-     * as an additive term its direct gradient (zero in expectation) is dropped; its score term stays.
+     * as an additive term its direct gradient (zero in expectation) is dropped; its score term stays. A density of
+     * the same site at a value that does not come from the choice (an observed label assessed by the guide that
+     * also samples it, as a classification loss does) is an ordinary term: its gradient stays.
      */
-    public void noteDensity(String owner, Address address, Object logDensity) {
-        if (!scoredSites.isEmpty() && logDensity instanceof org.ppl4j.runtime.ad.TapeNode node
-                && scoredSites.containsKey(keyed(owner, address))) {
-            selfDensities.add(node);
+    public void noteDensity(String owner, Address address, Object value, Object logDensity) {
+        if (scoredSites.isEmpty() || !(logDensity instanceof org.ppl4j.runtime.ad.TapeNode node)) {
+            return;
         }
+        Integer bit = scoredSites.get(keyed(owner, address));
+        if (bit == null || value instanceof Double || value instanceof Tensor) {
+            return; // a constant: not the choice's sample
+        }
+        if (value instanceof org.ppl4j.runtime.ad.TapeNode v) {
+            java.util.BitSet d = tape.dependenciesOf(v);
+            if (d == null || !d.get(bit)) {
+                return;
+            }
+        }
+        selfDensities.add(node);
     }
 
     /** The log densities noted by {@link #noteDensity}. */

@@ -246,7 +246,7 @@ public final class AutoGuide implements GenerativeFunction {
         Distribution dist = run != null && run.isPath(name, address) ? d.detachParameters() : d;
         Object lp = BatchedSites.logDensity(dist, value);
         if (run != null) {
-            run.noteDensity(name, address, lp);
+            run.noteDensity(name, address, value, lp);
         }
         return lp;
     }
