@@ -18,6 +18,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.ppl4j.compiler.CompileError;
 import org.ppl4j.compiler.PplCompiler;
+import org.ppl4j.compiler.passes.EstimatePass;
 import org.ppl4j.embed.ErrorFormatter;
 import org.ppl4j.embed.SandboxFileSystem;
 import picocli.CommandLine;
@@ -698,6 +699,10 @@ public final class Main implements Callable<Integer> {
                 PplCompiler.Analysis a = PplCompiler.check(text, file.toString());
                 if (dump == null) {
                     out.println(file + ": ok");
+                    for (EstimatePass.Note n : a.estimates().notes()) {
+                        out.println(file + ":" + n.sample().span().line() + ":" + n.sample().span().column()
+                                + ": note: " + n.message());
+                    }
                 } else if (dump.equals("estimate")) {
                     out.print(a.estimates().dump());
                 } else if (dump.equals("ast")) {

@@ -270,6 +270,31 @@ class CommandsTest {
         assertTrue(bad.err().contains("ast, resolve, estimate"), bad.err());
     }
 
+    /** What enum and mvd check only against the value's shape, at the first estimate, ppl check notes after ok. */
+    @Test
+    void checkNotesTheShapeDependentChecksOfEnumAndMvd() throws IOException {
+        String f = program("notes.ppl", """
+                model q() {
+                  param l = zeros(4, 3)
+                  local {
+                    c ~ categorical(logits: l) by enum
+                  }
+                  z ~ bernoulli(0.5) by mvd
+                  w ~ normal(0, 1)
+                }
+                """);
+        Cli r = ppl("check", f);
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(3, lines.length, r.out());
+        assertEquals(f + ": ok", lines[0]);
+        assertTrue(lines[1].startsWith(f + ":4:5: note: enum on c ~ categorical (per element of local): its runs (the"
+                + " joint values within an element, at most 4096)"), lines[1]);
+        assertTrue(lines[1].endsWith("checked at the first estimate, before the first step"), lines[1]);
+        assertTrue(lines[2].startsWith(f + ":6:3: note: mvd on z ~ bernoulli (outside local): a tensor value is"
+                + " refused at the first estimate"), lines[2]);
+    }
+
     @Test
     void replIsListed() {
         Cli r = ppl("--help");

@@ -1,8 +1,10 @@
 package org.ppl4j.estimators;
 
+import java.util.List;
 import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
 import org.ppl4j.runtime.dist.DistributionFamily;
+import org.ppl4j.runtime.estimate.EntryCouplings;
 import org.ppl4j.runtime.estimate.EstimationContext;
 import org.ppl4j.runtime.estimate.GradientStrategy;
 import org.ppl4j.runtime.estimate.Site;
@@ -49,14 +51,15 @@ public final class MeasureValued implements GradientStrategy {
 
     /**
      * A tensor choice: each entry's weak derivative with the other entries as drawn, all elements along the
-     * independent axes at once (1 + 2 x entries-per-element runs); the objective must keep the elements apart,
-     * which the surrogate checks term by term.
+     * independent axes at once (1 + coupled values x entries-per-element runs: bernoulli 2, poisson and geometric
+     * 1, a categorical of K categories K); the objective must keep the elements apart, which the surrogate checks
+     * term by term.
      */
     private static Object perElement(Distribution distribution, Site site, EstimationContext context, Object x,
             int[] shape) {
         String what = "mvd on " + site.address() + " ~ " + distribution.family().name() + " of shape "
                 + java.util.Arrays.toString(shape);
-        Distribution.WeakDerivative w = distribution.elementWeakDerivative(x, context.auxRng());
+        List<Distribution.WeakDerivative> w = distribution.elementWeakDerivatives(x, context.auxRng());
         if (w == null) {
             throw new IllegalArgumentException(what + ": " + distribution.family().name() + " has no weak derivative"
                     + " entry by entry for tensor values; use reinforce (per element inside local), or one choice per"
@@ -68,11 +71,11 @@ public final class MeasureValued implements GradientStrategy {
                     + " couplings cannot run together (each would need runs of its own); draw it inside local (its"
                     + " leading axis holds the data) or local(axes: k), or use reinforce or enum");
         }
-        long runs = 1;
+        int perElement = 1;
         for (int i = axes; i < shape.length; i++) {
-            runs *= shape[i];
+            perElement *= shape[i];
         }
-        runs = 1 + 2 * runs;
+        long runs = EntryCouplings.runs(x, w, perElement);
         if (runs > org.ppl4j.runtime.estimate.ObjectiveEstimator.MAX_ENUMERATION_RUNS) {
             throw new IllegalArgumentException(what + ": each element (axes " + axes + ".." + (shape.length - 1)
                     + ") needs " + runs + " runs of the program, more than "

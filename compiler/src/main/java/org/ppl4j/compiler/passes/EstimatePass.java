@@ -18,6 +18,10 @@ import org.ppl4j.runtime.estimate.GradientStrategy;
  * error at the annotation. The result can be dumped ({@code ppl check --dump estimate}).
  */
 public final class EstimatePass {
+    /** A remark on a site that is not an error (shown by {@code ppl check}): what is checked only at run time. */
+    public record Note(Ast.Sample sample, String message) {
+    }
+
     /** The decision for one site, with the reason shown in dumps. */
     public record Site(String owner, String address, String distribution, GradientStrategy strategy,
             String reason, Ast.Sample sample) {
@@ -28,6 +32,7 @@ public final class EstimatePass {
     private final List<Site> ordered = new ArrayList<>();
     /** The lines of the dump by declaration, in source order: sites, and replicate and map calls. */
     private final List<String[]> dumpLines = new ArrayList<>();
+    private final List<Note> notes = new ArrayList<>();
     private Ast.Decl declaration;
     /** The independent leading axes declared by the enclosing local block, 0 outside one. */
     private int localAxes;
@@ -47,6 +52,11 @@ public final class EstimatePass {
 
     public List<Site> sites() {
         return ordered;
+    }
+
+    /** Notes on the sites whose strategy is checked against the value's shape at the first estimate. */
+    public List<Note> notes() {
+        return notes;
     }
 
     /** The readable form of the pass's output. */
@@ -198,10 +208,31 @@ public final class EstimatePass {
             reason = "default, chosen when the distribution is known at run time";
         }
         Site site = new Site(resolution.owner(s), address, distName, strategy, reason, s);
+        note(s, strategy.name(), s.name() + " ~ " + distName);
         sites.put(s, site);
         ordered.add(site);
         dumpLines.add(new String[] {site.owner(), site.address() + " ~ " + site.distribution() + "  by "
                 + strategy.describe() + "  (" + reason + ")" + independence(localAxes)});
+    }
+
+    /**
+     * What the strategies that replay the program (enum, mvd) check only once the value's shape is known: at the
+     * first estimate, before the first step of a fit (docs/estimators.md, "Independent elements").
+     */
+    private void note(Ast.Sample s, String strategy, String what) {
+        String checked = " depend on the value's shape; checked at the first estimate, before the first step";
+        String kept = " and whether every term of the objective keeps the independent axes";
+        if (strategy.equals("enum")) {
+            notes.add(new Note(s, "enum on " + what + (localAxes == 0
+                    ? " (outside local a tensor value is enumerated whole): its runs (the joint values, at most 4096)"
+                    : " (per element of local): its runs (the joint values within an element, at most 4096)" + kept)
+                    + checked));
+        } else if (strategy.equals("mvd")) {
+            notes.add(new Note(s, "mvd on " + what + (localAxes == 0
+                    ? " (outside local): a tensor value is refused at the first estimate, before the first step"
+                            + " (draw it inside local); a scalar one is coupled whole"
+                    : " (per element of local): its runs (at most 4096)" + kept + checked)));
+        }
     }
 
     /**

@@ -60,11 +60,14 @@ public interface Distribution {
 
     /**
      * For a tensor-valued distribution whose entries are independent given its parameters: the weak derivative of
-     * every entry u alone, d/dtheta_u E[f] = c (E[f(x with x_u = x+_u)] - E[f(x with x_u = x-_u)]), as one term
-     * whose parameter is the entries' parameter (broadcasting to the draw's shape) and whose positive and negative
-     * values hold x+_u and x-_u for every entry at once; null where there is none.
+     * every entry u alone, d/dtheta_u E[f] = sum_j c_j (E[f(x with x_u = x+_uj)] - E[f(x with x_u = x-_uj)]), one
+     * term j per scalar parameter of an entry (bernoulli, poisson, geometric: one; categorical: one per category),
+     * whose parameter holds theta_uj for every entry (broadcasting to the draw's shape) and whose positive and
+     * negative values hold x+_uj and x-_uj for every entry at once (a tensor of the draw's shape; the negative may
+     * be null, for c f(x+) alone); null where there is none. A coupled value that is the sample itself (the
+     * tensor value of {@code x}, the same object) costs no run of its own.
      */
-    default WeakDerivative elementWeakDerivative(Object x, Rng aux) {
+    default List<WeakDerivative> elementWeakDerivatives(Object x, Rng aux) {
         return null;
     }
 

@@ -78,13 +78,13 @@ public interface EstimationContext {
 
     /**
      * Measure-valued tensor choice whose leading {@code axes} axes hold independent elements, with the weak
-     * derivative {@code w} of each entry alone ({@link Distribution#elementWeakDerivative}): run 2u + 1 (2u + 2)
-     * puts entry u of every element at its positive (negative) value and the other entries at the sample, so the
-     * runs number 1 + 2 x (entries per element), whatever the number of elements; each element's terms give its
-     * own weak derivative.
+     * derivative terms {@code w} of each entry alone ({@link Distribution#elementWeakDerivatives}): each run puts
+     * entry u of every element at one coupled value and the other entries at the sample ({@link EntryCouplings}),
+     * so the runs number 1 + (coupled values) x (entries per element), whatever the number of elements; each
+     * element's terms give its own weak derivative.
      */
     default Object measureValuedElements(Site site, Distribution distribution, Object x,
-            Distribution.WeakDerivative w, int axes) {
+            List<Distribution.WeakDerivative> w, int axes) {
         throw new UnsupportedOperationException("measure-valued derivatives of independent elements are not"
                 + " available here");
     }

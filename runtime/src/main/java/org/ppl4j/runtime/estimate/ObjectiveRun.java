@@ -296,8 +296,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
     }
 
     @Override
-    public Object measureValuedElements(Site site, Distribution distribution, Object x, Distribution.WeakDerivative w,
-            int axes) {
+    public Object measureValuedElements(Site site, Distribution distribution, Object x,
+            List<Distribution.WeakDerivative> w, int axes) {
         return measureValued(site, distribution, x, w, axes);
     }
 
@@ -306,8 +306,8 @@ public final class ObjectiveRun implements Handler, EstimationContext {
      * term); else a tensor whose leading {@code axes} axes hold independent elements, with each entry's weak
      * derivative {@code element} (see {@link #entryCouplings}) and its log density kept per element.
      */
-    private Object measureValued(Site site, Distribution distribution, Object x, Distribution.WeakDerivative element,
-            int axes) {
+    private Object measureValued(Site site, Distribution distribution, Object x,
+            List<Distribution.WeakDerivative> element, int axes) {
         if (tape == null) {
             return x;
         }
@@ -320,9 +320,9 @@ public final class ObjectiveRun implements Handler, EstimationContext {
             values = first.values();
             weak = first.weak();
         } else if (element != null) {
-            weak = List.of(element);
-            values = entryCouplings(AD.tensorValue(AD.value(x)), axes, AD.tensorValue(element.positive()),
-                    AD.tensorValue(element.negative()));
+            weak = element;
+            Tensor sample = AD.tensorValue(AD.value(x));
+            values = EntryCouplings.values(sample, perElement(sample.shape(), axes), element);
         } else {
             weak = distribution.weakDerivatives(x, aux);
             values = new ArrayList<>();
@@ -357,32 +357,13 @@ public final class ObjectiveRun implements Handler, EstimationContext {
         return tape.source(value, bit, logProb);
     }
 
-    /**
-     * x, then for each entry u of an element (the axes after the leading {@code axes}, row-major): x with entry u
-     * of every element at its positive value, and at its negative value.
-     */
-    private static List<Object> entryCouplings(Tensor x, int axes, Tensor positive, Tensor negative) {
-        int[] shape = x.shape();
-        int perElement = 1;
+    /** The number of entries of an element: the product of the axes after the leading {@code axes}. */
+    static int perElement(int[] shape, int axes) {
+        int n = 1;
         for (int i = axes; i < shape.length; i++) {
-            perElement *= shape[i];
+            n *= shape[i];
         }
-        double[] base = x.toArray();
-        double[] plus = positive.toArray();
-        double[] minus = negative.toArray();
-        List<Object> values = new ArrayList<>(1 + 2 * perElement);
-        values.add(x);
-        for (int u = 0; u < perElement; u++) {
-            double[] p = base.clone();
-            double[] m = base.clone();
-            for (int f = u; f < base.length; f += perElement) {
-                p[f] = plus[f];
-                m[f] = minus[f];
-            }
-            values.add(new Tensor(shape, p));
-            values.add(new Tensor(shape, m));
-        }
-        return values;
+        return n;
     }
 
     private Choice replayedChoice(int ordinal) {
@@ -406,13 +387,25 @@ public final class ObjectiveRun implements Handler, EstimationContext {
 
     /**
      * Notes a density of a score-function choice's own site, at its own sample: where it enters the objective
-     * as an additive term its direct gradient (zero in expectation) is dropped; its score term stays.
+     * as an additive term its direct gradient (zero in expectation) is dropped; its score term stays. A density of
+     * the same site at a value that does not come from the choice (an observed label assessed by the guide that
+     * also samples it, as a classification loss does) is an ordinary term: its gradient stays.
      */
-    public void noteDensity(String owner, Address address, Object logDensity) {
-        if (!scoredSites.isEmpty() && logDensity instanceof org.ppl4j.runtime.ad.TapeNode node
-                && scoredSites.containsKey(keyed(owner, address))) {
-            selfDensities.add(node);
+    public void noteDensity(String owner, Address address, Object value, Object logDensity) {
+        if (scoredSites.isEmpty() || !(logDensity instanceof org.ppl4j.runtime.ad.TapeNode node)) {
+            return;
         }
+        Integer bit = scoredSites.get(keyed(owner, address));
+        if (bit == null || value instanceof Double || value instanceof Tensor) {
+            return; // a constant: not the choice's sample
+        }
+        if (value instanceof org.ppl4j.runtime.ad.TapeNode v) {
+            java.util.BitSet d = tape.dependenciesOf(v);
+            if (d == null || !d.get(bit)) {
+                return;
+            }
+        }
+        selfDensities.add(node);
     }
 
     /** The log densities noted by {@link #noteDensity}. */

@@ -448,9 +448,10 @@ public final class SurrogateBuilder {
 
         /**
          * The weak-derivative term of a measure-valued choice with independent elements for term {@code k * t}:
-         * sum over the entries u of an element and the elements e of stop(k c (t_e(run 2u + 1) - t_e(run 2u + 2)))
-         * (theta_eu - stop theta_eu), t_e element e's part of t. Run 2u + 1 moves entry u of every element at once,
-         * which is each element's own coupling only where t keeps all the choice's independent axes (else an
+         * sum over the entries u of an element, the elements e and the weak-derivative terms j of
+         * stop(k c_j (t_e(x+_uj) - t_e(x-_uj))) (theta_euj - stop theta_euj), t_e element e's part of t in the run
+         * of that coupled value ({@link EntryCouplings}; 0 for an absent x-). A run moves entry u of every element at
+         * once, which is each element's own coupling only where t keeps all the choice's independent axes (else an
          * error: the objective does not separate along them).
          */
         Object weakDerivativeTerm(Choice m, int t, TapeNode term0, double k, List<Tape.Decomposition> parts) {
@@ -466,17 +467,26 @@ public final class SurrogateBuilder {
             int[] shape = AD.tensorValue(m.values().get(0)).shape();
             int count = Tensor.numel(elements);
             int perElement = Tensor.numel(shape) / count;
-            Distribution.WeakDerivative w = m.weak().get(0);
-            double[] coefficients = new double[count * perElement];
-            for (int u = 0; u < perElement; u++) {
-                double[] plus = elementValues(m, parts, 1 + 2 * u, t, elements);
-                double[] minus = elementValues(m, parts, 2 + 2 * u, t, elements);
-                for (int e = 0; e < count; e++) {
-                    coefficients[e * perElement + u] = k * w.constant() * (plus[e] - minus[e]);
+            List<Distribution.WeakDerivative> terms = m.weak();
+            int[][][] index = EntryCouplings.index(AD.tensorValue(m.values().get(0)), perElement, terms);
+            Object surrogate = 0.0;
+            for (int j = 0; j < terms.size(); j++) {
+                Distribution.WeakDerivative w = terms.get(j);
+                double[] coefficients = new double[count * perElement];
+                for (int u = 0; u < perElement; u++) {
+                    double[] plus = elementValues(m, parts, index[u][j][0], t, elements);
+                    int minusRun = index[u][j][1];
+                    double[] minus = minusRun == EntryCouplings.NONE ? new double[count]
+                            : elementValues(m, parts, minusRun, t, elements);
+                    for (int e = 0; e < count; e++) {
+                        coefficients[e * perElement + u] = k * w.constant() * (plus[e] - minus[e]);
+                    }
                 }
+                Object theta = w.parameter();
+                surrogate = AD.add(surrogate,
+                        AD.sum(AD.mul(new Tensor(shape, coefficients), AD.sub(theta, AD.value(theta)))));
             }
-            Object theta = w.parameter();
-            return AD.sum(AD.mul(new Tensor(shape, coefficients), AD.sub(theta, AD.value(theta))));
+            return surrogate;
         }
 
         /** Each element's part of term t in run r (its summands summed over the element's own entries). */

@@ -170,7 +170,7 @@ public final class AssessHandler implements Handler {
         }
         Object lp = relaxed ? dist.relaxedLogDensity(value) : BatchedSites.logDensity(dist, value);
         if (run != null) {
-            run.noteDensity(owner, address, lp);
+            run.noteDensity(owner, address, value, lp);
         }
         return scale != 1 ? AD.mul(lp, scale) : lp;
     }

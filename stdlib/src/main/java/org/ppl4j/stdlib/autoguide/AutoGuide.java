@@ -445,7 +445,7 @@ public final class AutoGuide implements GenerativeFunction, org.ppl4j.vi.posteri
         Distribution dist = run != null && run.isPath(name, address) ? d.detachParameters() : d;
         Object lp = BatchedSites.logDensity(dist, value);
         if (run != null) {
-            run.noteDensity(name, address, lp);
+            run.noteDensity(name, address, value, lp);
         }
         return lp;
     }

@@ -178,12 +178,12 @@ public final class Bernoulli extends ElementwiseDistribution {
 
     /** Each entry alone: d/dp_u E[f] = f(x with x_u = 1) - f(x with x_u = 0), the other entries as drawn. */
     @Override
-    public WeakDerivative elementWeakDerivative(Object x, Rng aux) {
+    public List<WeakDerivative> elementWeakDerivatives(Object x, Rng aux) {
         int[] shape = drawShape();
         if (shape == null) {
             return null;
         }
-        return new WeakDerivative(p(), 1.0, Tensor.ones(shape), Tensor.zeros(shape));
+        return List.of(new WeakDerivative(p(), 1.0, Tensor.ones(shape), Tensor.zeros(shape)));
     }
 
     /** h + p - stop(p): the value is exactly h (0 or 1, elementwise), the gradient that of p. */

@@ -3,6 +3,7 @@ package org.ppl4j.stdlib.dist;
 import java.util.List;
 import java.util.Set;
 import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
@@ -61,6 +62,27 @@ public final class Geometric extends ElementwiseDistribution {
         double n = scalarValue(x, "weakDerivatives");
         double[] p = scalarParams("weakDerivatives");
         return List.of(new WeakDerivative(p(), 1 / p[0], n, n + 1 + sampleElement(p, aux)));
+    }
+
+    /**
+     * Each entry alone, as {@link #weakDerivatives}: x+_u = x_u, x-_u = x_u + 1 + G_u, one G per entry drawn from
+     * {@code aux} in row-major order (the order one scalar choice per entry draws them). The term's parameter is
+     * log p with c = 1: d/d log p_u E[f] = p_u d/dp_u E[f], so the gradient reaching p_u is the same (1/p_u)(...).
+     */
+    @Override
+    public List<WeakDerivative> elementWeakDerivatives(Object x, Rng aux) {
+        int[] shape = drawShape();
+        if (shape == null) {
+            return null;
+        }
+        Tensor drawn = AD.tensorValue(AD.value(x));
+        double[] n = drawn.toArray();
+        double[] ps = Params.broadcastPrimals(shape, new Object[] {p()})[0];
+        double[] minus = new double[n.length];
+        for (int i = 0; i < n.length; i++) {
+            minus[i] = n[i] + 1 + sampleElement(new double[] {ps[i]}, aux);
+        }
+        return List.of(new WeakDerivative(AD.log(p()), 1.0, drawn, new Tensor(shape, minus)));
     }
 
     @Override

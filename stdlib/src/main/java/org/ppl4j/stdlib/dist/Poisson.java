@@ -3,6 +3,7 @@ package org.ppl4j.stdlib.dist;
 import java.util.List;
 import java.util.Set;
 import org.ppl4j.runtime.Rng;
+import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.dist.Capability;
 import org.ppl4j.runtime.dist.Distribution;
@@ -53,6 +54,16 @@ public final class Poisson extends ElementwiseDistribution {
     public List<WeakDerivative> weakDerivatives(Object x, Rng aux) {
         double n = scalarValue(x, "weakDerivatives");
         return List.of(new WeakDerivative(rate(), 1.0, n + 1, n));
+    }
+
+    /** Each entry alone: d/d rate_u E[f] = E[f(x with x_u + 1)] - E[f(x)], the other entries as drawn. */
+    @Override
+    public List<WeakDerivative> elementWeakDerivatives(Object x, Rng aux) {
+        if (drawShape() == null) {
+            return null;
+        }
+        Tensor n = AD.tensorValue(AD.value(x));
+        return List.of(new WeakDerivative(rate(), 1.0, n.plus(Tensor.full(n.shape(), 1.0)), n));
     }
 
     @Override
