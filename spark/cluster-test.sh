@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A Spark standalone cluster on this machine, from the Spark jars in the Maven repository (no Spark distribution
-# needed), and the application jar submitted to it as a cluster user would (docs/spark.md#a-standalone-cluster):
+# needed), and the application jar submitted to it as a cluster user would (docs/spark.md#a-cluster):
 #   spark/cluster-test.sh [PROGRAM DATA]      (default: examples/spark/lr.ppl examples/spark/rows.csv)
 # It builds ppl4j-spark-VERSION-all.jar if it is missing (mvn -Pspark-all), lays out a SPARK_HOME whose jars/ are
 # spark-sql_2.13 and its dependencies, starts a Master and a Worker (separate JVMs, bound to 127.0.0.1), and submits
-# the program three times with org.apache.spark.deploy.SparkSubmit: --master local[2], --master spark://...
-# --deploy-mode client and --deploy-mode cluster. The parameters printed must be the same bits (Double.toString
-# round-trips) in the three runs; exit 0 if they are, 1 if not, 2 if a run failed. Logs under $PPL_CLUSTER_DIR
-# (default target/spark-cluster), left there for a look after a failure.
+# the program three times with org.apache.spark.deploy.SparkSubmit: --master local[2] (the data in Spark's own
+# partitions), --master spark://... --deploy-mode client (--partitions 2) and --deploy-mode cluster (--partitions 3).
+# The parameters printed must be the same bits (Double.toString round-trips) in the three runs; exit 0 if they are,
+# 1 if not, 2 if a run failed. Logs under $PPL_CLUSTER_DIR (default target/spark-cluster), left there for a look
+# after a failure.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -80,9 +81,9 @@ done
 grep -q 'Successfully registered with master' "$dir/worker.log" || { echo "the worker did not register: $dir/worker.log" >&2; exit 2; }
 echo "cluster: $master (master.log, worker.log in $dir)" >&2
 
-# submit MASTER MODE OUT: SparkSubmit as spark-submit runs it; the parameters to OUT
+# submit MASTER MODE PARTITIONS OUT: SparkSubmit as spark-submit runs it; the parameters to OUT
 submit() {
-  local m="$1" mode="$2" out="$3"
+  local m="$1" mode="$2" partitions="$3" out="$4"
   # shellcheck disable=SC2086
   java $opens $ppl_opts $log4j -Xmx1g -cp "$sparkcp" org.apache.spark.deploy.SparkSubmit \
     --master "$m" --deploy-mode "$mode" --class org.ppl4j.spark.Main \
@@ -90,14 +91,15 @@ submit() {
     --conf "spark.driver.extraJavaOptions=$opens $ppl_opts $log4j" \
     --conf "spark.executor.extraJavaOptions=$ppl_opts $log4j" \
     --conf spark.standalone.submit.waitAppCompletion=true \
-    "$jar" "$program" --data "$data" >"$dir/$out.out" 2>"$dir/$out.err"
+    "$jar" "$program" --data "$data" --partitions "$partitions" >"$dir/$out.out" 2>"$dir/$out.err"
 }
 status=0
-declare -A runs=([local]="local[2] client" [client]="$master client" [cluster]="$master cluster")
+# the data in Spark's own partitions (one for a small file), then in 2 and in 3: the same bits by the determinism rule
+declare -A runs=([local]="local[2] client 0" [client]="$master client 2" [cluster]="$master cluster 3")
 for run in local client cluster; do
-  read -r m mode <<<"${runs[$run]}"
+  read -r m mode partitions <<<"${runs[$run]}"
   start=$(date +%s)
-  if ! submit "$m" "$mode" "$run"; then
+  if ! submit "$m" "$mode" "$partitions" "$run"; then
     echo "$run: spark-submit failed: $dir/$run.err" >&2
     tail -20 "$dir/$run.err" >&2
     status=2
@@ -108,7 +110,8 @@ for run in local client cluster; do
     cp "$(ls -d "$dir"/work/driver-*/ | tail -1)stdout" "$dir/$run.out"
   fi
   grep ' = ' "$dir/$run.out" >"$dir/$run.params" || true
-  echo "$run ($m, $mode): $(($(date +%s) - start)) s, $(wc -l <"$dir/$run.params") parameters" >&2
+  echo "$run ($m, $mode, --partitions $partitions): $(($(date +%s) - start)) s, $(wc -l <"$dir/$run.params")" \
+    "parameters" >&2
 done
 [ "$status" = 0 ] || exit "$status"
 [ -s "$dir/local.params" ] || { echo "no parameters printed: $dir/local.out" >&2; exit 2; }
