@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +30,7 @@ class SparkDataTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2,2]").appName("ppl4j-spark-data-test")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        spark = LocalSpark.start("ppl4j-spark-data-test");
     }
 
     @AfterAll
@@ -46,14 +39,7 @@ class SparkDataTest {
     }
 
     static Dataset<Row> frame(double[][] cols, int partitions) {
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < cols[0].length; i++) {
-            rows.add(RowFactory.create(cols[0][i], cols[1][i], cols[2][i]));
-        }
-        StructType schema = new StructType().add("x1", DataTypes.DoubleType).add("x2", DataTypes.DoubleType)
-                .add("y", DataTypes.DoubleType);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return spark.createDataFrame(sc.parallelize(rows, partitions), schema).localCheckpoint();
+        return LocalSpark.frame(spark, SparkFitTest.record(cols), partitions);
     }
 
     /** The largest result any task sent to the driver, in bytes, while {@code fit} ran. */

@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +27,7 @@ class SparkEstimatorsTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2,2]").appName("ppl4j-spark-estimators-test")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        spark = LocalSpark.start("ppl4j-spark-estimators-test");
     }
 
     @AfterAll
@@ -42,23 +35,8 @@ class SparkEstimatorsTest {
         spark.stop();
     }
 
-    /** Columns (by name, in order) as a DataFrame in {@code partitions} slices, row i with global index i. */
     static Dataset<Row> frame(Map<String, double[]> cols, int partitions) {
-        List<double[]> columns = new ArrayList<>(cols.values());
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < columns.get(0).length; i++) {
-            Object[] values = new Object[columns.size()];
-            for (int c = 0; c < values.length; c++) {
-                values[c] = columns.get(c)[i];
-            }
-            rows.add(RowFactory.create(values));
-        }
-        StructType schema = new StructType();
-        for (String name : cols.keySet()) {
-            schema = schema.add(name, DataTypes.DoubleType);
-        }
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return spark.createDataFrame(sc.parallelize(rows, partitions), schema).localCheckpoint();
+        return LocalSpark.frame(spark, cols, partitions);
     }
 
     private static final int STEPS = 60;
@@ -137,13 +115,8 @@ class SparkEstimatorsTest {
     }
 
     /** The logistic regression of SparkFitTest with an automatic mean-field guide of its global coefficients. */
-    static final String AUTO = """
-            model lr(x1, x2) {
-              b0 ~ normal(0, 5)
-              b1 ~ normal(0, 5)
-              b2 ~ normal(0, 5)
-              local { y ~ bernoulli(logits: b0 + b1 * x1 + b2 * x2) }
-            }
+    static final String AUTO = SparkFitTest.LOGISTIC.substring(0, SparkFitTest.LOGISTIC.indexOf("model guide()"))
+            + """
             let q = fit(fn(d) { elbo(lr(d.x1, d.x2), auto_normal(lr(d.x1, d.x2), choices { y: d.y }),
                                      choices { y: d.y }) }, data: d, batch: 100, steps: 10, optimizer: adam(0.05),
                         seed: 5)
