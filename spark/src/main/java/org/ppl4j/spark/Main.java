@@ -11,10 +11,11 @@ import org.ppl4j.embed.PplOptions;
 import org.ppl4j.embed.PplProgram;
 
 /**
- * {@code spark-submit --class org.ppl4j.spark.Main ppl4j-spark-VERSION-all.jar FILE --data [NAME=]PATH [--seed N]
- * [--resume DIR] [--save FILE] [--allow-path DIR]...} and {@code ./ppl run FILE --spark MASTER --data PATH}: runs
- * the program on the driver with its minibatch fit data-parallel over the CSV or Parquet data at PATH, bound to the
- * name NAME ({@code d} when not given), and prints the fit's parameters. Exit codes as {@code ppl run}'s: 64 for a
+ * {@code spark-submit --class org.ppl4j.spark.Main ppl4j-spark-VERSION-all.jar FILE --data [NAME=]PATH
+ * [--partitions N] [--seed N] [--resume DIR] [--save FILE] [--allow-path DIR]...} and
+ * {@code ./ppl run FILE --spark MASTER --data PATH}: runs the program on the driver with its minibatch fit
+ * data-parallel over the CSV or Parquet data at PATH, bound to the name NAME ({@code d} when not given), read in N partitions (Spark's own cut of the files when not given: the
+ * result is the same bits for any N), and prints the fit's parameters. Exit codes as {@code ppl run}'s: 64 for a
  * bad command line, 65 for an error in the program, 66 for an unreadable file, 70 when Spark fails (a job
  * that failed for good, data it cannot read).
  */
@@ -30,6 +31,7 @@ public final class Main {
         String file = null;
         String data = null;
         String master = null;
+        int partitions = 0;
         Path save = null;
         PplOptions options = PplOptions.defaults();
         try {
@@ -38,6 +40,7 @@ public final class Main {
                 switch (a) {
                     case "--data" -> data = value(args, ++i, a);
                     case "--spark" -> master = value(args, ++i, a);
+                    case "--partitions" -> partitions = Integer.parseInt(value(args, ++i, a));
                     case "--seed" -> options = options.withSeed(Long.parseLong(value(args, ++i, a)));
                     case "--resume" -> {
                         Path dir = Path.of(value(args, ++i, a));
@@ -54,12 +57,15 @@ public final class Main {
                     }
                 }
             }
+            if (partitions < 0) {
+                throw new IllegalArgumentException("--partitions must be 0 (Spark's own) or more");
+            }
             if (file == null || data == null) {
                 throw new IllegalArgumentException("give a program FILE and --data [NAME=]PATH");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("ppl spark: " + e.getMessage() + "\nusage: FILE --data [NAME=]PATH [--spark MASTER] "
-                    + "[--seed N] [--resume DIR] [--save FILE] [--allow-path DIR]... [--float64]");
+            System.err.println("ppl spark: " + e.getMessage() + "\nusage: FILE --data [NAME=]PATH [--partitions N] "
+                    + "[--spark MASTER] [--seed N] [--resume DIR] [--save FILE] [--allow-path DIR]... [--float64]");
             return 64;
         }
         String source;
@@ -80,7 +86,7 @@ public final class Main {
         SparkSession spark = builder.getOrCreate();
         org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows;
         try {
-            rows = SparkFit.read(spark, path);
+            rows = SparkFit.read(spark, path, partitions);
         } catch (Exception e) { // Spark's AnalysisException (a path that does not exist): checked, thrown undeclared
             System.err.println("ppl spark: cannot read the data " + path + ": " + e.getMessage());
             if (own) {

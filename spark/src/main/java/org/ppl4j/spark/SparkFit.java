@@ -87,14 +87,28 @@ public final class SparkFit {
 
     /**
      * Reads CSV (with a header line) or Parquet from any path Hadoop reads ({@code file:}, {@code hdfs:}, {@code s3a:},
-     * ...), by the path's extension; a directory is read as Parquet unless its name ends in .csv.
+     * ...), by the path's extension; a directory is read as Parquet unless its name ends in .csv. The rows keep their
+     * place in the files (three provenance columns, {@code _ppl_file}, {@code _ppl_start}, {@code _ppl_id}), so that
+     * a fit numbers them by file and line whatever the partitioning ({@link RowIndex}).
      */
     public static Dataset<Row> read(SparkSession spark, String path) {
         String p = path.toLowerCase(java.util.Locale.ROOT);
         if (p.endsWith(".csv") || p.endsWith(".csv.gz")) {
-            return spark.read().option("header", "true").option("inferSchema", "true").csv(path);
+            return RowIndex.provenance(spark.read().option("header", "true").option("inferSchema", "true").csv(path));
         }
-        return spark.read().parquet(path);
+        return RowIndex.provenance(spark.read().parquet(path));
+    }
+
+    /**
+     * {@link #read(SparkSession, String)} in {@code partitions} partitions (a repartition after the read; 0 keeps the
+     * partitions Spark cut the files into). The fit's result is the same bits for any {@code partitions}.
+     */
+    public static Dataset<Row> read(SparkSession spark, String path, int partitions) {
+        if (partitions < 0) {
+            throw new IllegalArgumentException("partitions must be 0 (Spark's own) or more, not " + partitions);
+        }
+        Dataset<Row> rows = read(spark, path);
+        return partitions == 0 ? rows : rows.repartition(partitions);
     }
 
     /**
@@ -103,15 +117,15 @@ public final class SparkFit {
      */
     public PplProgram run() {
         String[] names = numericColumns(data);
-        // a stable global index per row: zipWithIndex numbers the rows in partition order, the same on a retry
-        JavaRDD<Block> blocks = data.javaRDD().zipWithIndex()
+        // a stable global index per row: by file and line for rows read from files, else in partition order
+        JavaRDD<Block> blocks = RowIndex.indexed(data)
                 .mapPartitions(rows -> List.of(Block.of(rows, names)).iterator(), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         long rows = blocks.map(b -> (long) b.index.length).reduce(Long::sum);
         if (rows == 0) {
             throw new IllegalArgumentException(fileName + ": the data '" + dataName + "' has no rows");
         }
-        LinkedHashMap<String, double[]> head = head(data, names);
+        LinkedHashMap<String, double[]> head = head(blocks, names, rows);
         Spec spec = new Spec(source, fileName, dataName, options.seed(), options.float64(), rows, head, failStep,
                 failAttempts);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
@@ -176,6 +190,9 @@ public final class SparkFit {
     static String[] numericColumns(Dataset<Row> data) {
         List<String> names = new ArrayList<>();
         for (StructField f : data.schema().fields()) {
+            if (RowIndex.hidden(f.name())) {
+                continue;
+            }
             if (!(f.dataType() instanceof NumericType)) {
                 throw new IllegalArgumentException("column '" + f.name() + "' is " + f.dataType().simpleString()
                         + "; a ppl4j fit on Spark reads numeric columns only (select the ones the program uses)");
@@ -191,14 +208,31 @@ public final class SparkFit {
         return names.toArray(new String[0]);
     }
 
-    /** The first rows, column by column (a bounded take: the data is never collected). */
-    static LinkedHashMap<String, double[]> head(Dataset<Row> data, String[] names) {
-        List<Row> rows = data.limit(HEAD_ROWS).collectAsList();
+    /**
+     * The rows of global index 0 to {@link #HEAD_ROWS} - 1, column by column (a bounded take: the data is never
+     * collected), the same for any partitioning.
+     */
+    static LinkedHashMap<String, double[]> head(JavaRDD<Block> blocks, String[] names, long rows) {
+        int h = (int) Math.min(HEAD_ROWS, rows);
+        List<scala.Tuple2<Long, double[]>> first = new ArrayList<>(blocks.flatMap(b -> {
+            List<scala.Tuple2<Long, double[]>> mine = new ArrayList<>();
+            for (int r = 0; r < b.index.length; r++) {
+                if (b.index[r] < h) {
+                    double[] row = new double[names.length];
+                    for (int c = 0; c < names.length; c++) {
+                        row[c] = b.columns.get(names[c])[r];
+                    }
+                    mine.add(new scala.Tuple2<>(b.index[r], row));
+                }
+            }
+            return mine.iterator();
+        }).collect());
+        first.sort(java.util.Comparator.comparingLong(scala.Tuple2::_1));
         LinkedHashMap<String, double[]> head = new LinkedHashMap<>();
         for (int c = 0; c < names.length; c++) {
-            double[] col = new double[rows.size()];
+            double[] col = new double[first.size()];
             for (int r = 0; r < col.length; r++) {
-                col[r] = ((Number) rows.get(r).get(c)).doubleValue();
+                col[r] = first.get(r)._2()[c];
             }
             head.put(names[c], col);
         }

@@ -96,7 +96,7 @@ public final class SparkPredict implements Serializable {
         if (model == null) {
             throw new IllegalStateException("name the model: model(name, columns...)");
         }
-        StructType in = data.schema();
+        StructType in = RowIndex.visible(data).schema();
         int[] at = new int[columns.length];
         for (int i = 0; i < at.length; i++) {
             at[i] = in.fieldIndex(columns[i]);
@@ -106,7 +106,7 @@ public final class SparkPredict implements Serializable {
             out = out.add(s + "_mean", DataTypes.DoubleType).add(s + "_sd", DataTypes.DoubleType);
         }
         SparkPredict self = this;
-        JavaRDD<Row> rows = data.javaRDD().zipWithIndex().mapPartitions(
+        JavaRDD<Row> rows = RowIndex.indexed(data).mapPartitions(
                 (Iterator<Tuple2<Row, Long>> part) -> self.partition(part, at), true);
         return data.sparkSession().createDataFrame(rows, out);
     }

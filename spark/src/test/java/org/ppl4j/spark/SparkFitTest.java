@@ -3,17 +3,11 @@ package org.ppl4j.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,8 +25,7 @@ class SparkFitTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2,2]").appName("ppl4j-spark-test")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        spark = LocalSpark.start("ppl4j-spark-test");
     }
 
     @AfterAll
@@ -55,19 +48,9 @@ class SparkFitTest {
         return cols;
     }
 
-    /**
-     * The columns as a DataFrame in {@code partitions} slices, in row order (so that row i has global index i).
-     */
+    /** The columns as a DataFrame in {@code partitions} slices, in row order (so that row i has global index i). */
     static Dataset<Row> frame(double[][] cols, int partitions) {
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < cols[0].length; i++) {
-            rows.add(RowFactory.create(cols[0][i], cols[1][i], cols[2][i]));
-        }
-        StructType schema = new StructType().add("x1", DataTypes.DoubleType).add("x2", DataTypes.DoubleType)
-                .add("y", DataTypes.DoubleType);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        // checkpointed, so that each task does not carry its slice of the rows as a file-backed source would not
-        return spark.createDataFrame(sc.parallelize(rows, partitions), schema).localCheckpoint();
+        return LocalSpark.frame(spark, record(cols), partitions);
     }
 
     static Map<String, double[]> record(double[][] cols) {

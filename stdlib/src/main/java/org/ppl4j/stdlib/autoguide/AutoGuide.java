@@ -456,6 +456,20 @@ public final class AutoGuide implements GenerativeFunction, org.ppl4j.vi.posteri
      * a local site whose leading axis is the data axis; a fit that does not say which rows it took cannot.
      */
     private void checkWholeData(PplContext context) {
+        if (context.dataParallel() != null) {
+            // a data-parallel (Spark) fit keeps its parameters on the driver and sends them every step: N rows of
+            // per-datum parameters would travel to every task, and their gradients back, at every step
+            for (ModelSites.Latent s : sites) {
+                if (s.local()) {
+                    throw new IllegalArgumentException(name + ": the local site '" + s.address() + "' has parameters"
+                            + " per data point, which a data-parallel (Spark) fit does not support; on Spark an"
+                            + " automatic guide needs a model whose latent sites are all global (outside local"
+                            + " blocks): write a guide of your own whose local part is amortised (parameters shared"
+                            + " by all data points), or fit on one machine");
+                }
+            }
+            return;
+        }
         int[] rows = context.minibatchRows();
         if (encoder != null || context.minibatchScale() == 1
                 && (rows == null || inOrder(rows, context.minibatchDataSize()))) {

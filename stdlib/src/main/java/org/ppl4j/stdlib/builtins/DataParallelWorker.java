@@ -91,6 +91,9 @@ public final class DataParallelWorker {
         final ExactSum value = new ExactSum();
         final ExactSum[][] gradient;
         long count;
+        /** Under relax: the relaxed objective (a row that relaxed nothing adds its hard one), and the rows that relaxed. */
+        final ExactSum relaxed = new ExactSum();
+        long relaxedRows;
 
         public Sum(int[] sizes) {
             gradient = new ExactSum[sizes.length][];
@@ -106,6 +109,8 @@ public final class DataParallelWorker {
         public Sum merge(Sum other) {
             value.add(other.value);
             count += other.count;
+            relaxed.add(other.relaxed);
+            relaxedRows += other.relaxedRows;
             for (int i = 0; i < gradient.length; i++) {
                 for (int j = 0; j < gradient[i].length; j++) {
                     gradient[i][j].add(other.gradient[i][j]);
@@ -122,6 +127,11 @@ public final class DataParallelWorker {
         /** The step's objective estimate. */
         public double value() {
             return value.value();
+        }
+
+        /** The step's relaxed objective estimate (NaN when no row relaxed a choice). */
+        public double relaxed() {
+            return relaxedRows == 0 ? Double.NaN : relaxed.value();
         }
 
         /** Parameter {@code i}'s gradient, rounded. */
@@ -276,6 +286,9 @@ public final class DataParallelWorker {
                 }
                 sum.value.add(result.value() / b);
                 sum.count++;
+                double relaxed = estimator.lastRelaxed();
+                sum.relaxed.add((Double.isNaN(relaxed) ? result.value() : relaxed) / b);
+                sum.relaxedRows += Double.isNaN(relaxed) ? 0 : 1;
             } finally {
                 Tensor.endStep();
                 context.setMinibatchScale(saved);

@@ -137,7 +137,7 @@ final class FitBuiltin extends PplBuiltin {
             }
             int step = calls[0]++;
             Evaluation e = parallel != null
-                    ? distributedStep(parallel, step, store, (TrackedParams) params)
+                    ? distributedStep(parallel, step, store, (TrackedParams) params, relaxed)
                     : batches.atStep(step, instance -> {
                         current[0] = instance;
                         return once.get();
@@ -350,11 +350,14 @@ final class FitBuiltin extends PplBuiltin {
 
     /**
      * A data-parallel step: the cluster's gradient at the store's values, as the surrogate sum over parameters of
-     * (unconstrained value x gradient), whose derivative is that gradient exactly.
+     * (unconstrained value x gradient), whose derivative is that gradient exactly; its relaxed objective (NaN when
+     * nothing was relaxed) to {@code relaxed}.
      */
-    private static Evaluation distributedStep(DataParallel parallel, int step, ParamStore store, TrackedParams params) {
+    private static Evaluation distributedStep(DataParallel parallel, int step, ParamStore store, TrackedParams params,
+            List<Double> relaxed) {
         DataParallelWorker.Params values = DataParallelWorker.Params.of(store);
         DataParallelWorker.Sum sum = parallel.step(step, values);
+        relaxed.add(sum.relaxed());
         List<ParamKey> keys = store.keys();
         Object surrogate = 0.0;
         for (int i = 0; i < keys.size(); i++) {
