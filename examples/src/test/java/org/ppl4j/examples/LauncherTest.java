@@ -77,4 +77,21 @@ class LauncherTest {
         assertFalse(r[2].contains("at org."), "a stack trace reached the user: " + r[2]);
         assertEquals("66", run("run", "examples/no_such_file.ppl")[0]);
     }
+
+    /**
+     * With ppl4j's own kernels the JVM needs the incubator module and warns about it at every start: the launcher
+     * keeps that line from the user's standard error and passes the rest (an error message) and the exit status on.
+     */
+    @Test
+    void ownKernelsStartWithoutTheIncubatorWarning() throws Exception {
+        java.util.Map<String, String> vector = java.util.Map.of("PPL_KERNELS", "vector");
+        String[] r = runWith(vector, "--version");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Large-tensor kernels: ppl4j Vector API kernels"), r[1]);
+        assertFalse(r[2].contains("incubator"), "the JVM's warning reached the user: " + r[2]);
+        r = runWith(vector, "run", "examples/errors/distribution_argument.ppl");
+        assertEquals("2", r[0]);
+        assertFalse(r[2].contains("incubator"), r[2]);
+        assertTrue(r[2].contains("distribution_argument.ppl:"), "the error did not come through: " + r[2]);
+    }
 }

@@ -6,6 +6,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,11 @@ final class VectorKernels extends FloatKernels {
     /** Half as many doubles as F has floats: sums widen each float vector to two double vectors. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final ByteOrder O = ByteOrder.nativeOrder();
+    /**
+     * Moves a float vector's upper half to its lower half: F2D of that, part 0, widens the upper lanes. (F2D with
+     * part 1 is not intrinsified by JDK 17: it builds a shuffle in Java at every call, slower than the scalar loop.)
+     */
+    private static final VectorShuffle<Float> UPPER = VectorShuffle.iota(F, D.length(), 1, true);
     private static final int W = F.length();
 
     @Override
@@ -219,8 +225,12 @@ final class VectorKernels extends FloatKernels {
 
     /** acc + the float64 values of t's lanes (two float64 vectors of half t's length each). */
     private static DoubleVector widen(DoubleVector acc, FloatVector t) {
-        return acc.add((DoubleVector) t.convertShape(VectorOperators.F2D, D, 0))
-                .add((DoubleVector) t.convertShape(VectorOperators.F2D, D, 1));
+        return acc.add(lower(t)).add(lower(t.rearrange(UPPER)));
+    }
+
+    /** The float64 values of t's lower half. */
+    private static DoubleVector lower(FloatVector t) {
+        return (DoubleVector) t.convertShape(VectorOperators.F2D, D, 0);
     }
 
     private static FloatVector only(FloatVector t, VectorMask<Float> m) {
@@ -248,10 +258,8 @@ final class VectorKernels extends FloatKernels {
         for (int bound = F.loopBound(n); i < bound; i += W) {
             FloatVector a = load(x, i);
             FloatVector b = load(y, i);
-            for (int part = 0; part < 2; part++) {
-                acc = ((DoubleVector) a.convertShape(VectorOperators.F2D, D, part))
-                        .fma((DoubleVector) b.convertShape(VectorOperators.F2D, D, part), acc);
-            }
+            acc = lower(a).fma(lower(b), acc);
+            acc = lower(a.rearrange(UPPER)).fma(lower(b.rearrange(UPPER)), acc);
         }
         double total = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {

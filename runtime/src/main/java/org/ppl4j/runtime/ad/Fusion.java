@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Fused runs of elementwise operations: a transformation of the tape, made before each backward pass.
@@ -29,10 +28,10 @@ final class Fusion {
     private static volatile boolean enabled = !"false".equals(System.getProperty("ppl.fusion"));
     private static final boolean DUMP = Boolean.getBoolean("ppl.fusion.dump");
     /**
-     * Functions whose result has fewer elements do not make a tape run the pass: finding runs counts the readers
-     * of every node on the tape at each backward pass, which a model of many scalar choices and a few short
-     * vectors pays for nothing (about a tenth of a GMM enumeration step). Runs on a tape that does run the pass
-     * are fused whatever their size.
+     * Functions whose result has fewer elements do not make a tape run the pass, which a model of many scalar
+     * choices and a few short vectors would pay for nothing. Runs on a tape that does run the pass are fused
+     * whatever their size. The pass itself visits only the nodes made elementwise ({@link Tape#marked}); each
+     * node's readers are counted as the tape is recorded ({@link TensorVar#readers}).
      */
     static final int MINIMUM_ELEMENTS = 64;
     private static volatile int minimumElements = MINIMUM_ELEMENTS;
@@ -70,6 +69,7 @@ final class Fusion {
      */
     static TensorVar mark(TensorVar v, Step step) {
         v.step = step;
+        v.tape.marked.add(v);
         if (step instanceof Unary u && u.input().step != null && v.value.size() >= minimumElements) {
             v.tape.fusible++;
         }
@@ -107,42 +107,23 @@ final class Fusion {
         return u.kernel() != Tensor.Op1.SIGN && u.kernel() != Tensor.Op1.STEP && Nd4jKernels.ownKernelsRun();
     }
 
-    /** Counts each node's readers. */
-    private static final class Readers implements Consumer<TapeNode> {
-        int[] count;
-
-        @Override
-        public void accept(TapeNode p) {
-            count[p.id]++;
-        }
-    }
-
     /**
-     * Finds the fused runs among the first {@code size} nodes and sets each run's last node's fused backward pass
+     * Finds the fused runs among the nodes made elementwise and sets each run's last node's fused backward pass
      * (clearing those of an earlier plan). {@code output} is the node backward starts from (never inside a run).
      */
-    static void plan(TapeNode[] nodes, int size, Object output) {
+    static void plan(List<TensorVar> marked, Object output) {
+        int n = marked.size();
+        for (int i = 0; i < n; i++) {
+            TensorVar t = marked.get(i);
+            t.fusedBackward = null;
+            t.inRun = false;
+        }
         if (!enabled) {
-            for (int i = 0; i < size; i++) {
-                if (nodes[i] instanceof TensorVar t) {
-                    t.fusedBackward = null;
-                }
-            }
             return;
         }
-        Readers readers = new Readers();
-        readers.count = new int[size];
-        for (int i = 0; i < size; i++) {
-            nodes[i].forEachParent(readers);
-        }
-        int[] count = readers.count;
-        boolean[] inRun = new boolean[size];
-        for (int i = size - 1; i >= 0; i--) {
-            if (!(nodes[i] instanceof TensorVar t) || t.step == null) {
-                continue;
-            }
-            t.fusedBackward = null;
-            if (inRun[i] || !(t.step instanceof Unary u) || !fusible(u)) {
+        for (int i = n - 1; i >= 0; i--) {
+            TensorVar t = marked.get(i);
+            if (t.inRun || !(t.step instanceof Unary u) || !fusible(u)) {
                 continue;
             }
             List<TensorVar> run = new ArrayList<>(4);
@@ -150,13 +131,13 @@ final class Fusion {
             TensorVar cur = t;
             while (cur.step instanceof Unary cu) {
                 TensorVar p = cu.input();
-                if (p.step == null || count[p.id] != 1 || p == output || p.id >= size
+                if (p.step == null || p.readers != 1 || p == output
                         || p.value.size() != cur.value.size()
                         || (p.step instanceof Unary pu && !fusible(pu))) {
                     break;
                 }
                 run.add(p);
-                inRun[p.id] = true;
+                p.inRun = true;
                 cur = p;
                 if (p.step instanceof Add) {
                     break;

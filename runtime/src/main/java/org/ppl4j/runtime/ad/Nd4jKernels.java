@@ -882,8 +882,10 @@ final class Nd4jKernels {
 
     /** A dense C-order matrix of the working type starting at its buffer's start, as BLAS reads it. */
     private static boolean rowMajor(INDArray x) {
+        // a view too when it is its whole buffer (a reshaped gather: a fit's minibatch of data, the first
+        // layer's input, which otherwise went through ND4J's gemm op and its Fortran-order result)
         return x.dataType() == dtype() && x.ordering() == 'c' && x.offset() == 0 && x.elementWiseStride() == 1
-                && !x.isView() && x.length() > 0 && x.length() < Integer.MAX_VALUE
+                && (!x.isView() || x.data().length() == x.length()) && x.length() > 0 && x.length() < Integer.MAX_VALUE
                 && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE);
     }
 

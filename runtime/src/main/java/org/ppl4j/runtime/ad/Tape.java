@@ -24,6 +24,8 @@ public final class Tape {
     private boolean controlDependent;
     /** How many nodes may end a fused run ({@link Fusion#mark}); none: the fusion pass is skipped. */
     int fusible;
+    /** The nodes made elementwise ({@link Fusion#mark}), in creation order: where the fusion pass looks for runs. */
+    final List<TensorVar> marked = new java.util.ArrayList<>();
 
     void record(TapeNode node) {
         if (size == nodes.length) {
@@ -471,7 +473,7 @@ public final class Tape {
             return; // a constant output has a zero gradient
         }
         if (fusible > 0) {
-            Fusion.plan(nodes, size, output);
+            Fusion.plan(marked, output);
         }
         for (int i = size - 1; i >= 0; i--) {
             nodes[i].propagate();

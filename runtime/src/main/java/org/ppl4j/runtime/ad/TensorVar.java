@@ -23,7 +23,14 @@ public final class TensorVar extends TapeNode {
     Fusion.Step step;
     /** Set by the fusion pass on the last node of a fused run: the whole run's backward pass. */
     Backward fusedBackward;
+    /** Set by the fusion pass on a node inside a fused run (not its last). */
+    boolean inRun;
     final TapeNode[] parents;
+    /**
+     * How many nodes recorded so far read this one (its parents' lists and scalar readings name it), kept as the
+     * tape is recorded so that the fusion pass needs no count over the whole tape.
+     */
+    int readers;
     /**
      * For each parent, how many leading axes of this value are that parent's leading axes, element for element
      * (an elementwise operation: all axes where no broadcast happens; a sum over axis k: k; a product x @ w: one
@@ -48,6 +55,11 @@ public final class TensorVar extends TapeNode {
         this.value = value;
         this.backward = backward;
         this.parents = parents;
+        for (TapeNode p : parents) {
+            if (p instanceof TensorVar t) {
+                t.readers++;
+            }
+        }
     }
 
     /** Records a tensor node; {@code inputs} are the operands (untracked ones are skipped). */

@@ -214,6 +214,7 @@ public final class Var extends TapeNode {
         Var r = new Var(t.tape, value);
         r.tensor = t;
         r.tensorIndex = index;
+        t.readers++;
         t.tape.record(r);
         return r;
     }
@@ -222,6 +223,9 @@ public final class Var extends TapeNode {
     static Var dependent(Tape tape, double value, Var gradientInput, TapeNode on) {
         Var r = new Var(tape, value, gradientInput, gradientInput == null ? 0 : 1, null, 0);
         r.dependency = on;
+        if (on instanceof TensorVar t) {
+            t.readers++;
+        }
         tape.record(r);
         return r;
     }

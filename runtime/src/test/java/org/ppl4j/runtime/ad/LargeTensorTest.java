@@ -89,6 +89,42 @@ class LargeTensorTest {
         assertClose(expected, Tensor.matmul(a, false, b.transpose(), true).toArray(), tol, "a @ b^T^T");
     }
 
+    /**
+     * A minibatch (rows gathered from a data set, reshaped: a view of its whole buffer) times a weight matrix, and
+     * the gradient's product with it transposed, against float64 sums (tolerance as in {@link #productsMatch}).
+     */
+    @Test
+    void productsOfAGatheredReshapedMinibatch() {
+        int rows = 40;
+        int k = 28 * 28;
+        int n = 30;
+        Tensor data = tensor(-1, 2, 100, 28, 28);
+        int[] pick = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            pick[i] = (i * 37) % 100;
+        }
+        Tensor batch = data.rows(pick).reshape(new int[] {rows, k});
+        assertTrue(batch.isLarge());
+        Tensor w = tensor(-1, 2, k, n);
+        Tensor g = tensor(-1, 2, rows, n);
+        double[] x = data.toArray();
+        double[] y = w.toArray();
+        double[] gd = g.toArray();
+        double[] xw = new double[rows * n];
+        double[] xtg = new double[k * n];
+        for (int i = 0; i < rows; i++) {
+            for (int p = 0; p < k; p++) {
+                double xv = x[pick[i] * k + p];
+                for (int j = 0; j < n; j++) {
+                    xw[i * n + j] += xv * y[p * n + j];
+                    xtg[p * n + j] += xv * gd[i * n + j];
+                }
+            }
+        }
+        assertClose(xw, Tensor.matmul(batch, false, w, false).toArray(), 1e-5, "batch @ w");
+        assertClose(xtg, Tensor.matmul(batch, true, g, false).toArray(), 1e-5, "batch^T @ g");
+    }
+
     @Test
     void largeTensorsAreStoredInNd4jAndSmallOnesInJava() {
         assertTrue(tensor(0, 1, BIG).isLarge());
