@@ -191,9 +191,7 @@ public final class DataParallelWorker {
      * on the next even power of two at or above n, walked until it lands below n), keyed by (seed, epoch).
      */
     static long position(long index, long n, long seed, long epoch) {
-        int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1)));
-        bits += bits & 1;
-        int half = bits / 2;
+        int half = halfBits(n);
         long mask = (1L << half) - 1;
         long x = index;
         do {
@@ -210,11 +208,15 @@ public final class DataParallelWorker {
         return x;
     }
 
+    /** Half the bits of the Feistel network's domain: the next even power of two at or above n. */
+    private static int halfBits(long n) {
+        int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1)));
+        return (bits + (bits & 1)) / 2;
+    }
+
     /** The row at place {@code place} of epoch {@code epoch}'s order: the inverse of {@link #position}. */
     static long rowAt(long place, long n, long seed, long epoch) {
-        int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1)));
-        bits += bits & 1;
-        int half = bits / 2;
+        int half = halfBits(n);
         long mask = (1L << half) - 1;
         long x = place;
         do {
