@@ -323,6 +323,8 @@ class SparkFitTest {
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(printed.contains("guide.m2 = " + expected), printed);
         assertEquals(64, Main.run(new String[] {file.toString()}));
+        assertEquals(64, Main.run(new String[] {file.toString(), "--data", data.toString(), "--blocks", "0"}));
+        assertEquals(64, Main.run(new String[] {file.toString(), "--data", data.toString(), "--local-steps", "x"}));
     }
 
     /** A data path that does not exist: exit 66 and one line that names it, no stack trace. */
