@@ -12,10 +12,11 @@ import org.ppl4j.embed.PplProgram;
 
 /**
  * {@code spark-submit --class org.ppl4j.spark.Main ppl4j-spark-VERSION-all.jar FILE --data [NAME=]PATH
- * [--partitions N] [--seed N] [--resume DIR] [--save FILE] [--allow-path DIR]...} and
- * {@code ./ppl run FILE --spark MASTER --data PATH}: runs the program on the driver with its minibatch fit
- * data-parallel over the CSV or Parquet data at PATH, bound to the name NAME ({@code d} when not given), read in N partitions (Spark's own cut of the files when not given: the
- * result is the same bits for any N), and prints the fit's parameters. Exit codes as {@code ppl run}'s: 64 for a
+ * [--partitions N] [--seed N] [--resume DIR] [--save FILE] [--allow-path DIR]... [--blocks G] [--local-steps H]}
+ * and {@code ./ppl run FILE --spark MASTER --data PATH}: runs the program on the driver with its minibatch fit
+ * data-parallel over the CSV or Parquet data at PATH, bound to the name NAME ({@code d} when not given), read in N
+ * partitions (Spark's own cut of the files when not given: the result is the same bits for any N), and prints the
+ * fit's parameters. Exit codes as {@code ppl run}'s: 64 for a
  * bad command line, 65 for an error in the program, 66 for an unreadable file, 70 when Spark fails (a job
  * that failed for good, data it cannot read).
  */
@@ -33,6 +34,8 @@ public final class Main {
         String master = null;
         int partitions = 0;
         Path save = null;
+        int blocks = SparkFit.DEFAULT_BLOCKS;
+        int localSteps = 1;
         PplOptions options = PplOptions.defaults();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -49,6 +52,8 @@ public final class Main {
                     case "--save" -> save = Path.of(value(args, ++i, a));
                     case "--allow-path" -> options = options.withAllowedPath(Path.of(value(args, ++i, a)));
                     case "--float64" -> options = options.withFloat64(true);
+                    case "--blocks" -> blocks = positive(value(args, ++i, a), a);
+                    case "--local-steps" -> localSteps = positive(value(args, ++i, a), a);
                     default -> {
                         if (a.startsWith("-") || file != null) {
                             throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -65,7 +70,8 @@ public final class Main {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("ppl spark: " + e.getMessage() + "\nusage: FILE --data [NAME=]PATH [--partitions N] "
-                    + "[--spark MASTER] [--seed N] [--resume DIR] [--save FILE] [--allow-path DIR]... [--float64]");
+                    + "[--spark MASTER] [--seed N] [--resume DIR] [--save FILE] [--allow-path DIR]... [--float64] "
+                    + "[--blocks G] [--local-steps H]");
             return 64;
         }
         String source;
@@ -94,7 +100,8 @@ public final class Main {
             }
             return 66;
         }
-        try (PplProgram program = SparkFit.of(source, file, name, rows).options(options).run()) {
+        try (PplProgram program = SparkFit.of(source, file, name, rows).options(options).blocks(blocks)
+                .localSteps(localSteps).run()) {
             FitResult fit = program.lastFit();
             for (Map.Entry<String, Object> e : fit.params().entrySet()) {
                 System.out.println(e.getKey() + " = " + format(e.getValue()));
@@ -124,6 +131,18 @@ public final class Main {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static int positive(String v, String option) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException(option + " needs a whole number of at least 1, got '" + v + "'");
     }
 
     private static String format(Object v) {

@@ -24,7 +24,8 @@ import org.ppl4j.stdlib.builtins.DataParallelWorker;
  * Runs a ppl4j program whose minibatch {@code fit(f, data: d, batch: B, ...)} reads a Spark {@link Dataset}: the
  * program runs on the driver as on one machine (its parameters, optimiser, checkpoints, {@code --resume} and the
  * closing summary stay there), and each step's gradient is computed by the executors over the rows of the step's
- * batch and summed with {@code treeAggregate} (see {@link DataParallelWorker} for the rules that make the result
+ * batch, block by block (fixed blocks of consecutive rows, each evaluated as one vectorised batch), and summed exactly
+ * with {@code treeAggregate} (see {@link DataParallelWorker} for the rules that make the result
  * independent of the partitioning). The data name {@code d} is bound to a record with one field per numeric column;
  * on every JVM it holds a sample of the data's first rows, so that the program reaches its fit; the rows themselves
  * stay on the executors.
@@ -39,12 +40,16 @@ import org.ppl4j.stdlib.builtins.DataParallelWorker;
 public final class SparkFit {
     /** Rows of the data bound to its name on every JVM (the fit's names and settings, its closing summary). */
     static final int HEAD_ROWS = 1000;
+    /** The number of blocks the rows are grouped in when not set (at most that many partitions do work). */
+    public static final int DEFAULT_BLOCKS = 16;
 
     private final String source;
     private final String fileName;
     private final String dataName;
     private final Dataset<Row> data;
     private PplOptions options = PplOptions.defaults();
+    private int blockCount = DEFAULT_BLOCKS;
+    private int localSteps = 1;
     private int failStep = -1;
     private int failAttempts;
 
@@ -68,6 +73,32 @@ public final class SparkFit {
 
     public SparkFit seed(long seed) {
         this.options = options.withSeed(seed);
+        return this;
+    }
+
+    /**
+     * The number of fixed blocks the rows are grouped in (16 when not set): each step evaluates each block's rows of
+     * the batch as one vectorised batch, so a step costs G evaluations, and at most G partitions do work. The result
+     * depends on G (and the seed), not on the partitioning.
+     */
+    public SparkFit blocks(int blocks) {
+        if (blocks < 1) {
+            throw new IllegalArgumentException("the number of blocks must be at least 1, got " + blocks);
+        }
+        this.blockCount = blocks;
+        return this;
+    }
+
+    /**
+     * Local steps (federated averaging): each block takes {@code h} batch steps on its own rows between two steps
+     * of the driver (1, the default: synchronous steps). See docs/spark.md for its bias on blocks that are not
+     * identically distributed.
+     */
+    public SparkFit localSteps(int h) {
+        if (h < 1) {
+            throw new IllegalArgumentException("local steps must be at least 1, got " + h);
+        }
+        this.localSteps = h;
         return this;
     }
 
@@ -118,21 +149,32 @@ public final class SparkFit {
     public PplProgram run() {
         String[] names = numericColumns(data);
         // a stable global index per row: by file and line for rows read from files, else in partition order
-        JavaRDD<Block> blocks = RowIndex.indexed(data)
-                .mapPartitions(rows -> List.of(Block.of(rows, names)).iterator(), true);
-        blocks.persist(StorageLevel.MEMORY_AND_DISK());
-        long rows = blocks.map(b -> (long) b.index.length).reduce(Long::sum);
+        JavaRDD<Block> read = RowIndex.indexed(data)
+                .mapPartitions(rows -> Block.of(rows, names).iterator(), true);
+        read.persist(StorageLevel.MEMORY_AND_DISK());
+        long rows = read.map(b -> (long) b.length()).fold(0L, Long::sum);
         if (rows == 0) {
+            read.unpersist(false);
             throw new IllegalArgumentException(fileName + ": the data '" + dataName + "' has no rows");
         }
+        // the fixed blocks (by global index), each whole in one partition: one shuffle of the rows, at load
+        long size = (rows + Math.min(blockCount, rows) - 1) / Math.min(blockCount, rows);
+        int count = (int) ((rows + size - 1) / size);
+        int partitions = Math.max(1, Math.min(count, data.javaRDD().getNumPartitions()));
+        JavaRDD<Block> blocks = read.flatMapToPair(b -> b.split(size).iterator())
+                .partitionBy(new Block.Partitioner(partitions, count))
+                .mapPartitions(pieces -> Block.join(pieces).iterator(), true);
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        blocks.count();
+        read.unpersist(false);
         LinkedHashMap<String, double[]> head = head(blocks, names, rows);
-        Spec spec = new Spec(source, fileName, dataName, options.seed(), options.float64(), rows, head, failStep,
-                failAttempts);
+        Spec spec = new Spec(source, fileName, dataName, options.seed(), options.float64(), rows, head, localSteps,
+                failStep, failAttempts);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         Broadcast<Spec> shared = sc.broadcast(spec);
         PplProgram program = Ppl.compile(source, fileName, options.withData(dataName, head));
         program.within(() -> {
-            PplContext.get(null).setDataParallel(new Driver(blocks, shared, rows));
+            PplContext.get(null).setDataParallel(new Driver(blocks, shared, rows, localSteps));
             return null;
         });
         try {
@@ -148,7 +190,8 @@ public final class SparkFit {
     }
 
     /** The driver's side: each step, one treeAggregate over the blocks. */
-    private record Driver(JavaRDD<Block> blocks, Broadcast<Spec> spec, long rows) implements DataParallel {
+    private record Driver(JavaRDD<Block> blocks, Broadcast<Spec> spec, long rows, int localSteps)
+            implements DataParallel {
         @Override
         public long rows() {
             return rows;
@@ -157,6 +200,11 @@ public final class SparkFit {
         @Override
         public boolean executor() {
             return false;
+        }
+
+        @Override
+        public int localSteps() {
+            return localSteps;
         }
 
         @Override
@@ -170,7 +218,7 @@ public final class SparkFit {
         }
     }
 
-    /** Step {@code step}'s sum over all blocks. */
+    /** Step (round) {@code step}'s sum over all blocks. */
     static DataParallelWorker.Sum sum(JavaRDD<Block> blocks, Broadcast<Spec> spec, int step,
             DataParallelWorker.Params params) {
         int[] sizes = DataParallelWorker.sizes(params);
@@ -216,14 +264,12 @@ public final class SparkFit {
         int h = (int) Math.min(HEAD_ROWS, rows);
         List<scala.Tuple2<Long, double[]>> first = new ArrayList<>(blocks.flatMap(b -> {
             List<scala.Tuple2<Long, double[]>> mine = new ArrayList<>();
-            for (int r = 0; r < b.index.length; r++) {
-                if (b.index[r] < h) {
-                    double[] row = new double[names.length];
-                    for (int c = 0; c < names.length; c++) {
-                        row[c] = b.columns.get(names[c])[r];
-                    }
-                    mine.add(new scala.Tuple2<>(b.index[r], row));
+            for (int r = 0, n = b.length(); r < n && b.first + r < h; r++) {
+                double[] row = new double[names.length];
+                for (int c = 0; c < names.length; c++) {
+                    row[c] = b.columns.get(names[c])[r];
                 }
+                mine.add(new scala.Tuple2<>(b.first + r, row));
             }
             return mine.iterator();
         }).collect());

@@ -21,13 +21,15 @@ final class Spec implements Serializable {
     final boolean float64;
     final long rows;
     final LinkedHashMap<String, double[]> head;
+    /** Batch steps per driver step (1: synchronous). */
+    final int localSteps;
     /** A test hook: partition 0's task of this step fails after its work (-1: none), in its first attempts. */
     final int failStep;
     final int failAttempts;
     final String key;
 
     Spec(String source, String fileName, String dataName, long seed, boolean float64, long rows,
-            LinkedHashMap<String, double[]> head, int failStep, int failAttempts) {
+            LinkedHashMap<String, double[]> head, int localSteps, int failStep, int failAttempts) {
         this.source = source;
         this.fileName = fileName;
         this.dataName = dataName;
@@ -35,6 +37,7 @@ final class Spec implements Serializable {
         this.float64 = float64;
         this.rows = rows;
         this.head = head;
+        this.localSteps = localSteps;
         this.failStep = failStep;
         this.failAttempts = failAttempts;
         this.key = digest();

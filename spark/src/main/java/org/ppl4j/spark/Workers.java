@@ -27,7 +27,7 @@ final class Workers {
     record Compiled(PplProgram program, DataParallelWorker worker) {
     }
 
-    /** The step's sum over {@code block}'s rows, computed by a copy of the program of {@code spec}. */
+    /** The step's (round's) sum over {@code block}'s rows, computed by a copy of the program of {@code spec}. */
     static DataParallelWorker.Sum gradient(Spec spec, DataParallelWorker.Params params, int step, Block block) {
         ConcurrentLinkedDeque<Compiled> idle = IDLE.computeIfAbsent(spec.key, k -> new ConcurrentLinkedDeque<>());
         Compiled c = idle.pollFirst();
@@ -36,8 +36,8 @@ final class Workers {
         }
         try {
             Compiled used = c;
-            return c.program().within(() -> used.worker().gradient(params, step, block.index, block.columns,
-                    zeroWidths(block)));
+            return c.program().within(() -> used.worker().gradient(params, step, spec.localSteps, block.first,
+                    block.columns, zeroWidths(block)));
         } finally {
             idle.addFirst(c);
         }

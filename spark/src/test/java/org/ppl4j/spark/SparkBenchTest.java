@@ -53,7 +53,15 @@ class SparkBenchTest {
                 // the difference of runs of 2s and s steps: the set-up (compiling, caching the rows) cancels
                 double ms = (runMs(master, rows, batch, 2 * steps, cols) - runMs(master, rows, batch, steps, cols))
                         / steps;
-                System.out.printf("%-10s %8d %12.1f%n", master == null ? "in-process" : master, batch, ms);
+                String line = String.format("%-10s %8d %12.1f%n", master == null ? "in-process" : master, batch, ms);
+                System.out.print(line);
+                try {
+                    // also in a file: the forked test JVM is sometimes cut off at its exit before its output is passed on
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("target/spark-bench.txt"), line,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
         }
     }

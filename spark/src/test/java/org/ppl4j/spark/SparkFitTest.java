@@ -155,6 +155,28 @@ class SparkFitTest {
                 }
             }
         }
+        // another number of blocks (5: cut unevenly over 2 and 4 partitions): other bits, the same for both
+        double[] five;
+        try (PplProgram p = SparkFit.of(source, "logistic.ppl", "d", frame(cols, 2)).blocks(5).run()) {
+            five = guide(p.lastFit());
+        }
+        try (PplProgram p = SparkFit.of(source, "logistic.ppl", "d", frame(cols, 4)).blocks(5).run()) {
+            assertBits(five, guide(p.lastFit()), "5 blocks in 4 partitions against 2");
+        }
+        // local steps: H = 1 is the synchronous step; H = 4 (10 rounds of 4 batch steps) has bits of its own, the
+        // same for 1 and 4 partitions
+        try (PplProgram p = SparkFit.of(source, "logistic.ppl", "d", frame(cols, 4)).localSteps(1).run()) {
+            assertBits(one, guide(p.lastFit()), "local steps 1 against synchronous steps");
+        }
+        double[] four;
+        try (PplProgram p = SparkFit.of(source, "logistic.ppl", "d", frame(cols, 1)).localSteps(4).run()) {
+            four = guide(p.lastFit());
+            assertEquals(10, p.lastFit().history().length, "driver steps with local steps 4");
+        }
+        assertTrue(four[0] != one[0], "local steps 4 gave the synchronous result " + four[0]);
+        try (PplProgram p = SparkFit.of(source, "logistic.ppl", "d", frame(cols, 4)).localSteps(4).run()) {
+            assertBits(four, guide(p.lastFit()), "local steps 4, 4 partitions against 1");
+        }
         // partition 0's task fails on its first attempt at step 7; Spark runs it again; the result is the same bits
         try (PplProgram p = SparkFit.of(source, "logistic.ppl", "d", frame(cols, 2)).failOnceAt(7).run()) {
             double[] v = guide(p.lastFit());
@@ -165,13 +187,22 @@ class SparkFitTest {
         }
     }
 
+    static void assertBits(double[] expected, double[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Double.doubleToLongBits(expected[i]), Double.doubleToLongBits(actual[i]),
+                    GUIDE[i] + ", " + what + ": " + actual[i] + " vs " + expected[i]);
+        }
+    }
+
     /**
      * The posterior of the data-parallel fit against the single-machine fit of the same program and data (10^5 rows,
      * data seed 7, fit seed 5, batch 200, 200 steps of adam(0.1, decay 0.98)). The two use different random streams
      * (batches and draws), so their guides differ by the fits' own noise; the bound: each guide mean within 4 joint
      * posterior sds (sqrt(s_spark^2 + s_single^2), the fitted guide scales) of the other's, and each within 4 of its
      * own sds of the coefficients that generated the data; the scales within a factor 2 of each other. Counting the
-     * prior once per partition or scaling the rows wrongly moves the means by many sds.
+     * prior once per partition or scaling the rows wrongly moves the means by many sds. The same bound for a fit with
+     * local steps H = 4 (federated averaging over the 16 blocks; IID data, the rows in random order) and as many
+     * driver steps (800 batch steps), against the synchronous Spark fit.
      */
     @Test
     void posteriorMatchesTheSingleMachineFit() {
@@ -186,8 +217,19 @@ class SparkFitTest {
         try (PplProgram p = Ppl.compile(source, "logistic.ppl", PplOptions.defaults().withData("d", record(cols)))) {
             single = guide(p.run().lastFit());
         }
+        double[] local;
+        try (PplProgram p = SparkFit.of(LOGISTIC.formatted(200, 800, "0.1, decay: 0.98"), "logistic.ppl", "d",
+                frame(cols, 2)).localSteps(4).run()) {
+            local = guide(p.lastFit());
+        }
         double[] truth = {0.5, -1, 2};
         for (int k = 0; k < 3; k++) {
+            double sdl = Math.hypot(spark[k + 3], local[k + 3]);
+            String withLocal = GUIDE[k] + ": local steps 4 " + local[k] + " (sd " + local[k + 3] + "), synchronous "
+                    + spark[k] + " (sd " + spark[k + 3] + ")";
+            assertTrue(Math.abs(local[k] - spark[k]) <= 4 * sdl, withLocal);
+            assertTrue(Math.abs(local[k] - truth[k]) <= 4 * local[k + 3], withLocal);
+            assertTrue(local[k + 3] / spark[k + 3] < 2 && spark[k + 3] / local[k + 3] < 2, withLocal);
             double sd = Math.hypot(spark[k + 3], single[k + 3]);
             String what = GUIDE[k] + ": spark " + spark[k] + " (sd " + spark[k + 3] + "), single machine " + single[k]
                     + " (sd " + single[k + 3] + ")";
@@ -264,6 +306,8 @@ class SparkFitTest {
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(printed.contains("guide.m2 = " + expected), printed);
         assertEquals(64, Main.run(new String[] {file.toString()}));
+        assertEquals(64, Main.run(new String[] {file.toString(), "--data", data.toString(), "--blocks", "0"}));
+        assertEquals(64, Main.run(new String[] {file.toString(), "--data", data.toString(), "--local-steps", "x"}));
     }
 
     /** A data path that does not exist: exit 66 and one line that names it, no stack trace. */

@@ -18,8 +18,17 @@ public interface DataParallel {
     /** Executor: the worker of the program's minibatch fit. */
     void captured(DataParallelWorker worker);
 
-    /** Driver: the sum over the distributed data of step {@code step}'s (0-based) gradient at {@code params}. */
-    DataParallelWorker.Sum step(int step, DataParallelWorker.Params params);
+    /**
+     * Driver: the sum over the distributed data of round {@code round}'s (0-based) gradient at {@code params}: batch
+     * step {@code round} when {@link #localSteps} is 1, else the sum along each block's H local steps
+     * ({@link DataParallelWorker}).
+     */
+    DataParallelWorker.Sum step(int round, DataParallelWorker.Params params);
+
+    /** The batch steps each block takes between two of the driver's (1: synchronous steps). */
+    default int localSteps() {
+        return 1;
+    }
 
     /** Ends an executor's run of the program once its fit's worker is captured. */
     final class Captured extends RuntimeException {

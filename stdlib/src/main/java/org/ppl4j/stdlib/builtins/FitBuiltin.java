@@ -92,7 +92,9 @@ final class FitBuiltin extends PplBuiltin {
             throw new IllegalArgumentException("fit: 'optimizer' must be adam(...) or sgd(...), got "
                     + Printer.kind(args[1]));
         }
-        int steps = batches != null ? batches.steps()
+        // a data-parallel fit with local steps: the driver takes one step per round of H batch steps
+        int local = parallel == null ? 1 : Math.max(1, parallel.localSteps());
+        int steps = batches != null ? (batches.steps() + local - 1) / local
                 : args[2] == null ? FitOptions.DEFAULT_STEPS : Args.count("fit", "steps", args[2], 0);
         int particles = args[3] == null ? FitOptions.DEFAULT_PARTICLES : Args.count("fit", "particles", args[3], 1);
         long seed = args[4] == null ? context.seed() : (long) Args.number("fit", "seed", args[4]);
@@ -120,7 +122,8 @@ final class FitBuiltin extends PplBuiltin {
             createParams(objectiveEstimator, store, seed);
             if (parallel.executor()) {
                 parallel.captured(new DataParallelWorker(context, batches.function(), batches.batch(),
-                        batches.shuffle(), seed, parallel.rows(), particles, raoBlackwellize, overrides, store));
+                        batches.shuffle(), seed, parallel.rows(), particles, raoBlackwellize, overrides,
+                        batches.steps(), optimizer.factory(), store));
                 throw new DataParallel.Captured();
             }
         }
@@ -142,19 +145,22 @@ final class FitBuiltin extends PplBuiltin {
                         current[0] = instance;
                         return once.get();
                     });
-            epochTotal[0] += e.value();
-            epochSteps[0]++;
-            if (batches.endsEpoch(step)) {
-                if (observer != null) {
-                    observer.onEpoch(fitIndex, batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]);
+            // the batch steps this step took (a round of local steps: up to H of them)
+            for (int s = step * local; s < Math.min(batches.steps(), (step + 1) * local); s++) {
+                epochTotal[0] += e.value();
+                epochSteps[0]++;
+                if (batches.endsEpoch(s)) {
+                    if (observer != null) {
+                        observer.onEpoch(fitIndex, batches.epochOf(s) + 1, epochTotal[0] / epochSteps[0]);
+                    }
+                    if (onEpoch != null) {
+                        // the epoch's mean estimate of the full-data objective, to the program (progress, early looks)
+                        IterationBuiltins.call(context, onEpoch,
+                                new Object[] {(double) batches.epochOf(s) + 1, epochTotal[0] / epochSteps[0]});
+                    }
+                    epochTotal[0] = 0;
+                    epochSteps[0] = 0;
                 }
-                if (onEpoch != null) {
-                    // the epoch's mean estimate of the full-data objective, to the program (progress, early looks)
-                    IterationBuiltins.call(context, onEpoch,
-                            new Object[] {(double) batches.epochOf(step) + 1, epochTotal[0] / epochSteps[0]});
-                }
-                epochTotal[0] = 0;
-                epochSteps[0] = 0;
             }
             return e;
         };
@@ -178,6 +184,7 @@ final class FitBuiltin extends PplBuiltin {
         FitCheckpoints checkpoints = FitCheckpoints.open(context, fitIndex,
                 settings(objective, steps, particles, seed, context, raoBlackwellize)
                         + (batches == null ? "" : ", " + batches.describe())
+                        + (local == 1 ? "" : ", local steps " + local)
                         + (convergence == null ? "" : ", tol " + Args.number("fit", "tol", args[15])), args[8], args[9]);
         if (args[16] != null) {
             PosteriorBuiltins.initialise(context, "fit", args[16], objective, store, seed);

@@ -73,4 +73,32 @@ class ExactSumTest {
         }
         assertEquals(true, same < 20, same + " rows kept their place");
     }
+
+    /** The batch's rows found from its positions (the inverse permutation) are those found by testing every row. */
+    @Test
+    void theInversePermutationFindsTheBatchsRows() {
+        long n = 1003;
+        for (long i = 0; i < n; i++) {
+            assertEquals(i, DataParallelWorker.rowAt(DataParallelWorker.position(i, n, 9, 2), n, 9, 2));
+        }
+        DataParallelWorker w = new DataParallelWorker(null, null, 10, true, 9, n, 1, true, null, 400, null,
+                new org.ppl4j.vi.ParamStore());
+        int found = 0;
+        for (int step = 0; step < 250; step += 7) {
+            for (long first = 0; first < n; first += 100) {
+                int length = (int) Math.min(100, n - first);
+                int[] fromPositions = w.selected(first, length, step); // batch 10 < 100 rows: walked back
+                java.util.List<Integer> tested = new java.util.ArrayList<>();
+                for (int r = 0; r < length; r++) {
+                    if (w.inBatch(first + r, step)) {
+                        tested.add(r);
+                    }
+                }
+                assertEquals(tested, java.util.Arrays.stream(fromPositions).boxed().toList(),
+                        "step " + step + ", block at " + first);
+                found += fromPositions.length;
+            }
+        }
+        assertEquals(36 * 10, found); // every step's batch of 10 is found once over the blocks
+    }
 }
