@@ -1,0 +1,165 @@
+package org.ppl4j.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link PplProgram#cancel()} outside a fit: it reaches the stop {@code ppl run --timeout} uses, inside a large matrix
+ * product (between its tiles), a {@code load_csv} blocked on a pipe, and a loop that calls no builtin (interrupted
+ * after the grace period). Each run is cancelled from another thread once the program has printed "start" (the
+ * statement before the long one) and 0.3 s more have passed; the run must end with a {@link PplException} of kind
+ * CANCELLED, without a stack trace, before "after" is printed, within {@link #BOUND_NANOS} of the cancel (a generous
+ * bound: one tile of a product takes tens of milliseconds, the pipe is polled every 0.1 s, the grace period is
+ * 0.5 s), and the program must run again afterwards.
+ */
+class CancelTest {
+    /** How long after {@code cancel()} the run must have ended: 5 s, far above the bounds stated above. */
+    private static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    @TempDir
+    Path dir;
+
+    private ExecutorService pool;
+
+    @BeforeEach
+    void startPool() {
+        pool = Executors.newSingleThreadExecutor();
+    }
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    /** Output that counts down {@code started} once the program printed "start". */
+    private static final class Watched extends OutputStream {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final CountDownLatch started = new CountDownLatch(1);
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+            check();
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+            check();
+        }
+
+        private void check() {
+            if (text().contains("start")) {
+                started.countDown();
+            }
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Runs {@code p} on the pool, cancels it 0.3 s after "start", and returns the error its run() threw. */
+    private PplException cancelWhileRunning(PplProgram p, Watched out) throws Exception {
+        Future<?> running = pool.submit(p::run);
+        assertTrue(out.started.await(5, TimeUnit.MINUTES), "the program printed start: " + out.text());
+        Thread.sleep(300);
+        assertFalse(running.isDone(), "still running 0.3 s after start");
+        long cancelled = System.nanoTime();
+        p.cancel();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.MINUTES));
+        long took = System.nanoTime() - cancelled;
+        assertTrue(took < BOUND_NANOS, "the run ended " + took / 1e9 + " s after the cancel");
+        assertTrue(e.getCause() instanceof PplException, String.valueOf(e.getCause()));
+        PplException error = (PplException) e.getCause();
+        assertEquals(PplException.Kind.CANCELLED, error.kind(), error.getMessage());
+        assertFalse(error.getMessage().contains("\tat ") || error.getMessage().contains("Exception"),
+                error.getMessage());
+        assertFalse(out.text().contains("after"), out.text());
+        return error;
+    }
+
+    /**
+     * {@code a @ a} of 3000 x 3000 (2.7e10 multiply-adds, over a second even on a fast core) runs in tiles of about
+     * 2^28 multiply-adds; the cancel is taken up between two of them, so {@code b} is never defined.
+     */
+    @Test
+    void cancelStopsALargeProduct() throws Exception {
+        Watched out = new Watched();
+        try (PplProgram p = Ppl.compile("let a = ones(n, n)\nprint(\"start\")\nlet b = a @ a\nprint(\"after\")\n",
+                "product.ppl", PplOptions.defaults().withData("n", 3000).withOutput(out))) {
+            PplException error = cancelWhileRunning(p, out);
+            assertEquals("stopped (cancelled) during a matrix product (PplProgram.cancel())", error.reason());
+            assertNull(p.get("b"), "the product never completed");
+            // the same program and engine run again, to the end
+            p.set("n", 2).run();
+            assertTrue(out.text().endsWith("after\n"), out.text());
+            assertEquals(2.0, ((double[][]) p.get("b"))[0][0]);
+        }
+    }
+
+    /** A {@code load_csv} of a FIFO nobody writes to blocks in native code; the wait for it notices the cancel. */
+    @Test
+    void cancelStopsALoaderBlockedOnAPipe() throws Exception {
+        Path fifo = dir.resolve("pipe.csv");
+        boolean made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+        } catch (IOException e) {
+            made = false;
+        }
+        assumeTrue(made, "mkfifo is not available");
+        Path csv = dir.resolve("small.csv");
+        Files.writeString(csv, "x\n1.5\n");
+        Watched out = new Watched();
+        try (PplProgram p = Ppl.compile("print(\"start\")\nlet d = load_csv(path)\nprint(\"after\")\n", "load.ppl",
+                PplOptions.defaults().withData("path", fifo.toString()).withAllowedPath(dir).withOutput(out))) {
+            PplException error = cancelWhileRunning(p, out);
+            assertEquals("stopped (cancelled) while waiting for " + fifo + " (PplProgram.cancel())", error.reason());
+            p.set("path", csv.toString()).run();
+            assertTrue(out.text().endsWith("after\n"), out.text());
+        } finally {
+            // let the abandoned reader (a daemon thread) finish: open the pipe for writing and close it
+            try (OutputStream w = Files.newOutputStream(fifo)) {
+                w.write("x\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** A loop that calls no builtin has no cancellation point: the grace period ends, the context is interrupted. */
+    @Test
+    void cancelInterruptsALoopWithoutBuiltins() throws Exception {
+        Watched out = new Watched();
+        try (PplProgram p = Ppl.compile("print(\"start\")\nlet x = 0\nfor i in 0..n {\n  x = x + 1\n}\n"
+                + "print(\"after\")\n", "loop.ppl", PplOptions.defaults().withData("n", 2_000_000_000)
+                        .withOutput(out))) {
+            PplException error = cancelWhileRunning(p, out);
+            assertEquals("cancelled (PplProgram.cancel()): interrupted " + PplProgram.CANCEL_GRACE_MS
+                    + " ms after the cancel", error.reason());
+            p.set("n", 3).run();
+            assertTrue(out.text().endsWith("after\n"), out.text());
+            assertEquals(3.0, p.get("x"));
+        }
+    }
+}
