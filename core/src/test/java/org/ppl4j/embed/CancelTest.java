@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,38 +41,14 @@ class CancelTest {
         pool.shutdownNow();
     }
 
-    /** Output that counts down {@code started} once the program printed "start". */
-    private static final class Watched extends OutputStream {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final CountDownLatch started = new CountDownLatch(1);
-
-        @Override
-        public synchronized void write(int b) {
-            bytes.write(b);
-            check();
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
-            check();
-        }
-
-        private void check() {
-            if (text().contains("start")) {
-                started.countDown();
-            }
-        }
-
-        synchronized String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     /** Runs {@code p} on the pool, cancels it 0.3 s after "start", and returns the error its run() threw. */
-    private PplException cancelWhileRunning(PplProgram p, Watched out) throws Exception {
+    private PplException cancelWhileRunning(PplProgram p, ByteArrayOutputStream out) throws Exception {
         Future<?> running = pool.submit(p::run);
-        assertTrue(out.started.await(5, TimeUnit.MINUTES), "the program printed start: " + out.text());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!text(out).contains("start") && System.nanoTime() < deadline) {
+            Thread.sleep(10); // a ByteArrayOutputStream is read and written under its lock
+        }
+        assertTrue(text(out).contains("start"), "the program printed start: " + text(out));
         Thread.sleep(300);
         assertFalse(running.isDone(), "still running 0.3 s after start");
         long cancelled = System.nanoTime();
@@ -87,8 +61,12 @@ class CancelTest {
         assertEquals(PplException.Kind.CANCELLED, error.kind(), error.getMessage());
         assertFalse(error.getMessage().contains("\tat ") || error.getMessage().contains("Exception"),
                 error.getMessage());
-        assertFalse(out.text().contains("after"), out.text());
+        assertFalse(text(out).contains("after"), text(out));
         return error;
+    }
+
+    private static String text(ByteArrayOutputStream out) {
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /**
@@ -97,7 +75,7 @@ class CancelTest {
      */
     @Test
     void cancelStopsALargeProduct() throws Exception {
-        Watched out = new Watched();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PplProgram p = Ppl.compile("let a = ones(n, n)\nprint(\"start\")\nlet b = a @ a\nprint(\"after\")\n",
                 "product.ppl", PplOptions.defaults().withData("n", 3000).withOutput(out))) {
             PplException error = cancelWhileRunning(p, out);
@@ -105,7 +83,7 @@ class CancelTest {
             assertNull(p.get("b"), "the product never completed");
             // the same program and engine run again, to the end
             p.set("n", 2).run();
-            assertTrue(out.text().endsWith("after\n"), out.text());
+            assertTrue(text(out).endsWith("after\n"), text(out));
             assertEquals(2.0, ((double[][]) p.get("b"))[0][0]);
         }
     }
@@ -113,7 +91,7 @@ class CancelTest {
     /** A loop that calls no builtin has no cancellation point: the grace period ends, the context is interrupted. */
     @Test
     void cancelInterruptsALoopWithoutBuiltins() throws Exception {
-        Watched out = new Watched();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PplProgram p = Ppl.compile("print(\"start\")\nlet x = 0\nfor i in 0..n {\n  x = x + 1\n}\n"
                 + "print(\"after\")\n", "loop.ppl", PplOptions.defaults().withData("n", 2_000_000_000)
                         .withOutput(out))) {
@@ -121,7 +99,7 @@ class CancelTest {
             assertEquals("cancelled (PplProgram.cancel()): interrupted " + PplProgram.CANCEL_GRACE_MS
                     + " ms after the cancel", error.reason());
             p.set("n", 3).run();
-            assertTrue(out.text().endsWith("after\n"), out.text());
+            assertTrue(text(out).endsWith("after\n"), text(out));
             assertEquals(3.0, p.get("x"));
         }
     }
