@@ -654,8 +654,13 @@ public final class Main implements Callable<Integer> {
      */
     static boolean outOfMemory(PolyglotException e) {
         Runtime rt = Runtime.getRuntime();
+        // the compiler failing to start because the heap ran out while it loaded its classes carries the error
+        boolean causedByOom = false;
+        for (Throwable c = e.getCause(); c != null && !causedByOom; c = c.getCause() == c ? null : c.getCause()) {
+            causedByOom = c instanceof OutOfMemoryError;
+        }
         return outOfMemory(String.valueOf(e.getMessage()),
-                e.isHostException() && e.asHostException() instanceof OutOfMemoryError, OOM_SEEN.get(),
+                causedByOom || e.isHostException() && e.asHostException() instanceof OutOfMemoryError, OOM_SEEN.get(),
                 rt.totalMemory() - rt.freeMemory(), rt.maxMemory());
     }
 
