@@ -69,7 +69,13 @@ public final class Main implements Callable<Integer> {
                 e.printStackTrace();
             }
         });
-        System.exit(execute(args, System.out, System.err));
+        int code;
+        try {
+            code = execute(args, System.out, System.err);
+        } catch (OutOfMemoryError e) {
+            code = outOfMemory(System.err);
+        }
+        System.exit(code);
     }
 
     /** Runs the command line with the given streams (standard input for the REPL); returns the exit code. */
@@ -120,7 +126,27 @@ public final class Main implements Callable<Integer> {
         Run.streams(out, err);
         Check.streams(out, err);
         ReplCommand.streams(in, out, err);
-        return cl.execute(options);
+        try {
+            return cl.execute(options);
+        } catch (OutOfMemoryError e) {
+            // one that escapes the command (thrown outside its statements, e.g. while the context closes): no stack
+            // trace, the runtime error's exit code
+            return outOfMemory(err);
+        }
+    }
+
+    /** Memory kept back for reporting that memory ran out (the heap may still be full of the program's values). */
+    private static volatile byte[] reserve = new byte[8 << 20];
+
+    /** Reports memory running out outside any statement; returns the runtime error's exit code. */
+    private static int outOfMemory(PrintStream err) {
+        reserve = null;
+        try {
+            err.println("ppl: error: " + OUT_OF_MEMORY.get());
+        } catch (OutOfMemoryError still) {
+            err.println("ppl: error: out of memory");
+        }
+        return RUNTIME_ERROR;
     }
 
     /** Version of ppl4j and the Truffle runtime in use (the optimising one, or "Interpreted"). */
@@ -629,8 +655,13 @@ public final class Main implements Callable<Integer> {
      */
     static boolean outOfMemory(PolyglotException e) {
         Runtime rt = Runtime.getRuntime();
+        // the compiler failing to start because the heap ran out while it loaded its classes carries the error
+        boolean causedByOom = false;
+        for (Throwable c = e.getCause(); c != null && !causedByOom; c = c.getCause() == c ? null : c.getCause()) {
+            causedByOom = c instanceof OutOfMemoryError;
+        }
         return outOfMemory(String.valueOf(e.getMessage()),
-                e.isHostException() && e.asHostException() instanceof OutOfMemoryError, OOM_SEEN.get(),
+                causedByOom || e.isHostException() && e.asHostException() instanceof OutOfMemoryError, OOM_SEEN.get(),
                 rt.totalMemory() - rt.freeMemory(), rt.maxMemory());
     }
 

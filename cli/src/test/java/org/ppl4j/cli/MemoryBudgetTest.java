@@ -24,10 +24,13 @@ class MemoryBudgetTest {
     Path dir;
 
     private Cli launch(String program) throws IOException, InterruptedException {
+        return launch(program, List.of("-Xmx512m", "-Dppl.memory=1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g"));
+    }
+
+    private Cli launch(String program, List<String> jvmArgs) throws IOException, InterruptedException {
         Path f = dir.resolve("budget.ppl");
         Files.writeString(f, program);
-        Process p = Cli.launch(dir, List.of("-Xmx512m", "-Dppl.memory=1g",
-                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g"), "run", f.toString());
+        Process p = Cli.launch(dir, jvmArgs, "run", f.toString());
         try {
             assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the run did not end");
         } finally {
@@ -56,6 +59,21 @@ class MemoryBudgetTest {
         assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
         assertTrue(r.err().startsWith(dir.resolve("budget.ppl") + ":1:9: error: a tensor of shape [20000, 20000] "
                 + "needs 1525 MiB, but the memory budget of 1024 MiB has "), r.err());
+    }
+
+    /**
+     * The heap (256 MiB) runs out while a list nests ever more small tensors, wherever it strikes (a statement, the
+     * collector giving up, closing the context): a runtime error, exit 2, no stack trace. Before, a "GC overhead
+     * limit exceeded" escaped the launcher raw ("Exception in thread main", exit 1).
+     */
+    @Test
+    void theHeapRunningOutIsARuntimeError() throws IOException, InterruptedException {
+        Cli r = launch("let xs = []\nfor i in 0..100000000 {\n  xs = [xs, zeros(1000)]\n}\nprint(len(xs))\n",
+                List.of("-Xmx256m"));
+        assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
+        assertTrue(r.err().contains("error: out of memory"), r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+        assertEquals("", r.out());
     }
 
     /** "Compiler initialization failed" is memory running out only when memory did run out. */

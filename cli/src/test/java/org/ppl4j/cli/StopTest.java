@@ -2,14 +2,11 @@ package org.ppl4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -18,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --timeout} stops what the program is doing where it can and reports what it reached: no builtin (a
  * matrix product, a loader) starts after the limit, a fit stops after its current step and keeps that step
- * (JSON with "stopped": "timeout", the summary, a checkpoint), a read blocked on a pipe is interrupted. No
+ * (JSON with "stopped": "timeout", the summary, a checkpoint); a read blocked on a pipe: {@link LoaderStopTest}. No
  * assertion is on a duration: each checks what ran and what was printed.
  */
 class StopTest {
@@ -98,23 +95,5 @@ class StopTest {
         assertTrue(r.err().contains("elbo: 100000000 steps"), r.err()); // the summary of what it reached
         // the checkpoint of the step it stopped after, although it was due only at the end
         assertTrue(Files.exists(checkpoints.resolve("fit1-step" + step + ".ckpt")), r.err());
-    }
-
-    @Test
-    void aReadBlockedOnAPipeHonoursTheTimeout() throws Exception {
-        Path fifo = dir.resolve("pipe.csv");
-        boolean made;
-        try {
-            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
-        } catch (IOException e) {
-            made = false;
-        }
-        assumeTrue(made, "mkfifo is not available");
-        Path f = dir.resolve("read_pipe.ppl");
-        Files.writeString(f, "let d = load_csv(\"" + fifo.toString().replace("\\", "/") + "\")\nprint(d)\n");
-        Cli r = assertTimeoutPreemptively(Duration.ofSeconds(60),
-                () -> CommandsTest.ppl("run", f.toString(), "--timeout", "0.5", "--allow-path", dir.toString()));
-        assertEquals(Main.TIMEOUT, r.code(), r.err());
-        assertTrue(r.err().startsWith("ppl: the program ran longer than 0.5 seconds"), r.err());
     }
 }

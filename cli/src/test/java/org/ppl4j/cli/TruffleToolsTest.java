@@ -176,4 +176,86 @@ class TruffleToolsTest {
         assertEquals("42\n", out.toString(StandardCharsets.UTF_8));
         ws.abort();
     }
+
+    /** A user program whose fit runs the stdlib's elbo, which runs the user's guide and model; then a stdlib fn. */
+    private static final String STEPPED = """
+            model m() {
+              mu ~ normal(0, 1)
+            }
+            model g() {
+              param loc = 0.0
+              mu ~ normal(loc, 1)
+            }
+            let q = fit(elbo(m(), g(), choices {}), steps: 1, samples: 1)
+            let w = ones(3)
+            let b = leave_one_out_bounds(w)
+            print(len(b))
+            """;
+
+    /**
+     * Steps through {@link #STEPPED} with the Truffle debugger API, as a debugger attached by {@code --inspect} does:
+     * from its first statement, step into (or, at the line {@code overLine}, step over) until it ends, at most 5000
+     * pauses. Returns every pause as {@code source:line}. {@code internalStdlib} is the option {@code ppl run
+     * --inspect} sets unless {@code --inspect-stdlib} is given.
+     */
+    private static java.util.List<String> pauses(boolean internalStdlib, boolean stepOver) {
+        java.util.List<String> pauses = new java.util.ArrayList<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (org.graalvm.polyglot.Engine engine = org.graalvm.polyglot.Engine.newBuilder("ppl")
+                .option("engine.WarnInterpreterOnly", "false")
+                .option("ppl.InternalStdlib", Boolean.toString(internalStdlib)).build();
+             org.graalvm.polyglot.Context context = org.graalvm.polyglot.Context.newBuilder("ppl").engine(engine)
+                     .out(out).build();
+             com.oracle.truffle.api.debug.DebuggerSession session = com.oracle.truffle.api.debug.Debugger.find(engine)
+                     .startSession(event -> {
+                         com.oracle.truffle.api.source.SourceSection at = event.getSourceSection();
+                         pauses.add(at.getSource().getName() + ":" + at.getStartLine());
+                         if (pauses.size() >= 5000) {
+                             event.prepareContinue();
+                         } else if (stepOver) {
+                             event.prepareStepOver(1);
+                         } else {
+                             event.prepareStepInto(1);
+                         }
+                     })) {
+            session.suspendNextExecution();
+            context.eval(org.graalvm.polyglot.Source.newBuilder("ppl", STEPPED, "user.ppl").buildLiteral());
+        }
+        assertEquals("3\n", out.toString(StandardCharsets.UTF_8), "the program ran to its end");
+        return pauses;
+    }
+
+    /**
+     * Under {@code --inspect} the stdlib is internal: stepping into the fit (whose objective, the stdlib's elbo, runs the
+     * user's guide and model) pauses next in the user's guide, never in {@code stdlib/objectives.ppl}, and stepping
+     * into the stdlib fn {@code leave_one_out_bounds} comes back at the user's next line. With
+     * {@code --inspect-stdlib} the same step into the fit pauses in the stdlib's elbo.
+     */
+    @Test
+    void steppingIntoTheStdlibLandsInUserCode() {
+        String stdlib = org.ppl4j.runtime.PplLanguage.PRELUDE_NAME;
+        java.util.List<String> internal = pauses(true, false);
+        assertTrue(internal.size() < 5000, "the stepping ended: " + internal.size() + " pauses");
+        assertEquals("user.ppl:1", internal.get(0), "the first pause is the program's first statement: " + internal);
+        assertTrue(internal.stream().noneMatch(p -> p.startsWith(stdlib)), "paused in the stdlib: " + internal);
+        // from the fit (line 8) step into lands in the guide g (lines 5 and 6), run by the stdlib's elbo
+        int fitLine = internal.indexOf("user.ppl:8");
+        assertTrue(fitLine > 0, internal.toString());
+        assertTrue(java.util.List.of("user.ppl:5", "user.ppl:6").contains(internal.get(fitLine + 1)),
+                internal.toString());
+        // from the call of the stdlib fn (line 10), the next pause is the user's next line
+        int call = internal.indexOf("user.ppl:10");
+        assertTrue(call > 0, internal.toString());
+        assertEquals("user.ppl:11", internal.get(call + 1), internal.toString());
+
+        java.util.List<String> over = pauses(true, true);
+        assertEquals(java.util.List.of("user.ppl:1", "user.ppl:4", "user.ppl:8", "user.ppl:9", "user.ppl:10",
+                "user.ppl:11"), over);
+
+        // --inspect-stdlib: the stdlib's frames are stepped into
+        java.util.List<String> all = pauses(false, false);
+        int fit = all.indexOf("user.ppl:8");
+        assertTrue(fit >= 0, all.toString());
+        assertTrue(all.get(fit + 1).startsWith(stdlib + ":"), "step into the fit: " + all.get(fit + 1));
+    }
 }

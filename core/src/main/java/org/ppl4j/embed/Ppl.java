@@ -54,18 +54,27 @@ public final class Ppl {
      * @throws PplException of kind {@link PplException.Kind#COMPILE} for the first compile error
      */
     public static PplProgram compile(String source, String name, PplOptions options) {
-        Context context = options.newContext();
+        org.ppl4j.runtime.Stop stop = org.ppl4j.runtime.Stop.create();
+        Context context;
+        try {
+            context = options.newContext(stop);
+        } catch (RuntimeException e) {
+            stop.close();
+            throw e;
+        }
         try {
             if (!options.data().isEmpty()) {
                 defineData(context, options.data());
             }
             Source s = Source.newBuilder("ppl", source, name).buildLiteral();
-            return new PplProgram(name, context, context.parse(s), options);
+            return new PplProgram(name, context, context.parse(s), options, stop);
         } catch (PolyglotException e) {
             context.close();
+            stop.close();
             throw PplProgram.convert(e, name);
         } catch (RuntimeException e) {
             context.close();
+            stop.close();
             throw e;
         }
     }

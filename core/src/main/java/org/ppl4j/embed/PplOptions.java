@@ -264,7 +264,8 @@ public final class PplOptions {
      * creation (the polyglot defaults, left as they are), and no file but those under the paths
      * {@link #withAllowedPath(Path)} allows.
      */
-    Context newContext() {
+    /** A context for these options; {@code stop}, when given, is the stop {@link PplProgram#cancel()} requests. */
+    Context newContext(org.ppl4j.runtime.Stop stop) {
         StringBuilder overrides = new StringBuilder();
         estimators.forEach((a, s) -> overrides.append(overrides.length() == 0 ? "" : ";").append(a).append('=')
                 .append(s));
@@ -274,6 +275,9 @@ public final class PplOptions {
                 .option("ppl.Estimators", overrides.toString()).option("ppl.Args", args.toString());
         if (float64) {
             b.option("ppl.Float64", "true");
+        }
+        if (stop != null) {
+            b.option("ppl.Stop", stop.token());
         }
         if (resume != null) {
             b.option("ppl.Resume", resume.toString());

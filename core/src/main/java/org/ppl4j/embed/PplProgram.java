@@ -3,7 +3,11 @@ package org.ppl4j.embed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
@@ -12,6 +16,7 @@ import org.graalvm.polyglot.Value;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ppl4j.runtime.FitObserver;
 import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.Stop;
 import org.ppl4j.runtime.ad.AD;
 import org.ppl4j.runtime.ad.Tensor;
 import org.ppl4j.runtime.value.PplList;
@@ -52,15 +57,22 @@ public final class PplProgram implements AutoCloseable {
     private final Context context;
     private final Value compiled;
     private final Set<String> dataNames;
-    /** Set by {@link #cancel()}, cleared when a run ends; the fit observer reads it after each step. */
-    private volatile boolean cancelRequested;
-    /** The step at which the observer cancelled the running fit, or 0. */
-    private volatile int cancelledAt;
+    /**
+     * What {@link #cancel()} requests: the stop {@code --timeout} and Ctrl-C use in {@code ppl run}, taken up by every
+     * builtin call, inside long builtins (tiled products, loaders) and by a fit between its steps; reset when a run
+     * ends.
+     */
+    private final Stop stop;
+    /** The thread running {@link #run()}, or null. */
+    private volatile Thread runner;
+    /** Counts the runs, so that a late last resort of {@link #cancel()} leaves the next run alone. */
+    private final AtomicLong runs = new AtomicLong();
 
-    PplProgram(String name, Context context, Value compiled, PplOptions options) {
+    PplProgram(String name, Context context, Value compiled, PplOptions options, Stop stop) {
         this.name = name;
         this.context = context;
         this.compiled = compiled;
+        this.stop = stop;
         this.dataNames = Set.copyOf(options.data().keySet());
         ProgressListener listener = options.progressListener();
         FitObserver observer = new FitObserver() {
@@ -68,11 +80,6 @@ public final class PplProgram implements AutoCloseable {
             public void onStep(int fit, int step, int steps, double objective) {
                 if (listener != null) {
                     listener.onStep(new ProgressListener.Step(fit, step, steps, objective));
-                }
-                if (cancelRequested) {
-                    cancelledAt = step;
-                    throw new CancellationException("fit cancelled at step " + step + " of " + steps
-                            + " (PplProgram.cancel())");
                 }
             }
 
@@ -100,33 +107,49 @@ public final class PplProgram implements AutoCloseable {
      *
      * @return this program, to chain {@code run().lastFit()}
      * @throws PplException of kind {@link PplException.Kind#RUNTIME} for an error while running, of kind
-     *     {@link PplException.Kind#CANCELLED} when {@link #cancel()} stopped a fit
+     *     {@link PplException.Kind#CANCELLED} when {@link #cancel()} stopped it
      */
     public PplProgram run() {
+        long run = runs.incrementAndGet();
+        runner = Thread.currentThread();
         try {
             compiled.execute();
         } catch (PolyglotException e) {
-            if (cancelledAt > 0 && !e.isInternalError() && !e.isHostException() && !e.isCancelled()) {
-                SourceSection at = e.getSourceLocation();
-                boolean placed = at != null && at.isAvailable();
-                String reason = "fit cancelled at step " + cancelledAt + " (PplProgram.cancel())";
-                throw new PplException(PplException.Kind.CANCELLED, name, placed ? at.getStartLine() : 0,
-                        placed ? at.getStartColumn() : 0, reason, ErrorFormatter.format(at, name, reason), e);
+            if (stop.reason() != null && !e.isInternalError() && !e.isHostException() && !e.isCancelled()) {
+                throw cancelled(e);
             }
             throw convert(e, name);
         } finally {
-            cancelRequested = false;
-            cancelledAt = 0;
+            synchronized (this) {
+                runner = null;
+                runs.compareAndSet(run, run + 1); // a last resort scheduled for this run finds another number
+                stop.reset();
+            }
         }
         return this;
     }
 
+    /** The error {@link #run()} throws once {@link #cancel()} stopped it. */
+    private PplException cancelled(PolyglotException e) {
+        SourceSection at = e.getSourceLocation();
+        boolean placed = at != null && at.isAvailable();
+        String reason = e.isInterrupted() || "Execution got interrupted.".equals(e.getMessage())
+                ? "cancelled (PplProgram.cancel()): interrupted " + CANCEL_GRACE_MS + " ms after the cancel"
+                : e.getMessage() + " (PplProgram.cancel())";
+        return new PplException(PplException.Kind.CANCELLED, name, placed ? at.getStartLine() : 0,
+                placed ? at.getStartColumn() : 0, reason, ErrorFormatter.format(at, name, reason), e);
+    }
+
     /**
-     * Stops the fit this program is running, from any thread: the fit ends after the step it is in, and
-     * {@link #run()} throws a {@link PplException} of kind {@link PplException.Kind#CANCELLED} on the thread
-     * that runs it. Called while no fit runs, it stops the next fit of the current or next run at its first
-     * step. The program stays usable: a later {@code run()} runs afresh. The cancelled fit leaves no result
-     * ({@link #lastFit()} is the one before, if any).
+     * Stops the program's run from any thread, as {@code ppl run --timeout} does: no builtin starts after the cancel, a
+     * large matrix product stops between its tiles, a loader every MiB it reads or, waiting on a pipe, within 0.1 s,
+     * and a fit after the step it is in, keeping that step as {@link #lastFit()} (with {@code stopped: "cancelled"}).
+     * {@link #run()} then throws a {@link PplException} of kind {@link PplException.Kind#CANCELLED} on the thread that
+     * runs it, saying where it stopped ({@code fit stopped after step 20 of 100000 (cancelled); ...}). Whatever has
+     * not stopped {@value #CANCEL_GRACE_MS} ms later (a loop with no builtin call) is interrupted at the interpreter's
+     * next safepoint, unless a fit is finishing its step, which gets up to {@value #CANCEL_FIT_MS} ms. Called while
+     * nothing runs, it stops the next run at its first builtin call. The program stays usable: a later {@code run()}
+     * runs afresh.
      *
      * <pre>{@code
      * ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -139,7 +162,47 @@ public final class PplProgram implements AutoCloseable {
      * }</pre>
      */
     public void cancel() {
-        cancelRequested = true;
+        long run;
+        synchronized (this) {
+            stop.request("cancelled");
+            if (runner == null) {
+                return;
+            }
+            run = runs.get();
+        }
+        LAST_RESORT.schedule(() -> lastResort(run, 0), CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** How long a cancelled run has to stop at a cancellation point before it is interrupted. */
+    static final long CANCEL_GRACE_MS = 500;
+    /** How long, past the grace period, a fit that is finishing its step or summarising it may take. */
+    static final long CANCEL_FIT_MS = 10_000;
+
+    private static final ScheduledExecutorService LAST_RESORT = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ppl-cancel");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Past the grace period: interrupts the run {@code run} unless it ended or a fit is finishing its step. */
+    private void lastResort(long run, long waited) {
+        if (runs.get() != run) {
+            return;
+        }
+        if ((stop.acknowledged() || stop.inFit()) && waited < CANCEL_FIT_MS) {
+            LAST_RESORT.schedule(() -> lastResort(run, waited + CANCEL_GRACE_MS), CANCEL_GRACE_MS,
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                context.interrupt(Duration.ofSeconds(10));
+            } catch (RuntimeException | java.util.concurrent.TimeoutException ignored) {
+                // it ended meanwhile, or the context was closed
+            }
+        }, "ppl-cancel-interrupt");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
@@ -361,7 +424,11 @@ public final class PplProgram implements AutoCloseable {
 
     @Override
     public void close() {
-        context.close();
+        try {
+            context.close();
+        } finally {
+            stop.close();
+        }
     }
 
     /**

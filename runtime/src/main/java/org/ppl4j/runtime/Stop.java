@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A request from outside the program that it stop where it can (the launcher's {@code --timeout}, Ctrl-C), so
- * that it ends with what it reached rather than being cancelled mid-kernel. The launcher creates one and names it
- * in the {@code ppl.Stop} option; builtins outside fits refuse to start once it is requested, and a fit stops
+ * that it ends with what it reached rather than being cancelled mid-kernel. The launcher (and the embedding API's
+ * {@code PplProgram}, for its {@code cancel()}) creates one and names it in the {@code ppl.Stop} option; builtins outside fits refuse to start once it is requested, and a fit stops
  * after its current step, keeps that step's result (summary, JSON, a checkpoint when checkpointing) and ends the
  * program. The launcher cancels the context outright if the program has not stopped within its grace period.
  */
@@ -40,7 +40,10 @@ public final class Stop {
         return token;
     }
 
-    /** Asks the program to stop; {@code reason} is a word for the report ("timeout", "interrupt"). */
+    /**
+     * Asks the program to stop; {@code reason} is a word for the report ("timeout", "interrupted", "cancelled" for
+     * the embedding API's {@code PplProgram.cancel()}).
+     */
     public void request(String reason) {
         if (this != NEVER) {
             this.reason = reason;
@@ -102,6 +105,15 @@ public final class Stop {
 
     /** How many ppl4j contexts this thread is initialised for (the language counts them). */
     static final ThreadLocal<Integer> ENTERED = ThreadLocal.withInitial(() -> 0);
+
+    /**
+     * Makes the stop unrequested again, for the next run of a program that lives on (the embedding API's
+     * {@code PplProgram}, whose context outlives each run).
+     */
+    public void reset() {
+        reason = null;
+        acknowledged = false;
+    }
 
     /** Forgets the stop once its program has ended. */
     public void close() {

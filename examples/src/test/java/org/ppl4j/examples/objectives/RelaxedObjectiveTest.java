@@ -1,13 +1,26 @@
 package org.ppl4j.examples.objectives;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ppl4j.examples.objectives.Results.record;
 import static org.ppl4j.examples.objectives.Results.run;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.ppl4j.embed.Ppl;
+import org.ppl4j.embed.PplException;
+import org.ppl4j.embed.PplOptions;
+import org.ppl4j.embed.PplProgram;
+import org.ppl4j.runtime.PplContext;
+import org.ppl4j.runtime.ad.AD;
+import org.ppl4j.runtime.ad.Tensor;
+import org.ppl4j.runtime.value.PplRecord;
 
 /**
  * Under relax, a fit's {@code objective.history} is the real (hard) objective of each step, not the relaxed one the
@@ -71,5 +84,89 @@ class RelaxedObjectiveTest {
         for (double h : (double[]) o.get("history")) {
             assertTrue(Math.abs(h - HARD_0) < 1e-6 || Math.abs(h - HARD_1) < 1e-6, "history " + h);
         }
+    }
+
+    /** The objective's history and relaxed history of the program's last fit (kept after a stop or divergence). */
+    private static double[][] lastHistories(PplProgram p) {
+        return p.within(() -> {
+            PplRecord fit = (PplRecord) PplContext.get(null).lastFit();
+            PplRecord o = (PplRecord) fit.get("objective");
+            Object relaxed = o.get("relaxed_history");
+            return new double[][] {((Tensor) AD.value(o.get("history"))).toArray(),
+                    relaxed == null ? null : ((Tensor) AD.value(relaxed)).toArray()};
+        });
+    }
+
+    /** The histories of the same fit run to its end with {@code steps} steps. */
+    private static double[][] uninterrupted(String source, int steps) {
+        try (PplProgram p = Ppl.compile(source.replace("STEPS", Integer.toString(steps)), "relax.ppl")) {
+            p.run();
+            return lastHistories(p);
+        }
+    }
+
+    /**
+     * A relaxed fit cancelled after step 30 (from its progress listener) keeps 30 steps of both series, equal to those
+     * of the same fit run for 30 steps. Before, a stopped fit's result had no relaxed_history.
+     */
+    @Test
+    void aStoppedFitKeepsTheRelaxedHistoryOfItsSteps() {
+        String source = program("relax(0.5)").replace("steps: " + STEPS, "steps: STEPS");
+        PplProgram[] running = {null};
+        try (PplProgram p = Ppl.compile(source.replace("STEPS", "100000"), "relax.ppl",
+                PplOptions.defaults().withProgressListener(step -> {
+                    if (step.step() == 30) {
+                        running[0].cancel();
+                    }
+                }))) {
+            running[0] = p;
+            PplException e = assertThrows(PplException.class, p::run);
+            assertEquals(PplException.Kind.CANCELLED, e.kind(), e.getMessage());
+            double[][] kept = lastHistories(p);
+            assertEquals(30, kept[0].length);
+            assertNotNull(kept[1], "the stopped fit has a relaxed_history");
+            double[][] expected = uninterrupted(source, 30);
+            assertArrayEquals(expected[0], kept[0]);
+            assertArrayEquals(expected[1], kept[1]);
+        }
+    }
+
+    /**
+     * A relaxed fit that diverges (sgd(3) multiplies the guide's mean a by -2 each step until the objective
+     * overflows, near step 512, with a relaxed coin beside it) keeps the steps before the divergence in both series, equal to those
+     * of the same fit run for that many steps.
+     */
+    @Test
+    void aDivergedFitKeepsTheRelaxedHistoryOfItsSteps() {
+        String source = """
+                model m() {
+                  which ~ bernoulli(0.5)
+                  flip ~ bernoulli(0.3 + 0.5 * which)
+                  x ~ normal(0, 1)
+                }
+                model g() {
+                  param r = 0.5 : unit_interval
+                  param a = 1.0
+                  which ~ bernoulli(r)
+                  x ~ normal(a, 1)
+                }
+                let q = fit(elbo(m(), g(), choices { flip: 1 }), optimizer: sgd(3), steps: STEPS, seed: 11,
+                            samples: 10, estimators: { "which": "relax(0.5)" })
+                """;
+        int diverged;
+        double[][] kept;
+        try (PplProgram p = Ppl.compile(source.replace("STEPS", "1000"), "relax.ppl")) {
+            PplException e = assertThrows(PplException.class, p::run);
+            Matcher m = Pattern.compile("fit diverged at step (\\d+)").matcher(e.reason());
+            assertTrue(m.find(), e.reason());
+            diverged = Integer.parseInt(m.group(1));
+            assertTrue(diverged > 100, "diverged at step " + diverged);
+            kept = lastHistories(p);
+        }
+        assertEquals(diverged - 1, kept[0].length);
+        assertNotNull(kept[1], "the diverged fit has a relaxed_history");
+        double[][] expected = uninterrupted(source, diverged - 1);
+        assertArrayEquals(expected[0], kept[0]);
+        assertArrayEquals(expected[1], kept[1]);
     }
 }

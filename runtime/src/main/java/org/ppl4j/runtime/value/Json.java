@@ -18,7 +18,7 @@ public final class Json {
     private static void append(StringBuilder sb, Object v) {
         v = AD.value(v);
         if (v instanceof Double d) {
-            sb.append(Double.isFinite(d) ? Printer.number(d) : "null");
+            number(sb, d);
         } else if (v instanceof Boolean b) {
             sb.append(b);
         } else if (v instanceof PplList l) {
@@ -31,18 +31,9 @@ public final class Json {
             }
             sb.append(']');
         } else if (v instanceof Tensor t) {
-            if (t.rank() == 0) {
-                append(sb, t.get(0));
-                return;
-            }
-            sb.append('[');
-            for (int i = 0; i < t.dim(0); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                append(sb, t.slice(i));
-            }
-            sb.append(']');
+            // straight from the elements, row-major: no slice or boxed number per element (a fit's history of
+            // millions of steps is one such tensor)
+            tensor(sb, t.toArray(), t.shape(), 0, 0);
         } else if (v instanceof PplRecord r) {
             appendMap(sb, r.fields());
         } else if (v instanceof Map<?, ?> m) {
@@ -52,6 +43,31 @@ public final class Json {
         } else {
             string(sb, v.toString());
         }
+    }
+
+    /** The elements from {@code offset} of the sub-tensor of {@code shape} from {@code axis} on; returns its end. */
+    private static int tensor(StringBuilder sb, double[] data, int[] shape, int axis, int offset) {
+        if (axis == shape.length) {
+            number(sb, data[offset]);
+            return offset + 1;
+        }
+        sb.append('[');
+        for (int i = 0; i < shape[axis]; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            if (axis == shape.length - 1) {
+                number(sb, data[offset++]);
+            } else {
+                offset = tensor(sb, data, shape, axis + 1, offset);
+            }
+        }
+        sb.append(']');
+        return offset;
+    }
+
+    private static void number(StringBuilder sb, double d) {
+        sb.append(Double.isFinite(d) ? Printer.number(d) : "null");
     }
 
     private static void appendMap(StringBuilder sb, Map<?, ?> m) {

@@ -115,7 +115,7 @@ final class FitBuiltin extends PplBuiltin {
                 objective.name(), baselines, raoBlackwellize, overrides);
         int[] calls = {0};
         // the relaxed objective of each step under relax (NaN where nothing was relaxed); history keeps the hard one
-        List<Double> relaxed = new java.util.ArrayList<>();
+        Series relaxed = new Series();
         double[] epochTotal = {0};
         int[] epochSteps = {0};
         if (parallel != null) {
@@ -235,7 +235,7 @@ final class FitBuiltin extends PplBuiltin {
             Map<String, Object> diverged = new LinkedHashMap<>();
             diverged.put("step", (double) e.step());
             diverged.put("reason", e.getMessage());
-            keepLastGoodStep(context, objective, batches, store, e.history(), e.lastFiniteObjective(),
+            keepLastGoodStep(context, objective, batches, store, e.history(), relaxed, e.lastFiniteObjective(),
                     Map.of("diverged", new PplRecord("divergence", diverged)), rng, samples, steps, particles,
                     completed.length, settings);
             throw new IllegalArgumentException(e.getMessage() + "; the last fit's result keeps the parameters from "
@@ -246,7 +246,7 @@ final class FitBuiltin extends PplBuiltin {
             Map<String, Object> stopped = new LinkedHashMap<>();
             stopped.put("stopped", stop.reason());
             stopped.put("stopped_after_step", (double) e.step);
-            keepLastGoodStep(context, objective, batches, store, h, h.last(), stopped, rng,
+            keepLastGoodStep(context, objective, batches, store, h, relaxed, h.last(), stopped, rng,
                     Math.min(samples, STOPPED_SAMPLES), steps, particles, completed.length, settings);
             throw new org.ppl4j.runtime.error.PplStopped(stop.reason(), "fit stopped after step " + e.step + " of "
                     + steps + " (" + stop.reason() + "); the last fit's result keeps that step", null);
@@ -280,8 +280,8 @@ final class FitBuiltin extends PplBuiltin {
      * values the relaxed draws round to) and {@code relaxed_history} the relaxed objective the gradient came from
      * (NaN for steps resumed from a checkpoint); without relaxed choices the result is unchanged.
      */
-    private static PplRecord withRelaxed(PplRecord result, List<Double> relaxed, int resumedAt, int steps) {
-        double[] values = relaxed.stream().mapToDouble(Double::doubleValue).toArray();
+    private static PplRecord withRelaxed(PplRecord result, Series relaxed, int resumedAt, int steps) {
+        double[] values = relaxed.toArray();
         boolean any = false;
         for (double v : values) {
             any |= !Double.isNaN(v);
@@ -303,12 +303,12 @@ final class FitBuiltin extends PplBuiltin {
      * After a divergence, the store holds the parameters the failing step started from, and {@code rng} is put
      * back as that step found it, so the result is the one the fit would have had with one step fewer: it becomes
      * the last fit ({@code summary()}, {@code --summary}, {@code --json}, the embedding API's {@code lastFit()}) and the
-     * context's parameters, with the history up to the last finite step and a {@code diverged} field (step,
-     * reason). The summary runs at those parameters may fail too; then the result has no posterior.
+     * context's parameters, with the history up to the last finite step (under relax the relaxed history of the same
+     * steps too) and a {@code diverged} field (step, reason), or the {@code stopped} fields of a stop. The summary runs at those parameters may fail too; then the result has no posterior.
      */
     private static void keepLastGoodStep(PplContext context, ObjectiveInstance objective, Minibatches batches,
-            ParamStore store, FitHistory history, double lastFinite, Map<String, Object> why, Rng rng, int samples,
-            int steps, int particles, int resumedAt, Map<String, String> settings) {
+            ParamStore store, FitHistory history, Series relaxed, double lastFinite, Map<String, Object> why, Rng rng,
+            int samples, int steps, int particles, int resumedAt, Map<String, String> settings) {
         Kept kept = new Kept();
         PplRecord result;
         try {
@@ -326,6 +326,8 @@ final class FitBuiltin extends PplBuiltin {
             fields.put("posterior", new PplRecord("posterior summary", new LinkedHashMap<>()));
             result = new PplRecord("fit result", fields);
         }
+        // under relax, the relaxed objective of the steps reached, beside their hard objective
+        result = withRelaxed(result, relaxed, resumedAt, history.steps());
         Map<String, Object> fields = new LinkedHashMap<>(result.fields());
         fields.putAll(why);
         PplRecord kept0 = new PplRecord("fit result", fields);
@@ -376,6 +378,23 @@ final class FitBuiltin extends PplBuiltin {
             surrogate = AD.add(surrogate, term);
         }
         return new Evaluation(surrogate, sum.value());
+    }
+
+    /** The relaxed objective of each step, grown as the steps run (no boxed number per step). */
+    private static final class Series {
+        private double[] values = new double[16];
+        private int size;
+
+        void add(double v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, 2 * size);
+            }
+            values[size++] = v;
+        }
+
+        double[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
     }
 
     /** Summary runs after a stop: few, so that the result is printed within the launcher's grace period. */

@@ -78,11 +78,12 @@ final class Plots {
         // the first steps can be far below the rest: show the range the fit spends its time in
         double[] finite = Arrays.stream(history).filter(Double::isFinite).toArray();
         if (finite.length > 0) {
-            double lo = Math.min(Summary.quantile(finite, 0.01), Arrays.stream(running, n / 10, n).min().orElse(0));
-            double hi = Math.max(Summary.quantile(finite, 0.999), Arrays.stream(running).max().orElse(0));
+            Arrays.sort(finite); // once, for the three quantiles (a history may have millions of steps)
+            double lo = Math.min(Summary.quantileSorted(finite, 0.01), Arrays.stream(running, n / 10, n).min().orElse(0));
+            double hi = Math.max(Summary.quantileSorted(finite, 0.999), Arrays.stream(running).max().orElse(0));
             double pad = hi > lo ? 0.05 * (hi - lo) : Math.max(1, Math.abs(hi)) * 0.05;
             chart.getStyler().setYAxisMin(lo - pad).setYAxisMax(hi + pad);
-            if (Summary.quantile(finite, 0) < lo - pad) {
+            if (finite[0] < lo - pad) {
                 chart.setTitle(name + " per step (the lowest 1% of the values are below the chart)");
             }
         }

@@ -50,6 +50,9 @@ public final class PplBuiltinCallNode extends PplExpressionNode {
             return context.batch() > 0 ? builtin.callBatched(args, context) : builtin.call(args, context);
         } catch (PplException e) {
             throw PplException.atUserCall(e, node); // an objective's error at the fit that ran it
+        } catch (PplStopped e) {
+            // a stop taken up inside the builtin (a fit between its steps, a product between tiles): at its call
+            throw e.getLocation() == null ? new PplStopped(e.reason(), e.getMessage(), node) : e;
         } catch (com.oracle.truffle.api.exception.AbstractTruffleException
                 | com.oracle.truffle.api.nodes.ControlFlowException e) {
             throw e; // user errors already positioned, and the engine's own (interrupt, cancel, exit)
