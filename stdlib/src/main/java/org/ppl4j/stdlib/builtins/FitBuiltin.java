@@ -363,7 +363,7 @@ final class FitBuiltin extends PplBuiltin {
      * nothing was relaxed) to {@code relaxed}.
      */
     private static Evaluation distributedStep(DataParallel parallel, int step, ParamStore store, TrackedParams params,
-            List<Double> relaxed) {
+            Series relaxed) {
         DataParallelWorker.Params values = DataParallelWorker.Params.of(store);
         DataParallelWorker.Sum sum = parallel.step(step, values);
         relaxed.add(sum.relaxed());
