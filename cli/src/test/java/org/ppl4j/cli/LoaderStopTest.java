@@ -61,8 +61,10 @@ class LoaderStopTest {
     @AfterEach
     void release() throws Exception {
         if (pool != null) {
-            // an abandoned reader (a daemon thread) is still blocked on the pipe: let it finish
-            try (OutputStream w = Files.newOutputStream(fifo)) {
+            // an abandoned reader (a daemon thread) may still be blocked on the pipe: let it finish. Opened for
+            // reading and writing, a FIFO never blocks (Linux), whether or not that reader still waits on it: a
+            // write-only open would wait for a reader forever once the abandoned one has gone
+            try (java.io.RandomAccessFile w = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
                 w.write("x\n".getBytes(StandardCharsets.UTF_8));
             }
             pool.shutdownNow();
