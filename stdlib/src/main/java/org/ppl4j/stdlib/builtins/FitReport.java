@@ -237,6 +237,14 @@ public final class FitReport {
             } catch (IllegalArgumentException notThere) {
                 v = null;
             }
+            if (v instanceof org.ppl4j.runtime.value.PplList list) {
+                // a list observed at a tensor-valued site (obs ~ normal(m, s) with choices { obs: [28, 8, ...] })
+                try {
+                    v = AD.value(Args.fromList("predict", e.getKey().toString(), list));
+                } catch (IllegalArgumentException notNumbers) {
+                    v = null;
+                }
+            }
             if (v == null || !AD.isNumeric(v)) {
                 continue;
             }
