@@ -142,7 +142,7 @@ public final class Main implements Callable<Integer> {
     private static int outOfMemory(PrintStream err) {
         reserve = null;
         try {
-            err.println("ppl: error: " + OUT_OF_MEMORY.get());
+            err.println(outOfMemoryAt(null, "ppl"));
         } catch (OutOfMemoryError still) {
             err.println("ppl: error: out of memory");
         }
@@ -301,6 +301,7 @@ public final class Main implements Callable<Integer> {
             String overrides = estimatorOverrides(estimators, spec);
             checkLimits(timeout, stepLimit, spec);
             String display = file.toString();
+            org.ppl4j.runtime.error.OutOfMemorySite.clear();
             Source source;
             String text;
             try {
@@ -429,7 +430,7 @@ public final class Main implements Callable<Integer> {
                 throw e;
             } catch (OutOfMemoryError e) {
                 finished.set(true);
-                err.println(display + ": error: " + OUT_OF_MEMORY.get());
+                err.println(outOfMemoryAt(null, display));
                 return RUNTIME_ERROR;
             } finally {
                 ctrlC.close();
@@ -611,7 +612,7 @@ public final class Main implements Callable<Integer> {
 
     static int report(PolyglotException e, String file, PrintStream err, boolean stacktrace) {
         if ((e.isInternalError() || e.isHostException()) && outOfMemory(e)) {
-            err.println(ErrorFormatter.format(e.getSourceLocation(), file, OUT_OF_MEMORY.get()));
+            err.println(outOfMemoryAt(e.getSourceLocation(), file));
             return RUNTIME_ERROR;
         }
         if (e.isInternalError() && String.valueOf(e.getMessage()).contains("Compiler initialization failed")) {
@@ -646,6 +647,26 @@ public final class Main implements Callable<Integer> {
     static final java.util.function.Supplier<String> OUT_OF_MEMORY = () -> "out of memory: the program needs more "
             + "than the " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB the JVM may use; keep fewer values alive, "
             + "or set more with PPL_JAVA_OPTS=-Xmx...";
+
+    /**
+     * Memory running out, at the user's statement that was running when it did (noted by the runtime without
+     * allocating, read here once the program's values are gone), else where the engine says, else unplaced.
+     */
+    static String outOfMemoryAt(org.graalvm.polyglot.SourceSection engineSays, String display) {
+        return outOfMemoryAt(engineSays, display, OUT_OF_MEMORY.get());
+    }
+
+    static String outOfMemoryAt(org.graalvm.polyglot.SourceSection engineSays, String display, String message) {
+        com.oracle.truffle.api.source.SourceSection s = org.ppl4j.runtime.error.OutOfMemorySite.noted();
+        if (s == null) {
+            return ErrorFormatter.format(engineSays, display, message);
+        }
+        int line = s.getStartLine();
+        String lineText = line <= s.getSource().getLineCount() ? s.getSource().getCharacters(line).toString() : null;
+        int length = s.getStartLine() == s.getEndLine() ? Math.max(1, s.getCharLength())
+                : Math.max(1, lineText == null ? 1 : lineText.length() - s.getStartColumn() + 1);
+        return ErrorFormatter.format(s.getSource().getName(), line, s.getStartColumn(), length, lineText, message);
+    }
 
     /**
      * Whether an internal error is memory running out: an {@code OutOfMemoryError}, or the optimising compiler

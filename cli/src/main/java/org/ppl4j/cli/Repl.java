@@ -152,7 +152,10 @@ public final class Repl {
         return t;
     }
 
-    /** Reads and evaluates until {@code :quit} or the end of input; returns the exit code, 0. */
+    /**
+     * Reads and evaluates until {@code :quit} or the end of input; returns the exit code: 0, or 2 when memory ran
+     * out and ended the session.
+     */
     public int run() {
         console.println("ppl4j 0.1.0 - :help for help, :quit or Ctrl-D to leave");
         console.flush();
@@ -172,6 +175,11 @@ public final class Repl {
                     }
                 } catch (RuntimeException e) {
                     say("ppl: internal error: " + e);
+                } catch (OutOfMemoryError e) {
+                    outOfMemory(null, null, null, null, -1, 0); // struck outside the evaluation's own handling
+                }
+                if (ended != 0) {
+                    break;
                 }
             }
         } finally {
@@ -181,9 +189,13 @@ public final class Repl {
                 console.println("ppl: cannot save the history: " + e.getMessage());
             }
             console.flush();
-            context.close(true);
+            try {
+                context.close(true);
+            } catch (IllegalStateException | org.graalvm.polyglot.PolyglotException alreadyGone) {
+                // closed when memory ran out
+            }
         }
-        return 0;
+        return ended;
     }
 
     /** Handles one complete input; false when the user asked to leave. */
@@ -361,6 +373,7 @@ public final class Repl {
                     timedOut.set(true);
                     interrupt();
                 }, Main.millis(limits.timeoutSeconds()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        org.ppl4j.runtime.error.OutOfMemorySite.clear();
         try {
             context.eval(source);
             compiled = true;
@@ -382,6 +395,10 @@ public final class Repl {
             } else {
                 report(e, text, name, code, insertAt, inserted);
             }
+        } catch (OutOfMemoryError e) {
+            // thrown past the program's own statements (or building their error ran out too): where it struck
+            compiled = false;
+            outOfMemory(null, text, name, code, insertAt, inserted);
         } finally {
             if (timer != null) {
                 timer.cancel(false);
@@ -408,6 +425,10 @@ public final class Repl {
             declarations.clear();
             return;
         }
+        if ((e.isInternalError() || e.isHostException()) && Main.outOfMemory(e)) {
+            outOfMemory(e.getSourceLocation(), text, name, code, insertAt, inserted);
+            return;
+        }
         if (e.isInternalError() || e.isHostException()) {
             say(name + ": internal error: " + e.getMessage());
             return;
@@ -415,13 +436,55 @@ public final class Repl {
         SourceSection at = e.getSourceLocation();
         if (at != null && at.isAvailable() && at.getSource().getName().equals(name)
                 && at.getSource().getCharacters().toString().equals(code)) {
-            int offset = at.getCharIndex();
-            if (insertAt >= 0 && offset >= insertAt) {
-                offset = Math.max(insertAt, offset - inserted);
-            }
-            say(ErrorFormatter.format(name, text, offset, at.getCharLength(), e.getMessage()));
+            say(inInput(at.getCharIndex(), at.getCharLength(), text, name, insertAt, inserted, e.getMessage()));
         } else {
             say(ErrorFormatter.format(at, name, e.getMessage()));
+        }
+    }
+
+    /** An error at {@code offset} of the evaluated code, shown in the input as typed (without the result binding). */
+    private static String inInput(int offset, int length, String text, String name, int insertAt, int inserted,
+            String message) {
+        if (insertAt >= 0 && offset >= insertAt) {
+            offset = Math.max(insertAt, offset - inserted);
+        }
+        return ErrorFormatter.format(name, text, offset, length, message);
+    }
+
+    /** Memory kept back so that a session whose values fill the heap can still be closed and the error shown. */
+    private byte[] reserve = new byte[16 << 20];
+
+    /** The exit code once the session has had to end (memory ran out), else 0. */
+    private int ended;
+
+    /**
+     * Memory ran out during an input: the session ends, exit code 2, with the error at the statement where memory
+     * ran out (noted by the runtime without allocating), mapped into the input as typed when {@code text} is known.
+     * It cannot go on: its values may be what fills the heap, and memory running out while the optimising compiler
+     * started leaves the engine unable to run anything more in this JVM.
+     */
+    private void outOfMemory(SourceSection engineSays, String text, String name, String code, int insertAt,
+            int inserted) {
+        com.oracle.truffle.api.source.SourceSection s = org.ppl4j.runtime.error.OutOfMemorySite.noted();
+        reserve = null; // room to close the context, which allocates too, and to build the message
+        try {
+            context.close(true);
+        } catch (RuntimeException | OutOfMemoryError ignored) {
+            // the JVM ends with the session
+        }
+        ended = Main.RUNTIME_ERROR;
+        String message = "out of memory: the session's values need more than the "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB the JVM may use, and the session ends; start it "
+                + "again with more (PPL_JAVA_OPTS=-Xmx...)";
+        try {
+            if (text != null && s != null && s.getSource().getName().equals(name)
+                    && s.getSource().getCharacters().toString().equals(code)) {
+                say(inInput(s.getCharIndex(), s.getCharLength(), text, name, insertAt, inserted, message));
+            } else {
+                say(Main.outOfMemoryAt(engineSays, name == null ? "ppl" : name, message));
+            }
+        } catch (OutOfMemoryError still) {
+            console.println("ppl: error: out of memory; the session ends");
         }
     }
 

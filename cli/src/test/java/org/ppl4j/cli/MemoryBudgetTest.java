@@ -63,8 +63,9 @@ class MemoryBudgetTest {
 
     /**
      * The heap (256 MiB) runs out while a list nests ever more small tensors, wherever it strikes (a statement, the
-     * collector giving up, closing the context): a runtime error, exit 2, no stack trace. Before, a "GC overhead
-     * limit exceeded" escaped the launcher raw ("Exception in thread main", exit 1).
+     * collector giving up, closing the context): a runtime error at the user's line 3, exit 2, no stack trace.
+     * Before, a "GC overhead limit exceeded" escaped the launcher raw ("Exception in thread main", exit 1), and
+     * then came out unplaced ("ppl: error: out of memory") when building the positioned error ran out too.
      */
     @Test
     void theHeapRunningOutIsARuntimeError() throws IOException, InterruptedException {
@@ -72,8 +73,39 @@ class MemoryBudgetTest {
                 List.of("-Xmx256m"));
         assertEquals(Main.RUNTIME_ERROR, r.code(), r.err());
         assertTrue(r.err().contains("error: out of memory"), r.err());
+        assertTrue(r.err().startsWith(dir.resolve("budget.ppl") + ":3:"), r.err());
+        assertTrue(r.err().contains("\n    xs = [xs, zeros(1000)]\n    "), r.err()); // the line, then the caret
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
         assertEquals("", r.out());
+    }
+
+    /**
+     * The same in the REPL: the error names the input ({@code <repl:2>}) and the spot in it, and the session ends
+     * with exit code 2, before reading the next input. Before, it came out unplaced, and a session that tried to go
+     * on printed "Compiler initialization failed" for every later input (the compiler's thread had run out too).
+     */
+    @Test
+    void theHeapRunningOutInTheReplEndsTheSessionAtTheInput() throws IOException, InterruptedException {
+        Process p = Cli.launch(dir, List.of("-Xmx256m"), "repl");
+        try {
+            try (var in = p.getOutputStream()) {
+                in.write("let xs = []\nfor i in 0..100000000 { xs = [xs, zeros(1000)] }\nprint(40 + 2)\n"
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the session did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        String shown = Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8)
+                + Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
+        shown = shown.replace("\r", ""); // the REPL's terminal ends lines with CR LF
+        assertEquals(Main.RUNTIME_ERROR, p.exitValue(), shown);
+        assertTrue(shown.contains("<repl:2>:1:"), shown);
+        assertTrue(shown.contains("error: out of memory") && shown.contains("the session ends"), shown);
+        assertTrue(shown.contains("\n  for i in 0..100000000 { xs = [xs, zeros(1000)] }\n  "), shown);
+        assertFalse(shown.contains("42"), shown); // the input after it is not run
+        assertFalse(shown.contains("Exception") || shown.contains("\tat ") || shown.contains("internal error"),
+                shown);
     }
 
     /** "Compiler initialization failed" is memory running out only when memory did run out. */

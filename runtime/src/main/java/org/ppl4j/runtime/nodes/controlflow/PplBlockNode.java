@@ -35,6 +35,7 @@ public final class PplBlockNode extends PplExpressionNode {
      */
     @TruffleBoundary
     static PplException outOfMemory(PplExpressionNode at, OutOfMemoryError e) {
+        org.ppl4j.runtime.error.OutOfMemorySite.record(at); // first: building the error below may run out too
         return new PplException("out of memory (" + e.getMessage() + "): the values the program keeps need more "
                 + "than the " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB the JVM may use; keep fewer alive, "
                 + "or set more with PPL_JAVA_OPTS=-Xmx...", at);

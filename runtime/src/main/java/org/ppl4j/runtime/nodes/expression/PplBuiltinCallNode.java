@@ -59,6 +59,7 @@ public final class PplBuiltinCallNode extends PplExpressionNode {
         } catch (StackOverflowError e) {
             throw new PplException("the program recursed too deeply", node);
         } catch (OutOfMemoryError e) {
+            org.ppl4j.runtime.error.OutOfMemorySite.record(node); // first: building the error may run out too
             throw new PplException(builtin.name() + ": out of memory (" + e.getMessage() + "); the JVM may use "
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, set more with PPL_JAVA_OPTS=-Xmx...", node);
         } catch (RuntimeException e) {
