@@ -55,6 +55,11 @@ public final class FitReport {
             if (d.resumedAt() > 0) {
                 sb.append(" (resumed after step ").append(d.resumedAt()).append(')');
             }
+            if (r.get("stopped") instanceof String reason && r.get("stopped_after_step") instanceof Double after) {
+                // a timeout or Ctrl-C: the steps asked for were not all run
+                sb.append(" asked, stopped after step ").append(after.longValue()).append(" (").append(reason)
+                        .append("; the parameters of that step)");
+            }
             if (r.get("diverged") instanceof PplRecord diverged) {
                 sb.append(" (diverged at step ").append((long) AD.scalarValue(diverged.get("step")))
                         .append("; the parameters from before it)");
