@@ -681,6 +681,12 @@ public final class Main implements Callable<Integer> {
         for (Throwable c = e.getCause(); c != null && !causedByOom; c = c.getCause() == c ? null : c.getCause()) {
             causedByOom = c instanceof OutOfMemoryError;
         }
+        if (!causedByOom && String.valueOf(e.getMessage()).contains("Compiler initialization failed")) {
+            // an internal error's own cause is not reachable through the API, but its printed trace names it
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            causedByOom = trace.toString().contains("Caused by: java.lang.OutOfMemoryError");
+        }
         return outOfMemory(String.valueOf(e.getMessage()),
                 causedByOom || e.isHostException() && e.asHostException() instanceof OutOfMemoryError, OOM_SEEN.get(),
                 rt.totalMemory() - rt.freeMemory(), rt.maxMemory());

@@ -44,6 +44,27 @@ class LauncherTest {
         assertTrue(r[1].contains("Large-tensor kernels: ND4J kernels"), r[1]);
     }
 
+    /**
+     * Memory running out under the launcher's optimising runtime, where a heap of 128 MiB is too small for the
+     * Graal compiler to start: Truffle's "Compiler initialization failed" (its cause an OutOfMemoryError on the
+     * compiler's thread) is memory running out at the user's statement, exit 2. It was an internal error, exit 3,
+     * that said "not memory: the JVM's heap is not full".
+     */
+    @Test
+    void memoryRunningOutWhileTheCompilerStartsIsAPositionedRuntimeError() throws Exception {
+        Path f = java.nio.file.Files.createTempFile("heap", ".ppl");
+        try {
+            java.nio.file.Files.writeString(f, "let xs = []\nfor i in 0..100000000 {\n  xs = [xs, zeros(1000)]\n}\n");
+            String[] r = runWith(java.util.Map.of("PPL_JAVA_OPTS", "-Xmx128m"), "run", f.toString());
+            assertEquals("2", r[0], r[2]);
+            assertTrue(r[2].contains(f + ":3:"), r[2]);
+            assertTrue(r[2].contains("error: out of memory") && r[2].contains("\n    xs = [xs, zeros(1000)]\n"), r[2]);
+            assertFalse(r[2].contains("internal error") || r[2].contains("\tat "), r[2]);
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
     /** Acceptance: posterior mean of p within 0.02 of 0.70, sd within 15% of 0.138 (exact Beta(7, 3)). */
     @Test
     void coinJsonMatchesTheExactPosterior() throws Exception {

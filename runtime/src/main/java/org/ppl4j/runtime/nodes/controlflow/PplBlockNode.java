@@ -24,6 +24,13 @@ public final class PplBlockNode extends PplExpressionNode {
                 last = s.executeGeneric(frame);
             } catch (OutOfMemoryError e) {
                 throw outOfMemory(s, e); // the innermost statement that was running when memory ran out
+            } catch (AssertionError e) {
+                // the optimising compiler failing to start because memory ran out on its thread (Truffle's
+                // "Compiler initialization failed", caused by an OutOfMemoryError): memory, at this statement
+                if (e.getCause() instanceof OutOfMemoryError oom) {
+                    throw outOfMemory(s, oom);
+                }
+                throw e;
             }
         }
         return last;
