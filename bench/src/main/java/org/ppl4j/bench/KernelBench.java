@@ -154,8 +154,20 @@ public final class KernelBench {
                 openblas.CblasNoTrans, 128, 400, 784, 1f, (FloatPointer) x784.data().addressPointer(), 784,
                 (FloatPointer) w.data().addressPointer(), 400, 0f, (FloatPointer) c.data().addressPointer(), 400));
         System.out.printf("%nsgemm [128,784] @ [784,400]: %.3f ms (%.1f GFLOP/s), %s, OPENBLAS_CORETYPE=%s%n", gemm,
-                2.0 * 128 * 784 * 400 / gemm / 1e6, openblas.OPENBLAS_VERSION.trim(),
+                2.0 * 128 * 784 * 400 / gemm / 1e6, linkedVersion(),
                 System.getenv("OPENBLAS_CORETYPE"));
+    }
+
+    /**
+     * The OpenBLAS version of the library on the class path, read when this runs: the constant itself would be
+     * compiled into this class, and a build that only changed the dependency's version would print the old one.
+     */
+    private static String linkedVersion() {
+        try {
+            return String.valueOf(openblas.class.getField("OPENBLAS_VERSION").get(null)).trim();
+        } catch (ReflectiveOperationException e) {
+            return "OpenBLAS (version unknown)";
+        }
     }
 
     interface Own {
