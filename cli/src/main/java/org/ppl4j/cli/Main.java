@@ -661,11 +661,8 @@ public final class Main implements Callable<Integer> {
         if (s == null) {
             return ErrorFormatter.format(engineSays, display, message);
         }
-        int line = s.getStartLine();
-        String lineText = line <= s.getSource().getLineCount() ? s.getSource().getCharacters(line).toString() : null;
-        int length = s.getStartLine() == s.getEndLine() ? Math.max(1, s.getCharLength())
-                : Math.max(1, lineText == null ? 1 : lineText.length() - s.getStartColumn() + 1);
-        return ErrorFormatter.format(s.getSource().getName(), line, s.getStartColumn(), length, lineText, message);
+        return ErrorFormatter.format(s.getSource().getName(), s.getSource().getCharacters().toString(),
+                s.getCharIndex(), s.getCharLength(), message);
     }
 
     /**
