@@ -74,6 +74,11 @@ public final class Main implements Callable<Integer> {
             code = execute(args, System.out, System.err);
         } catch (OutOfMemoryError e) {
             code = outOfMemory(System.err);
+        } catch (LinkageError e) {
+            if (!memoryRanOut(e)) {
+                throw e;
+            }
+            code = outOfMemory(System.err);
         }
         System.exit(code);
     }
@@ -131,6 +136,11 @@ public final class Main implements Callable<Integer> {
         } catch (OutOfMemoryError e) {
             // one that escapes the command (thrown outside its statements, e.g. while the context closes): no stack
             // trace, the runtime error's exit code
+            return outOfMemory(err);
+        } catch (LinkageError e) {
+            if (!memoryRanOut(e)) {
+                throw e;
+            }
             return outOfMemory(err);
         }
     }
@@ -432,6 +442,13 @@ public final class Main implements Callable<Integer> {
                 finished.set(true);
                 err.println(outOfMemoryAt(null, display));
                 return RUNTIME_ERROR;
+            } catch (LinkageError e) {
+                if (!memoryRanOut(e)) {
+                    throw e;
+                }
+                finished.set(true);
+                err.println(outOfMemoryAt(null, display));
+                return RUNTIME_ERROR;
             } finally {
                 ctrlC.close();
                 timer.shutdownNow();
@@ -694,6 +711,23 @@ public final class Main implements Callable<Integer> {
             return true;
         }
         return message.contains("Compiler initialization failed") && (oomSeen || heapUsed > heapMax / 10 * 9);
+    }
+
+    /**
+     * Whether {@code e} is memory running out: an {@code OutOfMemoryError} among its causes, or a class whose
+     * initialisation it broke. The JVM keeps only the text of that error ("Exception java.lang.OutOfMemoryError:
+     * GC overhead limit exceeded [in thread "main"]"), and every later use of the class is a
+     * {@code NoClassDefFoundError} ("Could not initialize class ...") caused by it: seen when the heap ran out as
+     * the engine first built an error's stack trace.
+     */
+    static boolean memoryRanOut(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof OutOfMemoryError || c instanceof ExceptionInInitializerError
+                    && String.valueOf(c.getMessage()).contains("java.lang.OutOfMemoryError")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Set when an {@code OutOfMemoryError} ended a thread other than the main one (the compiler's). */

@@ -108,6 +108,25 @@ class MemoryBudgetTest {
                 shown);
     }
 
+    /**
+     * A class whose initialisation memory running out broke fails every later use with "Could not initialize
+     * class": that is memory running out too (it escaped the launcher as a raw NoClassDefFoundError, exit 1, on a
+     * clean clone's CI run of LauncherTest); other linkage errors are not.
+     */
+    @Test
+    void aClassThatMemoryRunningOutLeftUninitialisedIsMemoryRunningOut() {
+        NoClassDefFoundError broken = new NoClassDefFoundError(
+                "Could not initialize class com.oracle.truffle.runtime.OptimizedFrameInstance");
+        broken.initCause(new ExceptionInInitializerError(
+                "Exception java.lang.OutOfMemoryError: GC overhead limit exceeded [in thread \"main\"]"));
+        assertTrue(Main.memoryRanOut(broken));
+        NoClassDefFoundError other = new NoClassDefFoundError("Could not initialize class a.B");
+        other.initCause(new ExceptionInInitializerError("Exception java.lang.IllegalStateException: no [in thread \"main\"]"));
+        assertFalse(Main.memoryRanOut(other));
+        assertFalse(Main.memoryRanOut(new NoClassDefFoundError("org/example/Missing")));
+        assertTrue(Main.memoryRanOut(new LinkageError("wrapped", new OutOfMemoryError("Java heap space"))));
+    }
+
     /** "Compiler initialization failed" is memory running out only when memory did run out. */
     @Test
     void aCompilerThatCannotStartIsNotCalledOutOfMemory() {
