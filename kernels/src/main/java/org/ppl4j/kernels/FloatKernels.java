@@ -63,6 +63,9 @@ public abstract class FloatKernels {
     /** The dot product, in float64. */
     public abstract double dot(ByteBuffer x, ByteBuffer y, int n);
 
+    /** Whether every one of n elements is finite (no NaN, no infinity). */
+    public abstract boolean allFinite(ByteBuffer x, int n);
+
     /** out[j] = sum over i of x[i, j] for a [rows, cols] matrix (a bias's gradient), accumulated in float32. */
     public abstract void sumRows(ByteBuffer x, ByteBuffer out, int rows, int cols);
 
@@ -75,9 +78,10 @@ public abstract class FloatKernels {
     /**
      * One Adam ascent step in place: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; param += lr sqrt(1 - b2^t) /
      * (1 - b1^t) m / (sqrt(v) + eps sqrt(1 - b2^t)), i.e. lr mHat / (sqrt(vHat) + eps). {@code param} may be null
-     * (then the update is written over {@code grad} instead).
+     * (then the update is written over {@code grad} instead). Returns whether every value written (the new
+     * parameter, or the update) is finite: the check a fit makes after each update, here in the same pass.
      */
-    public abstract void adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr,
+    public abstract boolean adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr,
             double beta1, double beta2, double eps, long t);
 
     // ------------------------------------------------------------------------------------------- selection

@@ -73,6 +73,16 @@ final class ScalarKernels extends FloatKernels {
     }
 
     @Override
+    public boolean allFinite(ByteBuffer x, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(get(x, i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public double dot(ByteBuffer x, ByteBuffer y, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {
@@ -155,11 +165,12 @@ final class ScalarKernels extends FloatKernels {
     }
 
     @Override
-    public void adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr, double beta1,
+    public boolean adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr, double beta1,
             double beta2, double eps, long t) {
         double c2 = Math.sqrt(1 - Math.pow(beta2, t));
         double step = lr * c2 / (1 - Math.pow(beta1, t));
         double epsT = eps * c2;
+        boolean finite = true;
         for (int i = 0; i < n; i++) {
             float gi = get(grad, i);
             float mi = (float) (beta1 * get(m, i) + (1 - beta1) * gi);
@@ -167,11 +178,10 @@ final class ScalarKernels extends FloatKernels {
             m.putFloat(i << 2, mi);
             v.putFloat(i << 2, vi);
             float u = (float) (step * mi / (Math.sqrt(vi) + epsT));
-            if (param == null) {
-                grad.putFloat(i << 2, u);
-            } else {
-                param.putFloat(i << 2, get(param, i) + u);
-            }
+            float r = param == null ? u : get(param, i) + u;
+            (param == null ? grad : param).putFloat(i << 2, r);
+            finite &= Float.isFinite(r);
         }
+        return finite;
     }
 }

@@ -4,9 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,10 +20,12 @@ final class VectorKernels extends FloatKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final ByteOrder O = ByteOrder.nativeOrder();
     /**
-     * Moves a float vector's upper half to its lower half: F2D of that, part 0, widens the upper lanes. (F2D with
-     * part 1 is not intrinsified by JDK 17: it builds a shuffle in Java at every call, slower than the scalar loop.)
+     * Floats of half F's width: a float vector is widened to float64 as two such halves, each converted to D (an
+     * expanding conversion, one instruction). JDK 17 runs neither F2D of a whole vector's upper half nor its
+     * rearrangement as instructions, but as Java code that builds a shuffle at every call.
      */
-    private static final VectorShuffle<Float> UPPER = VectorShuffle.iota(F, D.length(), 1, true);
+    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final int W = F.length();
 
     @Override
@@ -34,10 +35,6 @@ final class VectorKernels extends FloatKernels {
 
     private static FloatVector load(ByteBuffer b, int i) {
         return FloatVector.fromByteBuffer(F, b, i << 2, O);
-    }
-
-    private static FloatVector load(ByteBuffer b, int i, VectorMask<Float> m) {
-        return FloatVector.fromByteBuffer(F, b, i << 2, O, m);
     }
 
     private static FloatVector sigmoid(FloatVector x) {
@@ -147,8 +144,7 @@ final class VectorKernels extends FloatKernels {
             apply(f, load(x, i)).intoByteBuffer(out, i << 2, O);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            apply(f, load(x, i, m)).intoByteBuffer(out, i << 2, O, m);
+            storeTail(apply(f, tail(x, i, n)), out, i, n);
         }
     }
 
@@ -161,9 +157,8 @@ final class VectorKernels extends FloatKernels {
             gradient(f, xv, reads ? load(fx, i) : xv, load(g, i)).intoByteBuffer(out, i << 2, O);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector xv = load(x, i, m);
-            gradient(f, xv, reads ? load(fx, i, m) : xv, load(g, i, m)).intoByteBuffer(out, i << 2, O, m);
+            FloatVector xv = tail(x, i, n);
+            storeTail(gradient(f, xv, reads ? tail(fx, i, n) : xv, tail(g, i, n)), out, i, n);
         }
     }
 
@@ -187,8 +182,7 @@ final class VectorKernels extends FloatKernels {
             apply(op, load(a, i), load(b, i)).intoByteBuffer(out, i << 2, O);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            apply(op, load(a, i, m), load(b, i, m)).intoByteBuffer(out, i << 2, O, m);
+            storeTail(apply(op, tail(a, i, n), tail(b, i, n)), out, i, n);
         }
     }
 
@@ -198,19 +192,22 @@ final class VectorKernels extends FloatKernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
             FloatVector av = load(a, i);
-            (scalarLeft ? apply(op, kv, av) : apply(op, av, kv)).intoByteBuffer(out, i << 2, O);
+            if (scalarLeft) {
+                apply(op, kv, av).intoByteBuffer(out, i << 2, O);
+            } else {
+                apply(op, av, kv).intoByteBuffer(out, i << 2, O);
+            }
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector av = load(a, i, m);
-            (scalarLeft ? apply(op, kv, av) : apply(op, av, kv)).intoByteBuffer(out, i << 2, O, m);
+            FloatVector av = tail(a, i, n);
+            storeTail(scalarLeft ? apply(op, kv, av) : apply(op, av, kv), out, i, n);
         }
     }
 
     @Override
     public void zipRow(Op op, ByteBuffer a, ByteBuffer row, ByteBuffer out, int rows, int cols) {
         int bound = F.loopBound(cols);
-        VectorMask<Float> tail = F.indexInRange(bound, cols);
+        FloatVector rowTail = bound < cols ? tail(row, bound, cols) : null;
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             int j = 0;
@@ -218,23 +215,71 @@ final class VectorKernels extends FloatKernels {
                 apply(op, load(a, base + j), load(row, j)).intoByteBuffer(out, (base + j) << 2, O);
             }
             if (j < cols) {
-                apply(op, load(a, base + j, tail), load(row, j, tail)).intoByteBuffer(out, (base + j) << 2, O, tail);
+                storeTail(apply(op, tail(a, base + j, base + cols), rowTail), out, base + j, base + cols);
             }
         }
     }
 
-    /** acc + the float64 values of t's lanes (two float64 vectors of half t's length each). */
-    private static DoubleVector widen(DoubleVector acc, FloatVector t) {
-        return acc.add(lower(t)).add(lower(t.rearrange(UPPER)));
+    /**
+     * Elements i to n - 1 of b (fewer than W), the lanes after them zero. The last vector of every loop is read
+     * and written through a float array: JDK 17 runs masked loads and stores on a buffer as Java code (building
+     * the mask in a Java loop at every call), many times slower than a short scalar loop.
+     */
+    private static FloatVector tail(ByteBuffer b, int i, int n) {
+        float[] t = new float[W];
+        for (int k = 0; i + k < n; k++) {
+            t[k] = b.getFloat((i + k) << 2);
+        }
+        return FloatVector.fromArray(F, t, 0);
     }
 
-    /** The float64 values of t's lower half. */
-    private static DoubleVector lower(FloatVector t) {
-        return (DoubleVector) t.convertShape(VectorOperators.F2D, D, 0);
+    /** Writes v's first n - i lanes to elements i to n - 1 of b. */
+    private static void storeTail(FloatVector v, ByteBuffer b, int i, int n) {
+        float[] t = new float[W];
+        v.intoArray(t, 0);
+        for (int k = 0; i + k < n; k++) {
+            b.putFloat((i + k) << 2, t[k]);
+        }
     }
 
-    private static FloatVector only(FloatVector t, VectorMask<Float> m) {
-        return FloatVector.zero(F).blend(t, m);
+    /** acc + the float64 values of the W floats of x from element i: two half vectors, each widened. */
+    private static DoubleVector widenAt(DoubleVector acc, ByteBuffer x, int i) {
+        FloatVector lo = FloatVector.fromByteBuffer(H, x, i << 2, O);
+        FloatVector hi = FloatVector.fromByteBuffer(H, x, (i + W / 2) << 2, O);
+        return acc.add(toDoubles(lo)).add(toDoubles(hi));
+    }
+
+    /** acc + the float64 values of t's lanes, through a float array that the two halves are read back from. */
+    private static DoubleVector widen(DoubleVector acc, FloatVector t, float[] scratch) {
+        t.intoArray(scratch, 0);
+        return acc.add(toDoubles(FloatVector.fromArray(H, scratch, 0)))
+                .add(toDoubles(FloatVector.fromArray(H, scratch, W / 2)));
+    }
+
+    private static DoubleVector toDoubles(FloatVector half) {
+        return (DoubleVector) half.convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    /** The sum of acc's lanes, in a scalar loop: JDK 17 does not always compile reduceLanes to instructions. */
+    private static double total(DoubleVector acc) {
+        double[] t = new double[D.length()];
+        acc.intoArray(t, 0);
+        double s = 0;
+        for (double d : t) {
+            s += d;
+        }
+        return s;
+    }
+
+    /** The float64 sum of t's first k lanes. */
+    private static double firstLanes(FloatVector t, int k) {
+        float[] a = new float[W];
+        t.intoArray(a, 0);
+        double s = 0;
+        for (int j = 0; j < k; j++) {
+            s += a[j];
+        }
+        return s;
     }
 
     @Override
@@ -242,12 +287,13 @@ final class VectorKernels extends FloatKernels {
         DoubleVector acc = DoubleVector.zero(D);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
-            acc = widen(acc, load(x, i));
+            acc = widenAt(acc, x, i);
         }
-        if (i < n) {
-            acc = widen(acc, load(x, i, F.indexInRange(i, n)));
+        double total = total(acc);
+        for (; i < n; i++) {
+            total += x.getFloat(i << 2);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return total;
     }
 
     @Override
@@ -256,12 +302,13 @@ final class VectorKernels extends FloatKernels {
         DoubleVector acc = DoubleVector.zero(D);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
-            FloatVector a = load(x, i);
-            FloatVector b = load(y, i);
-            acc = lower(a).fma(lower(b), acc);
-            acc = lower(a.rearrange(UPPER)).fma(lower(b.rearrange(UPPER)), acc);
+            int hi = (i + W / 2) << 2;
+            acc = acc.add(toDoubles(FloatVector.fromByteBuffer(H, x, i << 2, O))
+                    .mul(toDoubles(FloatVector.fromByteBuffer(H, y, i << 2, O))));
+            acc = acc.add(toDoubles(FloatVector.fromByteBuffer(H, x, hi, O))
+                    .mul(toDoubles(FloatVector.fromByteBuffer(H, y, hi, O))));
         }
-        double total = acc.reduceLanes(VectorOperators.ADD);
+        double total = total(acc);
         for (; i < n; i++) {
             total += (double) x.getFloat(i << 2) * y.getFloat(i << 2);
         }
@@ -269,40 +316,60 @@ final class VectorKernels extends FloatKernels {
     }
 
     @Override
+    public boolean allFinite(ByteBuffer x, int n) {
+        // x * 0 is 0 for a finite x and NaN for an infinity or NaN; sums of zeros cannot overflow
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += W) {
+            acc = acc.add(load(x, i).mul(0f));
+        }
+        float[] lanes = new float[W];
+        acc.intoArray(lanes, 0);
+        float total = 0f;
+        for (float v : lanes) {
+            total += v;
+        }
+        for (; i < n; i++) {
+            total += x.getFloat(i << 2) * 0f;
+        }
+        return total == 0f;
+    }
+
+    @Override
     public void sumRows(ByteBuffer x, ByteBuffer out, int rows, int cols) {
         int bound = F.loopBound(cols);
         int j = 0;
         for (; j < bound; j += W) {
-            FloatVector acc = F.zero().reinterpretAsFloats();
+            FloatVector acc = FloatVector.zero(F);
             for (int r = 0; r < rows; r++) {
                 acc = acc.add(load(x, r * cols + j));
             }
             acc.intoByteBuffer(out, j << 2, O);
         }
-        if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector acc = F.zero().reinterpretAsFloats();
+        for (; j < cols; j++) {
+            float acc = 0f;
             for (int r = 0; r < rows; r++) {
-                acc = acc.add(load(x, r * cols + j, m));
+                acc += x.getFloat((r * cols + j) << 2);
             }
-            acc.intoByteBuffer(out, j << 2, O, m);
+            out.putFloat(j << 2, acc);
         }
     }
 
     @Override
     public double bernoulliLogitsSum(ByteBuffer x, ByteBuffer l, int n) {
         DoubleVector acc = DoubleVector.zero(D);
+        float[] scratch = new float[W];
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
             FloatVector lv = load(l, i);
-            acc = widen(acc, load(x, i).mul(lv).sub(softplus(lv)));
+            acc = widen(acc, load(x, i).mul(lv).sub(softplus(lv)), scratch);
         }
+        double total = total(acc);
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector lv = load(l, i, m);
-            acc = widen(acc, only(load(x, i, m).mul(lv).sub(softplus(lv)), m));
+            FloatVector lv = tail(l, i, n);
+            total += firstLanes(tail(x, i, n).mul(lv).sub(softplus(lv)), n - i);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return total;
     }
 
     @Override
@@ -312,8 +379,7 @@ final class VectorKernels extends FloatKernels {
             load(x, i).sub(sigmoid(load(l, i))).mul(g).intoByteBuffer(out, i << 2, O);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            load(x, i, m).sub(sigmoid(load(l, i, m))).mul(g).intoByteBuffer(out, i << 2, O, m);
+            storeTail(tail(x, i, n).sub(sigmoid(tail(l, i, n))).mul(g), out, i, n);
         }
     }
 
@@ -327,15 +393,14 @@ final class VectorKernels extends FloatKernels {
                 chain(fns, xs, fxs, load(g, i), i).intoByteBuffer(out, i << 2, O);
             }
             if (i < n) {
-                VectorMask<Float> m = F.indexInRange(i, n);
-                chain(fns, xs, fxs, load(g, i, m), i, m).intoByteBuffer(out, i << 2, O, m);
+                storeTail(chainTail(fns, xs, fxs, tail(g, i, n), i, n), out, i, n);
             }
             return;
         }
         // row by row (streaming through memory), the column sums kept in a float array of one row's length
-        float[] acc = new float[cols];
+        float[] acc = new float[cols + W];
+        float[] lanes = new float[W];
         int bound = F.loopBound(cols);
-        VectorMask<Float> tail = F.indexInRange(bound, cols);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             int j = 0;
@@ -345,9 +410,12 @@ final class VectorKernels extends FloatKernels {
                 FloatVector.fromArray(F, acc, j).add(d).intoArray(acc, j);
             }
             if (j < cols) {
-                FloatVector d = chain(fns, xs, fxs, load(g, base + j, tail), base + j, tail);
-                d.intoByteBuffer(out, (base + j) << 2, O, tail);
-                FloatVector.fromArray(F, acc, j, tail).add(d).intoArray(acc, j, tail);
+                FloatVector d = chainTail(fns, xs, fxs, tail(g, base + j, base + cols), base + j, base + cols);
+                storeTail(d, out, base + j, base + cols);
+                d.intoArray(lanes, 0);
+                for (int k = 0; j + k < cols; k++) {
+                    acc[j + k] += lanes[k];
+                }
             }
         }
         for (int j = 0; j < cols; j++) {
@@ -355,7 +423,7 @@ final class VectorKernels extends FloatKernels {
         }
     }
 
-    /** g times each function's derivative at element i (whole vector). */
+    /** g times each function's derivative at elements i to i + W - 1. */
     private static FloatVector chain(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, FloatVector g, int i) {
         for (int m = 0; m < fns.length; m++) {
             FloatVector x = load(xs[m], i);
@@ -364,12 +432,11 @@ final class VectorKernels extends FloatKernels {
         return g;
     }
 
-    /** As above, for the masked last vector. */
-    private static FloatVector chain(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, FloatVector g, int i,
-            VectorMask<Float> k) {
+    /** As above for the last vector, elements i to end - 1 (the lanes after are zero). */
+    private static FloatVector chainTail(Fn[] fns, ByteBuffer[] xs, ByteBuffer[] fxs, FloatVector g, int i, int end) {
         for (int m = 0; m < fns.length; m++) {
-            FloatVector x = load(xs[m], i, k);
-            g = gradient(fns[m], x, fns[m].gradientReadsValue() ? load(fxs[m], i, k) : x, g);
+            FloatVector x = tail(xs[m], i, end);
+            g = gradient(fns[m], x, fns[m].gradientReadsValue() ? tail(fxs[m], i, end) : x, g);
         }
         return g;
     }
@@ -377,17 +444,18 @@ final class VectorKernels extends FloatKernels {
     @Override
     public double normalQuadratic(ByteBuffer x, ByteBuffer mu, ByteBuffer sigma, int n) {
         DoubleVector acc = DoubleVector.zero(D);
+        float[] scratch = new float[W];
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
             FloatVector z = load(x, i).sub(load(mu, i)).div(load(sigma, i));
-            acc = widen(acc, z.mul(z));
+            acc = widen(acc, z.mul(z), scratch);
         }
+        double total = total(acc);
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector z = load(x, i, m).sub(load(mu, i, m)).div(load(sigma, i, m));
-            acc = widen(acc, only(z.mul(z), m));
+            FloatVector z = tail(x, i, n).sub(tail(mu, i, n)).div(tail(sigma, i, n));
+            total += firstLanes(z.mul(z), n - i);
         }
-        return -0.5 * acc.reduceLanes(VectorOperators.ADD);
+        return -0.5 * total;
     }
 
     @Override
@@ -396,26 +464,26 @@ final class VectorKernels extends FloatKernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
             FloatVector s = load(sigma, i);
-            FloatVector gz = load(x, i).sub(load(mu, i)).div(s).mul(g);
-            FloatVector gm = gz.div(s);
+            FloatVector d = load(x, i).sub(load(mu, i));
+            FloatVector gm = d.div(s).mul(g).div(s);
             gm.intoByteBuffer(gMu, i << 2, O);
             if (gSigma != null) {
-                gm.mul(load(x, i).sub(load(mu, i))).div(s).intoByteBuffer(gSigma, i << 2, O);
+                gm.mul(d).div(s).intoByteBuffer(gSigma, i << 2, O);
             }
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector s = load(sigma, i, m);
-            FloatVector gm = load(x, i, m).sub(load(mu, i, m)).div(s).mul(g).div(s);
-            gm.intoByteBuffer(gMu, i << 2, O, m);
+            FloatVector s = tail(sigma, i, n);
+            FloatVector d = tail(x, i, n).sub(tail(mu, i, n));
+            FloatVector gm = d.div(s).mul(g).div(s);
+            storeTail(gm, gMu, i, n);
             if (gSigma != null) {
-                gm.mul(load(x, i, m).sub(load(mu, i, m))).div(s).intoByteBuffer(gSigma, i << 2, O, m);
+                storeTail(gm.mul(d).div(s), gSigma, i, n);
             }
         }
     }
 
     @Override
-    public void adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr, double beta1,
+    public boolean adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr, double beta1,
             double beta2, double eps, long t) {
         double c2 = Math.sqrt(1 - Math.pow(beta2, t));
         float step = (float) (lr * c2 / (1 - Math.pow(beta1, t)));
@@ -425,6 +493,8 @@ final class VectorKernels extends FloatKernels {
         float a1 = (float) (1 - beta1);
         float a2 = (float) (1 - beta2);
         ByteBuffer target = param == null ? grad : param;
+        // each result times 0: 0 while finite, NaN from the first infinity or NaN on (sums of 0s stay 0)
+        FloatVector bad = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
             FloatVector gv = load(grad, i);
@@ -433,17 +503,35 @@ final class VectorKernels extends FloatKernels {
             mv.intoByteBuffer(m, i << 2, O);
             vv.intoByteBuffer(v, i << 2, O);
             FloatVector u = mv.mul(step).div(vv.sqrt().add(epsT));
-            (param == null ? u : load(param, i).add(u)).intoByteBuffer(target, i << 2, O);
+            if (param == null) {
+                u.intoByteBuffer(target, i << 2, O);
+                bad = bad.add(u.mul(0f));
+            } else {
+                FloatVector r = load(param, i).add(u);
+                r.intoByteBuffer(target, i << 2, O);
+                bad = bad.add(r.mul(0f));
+            }
+        }
+        float[] lanes = new float[W];
+        bad.intoArray(lanes, 0);
+        boolean finite = true;
+        for (float b : lanes) {
+            finite &= b == 0f;
         }
         if (i < n) {
-            VectorMask<Float> k = F.indexInRange(i, n);
-            FloatVector gv = load(grad, i, k);
-            FloatVector mv = load(m, i, k).mul(b1).add(gv.mul(a1));
-            FloatVector vv = load(v, i, k).mul(b2).add(gv.mul(gv).mul(a2));
-            mv.intoByteBuffer(m, i << 2, O, k);
-            vv.intoByteBuffer(v, i << 2, O, k);
+            FloatVector gv = tail(grad, i, n);
+            FloatVector mv = tail(m, i, n).mul(b1).add(gv.mul(a1));
+            FloatVector vv = tail(v, i, n).mul(b2).add(gv.mul(gv).mul(a2));
+            storeTail(mv, m, i, n);
+            storeTail(vv, v, i, n);
             FloatVector u = mv.mul(step).div(vv.sqrt().add(epsT));
-            (param == null ? u : load(param, i, k).add(u)).intoByteBuffer(target, i << 2, O, k);
+            FloatVector r = param == null ? u : tail(param, i, n).add(u);
+            storeTail(r, target, i, n);
+            r.intoArray(lanes, 0);
+            for (int k = 0; i + k < n; k++) {
+                finite &= Float.isFinite(lanes[k]);
+            }
         }
+        return finite;
     }
 }

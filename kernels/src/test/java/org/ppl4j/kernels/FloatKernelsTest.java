@@ -228,6 +228,33 @@ class FloatKernelsTest {
     }
 
     @Test
+    void allFiniteFindsOneNanOrInfinityAnywhere() {
+        for (FloatKernels k : implementations()) {
+            for (int n : new int[] {0, 1, 15, 16, 17, 33, 1003, 100_353}) {
+                // the largest finite floats: a float sum of them would overflow, the check must not
+                ByteBuffer x = fill(n, i -> i % 2 == 0 ? Float.MAX_VALUE : -Float.MAX_VALUE);
+                assertTrue(k.allFinite(x, n), k.name() + " n=" + n);
+                for (int at : new int[] {0, n / 2, n - 1}) {
+                    if (n == 0) {
+                        continue;
+                    }
+                    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                        float before = at(x, at);
+                        x.putFloat(at * 4, bad);
+                        assertTrue(!k.allFinite(x, n), k.name() + " n=" + n + ": " + bad + " at " + at);
+                        x.putFloat(at * 4, before);
+                    }
+                }
+                if (n > 0) {
+                    // an element past n is not looked at
+                    ByteBuffer longer = fill(n + 1, i -> i == n ? Double.NaN : 1);
+                    assertTrue(k.allFinite(longer, n), k.name() + " n=" + n + ": element n is outside");
+                }
+            }
+        }
+    }
+
+    @Test
     void bernoulliLogitsForwardAndBackward() {
         for (FloatKernels k : implementations()) {
             for (int n : LENGTHS) {
@@ -438,7 +465,8 @@ class FloatKernelsTest {
                         g0[i] = at(g, i);
                     }
                     long t = 7;
-                    k.adam(intoGrad ? null : p, g, m, v, n, 1e-3, 0.9, 0.999, 1e-8, t);
+                    assertTrue(k.adam(intoGrad ? null : p, g, m, v, n, 1e-3, 0.9, 0.999, 1e-8, t),
+                            k.name() + ": a finite step says so");
                     for (int i = 0; i < n; i++) {
                         double mi = 0.9 * m0[i] + 0.1 * g0[i];
                         double vi = 0.999 * v0[i] + 0.001 * g0[i] * g0[i];
@@ -453,6 +481,33 @@ class FloatKernelsTest {
                             assertEquals(p0[i] + u, at(p, i), 1e-6 * Math.abs(p0[i]) + 1e-5 * Math.abs(u) + 1e-9,
                                     k.name() + " param");
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void adamSaysWhetherWhatItWroteIsFinite() {
+        for (FloatKernels k : implementations()) {
+            for (int n : new int[] {1, 16, 17, 1003}) {
+                for (boolean intoGrad : new boolean[] {false, true}) {
+                    // a NaN or an infinite gradient at the first, a middle and the last element (the tail)
+                    for (int at : new int[] {0, n / 2, n - 1}) {
+                        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                            ByteBuffer p = fill(n, i -> 1);
+                            ByteBuffer g = fill(n, i -> i == at ? bad : 0.5);
+                            boolean finite = k.adam(intoGrad ? null : p, g, fill(n, i -> 0), fill(n, i -> 0), n,
+                                    1e-3, 0.9, 0.999, 1e-8, 1);
+                            assertTrue(!finite, k.name() + " n=" + n + ": " + bad + " gradient at " + at);
+                        }
+                    }
+                    // a finite gradient that takes a parameter past the largest float
+                    if (!intoGrad) {
+                        ByteBuffer p = fill(n, i -> i == n - 1 ? Float.MAX_VALUE : 1);
+                        boolean finite = k.adam(p, fill(n, i -> 1), fill(n, i -> 0), fill(n, i -> 0), n, 1e38, 0.9,
+                                0.999, 1e-8, 1);
+                        assertTrue(!finite, k.name() + " n=" + n + ": a parameter overflowing to infinity");
                     }
                 }
             }

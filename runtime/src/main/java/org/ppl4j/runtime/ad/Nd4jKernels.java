@@ -44,6 +44,12 @@ final class Nd4jKernels {
         if (System.getProperty("org.bytedeco.javacpp.maxBytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxBytes", MAX_OFF_HEAP);
         }
+        if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+            // JavaCPP reads /proc/self/statm at every pointer it makes (each array's shape descriptor too) to
+            // compare the process's resident memory with this limit: a twentieth of a VAE step. MemoryBudget
+            // guards the process's memory before each large tensor instead.
+            System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+        }
         String threads = System.getProperty("ppl.threads", System.getenv().getOrDefault("PPL_THREADS", "1"));
         Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(threads));
         Nd4j.getEnvironment().setMaxThreads(Integer.parseInt(threads));
@@ -114,7 +120,7 @@ final class Nd4jKernels {
     /** A Java array copied into a new ND4J array of the working type, in bulk (element puts are slow). */
     @TruffleBoundary
     static Object fromDoubles(double[] d, int[] shape) {
-        INDArray a = Nd4j.createUninitialized(dtype(), longs(shape), 'c');
+        INDArray a = uninitialised(dtype(), longs(shape));
         java.nio.ByteBuffer bytes = a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
         if (dtype() == DataType.DOUBLE) {
             bytes.asDoubleBuffer().put(d);
@@ -176,7 +182,7 @@ final class Nd4jKernels {
     }
 
     /**
-     * Buffers of arrays freed at the end of a fit step, by element type and length, handed to the results of the
+     * Arrays freed at the end of a fit step, by element type and length, their buffers handed to the results of the
      * next step's kernels: a step makes arrays of the same few lengths as the one before, and a reused buffer
      * costs neither an allocation nor the zero-filling ND4J does for every new array (a twentieth of a VAE
      * step). Each buffer is held once (by address). The pool holds, for each length, no more buffers than a
@@ -186,7 +192,8 @@ final class Nd4jKernels {
     static final class Pool {
         private static final long MAX_BYTES = Long.getLong("ppl.tensor.poolBytes", 256L << 20);
         private static final int MAX_PER_LENGTH = 64;
-        private final java.util.HashMap<Long, java.util.ArrayDeque<DataBuffer>> free = new java.util.HashMap<>();
+        /** Whole arrays by length: one of the shape asked for is handed out as it is (no new shape information). */
+        private final java.util.HashMap<Long, java.util.ArrayDeque<INDArray>> free = new java.util.HashMap<>();
         private final java.util.HashSet<Long> held = new java.util.HashSet<>();
         /** Buffers asked for by length in the step under way, and the most asked for in any one step. */
         private final java.util.HashMap<Long, int[]> asked = new java.util.HashMap<>();
@@ -213,27 +220,36 @@ final class Nd4jKernels {
             long key = key(a.dataType(), n);
             int[] now = asked.get(key);
             int cap = Math.min(MAX_PER_LENGTH, Math.max(demand.getOrDefault(key, 0), now == null ? 0 : now[0]));
-            java.util.ArrayDeque<DataBuffer> q = free.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            java.util.ArrayDeque<INDArray> q = free.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
             if (q.size() >= cap) {
                 return false;
             }
-            q.push(b);
+            q.push(a);
             held.add(address);
             bytes += size;
             return true;
         }
 
-        /** A buffer of n elements of type t, or null. */
-        DataBuffer take(DataType t, long n) {
+        /**
+         * A C-order array of type t and this shape (n elements) over a pooled buffer, or null. A pooled array of
+         * the same shape is returned itself: wrapping its buffer anew costs ND4J a native shape descriptor and a
+         * JavaCPP pointer, about as much as the kernel for a [128, 20] tensor.
+         */
+        INDArray take(DataType t, long[] shape, long n) {
             long key = key(t, n);
             asked.computeIfAbsent(key, k -> new int[1])[0]++;
-            java.util.ArrayDeque<DataBuffer> q = free.get(key);
-            DataBuffer b = q == null ? null : q.poll();
-            if (b != null) {
-                held.remove(b.address());
-                bytes -= n * b.getElementSize();
+            java.util.ArrayDeque<INDArray> q = free.get(key);
+            INDArray a = q == null ? null : q.poll();
+            if (a == null) {
+                return null;
             }
-            return b;
+            DataBuffer b = a.data();
+            held.remove(b.address());
+            bytes -= n * b.getElementSize();
+            if (a.ordering() == 'c' && java.util.Arrays.equals(a.shape(), shape)) {
+                return a;
+            }
+            return Nd4j.create(b, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', t);
         }
 
         /** A step ended: what it asked for raises the demand by length. */
@@ -246,9 +262,9 @@ final class Nd4jKernels {
 
         /** Closes every buffer held and forgets the demand. */
         void drain() {
-            for (java.util.ArrayDeque<DataBuffer> q : free.values()) {
-                for (DataBuffer b : q) {
-                    b.close();
+            for (java.util.ArrayDeque<INDArray> q : free.values()) {
+                for (INDArray a : q) {
+                    a.data().close();
                 }
             }
             free.clear();
@@ -282,9 +298,9 @@ final class Nd4jKernels {
         for (long d : shape) {
             n *= d;
         }
-        DataBuffer b = n == 0 ? null : POOL.get().take(t, n);
-        if (b != null) {
-            return Nd4j.create(b, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', t);
+        INDArray pooled = n == 0 ? null : POOL.get().take(t, shape, n);
+        if (pooled != null) {
+            return pooled;
         }
         long bytes = n * t.width();
         if (bytes >= MemoryBudget.CHECKED_BYTES) {
@@ -902,11 +918,26 @@ final class Nd4jKernels {
         INDArray x = nd(t);
         long n = x.size(0);
         long width = n == 0 ? 0 : x.length() / n;
+        long[] shape = x.shape().clone();
+        shape[0] = rows.length;
+        long rowBytes = width * x.data().getElementSize();
+        if (!x.isView() && x.offset() == 0 && x.ordering() == 'c' && x.elementWiseStride() == 1 && rows.length > 0
+                && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE)
+                && n * rowBytes < Integer.MAX_VALUE) {
+            // a C-order array: each row is one block of memory, copied in bulk into the result's own shape (the
+            // native gather took 0.1 ms for a minibatch of 128 images, then a reshape made a view of its result)
+            INDArray picked = uninitialised(x.dataType(), shape);
+            ByteBuffer from = bytes(x);
+            ByteBuffer to = bytes(picked);
+            int b = (int) rowBytes;
+            for (int i = 0; i < rows.length; i++) {
+                to.put(i * b, from, rows[i] * b, b);
+            }
+            return picked;
+        }
         INDArray matrix = x.reshape('c', n, width);
         INDArray picked = Nd4j.pullRows(matrix, uninitialised(matrix.dataType(), new long[] {rows.length, width}), 1,
                 rows);
-        long[] shape = x.shape().clone();
-        shape[0] = rows.length;
         return picked.reshape('c', shape);
     }
 
@@ -918,6 +949,11 @@ final class Nd4jKernels {
     @TruffleBoundary
     static boolean allMatch(Tensor t, Tensor.Check check) {
         INDArray x = nd(t);
+        FloatKernels own = own(x);
+        if (own != null && (check == Tensor.Check.FINITE || check == Tensor.Check.NOT_NAN)
+                && own.allFinite(bytes(x), (int) x.length())) {
+            return true; // one pass, no reduction; else the checks below say which
+        }
         double sum = denseSum(x); // float64: finite whenever every element is (no overflow)
         boolean quick;
         switch (check) {
@@ -956,7 +992,7 @@ final class Nd4jKernels {
      */
     @TruffleBoundary
     static Object adam(Tensor param, Tensor grad, Object[] state, double lr, double beta1, double beta2,
-            double eps, long t, boolean inPlace, boolean overwriteGrad) {
+            double eps, long t, boolean inPlace, boolean overwriteGrad, boolean[] finite) {
         INDArray u = nd(param);
         if (state[0] == null) {
             state[0] = Nd4j.zeros(u.dataType(), u.shape());
@@ -970,7 +1006,7 @@ final class Nd4jKernels {
             // one pass: reads the gradient, updates both moments and the parameter (a copy unless in place)
             INDArray p = inPlace ? u : u.dup('c');
             trace("fused Adam step (both moments and the parameter), one pass", p);
-            own.adam(bytes(p), bytes(gv), bytes(m), bytes(v), n(p), lr, beta1, beta2, eps, t);
+            finite[0] = own.adam(bytes(p), bytes(gv), bytes(m), bytes(v), n(p), lr, beta1, beta2, eps, t);
             return p;
         }
         INDArray g = overwriteGrad ? gv : gv.dup('c');

@@ -119,6 +119,8 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     private volatile int life;
     /** Known to hold only 0s and 1s (a comparison's result, or rows or a slice of one): checks need no pass. */
     private boolean binary;
+    /** Known to be finite everywhere (an Adam step's result, checked in its own pass): FINITE needs no pass. */
+    private boolean finite;
     /** Set when its memory was freed; any later read is an internal error. */
     private volatile boolean freed;
 
@@ -327,13 +329,17 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
                 && Nd4jKernels.writable(param.nd);
         boolean overwriteGrad = FREE_STEPS && !gradShared && inStep() && grad.bornInStep
                 && grad.life == STEP_SCOPED && grad.base == null && grad.nd != null && Nd4jKernels.writable(grad.nd);
-        Object r = Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t, inPlace, overwriteGrad);
+        boolean[] finite = new boolean[1];
+        Object r = Nd4jKernels.adam(param, grad, state, lr, beta1, beta2, eps, t, inPlace, overwriteGrad, finite);
         if (inPlace) {
             param.data = null; // its Java copy, if any, holds the old values
             param.binary = false;
+            param.finite = finite[0];
             return param;
         }
-        return ofNd(r).keep();
+        Tensor p = ofNd(r).keep();
+        p.finite = finite[0];
+        return p;
     }
 
     /** An optimiser state array (from {@link #adamStep}) as doubles, for checkpoints. */
@@ -731,6 +737,9 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
     public boolean allMatch(Check check) {
         if (binary && check != Check.POSITIVE) {
             return true; // 0s and 1s pass every other check
+        }
+        if (finite && (check == Check.FINITE || check == Check.NOT_NAN)) {
+            return true;
         }
         if (data == null) { // only in ND4J: one or two reductions there rather than a copy
             return Nd4jKernels.allMatch(this, check);

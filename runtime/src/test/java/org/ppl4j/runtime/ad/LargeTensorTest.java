@@ -277,6 +277,58 @@ class LargeTensorTest {
         assertEquals(null, Tensor.filler(new int[] {10, 10}, true), "a small tensor is built in Java");
     }
 
+    /**
+     * Rows of a large C-order tensor are copied block by block: the same elements as the Java path's row copy, in
+     * any order, repeated, for rank 2 and rank 3, in float32 and float64; a reshaped gather (a view) takes ND4J's.
+     */
+    @Test
+    void rowsOfALargeTensorAreTheSameElements() {
+        int[] picks = {7, 0, 119, 7, 64};
+        for (boolean f64 : new boolean[] {false, true}) {
+            Tensor.setLargeFloat64(f64);
+            for (int[] shape : new int[][] {BIG, {120, 10, 10}}) {
+                Tensor x = tensor(-3, 6, shape);
+                assertTrue(x.isLarge());
+                Tensor r = x.rows(picks);
+                int width = x.size() / shape[0];
+                assertEquals(picks.length, r.shape()[0]);
+                assertEquals(shape.length, r.shape().length);
+                double[] all = x.toArray();
+                double[] got = r.toArray();
+                for (int i = 0; i < picks.length; i++) {
+                    for (int j = 0; j < width; j++) {
+                        assertEquals(all[picks[i] * width + j], got[i * width + j], 0.0,
+                                "row " + picks[i] + " element " + j + (f64 ? " (float64)" : ""));
+                    }
+                }
+                Tensor again = r.rows(new int[] {4, 0}); // rows of a gathered result
+                assertEquals(all[64 * width + 3], again.toArray()[3], 0.0);
+            }
+        }
+    }
+
+    /**
+     * An Adam step on a large parameter says whether its result is finite (checked in the step's own pass with
+     * ppl4j's kernels), and a tensor so marked passes the FINITE check without another pass: a finite step
+     * passes, a NaN gradient element makes the FINITE check fail.
+     */
+    @Test
+    void adamStepResultsKnowWhetherTheyAreFinite() {
+        for (int bad : new int[] {-1, 0, 5_555, 11_999}) {
+            Tensor p = tensor(-1, 2, BIG).keep();
+            double[] g = tensor(-1, 2, BIG).toArray();
+            if (bad >= 0) {
+                g[bad] = Double.NaN;
+            }
+            Tensor r = Tensor.adamStep(p, new Tensor(BIG, g), new Object[2], 1e-3, 0.9, 0.999, 1e-8, 1, false);
+            assertEquals(bad < 0, r.allMatch(Tensor.Check.FINITE), "NaN gradient element " + bad);
+            assertEquals(bad < 0, r.allMatch(Tensor.Check.NOT_NAN), "NaN gradient element " + bad);
+            if (bad >= 0) {
+                assertTrue(Double.isNaN(r.toArray()[bad]));
+            }
+        }
+    }
+
     @Test
     void unaryGradientsOnLargeTensors() {
         Tensor.setLargeFloat64(true);
