@@ -149,7 +149,7 @@ public final class KernelBench {
             // denormal numbers over the repetitions and time those instead
             Nd4j.exec(new AdamUpdater(wg, v, m, update, v, m, 1e-9, 0.9, 0.999, 1e-8, (int) step[0]++));
             w.addi(update);
-        }, own, k -> () -> k.adam(bytes(w), bytes(wg), bytes(m), bytes(v), 784 * 400, 1e-9, 0.9, 0.999, 1e-8, 10));
+        }, own, k -> () -> { k.adam(bytes(w), bytes(wg), bytes(m), bytes(v), 784 * 400, 1e-9, 0.9, 0.999, 1e-8, 10); });
         double gemm = time(() -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
                 openblas.CblasNoTrans, 128, 400, 784, 1f, (FloatPointer) x784.data().addressPointer(), 784,
                 (FloatPointer) w.data().addressPointer(), 400, 0f, (FloatPointer) c.data().addressPointer(), 400));
