@@ -115,7 +115,8 @@ public abstract class FloatKernels {
                     }
                     break;
                 default:
-                    why = "ND4J kernels (-Dppl.kernels=vector for ppl4j's own)";
+                    why = "ND4J kernels (ppl4j's own, faster for large tensors: PPL_KERNELS=vector ./ppl ...; embedded:"
+                            + " -Dppl.kernels=vector and --add-modules jdk.incubator.vector)";
                     break;
             }
             KERNELS = k;
