@@ -242,13 +242,6 @@ final class VectorKernels extends FloatKernels {
         }
     }
 
-    /** acc + the float64 values of the W floats of x from element i: two half vectors, each widened. */
-    private static DoubleVector widenAt(DoubleVector acc, ByteBuffer x, int i) {
-        FloatVector lo = FloatVector.fromByteBuffer(H, x, i << 2, O);
-        FloatVector hi = FloatVector.fromByteBuffer(H, x, (i + W / 2) << 2, O);
-        return acc.add(toDoubles(lo)).add(toDoubles(hi));
-    }
-
     /** acc + the float64 values of t's lanes, through a float array that the two halves are read back from. */
     private static DoubleVector widen(DoubleVector acc, FloatVector t, float[] scratch) {
         t.intoArray(scratch, 0);
@@ -284,12 +277,15 @@ final class VectorKernels extends FloatKernels {
 
     @Override
     public double sum(ByteBuffer x, int n) {
-        DoubleVector acc = DoubleVector.zero(D);
+        // two accumulators, one per half vector: the adds of one iteration do not wait for each other
+        DoubleVector lo = DoubleVector.zero(D);
+        DoubleVector hi = DoubleVector.zero(D);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
-            acc = widenAt(acc, x, i);
+            lo = lo.add(toDoubles(FloatVector.fromByteBuffer(H, x, i << 2, O)));
+            hi = hi.add(toDoubles(FloatVector.fromByteBuffer(H, x, (i + W / 2) << 2, O)));
         }
-        double total = total(acc);
+        double total = total(lo.add(hi));
         for (; i < n; i++) {
             total += x.getFloat(i << 2);
         }
@@ -299,16 +295,17 @@ final class VectorKernels extends FloatKernels {
     @Override
     public double dot(ByteBuffer x, ByteBuffer y, int n) {
         // each float32 product widened before it is added: float64 products of float32 operands are exact
-        DoubleVector acc = DoubleVector.zero(D);
+        DoubleVector lo = DoubleVector.zero(D);
+        DoubleVector hi = DoubleVector.zero(D);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += W) {
-            int hi = (i + W / 2) << 2;
-            acc = acc.add(toDoubles(FloatVector.fromByteBuffer(H, x, i << 2, O))
+            int h = (i + W / 2) << 2;
+            lo = lo.add(toDoubles(FloatVector.fromByteBuffer(H, x, i << 2, O))
                     .mul(toDoubles(FloatVector.fromByteBuffer(H, y, i << 2, O))));
-            acc = acc.add(toDoubles(FloatVector.fromByteBuffer(H, x, hi, O))
-                    .mul(toDoubles(FloatVector.fromByteBuffer(H, y, hi, O))));
+            hi = hi.add(toDoubles(FloatVector.fromByteBuffer(H, x, h, O))
+                    .mul(toDoubles(FloatVector.fromByteBuffer(H, y, h, O))));
         }
-        double total = total(acc);
+        double total = total(lo.add(hi));
         for (; i < n; i++) {
             total += (double) x.getFloat(i << 2) * y.getFloat(i << 2);
         }
