@@ -923,7 +923,7 @@ final class Nd4jKernels {
         long rowBytes = width * x.data().getElementSize();
         if (!x.isView() && x.offset() == 0 && x.ordering() == 'c' && x.elementWiseStride() == 1 && rows.length > 0
                 && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE)
-                && n * rowBytes < Integer.MAX_VALUE) {
+                && Math.max(n, rows.length) * rowBytes < Integer.MAX_VALUE) { // int offsets into both buffers
             // a C-order array: each row is one block of memory, copied in bulk into the result's own shape (the
             // native gather took 0.1 ms for a minibatch of 128 images, then a reshape made a view of its result)
             INDArray picked = uninitialised(x.dataType(), shape);
