@@ -66,8 +66,8 @@ final class VaeBench {
 
         // Steps of the program: whole epochs of the same training set in both runs, so that reading and
         // binarising the images (the program's own work before its fit, proportional to the images it keeps)
-        // cancels in the difference. Runs of one epoch over 128·S images charged that work to the steps: about a
-        // millisecond of a 7-9 ms step.
+        // cancels in the difference. Runs of one epoch over 128·S images charged that work to the steps (a cold
+        // JVM took 0.95 s more to prepare 26,240 images than 640; docs/performance.md).
         int unit = batches;
         StepDifference.Program pplProgram = steps -> Ppl.compile(PROGRAM, options(data, steps / unit, images,
                 OutputStream.nullOutputStream()));

@@ -73,9 +73,7 @@ public final class Main implements Callable<Integer> {
         int code;
         try {
             code = execute(args, System.out, System.err);
-        } catch (OutOfMemoryError e) {
-            code = outOfMemory(System.err);
-        } catch (LinkageError e) {
+        } catch (OutOfMemoryError | LinkageError e) {
             if (!memoryRanOut(e)) {
                 throw e;
             }
@@ -89,7 +87,8 @@ public final class Main implements Callable<Integer> {
      * initialising the polyglot engine's implementation and the Truffle runtime, and the parser's tables
      * (measured: 0.3 s less of a 2.7-3.4 s cold start, docs/performance.md). The main
      * thread meanwhile parses the command line; on two cores the two overlap. Each step is a class's static
-     * initialisation, which the JVM runs once whichever thread asks first; a failure here is left for the main
+     * initialisation (building a source initialises the engine's implementation), which the JVM runs once
+     * whichever thread asks first; a failure here is left for the main
      * thread to meet (and report) where it would have anyway.
      */
     private static void warmUp() {
@@ -99,7 +98,6 @@ public final class Main implements Callable<Integer> {
         Thread t = new Thread(() -> {
             try {
                 com.oracle.truffle.api.Truffle.getRuntime();
-                org.graalvm.polyglot.Engine.class.getName();
                 org.graalvm.polyglot.Source.newBuilder("ppl", "", "<warm-up>").buildLiteral();
                 java.util.Objects.requireNonNull(org.ppl4j.grammar.PplLexer._ATN);
                 java.util.Objects.requireNonNull(org.ppl4j.grammar.PplParser._ATN);
@@ -163,11 +161,9 @@ public final class Main implements Callable<Integer> {
         ReplCommand.streams(in, out, err);
         try {
             return cl.execute(options);
-        } catch (OutOfMemoryError e) {
+        } catch (OutOfMemoryError | LinkageError e) {
             // one that escapes the command (thrown outside its statements, e.g. while the context closes): no stack
             // trace, the runtime error's exit code
-            return outOfMemory(err);
-        } catch (LinkageError e) {
             if (!memoryRanOut(e)) {
                 throw e;
             }
@@ -468,11 +464,7 @@ public final class Main implements Callable<Integer> {
                     return code;
                 }
                 throw e;
-            } catch (OutOfMemoryError e) {
-                finished.set(true);
-                err.println(outOfMemoryAt(null, display));
-                return RUNTIME_ERROR;
-            } catch (LinkageError e) {
+            } catch (OutOfMemoryError | LinkageError e) {
                 if (!memoryRanOut(e)) {
                     throw e;
                 }

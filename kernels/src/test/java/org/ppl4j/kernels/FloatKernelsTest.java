@@ -1,6 +1,7 @@
 package org.ppl4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -241,7 +242,7 @@ class FloatKernelsTest {
                     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
                         float before = at(x, at);
                         x.putFloat(at * 4, bad);
-                        assertTrue(!k.allFinite(x, n), k.name() + " n=" + n + ": " + bad + " at " + at);
+                        assertFalse(k.allFinite(x, n), k.name() + " n=" + n + ": " + bad + " at " + at);
                         x.putFloat(at * 4, before);
                     }
                 }
@@ -499,7 +500,7 @@ class FloatKernelsTest {
                             ByteBuffer g = fill(n, i -> i == at ? bad : 0.5);
                             boolean finite = k.adam(intoGrad ? null : p, g, fill(n, i -> 0), fill(n, i -> 0), n,
                                     1e-3, 0.9, 0.999, 1e-8, 1);
-                            assertTrue(!finite, k.name() + " n=" + n + ": " + bad + " gradient at " + at);
+                            assertFalse(finite, k.name() + " n=" + n + ": " + bad + " gradient at " + at);
                         }
                     }
                     // a finite gradient that takes a parameter past the largest float
@@ -507,7 +508,7 @@ class FloatKernelsTest {
                         ByteBuffer p = fill(n, i -> i == n - 1 ? Float.MAX_VALUE : 1);
                         boolean finite = k.adam(p, fill(n, i -> 1), fill(n, i -> 0), fill(n, i -> 0), n, 1e38, 0.9,
                                 0.999, 1e-8, 1);
-                        assertTrue(!finite, k.name() + " n=" + n + ": a parameter overflowing to infinity");
+                        assertFalse(finite, k.name() + " n=" + n + ": a parameter overflowing to infinity");
                     }
                 }
             }
