@@ -51,6 +51,9 @@ final class ChildJvm {
     static List<String> launcherFlags(Path root) throws IOException {
         List<String> flags = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "-Xss16m",
                 "-XX:+UseParallelGC", "-XX:MaxNewSize=192m", "-XX:TieredStopAtLevel=1"));
+        if (transparentHugePages()) {
+            flags.add("-XX:+UseTransparentHugePages");
+        }
         Path jvmci = root.resolve("cli/target/jvmci");
         if (Files.isDirectory(jvmci)) {
             try (Stream<Path> jars = Files.list(jvmci)) {
@@ -63,6 +66,16 @@ final class ChildJvm {
             }
         }
         return flags;
+    }
+
+    /** Whether the kernel offers transparent huge pages to a JVM that asks (the launcher's test of the same). */
+    static boolean transparentHugePages() {
+        try {
+            String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            return mode.contains("[always]") || mode.contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -189,8 +189,15 @@ public final class Main implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"ppl4j 0.1.0", "Truffle runtime: " + com.oracle.truffle.api.Truffle.getRuntime().getName(),
-                "Large-tensor kernels: " + org.ppl4j.runtime.ad.Tensor.kernels()};
+            java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("ppl4j 0.1.0",
+                    "Truffle runtime: " + com.oracle.truffle.api.Truffle.getRuntime().getName(),
+                    "Large-tensor kernels: " + org.ppl4j.runtime.ad.Tensor.kernels()));
+            // the ppl launcher says which JVM it started (its own linked image and class-data archive, or the JDK's)
+            String start = System.getProperty("ppl.launcher.start");
+            if (start != null) {
+                lines.add("Java runtime: " + start + " (Java " + System.getProperty("java.version") + ")");
+            }
+            return lines.toArray(String[]::new);
         }
     }
 

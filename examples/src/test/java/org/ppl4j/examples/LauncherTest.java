@@ -81,6 +81,60 @@ class LauncherTest {
         assertTrue(json.contains("\"objective\":{\"final\":"), json);
     }
 
+    /** The launcher links its runtime image only where the JDK has its jmods (else it runs on the JDK itself). */
+    private static void assumeLinkable() {
+        Path jmods = Path.of(System.getProperty("java.home"), "jmods", "java.base.jmod");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(jmods), "this JDK has no jmods");
+    }
+
+    /**
+     * Where the JDK can link (its jmods are there: Debian's openjdk-17-jdk-headless), the launcher runs on its own
+     * runtime image and maps the classes a start needs from its class-data archive: ppl4j's own classes, Truffle's
+     * and the Graal compiler's come from the archive, not from their jars.
+     */
+    @Test
+    void startsOnTheLinkedImageWithTheClassDataArchive() throws Exception {
+        assumeLinkable();
+        String[] r = run("--version");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Java runtime: ppl4j's linked runtime image with the class-data archive"), r[1]);
+        String[] off = runWith(java.util.Map.of("PPL_CDS", "off"), "--version");
+        assertTrue(off[1].contains("Java runtime: the system JDK"), off[1]);
+        r = runWith(java.util.Map.of("PPL_JAVA_OPTS", "-Xlog:class+load=info"), "run", "examples/coin.ppl");
+        assertEquals("0", r[0], r[2]);
+        for (String cls : List.of("org.ppl4j.runtime.ad.Tape", "com.oracle.truffle.api.nodes.Node",
+                "org.graalvm.compiler.truffle.compiler.hotspot.HotSpotTruffleCompilationSupport")) {
+            Matcher m = Pattern.compile("\\] " + Pattern.quote(cls) + " source: (.*)").matcher(r[1]);
+            assertTrue(m.find(), cls + " was not loaded");
+            assertTrue(m.group(1).startsWith("shared objects file"), cls + " came from " + m.group(1));
+        }
+        assertTrue(r[1].contains("posterior mean of p:"), r[1]);
+    }
+
+    /**
+     * A jar rebuilt under the archive (a module installed on its own) makes the JVM refuse the archive: the user
+     * sees no warning of the JVM's, the program runs, and the launcher records a new archive first.
+     */
+    @Test
+    void aJarNewerThanTheArchiveIsRecordedAgainWithoutAWarning() throws Exception {
+        assumeLinkable();
+        Path archive = ROOT.resolve("cli/target/ppl4j.jsa");
+        assertEquals("0", run("--version")[0]);
+        assertTrue(java.nio.file.Files.isRegularFile(archive), "no archive after a start");
+        java.nio.file.attribute.FileTime before = java.nio.file.Files.getLastModifiedTime(archive);
+        Path jar = ROOT.resolve("cli/target/ppl4j-cli-0.1.0-SNAPSHOT.jar");
+        java.nio.file.Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Math.max(System.currentTimeMillis(), before.toMillis() + 1000)));
+        String[] r = run("run", "examples/coin.ppl");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("posterior mean of p:"), r[1]);
+        assertFalse(r[1].contains("[warning]") || r[2].contains("[warning]") || r[2].contains("shared archive"),
+                "the JVM's warning reached the user: " + r[1] + r[2]);
+        assertTrue(r[2].contains("recording the classes"), r[2]);
+        assertTrue(java.nio.file.Files.getLastModifiedTime(archive).compareTo(
+                java.nio.file.Files.getLastModifiedTime(jar)) > 0, "the archive was not recorded again");
+    }
+
     /** ND4J costs about a second to start: a program with no large tensor must never load it. */
     @Test
     void aProgramWithoutLargeTensorsNeverLoadsNd4j() throws Exception {
