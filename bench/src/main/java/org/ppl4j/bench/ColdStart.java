@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Cold start: the wall-clock time of {@code ./ppl run examples/coin.ppl} as a user sees it, a fresh JVM each time
  * (its fit of 3000 steps and 4000 summary draws included). One untimed run first, which builds the project if
- * its sources changed.
+ * its sources changed, and then the launcher's runtime image and class-data archive if they are missing or stale.
  */
 final class ColdStart {
     private ColdStart() {

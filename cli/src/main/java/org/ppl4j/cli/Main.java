@@ -84,7 +84,8 @@ public final class Main implements Callable<Integer> {
 
     /**
      * Starts, on a second thread, the start-up work that does not depend on the command line: loading and
-     * initialising the polyglot engine's implementation and the Truffle runtime, and the parser's tables
+     * initialising the polyglot engine's implementation and the Truffle runtime, the parser's tables, the
+     * builtins and the prelude's names
      * (measured: 0.3 s less of a 2.7-3.4 s cold start, docs/performance.md). The main
      * thread meanwhile parses the command line; on two cores the two overlap. Each step is a class's static
      * initialisation (building a source initialises the engine's implementation), which the JVM runs once
@@ -101,6 +102,10 @@ public final class Main implements Callable<Integer> {
                 org.graalvm.polyglot.Source.newBuilder("ppl", "", "<warm-up>").buildLiteral();
                 java.util.Objects.requireNonNull(org.ppl4j.grammar.PplLexer._ATN);
                 java.util.Objects.requireNonNull(org.ppl4j.grammar.PplParser._ATN);
+                // the builtins' registry, and the stdlib prelude's parse (its declared names, cached; the
+                // parser's DFA cache it fills is shared with the program's parse)
+                org.ppl4j.stdlib.StdlibBuiltins.names();
+                org.ppl4j.compiler.PplCompiler.preludeNames();
             } catch (OutOfMemoryError e) {
                 OOM_SEEN.set(true); // reported by the main thread, which then fails too
             } catch (Throwable ignored) {
