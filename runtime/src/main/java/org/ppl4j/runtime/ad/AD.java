@@ -8,6 +8,11 @@ import java.util.function.DoubleUnaryOperator;
  * Differentiable arithmetic over the four kinds of numeric value: {@code Double} (a constant),
  * {@link Var} (a scalar on a tape), {@link Tensor} (a constant array) and {@link TensorVar}. Constants in,
  * constant out: nothing is recorded unless an input is on a tape.
+ *
+ * <p>The backward rules of the operations a small model's step records most (tensor +, -, *, /, unary functions,
+ * the fused normal log density) are anonymous classes, not lambdas: a capturing lambda is made through a method
+ * handle and a VM allocation, which C1 (the launcher's host JIT) does not inline away, while {@code new} is a
+ * bump of the thread's allocation buffer. That was 2.6% of an eight-schools step (docs/performance.md).
  */
 public final class AD {
     private AD() {
@@ -244,35 +249,38 @@ public final class AD {
         if (tape == null) {
             return v;
         }
-        TensorVar r = TensorVar.record(tape, v, g -> {
-            switch (op) {
-                case ADD:
-                    sendAdjoint(a, g);
-                    sendAdjoint(b, g);
-                    break;
-                case SUB:
-                    sendAdjoint(a, g);
-                    if (isTracked(b)) {
-                        sendAdjoint(b, g.scale(-1));
-                    }
-                    break;
-                case MUL:
-                    if (isTracked(a)) {
-                        sendAdjoint(a, g.times(y));
-                    }
-                    if (isTracked(b)) {
-                        sendAdjoint(b, g.times(x));
-                    }
-                    break;
-                default: // DIV: d/dx = 1 / y, d/dy = -x / y^2 = -v / y
-                    Tensor gy = Tensor.binary(Tensor.Op2.DIV, g, y);
-                    if (isTracked(a)) {
-                        sendAdjoint(a, gy);
-                    }
-                    if (isTracked(b)) {
-                        sendAdjoint(b, gy.times(v).scale(-1));
-                    }
-                    break;
+        TensorVar r = TensorVar.record(tape, v, new TensorVar.Backward() { // a class, not a lambda: see the class comment
+            @Override
+            public void apply(Tensor g) {
+                switch (op) {
+                    case ADD:
+                        sendAdjoint(a, g);
+                        sendAdjoint(b, g);
+                        break;
+                    case SUB:
+                        sendAdjoint(a, g);
+                        if (isTracked(b)) {
+                            sendAdjoint(b, g.scale(-1));
+                        }
+                        break;
+                    case MUL:
+                        if (isTracked(a)) {
+                            sendAdjoint(a, g.times(y));
+                        }
+                        if (isTracked(b)) {
+                            sendAdjoint(b, g.times(x));
+                        }
+                        break;
+                    default: // DIV: d/dx = 1 / y, d/dy = -x / y^2 = -v / y
+                        Tensor gy = Tensor.binary(Tensor.Op2.DIV, g, y);
+                        if (isTracked(a)) {
+                            sendAdjoint(a, gy);
+                        }
+                        if (isTracked(b)) {
+                            sendAdjoint(b, gy.times(v).scale(-1));
+                        }
+                        break;
+                }
             }
         }, a, b).elementwise(a, b);
         Fusion.Add add = op == Tensor.Op2.ADD ? Fusion.add(a, b, v) : null;
@@ -307,20 +315,23 @@ public final class AD {
         if (!(a instanceof TensorVar t)) {
             return fx;
         }
-        TensorVar r = TensorVar.record(t.tape, fx, g -> {
-            if (kernel != null) {
-                Tensor fused = Tensor.unaryGradient(kernel, x, fx, g); // one pass, where ppl4j's kernels run
-                t.addAdjoint(fused != null ? fused : g.times(derivative(kernel, x, fx)));
-                return;
+        TensorVar r = TensorVar.record(t.tape, fx, new TensorVar.Backward() { // a class, not a lambda: see the class comment
+            @Override
+            public void apply(Tensor g) {
+                if (kernel != null) {
+                    Tensor fused = Tensor.unaryGradient(kernel, x, fx, g); // one pass, where ppl4j's kernels run
+                    t.addAdjoint(fused != null ? fused : g.times(derivative(kernel, x, fx)));
+                    return;
+                }
+                double[] gd = g.d();
+                double[] xd = x.d();
+                double[] fd = fx.d();
+                double[] d = new double[x.size()];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = gd[i] * fn.df(xd[i], fd[i]);
+                }
+                t.addAdjoint(new Tensor(x.shape(), d));
             }
-            double[] gd = g.d();
-            double[] xd = x.d();
-            double[] fd = fx.d();
-            double[] d = new double[x.size()];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = gd[i] * fn.df(xd[i], fd[i]);
-            }
-            t.addAdjoint(new Tensor(x.shape(), d));
         }, t).elementwise(t);
         return Fusion.mark(r, new Fusion.Unary(fn, fn instanceof Fns.Kernel k ? k.op : null, x, fx, t));
     }
@@ -488,16 +499,19 @@ public final class AD {
         if (tape == null) {
             return v;
         }
-        TensorVar node = TensorVar.record(tape, Tensor.scalar(v), g -> {
-            Tensor[] d = Tensor.normalQuadraticGradient(xv, mv, sv, g.get(0), isTracked(sigma));
-            if (isTracked(mu)) {
-                sendAdjoint(mu, d[0]);
-            }
-            if (isTracked(x)) {
-                sendAdjoint(x, d[0].scale(-1));
-            }
-            if (isTracked(sigma)) {
-                sendAdjoint(sigma, d[1]);
+        TensorVar node = TensorVar.record(tape, Tensor.scalar(v), new TensorVar.Backward() { // a class, not a lambda: see the class comment
+            @Override
+            public void apply(Tensor g) {
+                Tensor[] d = Tensor.normalQuadraticGradient(xv, mv, sv, g.get(0), isTracked(sigma));
+                if (isTracked(mu)) {
+                    sendAdjoint(mu, d[0]);
+                }
+                if (isTracked(x)) {
+                    sendAdjoint(x, d[0].scale(-1));
+                }
+                if (isTracked(sigma)) {
+                    sendAdjoint(sigma, d[1]);
+                }
             }
         }, x, mu, sigma);
         int[] depths = new int[node.parents.length];

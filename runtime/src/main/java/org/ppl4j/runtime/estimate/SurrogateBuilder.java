@@ -286,7 +286,11 @@ public final class SurrogateBuilder {
                 return 1.0;
             }
             if (scores == null) {
-                Object[] boxes = single.computeIfAbsent(run, r -> new Object[choices.size()]);
+                Object[] boxes = single.get(run); // not computeIfAbsent: a capturing lambda per call (AD's comment)
+                if (boxes == null) {
+                    boxes = new Object[choices.size()];
+                    single.put(run, boxes);
+                }
                 Object box = boxes[only];
                 if (box == null) {
                     box = AD.magicBox(choices.get(only).logProb());
