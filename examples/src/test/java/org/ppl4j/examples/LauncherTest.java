@@ -135,6 +135,50 @@ class LauncherTest {
                 java.nio.file.Files.getLastModifiedTime(jar)) > 0, "the archive was not recorded again");
     }
 
+    /**
+     * The launcher takes a lock while it builds, links or records; the JVM it then becomes must not keep it. A
+     * program that starts {@code ./ppl} again ({@code ppl bench}'s cold start) waited for ever on its parent's lock.
+     * Here a stale archive makes the launcher take the lock, and the JVM, held reading its program from standard
+     * input, is looked at in /proc before it gets the program.
+     */
+    @Test
+    void theJvmDoesNotKeepTheBuildLock() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(Path.of("/proc/self/fd")), "no /proc");
+        assumeLinkable();
+        assertEquals("0", run("--version")[0]);
+        Path jar = ROOT.resolve("cli/target/ppl4j-cli-0.1.0-SNAPSHOT.jar");
+        java.nio.file.Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                java.nio.file.Files.getLastModifiedTime(ROOT.resolve("cli/target/ppl4j.jsa")).toMillis() + 1000));
+        Process p = new ProcessBuilder("bash", ROOT.resolve("ppl").toString(), "run", "/dev/stdin")
+                .directory(ROOT.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Path proc = Path.of("/proc", Long.toString(p.pid()));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!java.nio.file.Files.readString(proc.resolve("cmdline")).contains("org.ppl4j.cli.Main")) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, "the launcher did not start java");
+                Thread.sleep(100);
+            }
+            try (java.util.stream.Stream<Path> fds = java.nio.file.Files.list(proc.resolve("fd"))) {
+                List<String> held = fds.map(fd -> {
+                    try {
+                        return java.nio.file.Files.readSymbolicLink(fd).toString();
+                    } catch (IOException e) {
+                        return ""; // closed meanwhile
+                    }
+                }).filter(t -> t.contains("ppl4j-build-")).toList();
+                assertTrue(held.isEmpty(), "java holds the launcher's lock: " + held);
+            }
+            p.getOutputStream().write("print(42)\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the program did not end");
+            assertEquals(0, p.exitValue());
+            assertEquals("42", out.strip());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /** ND4J costs about a second to start: a program with no large tensor must never load it. */
     @Test
     void aProgramWithoutLargeTensorsNeverLoadsNd4j() throws Exception {
