@@ -179,6 +179,32 @@ class LauncherTest {
         }
     }
 
+    /**
+     * A java with no jlink beside it (a JRE, or a JDK without its jmods): the CLI runs on the JDK itself, and the
+     * launcher notes that once rather than trying to link at every start.
+     */
+    @Test
+    void aJavaThatCannotLinkRunsOnTheJdkAndIsNotAskedAgain() throws Exception {
+        Path bin = java.nio.file.Files.createTempDirectory("jre").resolve("bin");
+        java.nio.file.Files.createDirectories(bin);
+        Path fakeJava = bin.resolve("java");
+        java.nio.file.Files.writeString(fakeJava, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' \"$@\"\n");
+        assertTrue(fakeJava.toFile().setExecutable(true));
+        java.util.Map<String, String> env = java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"));
+        try {
+            for (int i = 0; i < 2; i++) {
+                String[] r = runWith(env, "--version");
+                assertEquals("0", r[0], r[2]);
+                assertTrue(r[1].contains("Java runtime: the system JDK"), r[1]);
+                assertFalse(r[2].contains("linking"), r[2]);
+            }
+            assertEquals(fakeJava.toString(), java.nio.file.Files.readString(ROOT.resolve("cli/target/runtime.none")).strip());
+        } finally {
+            java.nio.file.Files.delete(fakeJava);
+        }
+    }
+
     /** ND4J costs about a second to start: a program with no large tensor must never load it. */
     @Test
     void aProgramWithoutLargeTensorsNeverLoadsNd4j() throws Exception {
