@@ -203,9 +203,11 @@ public final class BenchMain {
         Map<String, String> info = new LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();
         if (o.only.contains("vae")) {
-            rows.addAll(child(o, "vae-time", "", List.of(), info));
-            rows.addAll(child(o, "vae-memory-ppl", "", List.of(), info));
-            rows.addAll(child(o, "vae-memory-java", "", List.of(), info));
+            // on the JVM ppl run hands a program with large tensors to (C2, ppl4j's own kernels)
+            List<String> large = ChildJvm.largeTensorFlags();
+            rows.addAll(child(o, "vae-time", "", large, info));
+            rows.addAll(child(o, "vae-memory-ppl", "", large, info));
+            rows.addAll(child(o, "vae-memory-java", "", large, info));
         }
         if (o.only.contains("schools")) {
             rows.addAll(child(o, "schools", "default ppl.tensor.nd4jThreshold", List.of(), info));

@@ -32,12 +32,19 @@ final class ChildJvm {
     static List<String> command(Path root, List<String> extraJvmArgs, List<String> mainArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        boolean ownKernels = extraJvmArgs.contains(OWN_KERNELS);
         List<String> inherited = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp"))
+                .filter(a -> !ownKernels || !(a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-Dppl.kernels=")
+                        || a.startsWith("-Dppl.jit.handOver=")))
                 .collect(Collectors.toList());
         cmd.addAll(inherited);
         if (inherited.stream().noneMatch(a -> a.equals("-XX:+EnableJVMCI"))) {
-            cmd.addAll(launcherFlags(root));
+            List<String> launcher = launcherFlags(root);
+            if (ownKernels) {
+                launcher.remove("-XX:TieredStopAtLevel=1");
+            }
+            cmd.addAll(launcher);
         }
         cmd.addAll(extraJvmArgs);
         cmd.add("-cp");
@@ -45,6 +52,19 @@ final class ChildJvm {
         cmd.add(BenchMain.class.getName());
         cmd.addAll(mainArgs);
         return cmd;
+    }
+
+    static final String OWN_KERNELS = "-Dppl.kernels=vector";
+
+    /**
+     * The flags of a benchmark JVM for a program with large tensors (the VAE): the JVM {@code ppl run} hands such a
+     * program to (C2 and ppl4j's own kernels; cli/.../HandOverRun.java), unless the harness itself was started
+     * with {@code PPL_KERNELS=nd4j} (then none: the launcher's C1 and ND4J's kernels).
+     */
+    static List<String> largeTensorFlags() {
+        boolean nd4j = !Boolean.getBoolean("ppl.jit.handOver") && !"vector".equals(System.getProperty("ppl.kernels"))
+                && ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+EnableJVMCI");
+        return nd4j ? List.of() : List.of("--add-modules=jdk.incubator.vector", OWN_KERNELS);
     }
 
     /** The JVM flags of the {@code ppl} launcher script (keep the two in step). */

@@ -135,8 +135,9 @@ final class VaeBench {
         if (problem == null) {
             Stats[] program = StepDifference.stats(dsl, 1000);
             BenchMain.emit(Row.measured(pplLabel, program[0], "ms", "%.2f", String.format(Locale.ROOT,
-                    "%d vs %d steps a run%s; main-thread CPU %.2f ms", ppl.large(), ppl.small(),
-                    " (whole epochs of the same images)", program[1].median())));
+                    "%d vs %d steps a run%s; main-thread CPU %.2f ms; %s", ppl.large(), ppl.small(),
+                    " (whole epochs of the same images)", program[1].median(),
+                    org.ppl4j.runtime.ad.Tensor.kernels())));
             ppl.close();
             BenchMain.emit(Row.measured(handLabel, hand[0], "ms", "%.2f", handNotes + "; in turns with the program"));
             BenchMain.emit(Row.text("VAE: ppl4j / hand-written", String.format(Locale.ROOT, "%.2f",

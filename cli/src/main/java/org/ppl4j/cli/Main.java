@@ -131,7 +131,9 @@ public final class Main implements Callable<Integer> {
         List<String> afterDashes = dashes < 0 ? List.of() : List.of(args).subList(dashes + 1, args.length);
         String[] options = dashes < 0 ? args : java.util.Arrays.copyOf(args, dashes);
         CommandLine cl = new CommandLine(new Main());
-        ((Run) cl.getSubcommands().get("run").getCommand()).afterDashes = afterDashes;
+        Run run = (Run) cl.getSubcommands().get("run").getCommand();
+        run.afterDashes = afterDashes;
+        run.commandLine = List.of(args);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExitCodeExceptionMapper(e -> USAGE);
@@ -233,6 +235,9 @@ public final class Main implements Callable<Integer> {
 
         /** The arguments after {@code --}: the program's, whatever their names. */
         List<String> afterDashes = List.of();
+
+        /** The whole command line, for a JVM the program may be handed to ({@link HandOverRun}). */
+        List<String> commandLine = List.of();
 
         @Option(names = "--quiet", description = "no progress bar while fitting (it is drawn only when standard "
                 + "error is a terminal)")
@@ -346,6 +351,26 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            long since = HandOverRun.since();
+            // a program may be handed over to a JVM with C2 and the own kernels at its first large tensor, if it
+            // has done nothing visible by then (HandOver); not when a debugger is to attach to this one
+            HandOverRun.Seen seen = inspect == null && HandOverRun.allowed() ? new HandOverRun.Seen() : null;
+            int code;
+            try {
+                code = seen == null ? run(out, err, System.in, null, since)
+                        : run(seen.track(out), seen.track(err), seen.track(System.in), seen, since);
+            } catch (org.ppl4j.runtime.ad.HandOver.Stop handedOver) {
+                code = 0; // reached the caller as it was thrown (not as the program's failure): the same as below
+            } finally {
+                org.ppl4j.runtime.ad.HandOver.disarm();
+            }
+            if (seen != null && org.ppl4j.runtime.ad.HandOver.requested()) {
+                return HandOverRun.runAgain(commandLine, since, err);
+            }
+            return code;
+        }
+
+        private int run(PrintStream out, PrintStream err, java.io.InputStream in, HandOverRun.Seen seen, long since) {
             String overrides = estimatorOverrides(estimators, spec);
             checkLimits(timeout, stepLimit, spec);
             String display = file.toString();
@@ -391,7 +416,7 @@ public final class Main implements Callable<Integer> {
                 }
                 bindings.add(b);
             }
-            boolean progress = !quiet && err == System.err && Reports.stderrIsTerminal();
+            boolean progress = !quiet && Run.err == System.err && Reports.stderrIsTerminal();
             Engine engine;
             try {
                 engine = tools(Engine.newBuilder("ppl").out(err).err(err)
@@ -411,7 +436,8 @@ public final class Main implements Callable<Integer> {
                     .option("ppl.Resume", resume == null ? "" : resume.toString())
                     .option("ppl.Float64", Boolean.toString(float64))
                     .option("ppl.Stop", stop.token())
-                    .allowIO(sandbox(allowPaths, given(bindings, file, plot, resume))).build();
+                    .in(in).allowIO(seen == null ? sandbox(allowPaths, given(bindings, file, plot, resume))
+                            : sandbox(allowPaths, seen::mark, given(bindings, file, plot, resume))).build();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean timedOut = new AtomicBoolean();
             AtomicBoolean interrupted = new AtomicBoolean();
@@ -439,9 +465,12 @@ public final class Main implements Callable<Integer> {
                         timer.schedule(() -> cancelUnlessStopped(stop, finished, context, runner, timer, 0),
                                 STOP_GRACE_MS, TimeUnit.MILLISECONDS);
                     }
-                }, millis(timeout), TimeUnit.MILLISECONDS);
+                }, Math.max(1, millis(timeout) - (System.currentTimeMillis() - since)), TimeUnit.MILLISECONDS);
             }
             try {
+                if (seen != null) {
+                    org.ppl4j.runtime.ad.HandOver.arm(() -> !seen.any());
+                }
                 try {
                     DataOption.bind(context, bindings);
                 } catch (DataOption.Refused e) {
@@ -458,6 +487,9 @@ public final class Main implements Callable<Integer> {
                 return code;
             } catch (PolyglotException | IllegalStateException e) {
                 finished.set(true);
+                if (seen != null && org.ppl4j.runtime.ad.HandOver.requested()) {
+                    return 0; // the program runs again on the other JVM (call)
+                }
                 if (timedOut.get() || interrupted.get()) {
                     boolean fitStopped = e instanceof PolyglotException pe && !pe.isCancelled() && stop.acknowledged();
                     err.println((timedOut.get() ? "ppl: the program ran longer than " + seconds(timeout)
@@ -572,6 +604,11 @@ public final class Main implements Callable<Integer> {
      * program file, {@code --plot}, {@code --resume}; nulls are skipped).
      */
     static org.graalvm.polyglot.io.IOAccess sandbox(List<Path> allowed, Path... given) {
+        return sandbox(allowed, null, given);
+    }
+
+    /** As {@link #sandbox(List, Path...)}, telling {@code onChange} before each change to a file (may be null). */
+    static org.graalvm.polyglot.io.IOAccess sandbox(List<Path> allowed, Runnable onChange, Path... given) {
         List<Path> roots = new ArrayList<>();
         roots.add(Path.of("").toAbsolutePath());
         roots.addAll(allowed);
@@ -580,7 +617,8 @@ public final class Main implements Callable<Integer> {
                 roots.add(g);
             }
         }
-        return SandboxFileSystem.ioAccess(roots, ALLOW_HINT);
+        return onChange == null ? SandboxFileSystem.ioAccess(roots, ALLOW_HINT)
+                : SandboxFileSystem.ioAccess(roots, ALLOW_HINT, onChange);
     }
 
     /**

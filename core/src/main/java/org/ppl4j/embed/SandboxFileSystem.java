@@ -46,6 +46,8 @@ public final class SandboxFileSystem implements FileSystem {
     private final FileSystem delegate = FileSystem.newDefaultFileSystem();
     private final List<Path> roots;
     private final String hint;
+    /** Told before each change the program asks for (a file written, made, moved or deleted); may be null. */
+    private final Runnable onChange;
 
     /**
      * A file system that allows {@code roots} (directories, and everything below them, or single files)
@@ -53,6 +55,17 @@ public final class SandboxFileSystem implements FileSystem {
      * command line: "allow it with --allow-path DIR").
      */
     public SandboxFileSystem(List<Path> roots, String hint) {
+        this(roots, hint, null);
+    }
+
+    /**
+     * As {@link #SandboxFileSystem(List, String)}, running {@code onChange} (when not null) before each change a
+     * program asks of the file system: a file opened for writing, a directory made, anything moved, copied,
+     * linked, deleted or given an attribute. {@code ppl run} learns so whether a program may still be started
+     * again unseen (docs/performance.md#which-jvm-runs-a-program).
+     */
+    public SandboxFileSystem(List<Path> roots, String hint, Runnable onChange) {
+        this.onChange = onChange;
         List<Path> real = new ArrayList<>();
         for (Path r : roots) {
             Path p = realPath(r.toAbsolutePath());
@@ -68,6 +81,18 @@ public final class SandboxFileSystem implements FileSystem {
     /** Polyglot I/O access through a sandbox of {@code roots}: see {@link #SandboxFileSystem(List, String)}. */
     public static IOAccess ioAccess(List<Path> roots, String hint) {
         return IOAccess.newBuilder().fileSystem(new SandboxFileSystem(roots, hint)).build();
+    }
+
+    /** Polyglot I/O access through {@link #SandboxFileSystem(List, String, Runnable)}. */
+    public static IOAccess ioAccess(List<Path> roots, String hint, Runnable onChange) {
+        return IOAccess.newBuilder().fileSystem(new SandboxFileSystem(roots, hint, onChange)).build();
+    }
+
+    private void changing() {
+        Runnable r = onChange;
+        if (r != null) {
+            r.run();
+        }
     }
 
     /** The allowed roots, as real paths. */
@@ -135,17 +160,27 @@ public final class SandboxFileSystem implements FileSystem {
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
+        changing();
         delegate.createDirectory(check(dir), attrs);
     }
 
     @Override
     public void delete(Path path) throws IOException {
+        changing();
         delegate.delete(check(path));
     }
 
     @Override
     public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
+        if (options.contains(java.nio.file.StandardOpenOption.WRITE)
+                || options.contains(java.nio.file.StandardOpenOption.APPEND)
+                || options.contains(java.nio.file.StandardOpenOption.CREATE)
+                || options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)
+                || options.contains(java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)
+                || options.contains(java.nio.file.StandardOpenOption.DELETE_ON_CLOSE)) {
+            changing();
+        }
         return delegate.newByteChannel(check(path), options, attrs);
     }
 
@@ -172,26 +207,31 @@ public final class SandboxFileSystem implements FileSystem {
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
+        changing();
         delegate.setAttribute(check(path), attribute, value, options);
     }
 
     @Override
     public void copy(Path source, Path target, java.nio.file.CopyOption... options) throws IOException {
+        changing();
         delegate.copy(check(source), check(target), options);
     }
 
     @Override
     public void move(Path source, Path target, java.nio.file.CopyOption... options) throws IOException {
+        changing();
         delegate.move(check(source), check(target), options);
     }
 
     @Override
     public void createLink(Path link, Path existing) throws IOException {
+        changing();
         delegate.createLink(check(link), check(existing));
     }
 
     @Override
     public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) throws IOException {
+        changing();
         Path resolvedTarget = target.isAbsolute() ? target : delegate.toAbsolutePath(link).resolveSibling(target);
         check(resolvedTarget);
         delegate.createSymbolicLink(check(link), target, attrs);

@@ -40,8 +40,83 @@ class LauncherTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("Truffle runtime:"), r[1]);
         assertFalse(r[1].contains("Interpreted"), "the launcher fell back to the interpreter: " + r[1]);
-        // ND4J's kernels by default (ppl4j's own are opt-in: -Dppl.kernels=vector and C2)
+        // the JVM starts on C1 and ND4J's kernels, and says a program with large tensors goes to the own kernels
+        assertTrue(r[1].contains("Large-tensor kernels: ppl4j Vector API kernels for programs with large tensors"),
+                r[1]);
+        r = runWith(java.util.Map.of("PPL_KERNELS", "nd4j"), "--version");
+        assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("Large-tensor kernels: ND4J kernels"), r[1]);
+    }
+
+    /** A program of the test's own, written where the launcher's sandbox lets it be read. */
+    private static Path program(String name, String text) throws IOException {
+        Path dir = java.nio.file.Files.createTempDirectory(ROOT.resolve("target"), "handover");
+        return java.nio.file.Files.writeString(dir.resolve(name), text);
+    }
+
+    /** Each own kernel's name on standard error (once per shape), from the JVM that ran the program. */
+    private static final java.util.Map<String, String> TRACE = java.util.Map.of("PPL_JAVA_OPTS",
+            "-Dppl.kernels.trace=true");
+
+    private static final String LARGE = "let x = zeros([200, 100]) + 1\nprint(\"sum\", sum(exp(x)))\n";
+
+    /**
+     * A program about to make its first large tensor, having shown nothing yet, is run again from its start on
+     * a JVM with C2 and the own kernels: its output comes once, from the own kernels (their trace), without
+     * the incubator warning, and an error after the hand-over keeps its position and exit status.
+     */
+    @Test
+    void aProgramWithLargeTensorsIsHandedToTheOwnKernels() throws Exception {
+        Path p = program("large.ppl", LARGE);
+        String[] r = runWith(TRACE, "run", p.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("sum 54365.63491821289\n", r[1]);
+        assertTrue(r[2].contains("ppl4j kernel: exp [200, 100]"), "not on the own kernels: " + r[2]);
+        assertFalse(r[2].contains("incubator"), r[2]);
+
+        Path bad = program("late_error.ppl", LARGE + "let y = normal(0, -1)\n");
+        r = runWith(TRACE, "run", bad.toString());
+        assertEquals("2", r[0], r[2]);
+        assertEquals("sum 54365.63491821289\n", r[1]);
+        assertTrue(r[2].contains("late_error.ppl:3:"), "the error lost its position: " + r[2]);
+        assertEquals(r[2].indexOf("late_error.ppl:3:"), r[2].lastIndexOf("late_error.ppl:3:"), r[2]);
+        assertTrue(r[2].contains("ppl4j kernel: exp"), r[2]);
+
+        // PPL_KERNELS=nd4j: never handed over
+        java.util.Map<String, String> nd4j = new java.util.HashMap<>(TRACE);
+        nd4j.put("PPL_KERNELS", "nd4j");
+        r = runWith(nd4j, "run", p.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("sum 54365.63491821289\n", r[1]);
+        assertFalse(r[2].contains("ppl4j kernel:"), r[2]);
+    }
+
+    /**
+     * A program that has printed, or written a file, before its first large tensor is not run again (it would
+     * print or write twice): it goes on where it is, on ND4J's kernels, with the same results.
+     */
+    @Test
+    void aProgramThatWasSeenIsNotRunAgain() throws Exception {
+        Path printed = program("printed.ppl", "print(\"before\")\n" + LARGE);
+        String[] r = runWith(TRACE, "run", printed.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("before\nsum 54365.63491821289\n", r[1]);
+        assertFalse(r[2].contains("ppl4j kernel:"), "handed over after it printed: " + r[2]);
+
+        Path dir = java.nio.file.Files.createTempDirectory("handover-out");
+        Path saved = dir.resolve("fit.npz");
+        Path wrote = program("wrote.ppl", """
+                model m() { x ~ normal(0, 1) }
+                model g() { param mu = 0.0 : real
+                  x ~ normal(mu, 1) }
+                let q = fit(elbo(m(), g(), choices {}), steps: 2)
+                save_fit(q, "%s")
+                """.formatted(saved) + LARGE);
+        r = runWith(TRACE, "run", wrote.toString(), "--allow-path", dir.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(java.nio.file.Files.exists(saved), "save_fit wrote nothing");
+        assertEquals("sum 54365.63491821289\n", r[1]);
+        assertFalse(r[2].contains("ppl4j kernel:"), "handed over after it wrote a file: " + r[2]);
     }
 
     /**

@@ -115,8 +115,12 @@ public abstract class FloatKernels {
                     }
                     break;
                 default:
-                    why = "ND4J kernels (ppl4j's own, faster for large tensors: PPL_KERNELS=vector ./ppl ...; embedded:"
-                            + " -Dppl.kernels=vector and --add-modules jdk.incubator.vector)";
+                    why = Boolean.getBoolean("ppl.jit.handOver")
+                            ? "ppl4j Vector API kernels for programs with large tensors: ppl run hands such a program"
+                                    + " over to a JVM with C2 and these kernels at its first large tensor, unless it"
+                                    + " has printed by then (ND4J kernels in this JVM; PPL_KERNELS=nd4j: always ND4J's)"
+                            : "ND4J kernels (ppl4j's own, faster for large tensors: PPL_KERNELS=vector ./ppl ...;"
+                                    + " embedded: -Dppl.kernels=vector and --add-modules jdk.incubator.vector)";
                     break;
             }
             KERNELS = k;

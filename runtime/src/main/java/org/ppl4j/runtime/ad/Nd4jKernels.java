@@ -41,6 +41,8 @@ final class Nd4jKernels {
     static final String MAX_OFF_HEAP = "1g";
 
     static {
+        // before anything of ND4J loads: ppl run may hand the program over to another JVM here (HandOver)
+        HandOver.beforeFirstLargeTensor();
         if (System.getProperty("org.bytedeco.javacpp.maxBytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxBytes", MAX_OFF_HEAP);
         }

@@ -1,0 +1,199 @@
+package org.ppl4j.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code ppl run}'s hand-over (docs/performance.md#which-jvm-runs-a-program): the launcher starts the CLI on C1
+ * alone, which starts fast, with ND4J's kernels for large tensors. When a program is about to make its first
+ * large tensor and has done nothing visible yet ({@link org.ppl4j.runtime.ad.HandOver}), this class runs the same
+ * command line again in a JVM with C2 and ppl4j's own Vector API kernels, and the first JVM waits for it and
+ * ends with its exit code. Standard input and output are the second JVM's own; its standard error passes
+ * through this JVM, which drops the JVM's warning about the incubator module, as the launcher does.
+ */
+final class HandOverRun {
+    private HandOverRun() {
+    }
+
+    /** The property the launcher sets on a JVM that may hand a program over. */
+    static final String ALLOWED = "ppl.jit.handOver";
+    /** The property set on the JVM a program was handed to: when the first one started the run. */
+    static final String SINCE = "ppl.run.since";
+    static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+    /** Whether this JVM may hand a program over: started so by the launcher, and the JDK has the Vector API. */
+    static boolean allowed() {
+        return Boolean.getBoolean(ALLOWED)
+                && java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent();
+    }
+
+    /** When the run began, in milliseconds since the epoch: in the first JVM if it handed the run over. */
+    static long since() {
+        return Long.getLong(SINCE, System.currentTimeMillis());
+    }
+
+    /** Whether anything was seen of a run: output on its streams, or input read. */
+    static final class Seen {
+        private final AtomicBoolean any = new AtomicBoolean();
+
+        boolean any() {
+            return any.get();
+        }
+
+        void mark() {
+            any.set(true);
+        }
+
+        PrintStream track(PrintStream s) {
+            OutputStream o = new OutputStream() {
+                @Override
+                public void write(int b) {
+                    any.set(true);
+                    s.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    if (len > 0) {
+                        any.set(true);
+                    }
+                    s.write(b, off, len);
+                }
+
+                @Override
+                public void flush() {
+                    s.flush();
+                }
+            };
+            return new PrintStream(o, true, StandardCharsets.UTF_8);
+        }
+
+        InputStream track(InputStream in) {
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    any.set(true);
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    any.set(true);
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return in.available();
+                }
+            };
+        }
+    }
+
+    /**
+     * The command line of the JVM the program goes to: this JVM's java and flags without C1's limit and the
+     * hand-over property, with the Vector API module and the own kernels, then the same class path, main class
+     * and arguments.
+     */
+    static List<String> command(List<String> args, long since) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-D" + ALLOWED + "=")
+                    || a.startsWith("-Dppl.kernels=") || a.startsWith("-D" + SINCE + "=")) {
+                continue;
+            }
+            cmd.add(a);
+        }
+        cmd.add("--add-modules=jdk.incubator.vector");
+        cmd.add("-Dppl.kernels=vector");
+        cmd.add("-D" + SINCE + "=" + since);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * Runs the command line {@code args} again in the JVM of {@link #command}; returns its exit code, or the
+     * internal error's when it cannot start. Ctrl-C is the second JVM's to answer (the terminal sends it to both):
+     * this one ignores it meanwhile; if this JVM is ended, the second one is ended too.
+     */
+    static int runAgain(List<String> args, long since, PrintStream err) {
+        Process p;
+        try {
+            p = new ProcessBuilder(command(args, since)).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            err.println("ppl: internal error: cannot start a JVM for the program's large tensors: " + e.getMessage());
+            return Main.INTERNAL_ERROR;
+        }
+        Thread ender = new Thread(p::destroy, "ppl-hand-over-end");
+        Runtime.getRuntime().addShutdownHook(ender);
+        Interrupts ignore = Interrupts.install(() -> true);
+        Thread copier = new Thread(() -> passErrors(p.getErrorStream()), "ppl-hand-over-stderr");
+        copier.start();
+        try {
+            int code = p.waitFor();
+            copier.join();
+            return code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroy();
+            return Main.INTERRUPTED;
+        } finally {
+            ignore.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(ender);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs
+            }
+        }
+    }
+
+    /**
+     * Copies the second JVM's standard error to this process's as it comes (progress bars included), without the
+     * incubator module's warning if that is its first line.
+     */
+    static void passErrors(InputStream from) {
+        OutputStream to = new FileOutputStream(FileDescriptor.err);
+        try (from) {
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            int c;
+            while ((c = from.read()) >= 0 && c != '\n' && first.size() <= INCUBATOR_WARNING.length()) {
+                first.write(c);
+            }
+            String line = first.toString(StandardCharsets.UTF_8);
+            if (!(c == '\n' && line.equals(INCUBATOR_WARNING))) {
+                to.write(first.toByteArray());
+                if (c >= 0) {
+                    to.write(c);
+                }
+                to.flush();
+            }
+            if (c < 0) {
+                return;
+            }
+            byte[] buf = new byte[8192];
+            for (int n = from.read(buf); n >= 0; n = from.read(buf)) {
+                to.write(buf, 0, n);
+                to.flush();
+            }
+        } catch (IOException e) {
+            // standard error closed: nothing left to show
+        }
+    }
+}
