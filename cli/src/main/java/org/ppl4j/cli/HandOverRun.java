@@ -43,6 +43,35 @@ final class HandOverRun {
         return Long.getLong(SINCE, System.currentTimeMillis());
     }
 
+    /** The directory of the notes the launcher reads (set by it on a JVM that may hand a program over). */
+    static final String NOTES = "ppl.jit.notes";
+
+    /**
+     * Leaves the launcher a note that the program {@code file} (as the command line named it) was handed over,
+     * so that its next run starts on the second kind of JVM at once. The note's name is the program's absolute
+     * path as the launcher spells it (the working directory, a slash and the name given, unless absolute) with
+     * each {@code /} as {@code %}; the launcher counts it while it is newer than the program. Nothing is written
+     * when the property is unset or the path too long for a file name; a failure is ignored (the note saves time,
+     * nothing else).
+     */
+    static void note(String file) {
+        String dir = System.getProperty(NOTES);
+        if (dir == null || dir.isEmpty()) {
+            return;
+        }
+        String absolute = file.startsWith("/") ? file : System.getProperty("user.dir") + "/" + file;
+        if (absolute.length() >= 240) {
+            return;
+        }
+        try {
+            Path note = java.nio.file.Files.createDirectories(Path.of(dir)).resolve(absolute.replace('/', '%'));
+            java.nio.file.Files.deleteIfExists(note);
+            java.nio.file.Files.createFile(note); // a fresh modification time
+        } catch (IOException | RuntimeException e) {
+            // no note: the next run hands over again
+        }
+    }
+
     /** Whether anything was seen of a run: output on its streams, or input read. */
     static final class Seen {
         private final AtomicBoolean any = new AtomicBoolean();

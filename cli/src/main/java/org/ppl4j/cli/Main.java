@@ -365,9 +365,16 @@ public final class Main implements Callable<Integer> {
                 org.ppl4j.runtime.ad.HandOver.disarm();
             }
             if (seen != null && org.ppl4j.runtime.ad.HandOver.requested()) {
+                HandOverRun.note(originalFile());
                 return HandOverRun.runAgain(commandLine, since, err);
             }
             return code;
+        }
+
+        /** The program's path as the command line spelled it (picocli's {@code Path} may have tidied it). */
+        private String originalFile() {
+            String given = spec.commandLine().getParseResult().matchedPositional(0).originalStringValues().get(0);
+            return given == null ? file.toString() : given;
         }
 
         private int run(PrintStream out, PrintStream err, java.io.InputStream in, HandOverRun.Seen seen, long since) {

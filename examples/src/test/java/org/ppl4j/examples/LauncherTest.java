@@ -54,9 +54,17 @@ class LauncherTest {
         return java.nio.file.Files.writeString(dir.resolve(name), text);
     }
 
-    /** Each own kernel's name on standard error (once per shape), from the JVM that ran the program. */
-    private static final java.util.Map<String, String> TRACE = java.util.Map.of("PPL_JAVA_OPTS",
-            "-Dppl.kernels.trace=true");
+    /**
+     * The environment of a hand-over test: each own kernel's name on standard error (once per shape, from the JVM
+     * that ran the program), and the launcher's notes of handed-over programs in a cache directory of the test's
+     * own (ND4J's native libraries stay in the user's cache, unpacked once).
+     */
+    private static java.util.Map<String, String> handOverEnv(String javaOpts) throws IOException {
+        Path cache = java.nio.file.Files.createTempDirectory(ROOT.resolve("target"), "cache");
+        String javacpp = Path.of(System.getProperty("user.home"), ".cache", "ppl4j", "javacpp").toString();
+        return java.util.Map.of("XDG_CACHE_HOME", cache.toString(), "PPL_JAVA_OPTS",
+                "-Dppl.kernels.trace=true -Dorg.bytedeco.javacpp.cachedir=" + javacpp + " " + javaOpts);
+    }
 
     private static final String LARGE = "let x = zeros([200, 100]) + 1\nprint(\"sum\", sum(exp(x)))\n";
 
@@ -67,15 +75,16 @@ class LauncherTest {
      */
     @Test
     void aProgramWithLargeTensorsIsHandedToTheOwnKernels() throws Exception {
+        java.util.Map<String, String> trace = handOverEnv("");
         Path p = program("large.ppl", LARGE);
-        String[] r = runWith(TRACE, "run", p.toString());
+        String[] r = runWith(trace, "run", p.toString());
         assertEquals("0", r[0], r[2]);
         assertEquals("sum 54365.63491821289\n", r[1]);
         assertTrue(r[2].contains("ppl4j kernel: exp [200, 100]"), "not on the own kernels: " + r[2]);
         assertFalse(r[2].contains("incubator"), r[2]);
 
         Path bad = program("late_error.ppl", LARGE + "let y = normal(0, -1)\n");
-        r = runWith(TRACE, "run", bad.toString());
+        r = runWith(trace, "run", bad.toString());
         assertEquals("2", r[0], r[2]);
         assertEquals("sum 54365.63491821289\n", r[1]);
         assertTrue(r[2].contains("late_error.ppl:3:"), "the error lost its position: " + r[2]);
@@ -83,7 +92,7 @@ class LauncherTest {
         assertTrue(r[2].contains("ppl4j kernel: exp"), r[2]);
 
         // PPL_KERNELS=nd4j: never handed over
-        java.util.Map<String, String> nd4j = new java.util.HashMap<>(TRACE);
+        java.util.Map<String, String> nd4j = new java.util.HashMap<>(trace);
         nd4j.put("PPL_KERNELS", "nd4j");
         r = runWith(nd4j, "run", p.toString());
         assertEquals("0", r[0], r[2]);
@@ -92,13 +101,48 @@ class LauncherTest {
     }
 
     /**
+     * A program handed over once starts on the own kernels' JVM at once the next time (the launcher reads the
+     * note the hand-over left, in a cache directory of the test's own), until the program's file is newer than
+     * the note. Each JVM logs loading java.lang.Object once: a run handed over logs it twice.
+     */
+    @Test
+    void aProgramHandedOverOnceStartsThereTheNextTime() throws Exception {
+        Path p = program("again.ppl", LARGE);
+        java.util.Map<String, String> env = handOverEnv("-verbose:class");
+        String[] r = runWith(env, "run", p.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(2, jvms(r[1]), "the first run was not handed over");
+        assertTrue(r[1].contains("sum 54365.63491821289"), r[1]);
+        assertTrue(r[2].contains("ppl4j kernel: exp [200, 100]"), r[2]);
+
+        r = runWith(env, "run", p.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(1, jvms(r[1]), "the second run was handed over again");
+        assertTrue(r[1].contains("sum 54365.63491821289"), r[1]);
+        assertTrue(r[2].contains("ppl4j kernel: exp [200, 100]"), "not on the own kernels: " + r[2]);
+
+        // edited after the note: the program decides again
+        java.nio.file.Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 60_000));
+        r = runWith(env, "run", p.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(2, jvms(r[1]), "an edited program started on the note of its old text");
+    }
+
+    /** How many JVMs logged their classes (-verbose:class) into {@code out}. */
+    private static long jvms(String out) {
+        return out.lines().filter(l -> l.contains("[class,load] java.lang.Object ")).count();
+    }
+
+    /**
      * A program that has printed, or written a file, before its first large tensor is not run again (it would
      * print or write twice): it goes on where it is, on ND4J's kernels, with the same results.
      */
     @Test
     void aProgramThatWasSeenIsNotRunAgain() throws Exception {
+        java.util.Map<String, String> trace = handOverEnv("");
         Path printed = program("printed.ppl", "print(\"before\")\n" + LARGE);
-        String[] r = runWith(TRACE, "run", printed.toString());
+        String[] r = runWith(trace, "run", printed.toString());
         assertEquals("0", r[0], r[2]);
         assertEquals("before\nsum 54365.63491821289\n", r[1]);
         assertFalse(r[2].contains("ppl4j kernel:"), "handed over after it printed: " + r[2]);
@@ -112,7 +156,7 @@ class LauncherTest {
                 let q = fit(elbo(m(), g(), choices {}), steps: 2)
                 save_fit(q, "%s")
                 """.formatted(saved) + LARGE);
-        r = runWith(TRACE, "run", wrote.toString(), "--allow-path", dir.toString());
+        r = runWith(trace, "run", wrote.toString(), "--allow-path", dir.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(java.nio.file.Files.exists(saved), "save_fit wrote nothing");
         assertEquals("sum 54365.63491821289\n", r[1]);
