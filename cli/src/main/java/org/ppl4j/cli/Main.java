@@ -353,8 +353,10 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             long since = HandOverRun.since();
             // a program may be handed over to a JVM with C2 and the own kernels at its first large tensor, if it
-            // has done nothing visible by then (HandOver); not when a debugger is to attach to this one
-            HandOverRun.Seen seen = inspect == null && HandOverRun.allowed() ? new HandOverRun.Seen() : null;
+            // has done nothing visible by then (HandOver); not when a debugger is to attach to this JVM, nor when
+            // the CPU sampler profiles it (its report, printed when this JVM's engine closes, would come twice)
+            HandOverRun.Seen seen = inspect == null && cpusampler == null && HandOverRun.allowed()
+                    ? new HandOverRun.Seen() : null;
             int code;
             try {
                 code = seen == null ? run(out, err, System.in, null, since)
