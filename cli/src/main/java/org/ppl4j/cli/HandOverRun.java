@@ -32,9 +32,14 @@ final class HandOverRun {
     static final String SINCE = "ppl.run.since";
     static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
-    /** Whether this JVM may hand a program over: started so by the launcher, and the JDK has the Vector API. */
-    static boolean allowed() {
-        return Boolean.getBoolean(ALLOWED)
+    /**
+     * Whether this JVM may hand the program {@code file} over: started so by the launcher, no kernels named in its
+     * flags ({@code -Dppl.kernels} in {@code PPL_JAVA_OPTS}), the JDK has the Vector API, and the program is a
+     * regular file (a pipe, {@code ppl run <(...)}, cannot be read twice).
+     */
+    static boolean allowed(Path file) {
+        return Boolean.getBoolean(ALLOWED) && System.getProperty("ppl.kernels") == null
+                && java.nio.file.Files.isRegularFile(file)
                 && java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent();
     }
 

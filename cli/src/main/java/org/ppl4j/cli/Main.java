@@ -355,7 +355,7 @@ public final class Main implements Callable<Integer> {
             // a program may be handed over to a JVM with C2 and the own kernels at its first large tensor, if it
             // has done nothing visible by then (HandOver); not when a debugger is to attach to this JVM, nor when
             // the CPU sampler profiles it (its report, printed when this JVM's engine closes, would come twice)
-            HandOverRun.Seen seen = inspect == null && cpusampler == null && HandOverRun.allowed()
+            HandOverRun.Seen seen = inspect == null && cpusampler == null && HandOverRun.allowed(file)
                     ? new HandOverRun.Seen() : null;
             int code;
             try {

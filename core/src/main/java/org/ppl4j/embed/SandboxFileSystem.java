@@ -61,7 +61,7 @@ public final class SandboxFileSystem implements FileSystem {
     /**
      * As {@link #SandboxFileSystem(List, String)}, running {@code onChange} (when not null) before each change a
      * program asks of the file system: a file opened for writing, a directory made, anything moved, copied,
-     * linked, deleted or given an attribute. {@code ppl run} learns so whether a program may still be started
+     * linked, deleted or given an attribute, and a pipe or device opened (reading one consumes it). {@code ppl run} learns so whether a program may still be started
      * again unseen (docs/performance.md#which-jvm-runs-a-program).
      */
     public SandboxFileSystem(List<Path> roots, String hint, Runnable onChange) {
@@ -178,7 +178,9 @@ public final class SandboxFileSystem implements FileSystem {
                 || options.contains(java.nio.file.StandardOpenOption.CREATE)
                 || options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)
                 || options.contains(java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)
-                || options.contains(java.nio.file.StandardOpenOption.DELETE_ON_CLOSE)) {
+                || options.contains(java.nio.file.StandardOpenOption.DELETE_ON_CLOSE)
+                || onChange != null && !java.nio.file.Files.isRegularFile(path) && !java.nio.file.Files.isDirectory(path)) {
+            // reading a pipe or a device (a FIFO, /dev/stdin) consumes it: a second run would not read the same
             changing();
         }
         return delegate.newByteChannel(check(path), options, attrs);

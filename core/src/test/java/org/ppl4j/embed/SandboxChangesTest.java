@@ -48,6 +48,32 @@ class SandboxChangesTest {
         assertEquals(7, changes.get());
     }
 
+    /** Reading a pipe consumes it (a program run again would not read the same), so it is told as a change. */
+    @Test
+    void openingAPipeIsTold(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "no mkfifo here");
+        AtomicInteger changes = new AtomicInteger();
+        SandboxFileSystem fs = sandbox(dir, changes);
+        fs.readAttributes(fifo, "size");
+        assertEquals(0, changes.get());
+        // a writer on another thread, so that opening the pipe for reading does not wait for ever
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(fifo, "x");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        try (java.nio.channels.SeekableByteChannel c = fs.newByteChannel(fifo, Set.of(StandardOpenOption.READ))) {
+            c.read(java.nio.ByteBuffer.allocate(8));
+        }
+        writer.join(10_000);
+        assertEquals(1, changes.get());
+    }
+
     private static SandboxFileSystem sandbox(Path dir, AtomicInteger changes) {
         return new SandboxFileSystem(List.of(dir), "hint", changes::incrementAndGet);
     }

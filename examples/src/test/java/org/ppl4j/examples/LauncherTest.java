@@ -161,6 +161,24 @@ class LauncherTest {
         assertTrue(java.nio.file.Files.exists(saved), "save_fit wrote nothing");
         assertEquals("sum 54365.63491821289\n", r[1]);
         assertFalse(r[2].contains("ppl4j kernel:"), "handed over after it wrote a file: " + r[2]);
+
+        // a program read from a pipe (ppl run <(...)) cannot be read a second time
+        Path fifo = java.nio.file.Files.createTempDirectory(ROOT.resolve("target"), "fifo").resolve("piped.ppl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start()
+                .waitFor() == 0, "no mkfifo here");
+        Thread writer = new Thread(() -> {
+            try {
+                java.nio.file.Files.writeString(fifo, LARGE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        r = runWith(trace, "run", fifo.toString());
+        writer.join(60_000);
+        assertEquals("0", r[0], r[2]);
+        assertEquals("sum 54365.63491821289\n", r[1]);
+        assertFalse(r[2].contains("ppl4j kernel:"), "a piped program was handed over: " + r[2]);
     }
 
     /**
