@@ -36,7 +36,7 @@ final class ChildJvm {
         List<String> inherited = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp"))
                 .filter(a -> !ownKernels || !(a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-Dppl.kernels=")
-                        || a.startsWith("-Dppl.jit.handOver=")))
+                        || a.startsWith("-Dppl.jit.handOver=") || a.startsWith("-XX:CompilerDirectivesFile=")))
                 .collect(Collectors.toList());
         cmd.addAll(inherited);
         if (inherited.stream().noneMatch(a -> a.equals("-XX:+EnableJVMCI"))) {
@@ -64,7 +64,16 @@ final class ChildJvm {
     static List<String> largeTensorFlags() {
         boolean nd4j = !Boolean.getBoolean("ppl.jit.handOver") && !"vector".equals(System.getProperty("ppl.kernels"))
                 && ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+EnableJVMCI");
-        return nd4j ? List.of() : List.of("--add-modules=jdk.incubator.vector", OWN_KERNELS);
+        if (nd4j) {
+            return List.of();
+        }
+        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", OWN_KERNELS));
+        String directives = System.getProperty("ppl.jit.directives"); // the launcher's C2 directives (HandOverRun)
+        if (directives != null && Files.isRegularFile(Path.of(directives))) {
+            flags.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + directives,
+                    "-XX:+DisplayVMOutputToStderr"));
+        }
+        return flags;
     }
 
     /** The JVM flags of the {@code ppl} launcher script (keep the two in step). */

@@ -151,14 +151,36 @@ final class HandOverRun {
             }
             cmd.add(a);
         }
-        cmd.add("--add-modules=jdk.incubator.vector");
-        cmd.add("-Dppl.kernels=vector");
+        cmd.addAll(ownKernelFlags());
         cmd.add("-D" + SINCE + "=" + since);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * The flags of a JVM on the own kernels: the Vector API module, the kernels, and the launcher's compiler
+     * directives (the property {@code ppl.jit.directives}: C2 for the kernels and the JDK's code, the rest left
+     * to C1), with the JVM's own messages on standard error, where {@link #passErrors} drops them.
+     */
+    static List<String> ownKernelFlags() {
+        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-Dppl.kernels=vector"));
+        String directives = System.getProperty(DIRECTIVES);
+        if (directives != null && java.nio.file.Files.isRegularFile(Path.of(directives))) {
+            flags.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + directives,
+                    "-XX:+DisplayVMOutputToStderr"));
+        }
+        return flags;
+    }
+
+    /** The property naming the launcher's compiler directives for a JVM on the own kernels. */
+    static final String DIRECTIVES = "ppl.jit.directives";
+
+    /** Whether {@code line} is one the JVM prints at its start with the own kernels' flags. */
+    static boolean jvmStartLine(String line) {
+        return line.equals(INCUBATOR_WARNING) || line.matches("[0-9]+ compiler directives added");
     }
 
     /**
@@ -200,26 +222,31 @@ final class HandOverRun {
 
     /**
      * Copies the second JVM's standard error to this process's as it comes (progress bars included), without the
-     * incubator module's warning if that is its first line.
+     * lines the JVM prints first (the directives' count, the incubator module's warning: {@link #jvmStartLine}).
      */
     static void passErrors(InputStream from) {
-        OutputStream to = new FileOutputStream(FileDescriptor.err);
+        passErrors(from, new FileOutputStream(FileDescriptor.err));
+    }
+
+    static void passErrors(InputStream from, OutputStream to) {
         try (from) {
-            ByteArrayOutputStream first = new ByteArrayOutputStream();
-            int c;
-            while ((c = from.read()) >= 0 && c != '\n' && first.size() <= INCUBATOR_WARNING.length()) {
-                first.write(c);
-            }
-            String line = first.toString(StandardCharsets.UTF_8);
-            if (!(c == '\n' && line.equals(INCUBATOR_WARNING))) {
-                to.write(first.toByteArray());
-                if (c >= 0) {
-                    to.write(c);
+            for (int lines = 0; lines < 2; lines++) {
+                ByteArrayOutputStream first = new ByteArrayOutputStream();
+                int c;
+                while ((c = from.read()) >= 0 && c != '\n' && first.size() <= INCUBATOR_WARNING.length()) {
+                    first.write(c);
                 }
-                to.flush();
-            }
-            if (c < 0) {
-                return;
+                if (!(c == '\n' && jvmStartLine(first.toString(StandardCharsets.UTF_8)))) {
+                    to.write(first.toByteArray());
+                    if (c >= 0) {
+                        to.write(c);
+                    }
+                    to.flush();
+                    if (c < 0) {
+                        return;
+                    }
+                    break;
+                }
             }
             byte[] buf = new byte[8192];
             for (int n = from.read(buf); n >= 0; n = from.read(buf)) {

@@ -82,6 +82,7 @@ class LauncherTest {
         assertEquals("sum 54365.63491821289\n", r[1]);
         assertTrue(r[2].contains("ppl4j kernel: exp [200, 100]"), "not on the own kernels: " + r[2]);
         assertFalse(r[2].contains("incubator"), r[2]);
+        assertFalse(r[2].contains("compiler directives"), "the JVM's count of its directives reached the user: " + r[2]);
 
         Path bad = program("late_error.ppl", LARGE + "let y = normal(0, -1)\n");
         r = runWith(trace, "run", bad.toString());
@@ -371,6 +372,7 @@ class LauncherTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("Large-tensor kernels: ppl4j Vector API kernels"), r[1]);
         assertFalse(r[2].contains("incubator"), "the JVM's warning reached the user: " + r[2]);
+        assertFalse(r[1].contains("compiler directives") || r[2].contains("compiler directives"), r[1] + r[2]);
         r = runWith(vector, "run", "examples/errors/distribution_argument.ppl");
         assertEquals("2", r[0]);
         assertFalse(r[2].contains("incubator"), r[2]);
