@@ -478,7 +478,8 @@ public final class Main implements Callable<Integer> {
             }
             try {
                 if (seen != null) {
-                    org.ppl4j.runtime.ad.HandOver.arm(() -> !seen.any());
+                    // not after Ctrl-C or the time limit: the program is to stop, not to start again
+                    org.ppl4j.runtime.ad.HandOver.arm(() -> !seen.any() && !interrupted.get() && !timedOut.get());
                 }
                 try {
                     DataOption.bind(context, bindings);
