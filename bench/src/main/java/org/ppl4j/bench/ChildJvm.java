@@ -54,7 +54,7 @@ final class ChildJvm {
         return cmd;
     }
 
-    static final String OWN_KERNELS = "-Dppl.kernels=vector";
+    static final String OWN_KERNELS = org.ppl4j.cli.HandOverRun.OWN_KERNELS;
 
     /**
      * The flags of a benchmark JVM for a program with large tensors (the VAE): the JVM {@code ppl run} hands such a
@@ -64,16 +64,7 @@ final class ChildJvm {
     static List<String> largeTensorFlags() {
         boolean nd4j = !Boolean.getBoolean("ppl.jit.handOver") && !"vector".equals(System.getProperty("ppl.kernels"))
                 && ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+EnableJVMCI");
-        if (nd4j) {
-            return List.of();
-        }
-        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", OWN_KERNELS));
-        String directives = System.getProperty("ppl.jit.directives"); // the launcher's C2 directives (HandOverRun)
-        if (directives != null && Files.isRegularFile(Path.of(directives))) {
-            flags.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + directives,
-                    "-XX:+DisplayVMOutputToStderr"));
-        }
-        return flags;
+        return nd4j ? List.of() : org.ppl4j.cli.HandOverRun.ownKernelFlags();
     }
 
     /** The JVM flags of the {@code ppl} launcher script (keep the two in step). */

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ends with its exit code. Standard input and output are the second JVM's own; its standard error passes
  * through this JVM, which drops the JVM's warning about the incubator module, as the launcher does.
  */
-final class HandOverRun {
+public final class HandOverRun {
     private HandOverRun() {
     }
 
@@ -165,8 +165,8 @@ final class HandOverRun {
      * directives (the property {@code ppl.jit.directives}: C2 for the kernels and the JDK's code, the rest left
      * to C1), with the JVM's own messages on standard error, where {@link #passErrors} drops them.
      */
-    static List<String> ownKernelFlags() {
-        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-Dppl.kernels=vector"));
+    public static List<String> ownKernelFlags() {
+        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", OWN_KERNELS));
         String directives = System.getProperty(DIRECTIVES);
         if (directives != null && java.nio.file.Files.isRegularFile(Path.of(directives))) {
             flags.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + directives,
@@ -174,6 +174,9 @@ final class HandOverRun {
         }
         return flags;
     }
+
+    /** The flag that puts a JVM on the own kernels. */
+    public static final String OWN_KERNELS = "-Dppl.kernels=vector";
 
     /** The property naming the launcher's compiler directives for a JVM on the own kernels. */
     static final String DIRECTIVES = "ppl.jit.directives";

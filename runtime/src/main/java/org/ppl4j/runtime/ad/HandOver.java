@@ -53,8 +53,8 @@ public final class HandOver {
         return requested;
     }
 
-    /** Whether the gate is armed. */
-    public static boolean armed() {
+    /** Whether the gate is armed (for tests). */
+    static boolean armed() {
         return unseen != null;
     }
 
