@@ -172,7 +172,7 @@ public final class BenchMain {
                     }
                 }
                 case "schools" -> SchoolsBench.run(o.quick, o.label);
-                case "gmm" -> GmmBench.run(o.quick);
+                case "gmm" -> GmmBench.run(o.quick, o.label);
                 case "independence" -> IndependenceBench.run(o.quick, data);
                 default -> throw new IllegalArgumentException("unknown worker '" + o.worker + "'");
             }
@@ -215,7 +215,9 @@ public final class BenchMain {
                     info));
         }
         if (o.only.contains("gmm")) {
+            // on the launcher's JVM (C1), where a fit runs unless it is long, and on the JVM a long fit is handed to
             rows.addAll(child(o, "gmm", "", List.of(), info));
+            rows.addAll(child(o, "gmm", GmmBench.LONG_FIT, ChildJvm.longFitFlags(), info));
         }
         if (o.only.contains("independence")) {
             rows.addAll(child(o, "independence", "", List.of(), info));

@@ -67,6 +67,15 @@ final class ChildJvm {
         return nd4j ? List.of() : org.ppl4j.cli.HandOverRun.ownKernelFlags();
     }
 
+    /**
+     * The flags of a benchmark JVM for a long fit: the JVM {@code ppl run} hands a fit projected to run long to
+     * (the same as {@link #largeTensorFlags}: C2 and the own kernels), or none under {@code PPL_KERNELS=nd4j}, where
+     * nothing is handed over.
+     */
+    static List<String> longFitFlags() {
+        return largeTensorFlags();
+    }
+
     /** The JVM flags of the {@code ppl} launcher script (keep the two in step). */
     static List<String> launcherFlags(Path root) throws IOException {
         List<String> flags = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "-Xss16m",

@@ -29,10 +29,18 @@ final class GmmBench {
     private GmmBench() {
     }
 
-    static void run(boolean quick) throws Exception {
+    /** The label of the rows timed on the JVM {@code ppl run} hands a long fit to. */
+    static final String LONG_FIT = "long fits: C2";
+
+    /**
+     * @param jvm empty for the launcher's JVM (C1), where every fit starts and a short one ends; {@link #LONG_FIT}
+     *            for the JVM with C2 that a fit projected to run long is handed to (docs/performance.md)
+     */
+    static void run(boolean quick, String jvm) throws Exception {
         String source = Files.readString(PROGRAM);
+        boolean c2 = !jvm.isEmpty();
         for (Strategy st : STRATEGIES) {
-            String label = "GMM, 500 points, ms/step: " + st.label();
+            String label = "GMM, 500 points, ms/step: " + st.label() + (c2 ? " (" + jvm + ")" : "");
             try {
                 StepDifference.Program program = steps -> Ppl.compile(source, PROGRAM.toString(),
                         Programs.reading(OutputStream.nullOutputStream(), Path.of(""))
@@ -41,7 +49,8 @@ final class GmmBench {
                                 .withArgument("steps", Integer.toString(steps)));
                 int reps = quick ? 3 : 5;
                 List<StepDifference.Seconds> samples = new ArrayList<>();
-                try (StepDifference d = StepDifference.open(program, 10, quick ? 1.0 : 3.0, 20, 10, 2)) {
+                // C2 compiles the runtime's code over the first few thousand steps: more warm-up runs there
+                try (StepDifference d = StepDifference.open(program, 10, quick ? 1.0 : 3.0, 20, 10, c2 ? 4 : 2)) {
                     for (int r = 0; r < reps; r++) {
                         samples.add(d.secondsPerStep());
                     }

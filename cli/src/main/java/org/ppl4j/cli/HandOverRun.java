@@ -162,8 +162,8 @@ public final class HandOverRun {
 
     /**
      * The flags of a JVM on the own kernels: the Vector API module, the kernels, and the launcher's compiler
-     * directives (the property {@code ppl.jit.directives}: C2 for the kernels and the JDK's code, the rest left
-     * to C1), with the JVM's own messages on standard error, where {@link #passErrors} drops them.
+     * directives (the property {@code ppl.jit.directives}: C2 for all code but the Graal compiler's own, which C1
+     * compiles), with the JVM's own messages on standard error, where {@link #passErrors} drops them.
      */
     public static List<String> ownKernelFlags() {
         List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", OWN_KERNELS));

@@ -198,7 +198,7 @@ public final class Main implements Callable<Integer> {
         public String[] getVersion() {
             java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("ppl4j 0.1.0",
                     "Truffle runtime: " + com.oracle.truffle.api.Truffle.getRuntime().getName(),
-                    "Large-tensor kernels: " + org.ppl4j.runtime.ad.Tensor.kernels()));
+                    "Large-tensor kernels: " + org.ppl4j.runtime.ad.Tensor.kernels(), "Host JIT: " + hostJit()));
             // the ppl launcher says which JVM it started (its own linked image and class-data archive, or the JDK's)
             String start = System.getProperty("ppl.launcher.start");
             if (start != null) {
@@ -206,6 +206,19 @@ public final class Main implements Callable<Integer> {
             }
             return lines.toArray(String[]::new);
         }
+    }
+
+    /** Which compilers run the runtime's Java code in this JVM, and when ppl run moves a program to C2. */
+    static String hostJit() {
+        if (org.ppl4j.kernels.FloatKernels.optimisingJit()) {
+            return "C1 and C2";
+        }
+        double limit = org.ppl4j.runtime.ad.HandOver.longFitSeconds();
+        return Boolean.getBoolean("ppl.jit.handOver") && limit > 0
+                ? String.format(java.util.Locale.ROOT, "C1, which starts fast; ppl run hands a fit with more than %.0f s"
+                        + " left to a JVM with C2 (its steps 1.3-2.6x faster once warm), unless the program has"
+                        + " printed by then", limit)
+                : "C1 only";
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a .ppl program.")

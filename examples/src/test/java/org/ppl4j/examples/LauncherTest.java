@@ -43,9 +43,15 @@ class LauncherTest {
         // the JVM starts on C1 and ND4J's kernels, and says a program with large tensors goes to the own kernels
         assertTrue(r[1].contains("Large-tensor kernels: ppl4j Vector API kernels for programs with large tensors"),
                 r[1]);
+        assertTrue(r[1].contains("Host JIT: C1, which starts fast; ppl run hands a fit with more than 10 s left"),
+                r[1]);
         r = runWith(java.util.Map.of("PPL_KERNELS", "nd4j"), "--version");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("Large-tensor kernels: ND4J kernels"), r[1]);
+        assertTrue(r[1].contains("Host JIT: C1 only"), r[1]);
+        r = runWith(java.util.Map.of("PPL_KERNELS", "vector"), "--version");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Host JIT: C1 and C2"), r[1]);
     }
 
     /** A program of the test's own, written where the launcher's sandbox lets it be read. */
@@ -128,6 +134,49 @@ class LauncherTest {
         r = runWith(env, "run", p.toString());
         assertEquals("0", r[0], r[2]);
         assertEquals(2, jvms(r[1]), "an edited program started on the note of its old text");
+    }
+
+    /** A fit of many cheap steps and no large tensor: long only by its number of steps. */
+    private static final String LONG_FIT = """
+            model m() {
+              mu ~ normal(0, 1)
+              y ~ normal(mu, 1)
+            }
+            model q() {
+              param loc = 0.0
+              mu ~ normal(loc, 1)
+            }
+            let f = fit(elbo(m(), q(), choices { y: 1.5 }), optimizer: adam(0.01), steps: 200000, seed: 3)
+            print("loc", f.params["q.loc"])
+            """;
+
+    /**
+     * A fit projected to run long (here, with the gate's probe and limit made short: more than 0.5 s left after
+     * 0.2 s of steps) is run again from the program's start on the JVM with C2, where the runtime's code runs 2-3
+     * times faster (docs/performance.md#which-jvm-runs-a-program): its output comes once and is the same as on
+     * C1 alone (the fit gate off); a program that printed before its fit stays where it is.
+     */
+    @Test
+    void aLongFitIsHandedToC2() throws Exception {
+        String shortGate = "-verbose:class -Dppl.jit.longFitProbe=0.2 -Dppl.jit.longFit=0.5";
+        Path p = program("long_fit.ppl", LONG_FIT);
+        String[] handed = runWith(handOverEnv(shortGate), "run", p.toString());
+        assertEquals("0", handed[0], handed[2]);
+        assertEquals(2, jvms(handed[1]), "the long fit was not handed over");
+        List<String> printed = handed[1].lines().filter(l -> l.startsWith("loc ")).toList();
+        assertEquals(1, printed.size(), handed[1]);
+
+        String[] c1 = runWith(handOverEnv("-verbose:class -Dppl.jit.longFit=0"), "run", p.toString());
+        assertEquals("0", c1[0], c1[2]);
+        assertEquals(1, jvms(c1[1]), "handed over with the fit gate off");
+        assertEquals(printed, c1[1].lines().filter(l -> l.startsWith("loc ")).toList(),
+                "the fit's result differs between the two JVMs");
+
+        Path seen = program("seen_fit.ppl", "print(\"starting\")\n" + LONG_FIT);
+        String[] r = runWith(handOverEnv(shortGate), "run", seen.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(1, jvms(r[1]), "a program that printed before its fit was run again");
+        assertEquals(1, r[1].lines().filter(l -> l.equals("starting")).count(), r[1]);
     }
 
     /** How many JVMs logged their classes (-verbose:class) into {@code out}. */

@@ -157,7 +157,8 @@ public abstract class FloatKernels {
     }
 
     /** Whether HotSpot's optimising compiler (C2) runs: without it the Vector API is far slower than ND4J. */
-    private static boolean optimisingJit() {
+    /** Whether this JVM's JIT includes C2 (not stopped at C1 by {@code -XX:TieredStopAtLevel}). */
+    public static boolean optimisingJit() {
         try {
             com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
                     .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);

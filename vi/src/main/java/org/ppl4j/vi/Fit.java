@@ -85,6 +85,8 @@ public final class Fit {
     private static int runSteps(StochasticObjective objective, ParamStore store, Rng rng, int first, int steps,
             int particles, Optimizer optimizer, FitListener listener, double[][] grown, Convergence stop) {
         double lastFinite = first > 1 ? grown[0][first - 2] : Double.NaN;
+        // ppl run may hand a long fit over to a JVM whose C2 compiles the runtime (HandOver); null when not
+        org.ppl4j.runtime.ad.HandOver.FitWatch watch = org.ppl4j.runtime.ad.HandOver.watchFit();
         for (int step = first; step <= steps; step++) {
             if (step > grown[0].length) {
                 grown[0] = Arrays.copyOf(grown[0], (int) Math.min(steps, 2L * grown[0].length));
@@ -106,6 +108,9 @@ public final class Fit {
             }
             if (stop != null && stop.settled(history[step - 1])) {
                 return step;
+            }
+            if (watch != null) {
+                watch.step(steps - step);
             }
         }
         return steps;
