@@ -90,6 +90,14 @@ public final class HandOverRun {
         }
 
         PrintStream track(PrintStream s) {
+            return track(s, false);
+        }
+
+        /**
+         * With {@code redraws}, a write that starts with a carriage return is not counted: a fit's progress bar
+         * (drawn only on a terminal) redraws its line so, and the second JVM draws its own over it.
+         */
+        PrintStream track(PrintStream s, boolean redraws) {
             OutputStream o = new OutputStream() {
                 @Override
                 public void write(int b) {
@@ -99,7 +107,7 @@ public final class HandOverRun {
 
                 @Override
                 public void write(byte[] b, int off, int len) {
-                    if (len > 0) {
+                    if (len > 0 && !(redraws && b[off] == '\r')) {
                         any.set(true);
                     }
                     s.write(b, off, len);

@@ -373,7 +373,7 @@ public final class Main implements Callable<Integer> {
             int code;
             try {
                 code = seen == null ? run(out, err, System.in, null, since)
-                        : run(seen.track(out), seen.track(err), seen.track(System.in), seen, since);
+                        : run(seen.track(out), seen.track(err, true), seen.track(System.in), seen, since);
             } catch (org.ppl4j.runtime.ad.HandOver.Stop handedOver) {
                 code = 0; // reached the caller as it was thrown (not as the program's failure): the same as below
             } finally {

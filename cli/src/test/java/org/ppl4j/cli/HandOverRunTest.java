@@ -33,6 +33,29 @@ class HandOverRunTest {
         assertEquals("12 compiler directives added here\n", passed("12 compiler directives added here\n"));
     }
 
+    /**
+     * A progress bar's redraw (a write that starts with a carriage return) on standard error is not something
+     * seen, since the second JVM draws its own bar over it; any other write is, and on standard output a redraw
+     * counts too.
+     */
+    @Test
+    void aRedrawnLineOnStandardErrorIsNotSeen() {
+        HandOverRun.Seen seen = new HandOverRun.Seen();
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        java.io.PrintStream err = seen.track(new java.io.PrintStream(sink, true, StandardCharsets.UTF_8), true);
+        err.print("\rfit elbo   3% 600/20000");
+        err.print("\r" + " ".repeat(30) + "\r");
+        assertEquals(false, seen.any(), "a redraw was counted");
+        assertEquals("\rfit elbo   3% 600/20000\r" + " ".repeat(30) + "\r",
+                sink.toString(StandardCharsets.UTF_8), "the redraws did not reach the stream");
+        err.println();
+        assertEquals(true, seen.any(), "a line's end was not counted");
+
+        HandOverRun.Seen out = new HandOverRun.Seen();
+        out.track(new java.io.PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).print("\rx");
+        assertEquals(true, out.any(), "a carriage return on standard output was not counted");
+    }
+
     @Test
     void theSecondJvmHasTheOwnKernelsAndNoLimitToC1() {
         List<String> cmd = HandOverRun.command(List.of("run", "x.ppl"), 42);

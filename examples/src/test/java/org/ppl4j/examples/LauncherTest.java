@@ -172,6 +172,28 @@ class LauncherTest {
         assertEquals(printed, c1[1].lines().filter(l -> l.startsWith("loc ")).toList(),
                 "the fit's result differs between the two JVMs");
 
+        // at a terminal the fit draws a progress bar on standard error from its first step: the bar does not
+        // count as seen (the second JVM draws its own over it); the first JVM blanks its line
+        // (util-linux's script gives the launcher a terminal: both streams come back on it, lines ending in \r\n)
+        Path script = Path.of("/usr/bin/script");
+        if (java.nio.file.Files.isExecutable(script)) {
+            ProcessBuilder pb = new ProcessBuilder(script.toString(), "-qec", "bash " + ROOT.resolve("ppl") + " run "
+                    + p, "/dev/null").directory(ROOT.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(handOverEnv(shortGate));
+            Process proc = pb.start();
+            String screen = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(proc.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+            assertEquals(0, proc.exitValue(), screen);
+            assertEquals(2, jvms(screen), "a fit drawing its progress bar was not handed over");
+            assertEquals(printed, screen.lines().map(String::strip).filter(l -> l.startsWith("loc ")).toList());
+            int blanked = screen.indexOf("\r" + " ".repeat(40));
+            int finished = screen.indexOf("200000/200000");
+            assertTrue(blanked > 0 && screen.lastIndexOf("fit ", blanked) >= 0,
+                    "the first JVM drew no bar, or left it: " + screen);
+            assertTrue(finished > blanked && screen.indexOf("taken", finished) > 0,
+                    "no finished bar from the second JVM after it: " + screen);
+        }
+
         Path seen = program("seen_fit.ppl", "print(\"starting\")\n" + LONG_FIT);
         String[] r = runWith(handOverEnv(shortGate), "run", seen.toString());
         assertEquals("0", r[0], r[2]);

@@ -73,6 +73,10 @@ public final class FitProgress implements FitListener {
     public void onEnd() {
         if (!closed) {
             closed = true;
+            if (org.ppl4j.runtime.ad.HandOver.requested()) {
+                // the fit goes on in another JVM, which draws its own bar on this line: leave it empty
+                line.erase();
+            }
             bar.close();
             line.end();
         }
@@ -82,13 +86,20 @@ public final class FitProgress implements FitListener {
     private static final class Line extends ConsoleProgressBarConsumer {
         private boolean ended;
 
+        private final PrintStream out;
+        private final int width;
+
         Line(PrintStream out, int width) {
             super(out, width);
+            this.out = out;
+            this.width = width;
         }
 
         @Override
         public synchronized void accept(String rendered) {
-            super.accept(rendered);
+            if (!ended) {
+                super.accept(rendered);
+            }
         }
 
         @Override
@@ -96,6 +107,15 @@ public final class FitProgress implements FitListener {
             if (!ended) {
                 ended = true;
                 super.close();
+            }
+        }
+
+        /** Blanks the line and draws nothing more on it. */
+        synchronized void erase() {
+            if (!ended) {
+                ended = true;
+                out.print("\r" + " ".repeat(width) + "\r");
+                out.flush();
             }
         }
 
