@@ -7,5 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bin="$here/../target/machine_speed"
 mkdir -p "$(dirname "$bin")"
 [ "$bin" -nt "$here/machine_speed.c" ] || cc -O2 -o "$bin" "$here/machine_speed.c"
-"$bin" "${1:-40}" | awk '{ printf "%.0f ", $2; t[NR] = $2 } END {
-  n = asort(t); printf "\nms of the same work: min %.0f, median %.0f, max %.0f (%d runs)\n", t[1], t[int((n + 1) / 2)], t[n], n }'
+times="$("$bin" "${1:-40}" | cut -d' ' -f2)"
+echo $times
+sort -n <<<"$times" | awk '{ t[NR] = $1 } END {
+  printf "ms of the same work: min %.0f, median %.0f, max %.0f (%d runs)\n", t[1], t[int((NR + 1) / 2)], t[NR], NR }'
