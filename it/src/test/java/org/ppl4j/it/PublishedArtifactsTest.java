@@ -89,6 +89,13 @@ class PublishedArtifactsTest {
             assertFalse(names.stream().anyMatch(n -> n.startsWith(banned)), banned + " is not ppl4j-core's: " + names);
         }
         assertEquals(1, names.stream().filter(n -> n.startsWith("slf4j-nop")).count(), "the application's binding");
+        // the native BLAS and JavaCPP ppl4j is built and tested with (the BOM's), not the older ones ND4J asks for
+        for (String jar : List.of("openblas-0.3.28-1.5.11.jar", "openblas-0.3.28-1.5.11-linux-x86_64.jar",
+                "javacpp-1.5.11.jar")) {
+            assertTrue(names.contains(jar), jar + " is missing: " + names);
+        }
+        assertFalse(names.stream().anyMatch(n -> n.startsWith("openblas-0.3.19") || n.startsWith("javacpp-1.5.7")),
+                "ND4J's older OpenBLAS or JavaCPP came in: " + names);
         System.out.printf(Locale.ROOT, "ppl4j-core and its dependencies: %d jars, %.1f MiB%n", jars.size() - 1,
                 bytes / 1048576.0);
 
