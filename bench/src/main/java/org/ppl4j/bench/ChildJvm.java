@@ -112,10 +112,13 @@ final class ChildJvm {
      * output is passed on to standard error, indented.
      */
     static Result run(Path root, List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        // standard error passes through, without the lines a JVM on the own kernels' flags starts with
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
         Process p = pb.start();
+        Thread errors = new Thread(() -> org.ppl4j.cli.HandOverRun.passErrors(p.getErrorStream(), System.err),
+                "bench-child-errors");
+        errors.start();
         List<Row> rows = new ArrayList<>();
         Map<String, String> info = new LinkedHashMap<>();
         Thread reader = new Thread(() -> {
@@ -140,9 +143,11 @@ final class ChildJvm {
             p.destroyForcibly();
             p.waitFor();
             reader.join();
+            errors.join();
             return new Result(rows, info, -1);
         }
         reader.join();
+        errors.join();
         return new Result(rows, info, p.exitValue());
     }
 }

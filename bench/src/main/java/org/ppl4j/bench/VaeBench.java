@@ -152,27 +152,36 @@ final class VaeBench {
         BenchMain.info("vae-data", data + " (" + available + " training images; " + images + " used)");
     }
 
-    /** A peer's VAE step times (before and after) and ppl4j's ratio to each; nothing when it is not set up. */
-    private static void peerRows(String who, String mode, List<Object> ms, double programSeconds, String target) {
+    /**
+     * A peer's VAE step times (before and after) and ppl4j's ratio to each, from ppl4j's median step in ms;
+     * nothing when it is not set up.
+     */
+    private static void peerRows(String who, String mode, List<Object> ms, double programMs, String target) {
         if (ms.isEmpty()) {
             return;
         }
         List<String> figures = new ArrayList<>();
-        List<String> ratios = new ArrayList<>();
         for (Object m : ms) {
-            if (m instanceof Double d) {
-                figures.add(String.format(Locale.ROOT, "%.2f", d));
-                ratios.add(String.format(Locale.ROOT, "%.2f", programSeconds * 1000 / d));
-            } else {
-                figures.add("(" + m + ")");
-            }
+            figures.add(m instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : "(" + m + ")");
         }
+        List<String> ratios = ratios(programMs, ms);
         BenchMain.emit(Row.text("VAE step, batch 128: " + who, String.join(", ", figures) + " ms",
                 "peers/vae_fmnist.py " + mode + ", median of its first 400 steps, one thread; before and after the"
                         + " runs above"));
         if (!ratios.isEmpty()) {
             BenchMain.emit(Row.text("VAE: ppl4j / " + who, String.join(", ", ratios), target));
         }
+    }
+
+    /** ppl4j's step over each peer figure that was measured (a Double, in ms; others are why it was not). */
+    static List<String> ratios(double programMs, List<Object> peerMs) {
+        List<String> r = new ArrayList<>();
+        for (Object m : peerMs) {
+            if (m instanceof Double d) {
+                r.add(String.format(Locale.ROOT, "%.2f", programMs / d));
+            }
+        }
+        return r;
     }
 
     /** Epochs and images of the memory runs: enough steps an epoch that a leak per step would show. */

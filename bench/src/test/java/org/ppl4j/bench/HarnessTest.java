@@ -18,6 +18,13 @@ import org.ppl4j.embed.PplProgram;
 
 /** The harness's parts, without timing anything: statistics, rows, options, and the programs it runs. */
 class HarnessTest {
+    /** ppl4j's VAE step over the peers' (both in ms): 7.13 against 7.95 is 0.90, not 897 (units once mixed). */
+    @Test
+    void peerRatiosAreOfMillisecondsToMilliseconds() {
+        assertEquals(java.util.List.of("0.90", "1.08"), VaeBench.ratios(7.13, java.util.List.of(7.95, "failed", 6.60)));
+        assertEquals(java.util.List.of(), VaeBench.ratios(7.13, java.util.List.of("not set up")));
+    }
+
     @Test
     void medianAndQuartilesInterpolate() {
         Stats s = Stats.of(new double[] {5, 1, 4, 2, 3});

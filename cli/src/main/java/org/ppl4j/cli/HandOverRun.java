@@ -239,7 +239,8 @@ public final class HandOverRun {
         passErrors(from, new FileOutputStream(FileDescriptor.err));
     }
 
-    static void passErrors(InputStream from, OutputStream to) {
+    /** As {@link #passErrors(InputStream)}, to {@code to} (the benchmark's children's standard error too). */
+    public static void passErrors(InputStream from, OutputStream to) {
         try (from) {
             for (int lines = 0; lines < 2; lines++) {
                 ByteArrayOutputStream first = new ByteArrayOutputStream();
