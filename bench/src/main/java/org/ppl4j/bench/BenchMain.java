@@ -217,7 +217,10 @@ public final class BenchMain {
         if (o.only.contains("gmm")) {
             // on the launcher's JVM (C1), where a fit runs unless it is long, and on the JVM a long fit is handed to
             rows.addAll(child(o, "gmm", "", List.of(), info));
-            rows.addAll(child(o, "gmm", GmmBench.LONG_FIT, ChildJvm.longFitFlags(), info));
+            List<String> longFit = ChildJvm.longFitFlags();
+            if (!longFit.isEmpty()) { // none under PPL_KERNELS=nd4j, where nothing is handed over
+                rows.addAll(child(o, "gmm", GmmBench.LONG_FIT, longFit, info));
+            }
         }
         if (o.only.contains("independence")) {
             rows.addAll(child(o, "independence", "", List.of(), info));

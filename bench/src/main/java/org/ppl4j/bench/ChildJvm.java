@@ -109,7 +109,8 @@ final class ChildJvm {
 
     /**
      * Runs {@code cmd} in {@code root}; rows and information lines on its standard output are collected, any other
-     * output is passed on to standard error, indented.
+     * line of it is passed on to standard error, indented; its standard error passes through as it is, but for the
+     * lines a JVM on the own kernels' flags starts with.
      */
     static Result run(Path root, List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
         // standard error passes through, without the lines a JVM on the own kernels' flags starts with
