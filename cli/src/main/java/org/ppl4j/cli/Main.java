@@ -216,7 +216,7 @@ public final class Main implements Callable<Integer> {
         double limit = org.ppl4j.runtime.ad.HandOver.longFitSeconds();
         return Boolean.getBoolean("ppl.jit.handOver") && limit > 0
                 ? String.format(java.util.Locale.ROOT, "C1, which starts fast; ppl run hands a fit with more than %.0f s"
-                        + " left to a JVM with C2 (its steps 1.3-2.6x faster once warm), unless the program has"
+                        + " left to a JVM with C2 (its steps 1.4-2.6x faster once warm), unless the program has"
                         + " printed by then", limit)
                 : "C1 only";
     }

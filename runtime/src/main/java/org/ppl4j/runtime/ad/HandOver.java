@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * ND4J.
  *
  * <p>A second gate watches long fits ({@link #watchFit}): the Java code of ppl4j's runtime (the tape, the
- * estimators, the handlers) runs 1.3-2.6 times faster once C2 has compiled it, which pays for a second start only
+ * estimators, the handlers) runs 1.4-2.6 times faster once C2 has compiled it, which pays for a second start only
  * when a fit has many seconds left. After {@link #probeSeconds} of a fit, the gate projects the fit's remaining
  * time from its speed over the second half of the probe; when that is more than {@link #longFitSeconds} and the
  * program has done nothing visible, the run stops there and starts again on the other JVM, as at the first large
