@@ -1,6 +1,7 @@
 package org.ppl4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -45,15 +46,15 @@ class HandOverRunTest {
         java.io.PrintStream err = seen.track(new java.io.PrintStream(sink, true, StandardCharsets.UTF_8), true);
         err.print("\rfit elbo   3% 600/20000");
         err.print("\r" + " ".repeat(30) + "\r");
-        assertEquals(false, seen.any(), "a redraw was counted");
+        assertFalse(seen.any(), "a redraw was counted");
         assertEquals("\rfit elbo   3% 600/20000\r" + " ".repeat(30) + "\r",
                 sink.toString(StandardCharsets.UTF_8), "the redraws did not reach the stream");
         err.println();
-        assertEquals(true, seen.any(), "a line's end was not counted");
+        assertTrue(seen.any(), "a line's end was not counted");
 
         HandOverRun.Seen out = new HandOverRun.Seen();
         out.track(new java.io.PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).print("\rx");
-        assertEquals(true, out.any(), "a carriage return on standard output was not counted");
+        assertTrue(out.any(), "a carriage return on standard output was not counted");
     }
 
     @Test

@@ -85,7 +85,8 @@ public final class HandOver {
     /**
      * The projected remaining time of a fit, in seconds, above which it is handed over. A fit of the GMM's
      * enumeration (bench/gmm_steps.ppl) on C1 takes 2.4 ms a step once warm, on C2 0.9 ms after about 1,000 steps
-     * of warming; with the second JVM's start that breaks even near 3,000 steps, 7 s on C1.
+     * of warming; with the second JVM's start, an estimate puts the break-even near 3,000 steps, 7 s on C1
+     * (docs/performance.md, "Long fits"); the limit leaves room for the probe's overstated speed.
      */
     public static double longFitSeconds() {
         return doubleProperty(LONG_FIT, 10.0);

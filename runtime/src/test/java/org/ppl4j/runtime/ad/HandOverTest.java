@@ -58,7 +58,7 @@ class HandOverTest {
         assertFalse(HandOver.requested());
     }
 
-    /** A clock the test moves: each step takes the next of {@code perStep} (ms), the last one repeated. */
+    /** A clock the test moves by hand ({@link #advance}). */
     private static final class Steps implements java.util.function.LongSupplier {
         long now;
 
