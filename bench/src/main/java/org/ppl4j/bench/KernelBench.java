@@ -156,6 +156,52 @@ public final class KernelBench {
         System.out.printf("%nsgemm [128,784] @ [784,400]: %.3f ms (%.1f GFLOP/s), %s, OPENBLAS_CORETYPE=%s%n", gemm,
                 2.0 * 128 * 784 * 400 / gemm / 1e6, linkedVersion(),
                 System.getenv("OPENBLAS_CORETYPE"));
+        products(r, own);
+    }
+
+    /**
+     * The VAE's three kinds of large product (a layer, its weight gradient, its input gradient), the BLAS's
+     * {@code cblas_sgemm} against the kernels' own {@link FloatKernels#matmul} where they have one, in turns.
+     */
+    private static void products(Random r, List<FloatKernels> own) {
+        System.out.printf("%n%-46s %10s", "product (ms, GFLOP/s)", "BLAS");
+        for (FloatKernels k : own) {
+            System.out.printf(" %22s", k.matmulName() == null ? "-" : k.getClass().getSimpleName());
+        }
+        System.out.println();
+        // {transA, transB, m, n, k}: op(A) is [m,k], op(B) [k,n]
+        int[][] shapes = {{0, 0, 128, 400, 784}, {1, 0, 784, 400, 128}, {0, 1, 128, 784, 400}, {0, 0, 128, 784, 400},
+            {1, 0, 400, 784, 128}, {0, 1, 128, 400, 784}};
+        for (int[] s : shapes) {
+            boolean ta = s[0] == 1;
+            boolean tb = s[1] == 1;
+            int m = s[2];
+            int n = s[3];
+            int k = s[4];
+            INDArray a = ta ? random(r, k, m) : random(r, m, k);
+            INDArray b = tb ? random(r, n, k) : random(r, k, n);
+            INDArray c = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, n}, 'c');
+            int lda = (int) a.size(1);
+            int ldb = (int) b.size(1);
+            double flop = 2.0 * m * n * k;
+            double blas = time(() -> openblas.cblas_sgemm(openblas.CblasRowMajor,
+                    ta ? openblas.CblasTrans : openblas.CblasNoTrans, tb ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    m, n, k, 1f, (FloatPointer) a.data().addressPointer(), lda,
+                    (FloatPointer) b.data().addressPointer(), ldb, 0f, (FloatPointer) c.data().addressPointer(), n));
+            String label = String.format(Locale.ROOT, "%s [%d,%d] @ [%d,%d]", (ta ? "A^T" : "A") + (tb ? " B^T" : " B"),
+                    m, k, k, n);
+            System.out.printf(Locale.ROOT, "%-46s %5.3f %4.0f", label, blas, flop / blas / 1e6);
+            for (FloatKernels kernels : own) {
+                if (kernels.matmulName() == null) {
+                    System.out.printf(" %22s", "(BLAS)");
+                    continue;
+                }
+                double t = time(() -> kernels.matmul(ta, tb, m, n, k, bytes(a), 0, lda, bytes(b), 0, ldb, bytes(c), 0,
+                        n));
+                System.out.printf(Locale.ROOT, " %10.3f %4.0f (%.2fx)", t, flop / t / 1e6, t / blas);
+            }
+            System.out.println();
+        }
     }
 
     /**

@@ -198,7 +198,8 @@ public final class Main implements Callable<Integer> {
         public String[] getVersion() {
             java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("ppl4j 0.1.0",
                     "Truffle runtime: " + com.oracle.truffle.api.Truffle.getRuntime().getName(),
-                    "Large-tensor kernels: " + org.ppl4j.runtime.ad.Tensor.kernels(), "Host JIT: " + hostJit()));
+                    "Large-tensor kernels: " + org.ppl4j.runtime.ad.Tensor.kernels(),
+                    "Matrix products: " + org.ppl4j.runtime.ad.Tensor.products(), "Host JIT: " + hostJit()));
             // the ppl launcher says which JVM it started (its own linked image and class-data archive, or the JDK's)
             String start = System.getProperty("ppl.launcher.start");
             if (start != null) {

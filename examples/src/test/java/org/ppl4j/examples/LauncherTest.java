@@ -52,6 +52,16 @@ class LauncherTest {
         r = runWith(java.util.Map.of("PPL_KERNELS", "vector"), "--version");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("Host JIT: C1 and C2"), r[1]);
+        // matrix products: ppl4j's own over OpenBLAS held to AVX2 kernels where the CPU has 512-bit vectors, and
+        // OpenBLAS's own choice (its AVX-512 kernels on such a CPU) otherwise
+        boolean wide = org.ppl4j.kernels.FloatKernels.vector() != null
+                && org.ppl4j.kernels.FloatKernels.vector().matmulName() != null;
+        r = runWith(java.util.Map.of("PPL_KERNELS", "vector", "OPENBLAS_CORETYPE", "Haswell"), "--version");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains(wide ? "Matrix products: ppl4j's own" : "Matrix products: OpenBLAS"), r[1]);
+        r = runWith(java.util.Map.of("PPL_KERNELS", "vector", "OPENBLAS_CORETYPE", "SkylakeX"), "--version");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Matrix products: OpenBLAS 0.3.28 (OPENBLAS_CORETYPE=SkylakeX)"), r[1]);
     }
 
     /** A program of the test's own, written where the launcher's sandbox lets it be read. */

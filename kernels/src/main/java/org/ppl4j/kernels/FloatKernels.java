@@ -84,6 +84,23 @@ public abstract class FloatKernels {
     public abstract boolean adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr,
             double beta1, double beta2, double eps, long t);
 
+    /**
+     * c = op(a) op(b), float32 matrices in row-major order: op(A) is [m, k] (a[aOff + i lda + p], or with
+     * {@code transA} a[aOff + p lda + i]), op(B) is [k, n] (b[bOff + p ldb + j], or with {@code transB}
+     * b[bOff + j ldb + p]), c[cOff + i ldc + j] is written; offsets and strides count floats, and c must not overlap
+     * a or b. Returns false, writing nothing, where these kernels leave matrix products to BLAS: the Vector API
+     * kernels multiply with 512-bit vectors ({@link VectorGemm}), the others never.
+     */
+    public boolean matmul(boolean transA, boolean transB, int m, int n, int k, ByteBuffer a, int aOff, int lda,
+            ByteBuffer b, int bOff, int ldb, ByteBuffer c, int cOff, int ldc) {
+        return false;
+    }
+
+    /** What {@link #matmul} runs on, for {@code ppl --version}: a name, or null where it leaves products to BLAS. */
+    public String matmulName() {
+        return null;
+    }
+
     // ------------------------------------------------------------------------------------------- selection
 
     private static final class Live {
@@ -156,7 +173,6 @@ public abstract class FloatKernels {
         }
     }
 
-    /** Whether HotSpot's optimising compiler (C2) runs: without it the Vector API is far slower than ND4J. */
     /** Whether this JVM's JIT includes C2 (not stopped at C1 by {@code -XX:TieredStopAtLevel}). */
     public static boolean optimisingJit() {
         try {

@@ -480,6 +480,21 @@ final class VectorKernels extends FloatKernels {
     }
 
     @Override
+    public boolean matmul(boolean transA, boolean transB, int m, int n, int k, ByteBuffer a, int aOff, int lda,
+            ByteBuffer b, int bOff, int ldb, ByteBuffer c, int cOff, int ldc) {
+        if (!VectorGemm.usable()) {
+            return false;
+        }
+        VectorGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        return true;
+    }
+
+    @Override
+    public String matmulName() {
+        return VectorGemm.usable() ? "ppl4j's own (Vector API, 8 x 32 blocks of 512-bit vectors)" : null;
+    }
+
+    @Override
     public boolean adam(ByteBuffer param, ByteBuffer grad, ByteBuffer m, ByteBuffer v, int n, double lr, double beta1,
             double beta2, double eps, long t) {
         double c2 = Math.sqrt(1 - Math.pow(beta2, t));

@@ -66,9 +66,73 @@ final class Nd4jKernels {
      */
     private static FloatKernels own = FloatKernels.live();
 
+    /** {@code -Dppl.products}: own, blas or auto (see {@link #ownProducts}). */
+    private static final String PRODUCTS = System.getProperty("ppl.products", "auto");
+
     /** Turns ppl4j's own kernels off (ND4J's run) or back to the JVM's choice; for tests that compare the two. */
     static void useOwnKernels(boolean on) {
         own = on ? FloatKernels.live() : null;
+        ownProducts = ownProducts(own);
+    }
+
+    /**
+     * Whether float32 matrix products run on the own kernels' product ({@link FloatKernels#matmul}) rather than
+     * BLAS's {@code cblas_sgemm}: {@code -Dppl.products=own|blas|auto} (default auto). Auto takes the own product
+     * where the own kernels run, have one (512-bit vectors), and the bundled OpenBLAS is held by the environment's
+     * {@code OPENBLAS_CORETYPE} to a CPU type whose kernels are narrower (Haswell's AVX2 on an AVX-512 machine:
+     * the own product is 1.5 times as fast there, docs/performance.md); OpenBLAS's own AVX-512 kernels, which it
+     * picks when left to itself, are faster than the own product, so auto keeps them.
+     */
+    private static boolean ownProducts = ownProducts(own);
+
+    static boolean ownProducts(FloatKernels k) {
+        if (k == null || k.matmulName() == null) {
+            return false;
+        }
+        switch (PRODUCTS) {
+            case "own":
+                return true;
+            case "blas":
+                return false;
+            default:
+                return blasHeldBelow512(System.getenv("OPENBLAS_CORETYPE"));
+        }
+    }
+
+    /** Whether OpenBLAS's {@code OPENBLAS_CORETYPE} names a CPU type without AVX-512 matrix kernels. */
+    static boolean blasHeldBelow512(String coreType) {
+        if (coreType == null || coreType.isBlank()) {
+            return false; // OpenBLAS picks for the CPU itself: its AVX-512 kernels where the CPU has them
+        }
+        String c = coreType.trim().toUpperCase(java.util.Locale.ROOT);
+        return !(c.equals("SKYLAKEX") || c.equals("COOPERLAKE") || c.equals("SAPPHIRERAPIDS"));
+    }
+
+    /** Own products on or off, or back to the JVM's choice (null); for tests that compare the two. */
+    static void useOwnProducts(Boolean on) {
+        ownProducts = on == null ? ownProducts(own) : on && own != null && own.matmulName() != null;
+    }
+
+    /** What multiplies float32 matrices in this JVM, for {@code ppl --version}. */
+    static String describeProducts() {
+        String blas = "OpenBLAS " + blasVersion() + (System.getenv("OPENBLAS_CORETYPE") == null ? ""
+                : " (OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + ")");
+        if (ownProducts) {
+            return own.matmulName() + "; " + blas + " for float64";
+        }
+        if (own == null && !"blas".equals(PRODUCTS) && blasHeldBelow512(System.getenv("OPENBLAS_CORETYPE"))) {
+            return blas + "; ppl4j's own product in the large-tensor JVM where the CPU has 512-bit vectors";
+        }
+        return blas;
+    }
+
+    private static String blasVersion() {
+        try {
+            return String.valueOf(openblas.class.getField("OPENBLAS_VERSION").get(null)).trim()
+                    .replaceFirst("^OpenBLAS ", "");
+        } catch (ReflectiveOperationException e) {
+            return "(version unknown)";
+        }
     }
 
     /** The own kernels when they can run on all these arrays (dense float32, see {@link #dense}), else null. */
@@ -844,7 +908,11 @@ final class Nd4jKernels {
                     long aAt = transA ? r0 : (long) r0 * lda; // op(A)'s row r0: a row of A, or a column of A^T
                     long bAt = transB ? (long) c0 * ldb : c0; // op(B)'s column c0: a column of B, or a row of B^T
                     long cAt = (long) r0 * n + c0;
-                    if (x.dataType() == DataType.FLOAT) {
+                    if (x.dataType() == DataType.FLOAT && ownProducts && own != null && fitsBytes(x, y, c)) {
+                        trace("matmul (own product)", c);
+                        own.matmul(transA, transB, mb, nb, k, bytes(x), (int) aAt, lda, bytes(y), (int) bAt, ldb,
+                                bytes(c), (int) cAt, n);
+                    } else if (x.dataType() == DataType.FLOAT) {
                         openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, mb, nb, k, 1f,
                                 at((FloatPointer) x.data().addressPointer(), aAt), lda,
                                 at((FloatPointer) y.data().addressPointer(), bAt), ldb, 0f,
@@ -870,6 +938,16 @@ final class Nd4jKernels {
      */
     static long blockMultiplyAdds = Long.getLong("ppl.blockMultiplyAdds", 1L << 28); // a test makes it smaller
     private static final int MIN_TILE = 256;
+
+    /** Whether every array's bytes fit a {@link ByteBuffer} (under 2 GiB), as the own kernels read them. */
+    private static boolean fitsBytes(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.data().length() * a.data().getElementSize() > Integer.MAX_VALUE) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** The buffer from element {@code at} on: the buffer itself at 0 (a product in one tile), else a view. */
     private static FloatPointer at(FloatPointer p, long at) {

@@ -683,6 +683,11 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
         return new Tensor[] {new Tensor(x.shape, gm), gs == null ? null : new Tensor(x.shape, gs)};
     }
 
+    /** What multiplies float32 matrices in this JVM, for {@code --version}. */
+    public static String products() {
+        return Nd4jKernels.describeProducts();
+    }
+
     /** Which kernels compute large tensors' elementwise work in this JVM, for {@code --version}. */
     public static String kernels() {
         return org.ppl4j.kernels.FloatKernels.describe();

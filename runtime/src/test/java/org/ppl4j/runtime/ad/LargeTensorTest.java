@@ -67,6 +67,20 @@ class LargeTensorTest {
         }
     }
 
+    /** The same tiles, transpositions and bound on ppl4j's own product (512-bit vectors; BLAS's elsewhere). */
+    @Test
+    void ownProductsInTilesEqualTheUnsplitProduct() {
+        long block = Nd4jKernels.blockMultiplyAdds;
+        Nd4jKernels.blockMultiplyAdds = 1 << 16;
+        Nd4jKernels.useOwnProducts(true);
+        try {
+            productsMatch();
+        } finally {
+            Nd4jKernels.blockMultiplyAdds = block;
+            Nd4jKernels.useOwnProducts(null);
+        }
+    }
+
     private static void productsMatch() {
         int m = 600;
         int k = 700;

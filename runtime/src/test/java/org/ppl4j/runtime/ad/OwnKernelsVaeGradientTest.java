@@ -21,6 +21,7 @@ class OwnKernelsVaeGradientTest {
     @AfterEach
     void backToTheJvmsChoice() {
         Nd4jKernels.useOwnKernels(true);
+        Nd4jKernels.useOwnProducts(null);
     }
 
     static Tensor uniform(Random r, double scale, int... shape) {
@@ -100,6 +101,40 @@ class OwnKernelsVaeGradientTest {
         Nd4jKernels.useOwnKernels(false);
         Tensor[] nd4j = elboAndGradient();
         agree(own, nd4j);
+    }
+
+    /**
+     * The own kernels with ppl4j's own matrix product against the same kernels with BLAS's {@code cblas_sgemm}
+     * (every product of the step: the layers, their weight gradients, their input gradients): the same
+     * tolerances. Where the JVM's vectors are narrower than 512 bits there is no own product and both runs are BLAS's,
+     * so the test asks for it only where it exists.
+     */
+    @Test
+    void theVaeGradientIsUnchangedByTheOwnProduct() {
+        Nd4jKernels.useOwnKernels(true);
+        org.junit.jupiter.api.Assumptions.assumeTrue(FloatKernels.live().matmulName() != null,
+                "no own product on this CPU (vectors under 512 bits)");
+        Nd4jKernels.useOwnProducts(true);
+        Tensor[] own = elboAndGradient(true, true);
+        Nd4jKernels.useOwnProducts(false);
+        Tensor[] blas = elboAndGradient(true, true);
+        agree(own, blas);
+    }
+
+    /** When the own product runs unasked: only where OpenBLAS is held to kernels narrower than AVX-512. */
+    @Test
+    void theOwnProductIsChosenOnlyOverNarrowerBlasKernels() {
+        assertTrue(Nd4jKernels.blasHeldBelow512("Haswell"));
+        assertTrue(Nd4jKernels.blasHeldBelow512(" zen "));
+        assertTrue(Nd4jKernels.blasHeldBelow512("SANDYBRIDGE"));
+        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512(null));
+        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512(""));
+        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512("SkylakeX"));
+        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512("cooperlake"));
+        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512("SapphireRapids"));
+        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.ownProducts(null), "no own kernels, no own product");
+        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.ownProducts(FloatKernels.scalar()),
+                "the scalar kernels have no product");
     }
 
     /**
