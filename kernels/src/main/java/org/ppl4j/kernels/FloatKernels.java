@@ -96,6 +96,19 @@ public abstract class FloatKernels {
         return false;
     }
 
+    /**
+     * The threads {@link #matmul} splits a large product over (by its columns; at least 1, the default). The
+     * runtime sets it from {@code PPL_THREADS}, as it sets ND4J's and OpenBLAS's.
+     */
+    public static void setProductThreads(int threads) {
+        try {
+            Class.forName("org.ppl4j.kernels.VectorGemm").getDeclaredMethod("threads", int.class)
+                    .invoke(null, threads);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // no Vector API in this JVM: no own product to split
+        }
+    }
+
     /** What {@link #matmul} runs on, for {@code ppl --version}: a name, or null where it leaves products to BLAS. */
     public String matmulName() {
         return null;

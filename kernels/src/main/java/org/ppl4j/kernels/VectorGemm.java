@@ -64,6 +64,60 @@ final class VectorGemm {
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, ByteBuffer a, int aOff, int lda,
             ByteBuffer b, int bOff, int ldb, ByteBuffer c, int cOff, int ldc) {
+        int parts = Math.min(threads, n / NR);
+        if (parts < 2 || (long) m * n * k < SPLIT_MULTIPLY_ADDS) {
+            single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        // the columns of C in parts of whole panels, the last on this thread, the others on the pool's
+        int width = (n / parts + NR - 1) / NR * NR;
+        java.util.List<java.util.concurrent.Future<?>> others = new java.util.ArrayList<>();
+        int j0 = 0;
+        for (int part = 0; part < parts - 1 && n - j0 > width; part++, j0 += width) {
+            int from = j0;
+            int bAt = bOff + (transB ? from * ldb : from);
+            others.add(pool().submit(() -> single(transA, transB, m, width, k, a, aOff, lda, b, bAt, ldb, c,
+                    cOff + from, ldc)));
+        }
+        single(transA, transB, m, n - j0, k, a, aOff, lda, b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0,
+                ldc);
+        for (java.util.concurrent.Future<?> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted in a matrix product", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+                        : new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** Products of at least this many multiply-adds are split over {@link #threads} (the VAE's: 2^25.3). */
+    static final long SPLIT_MULTIPLY_ADDS = 1L << 22;
+
+    /** Threads a large product is split over, by its columns: 1 (the default) runs every product here. */
+    private static volatile int threads = 1;
+    private static java.util.concurrent.ExecutorService pool;
+
+    static synchronized void threads(int n) {
+        threads = Math.max(1, n);
+    }
+
+    private static synchronized java.util.concurrent.ExecutorService pool() {
+        if (pool == null) {
+            pool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "ppl4j-product");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
+    }
+
+    private static void single(boolean transA, boolean transB, int m, int n, int k, ByteBuffer a, int aOff, int lda,
+            ByteBuffer b, int bOff, int ldb, ByteBuffer c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) {
             return;
         }

@@ -103,6 +103,24 @@ class VectorGemmTest {
         check(false, true, 128, 400, 784, 13); // its input gradient
     }
 
+    /** Split over threads by columns (PPL_THREADS): each part writes its columns only, every transposition. */
+    @Test
+    void splitOverThreads() {
+        for (int threads : new int[] {2, 3}) {
+            VectorGemm.threads(threads);
+            try {
+                long seed = 100 + threads;
+                for (int t = 0; t < 4; t++) {
+                    check((t & 1) != 0, (t & 2) != 0, 100, 97, 500, seed++); // over the split's threshold
+                    check((t & 1) != 0, (t & 2) != 0, 64, 96, 700, seed++); // three parts of one panel each
+                }
+            } finally {
+                VectorGemm.threads(1);
+            }
+        }
+        assertTrue(100L * 97 * 500 >= VectorGemm.SPLIT_MULTIPLY_ADDS && 64L * 96 * 700 >= VectorGemm.SPLIT_MULTIPLY_ADDS);
+    }
+
     @Test
     void zeroDepthWritesZeros() {
         ByteBuffer a = FloatKernelsTest.buffer(1);

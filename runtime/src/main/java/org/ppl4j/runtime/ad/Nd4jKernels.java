@@ -55,6 +55,7 @@ final class Nd4jKernels {
         String threads = System.getProperty("ppl.threads", System.getenv().getOrDefault("PPL_THREADS", "1"));
         Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(threads));
         Nd4j.getEnvironment().setMaxThreads(Integer.parseInt(threads));
+        FloatKernels.setProductThreads(Integer.parseInt(threads));
     }
 
     private Nd4jKernels() {
@@ -80,8 +81,9 @@ final class Nd4jKernels {
      * BLAS's {@code cblas_sgemm}: {@code -Dppl.products=own|blas|auto} (default auto). Auto takes the own product
      * where the own kernels run, have one (512-bit vectors), and the bundled OpenBLAS is held by the environment's
      * {@code OPENBLAS_CORETYPE} to a CPU type whose kernels are narrower (Haswell's AVX2 on an AVX-512 machine:
-     * the own product is 1.5 times as fast there, docs/performance.md); OpenBLAS's own AVX-512 kernels, which it
-     * picks when left to itself, are faster than the own product, so auto keeps them.
+     * the own product is 1.5 times as fast there, docs/kernels.md; with {@code PPL_THREADS=N} it splits a large
+     * product over N threads as OpenBLAS would). OpenBLAS's own AVX-512 kernels, which it picks when left to itself, are faster than the own
+     * product, so auto keeps them.
      */
     private static boolean ownProducts = ownProducts(own);
 

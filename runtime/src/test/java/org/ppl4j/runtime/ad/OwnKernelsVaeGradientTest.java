@@ -135,6 +135,11 @@ class OwnKernelsVaeGradientTest {
         org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.ownProducts(null), "no own kernels, no own product");
         org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.ownProducts(FloatKernels.scalar()),
                 "the scalar kernels have no product");
+        FloatKernels vector = FloatKernels.vector();
+        if (vector != null && vector.matmulName() != null) {
+            assertEquals(Nd4jKernels.blasHeldBelow512(System.getenv("OPENBLAS_CORETYPE")),
+                    Nd4jKernels.ownProducts(vector), "under auto, the environment's OPENBLAS_CORETYPE decides");
+        }
     }
 
     /**
