@@ -14,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>op(B) is copied into <em>panels</em> of {@link #NR} = 32 columns (two vectors), row after row, so that the
  *       inner loop reads it contiguously whatever B's layout or transposition; the last panel is padded with
  *       zeros;</li>
- *   <li>op(A) into <em>slivers</em> of {@link #MR} = 8 rows, interleaved by depth (the 8 values of one depth
+ *   <li>op(A) into <em>slivers</em> of {@link #MR} = 4 rows, interleaved by depth (the 4 values of one depth
  *       side by side), padded with zeros likewise;</li>
- *   <li>a micro-kernel multiplies one sliver by one panel: an 8 x 32 block of C held in 16 vector registers,
- *       each depth step two vector loads of the panel, 8 broadcasts of the sliver and 16 fused multiply-adds, and
+ *   <li>a micro-kernel multiplies one sliver by one panel: a 4 x 32 block of C held in 8 vector registers,
+ *       each depth step two vector loads of the panel, 4 broadcasts of the sliver and 8 fused multiply-adds, and
  *       C is written once at the end (added to, for depth blocks after the first).</li>
  * </ul>
  *
@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder O = ByteOrder.nativeOrder();
-    static final int MR = 8;
+    static final int MR = 4;
     static final int NR = 32;
     static final int KC = 512;
     static final int MC = 256;
@@ -217,7 +217,7 @@ final class VectorGemm {
         }
     }
 
-    /** op(A)[ic .. ic+mb, pc .. pc+kb] into slivers of MR rows: sliver t holds depth p's 8 values at (t kb + p) MR. */
+    /** op(A)[ic .. ic+mb, pc .. pc+kb] into slivers of MR rows: sliver t holds depth p's 4 values at (t kb + p) MR. */
     private static void packA(Scratch s, boolean transA, ByteBuffer a, int aOff, int lda, int ic, int mb, int pc,
             int kb) {
         int slivers = (mb + MR - 1) / MR;
@@ -226,7 +226,7 @@ final class VectorGemm {
         FloatBuffer fa = a.asFloatBuffer();
         if (transA) {
             // op(A)'s rows are columns of A: copy the stretch [ic, ic+mb) of A's rows pc .. pc+kb (stride mb); a
-            // sliver's 8 values at one depth are then neighbours
+            // sliver's 4 values at one depth are then neighbours
             for (int p = 0; p < kb; p++) {
                 fa.get(aOff + (pc + p) * lda + ic, rows, p * mb, mb);
             }
@@ -266,15 +266,17 @@ final class VectorGemm {
     }
 
     /**
-     * One sliver of op(A) times one panel of op(B) into the tile (8 rows of 32). The caller writes the tile to C:
-     * a call here would be inlined, and after a recompilation C2 has then been seen to keep the accumulators as
-     * objects, 30 times slower; on its own the method holds only Vector API calls, which C2 compiles to
-     * registers.
+     * One sliver of op(A) times one panel of op(B) into the tile (4 rows of 32). Written for what C2 of JDK 17
+     * compiles to registers, each point measured (docs/kernels.md): the caller writes the tile to C (a call here
+     * would be inlined, and a recompilation then kept the accumulators as objects, 30 times slower); each
+     * accumulator is stored as one.mul(c), a vector whose class C2 knows exactly (stored as itself, a loop
+     * variable typed FloatVector goes through intoArray's profile, shared with the other kernels' 256-bit
+     * vectors, and the store is then no intrinsic); and 4 rows, not 8: with 16 accumulators the method outgrew
+     * C2's inlining budget when that profile was mixed, and its last stores were calls again.
      */
     private static void kernel(float[] pa, int ao, float[] pb, int bo, int kb, float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
         for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + 16);
@@ -290,35 +292,16 @@ final class VectorGemm {
             x = FloatVector.broadcast(F, pa[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F, pa[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F, pa[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(F, pa[ai + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(F, pa[ai + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, 16);
-        c10.intoArray(tile, 32);
-        c11.intoArray(tile, 48);
-        c20.intoArray(tile, 64);
-        c21.intoArray(tile, 80);
-        c30.intoArray(tile, 96);
-        c31.intoArray(tile, 112);
-        c40.intoArray(tile, 128);
-        c41.intoArray(tile, 144);
-        c50.intoArray(tile, 160);
-        c51.intoArray(tile, 176);
-        c60.intoArray(tile, 192);
-        c61.intoArray(tile, 208);
-        c70.intoArray(tile, 224);
-        c71.intoArray(tile, 240);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        one.mul(c00).intoArray(tile, 0);
+        one.mul(c01).intoArray(tile, 16);
+        one.mul(c10).intoArray(tile, 32);
+        one.mul(c11).intoArray(tile, 48);
+        one.mul(c20).intoArray(tile, 64);
+        one.mul(c21).intoArray(tile, 80);
+        one.mul(c30).intoArray(tile, 96);
+        one.mul(c31).intoArray(tile, 112);
     }
 
     /** The tile's h x w block to C at element {@code co} (added to C's values with {@code add}). */

@@ -491,7 +491,7 @@ final class VectorKernels extends FloatKernels {
 
     @Override
     public String matmulName() {
-        return VectorGemm.usable() ? "ppl4j's own (Vector API, 8 x 32 blocks of 512-bit vectors)" : null;
+        return VectorGemm.usable() ? "ppl4j's own (Vector API, 4 x 32 blocks of 512-bit vectors)" : null;
     }
 
     @Override
