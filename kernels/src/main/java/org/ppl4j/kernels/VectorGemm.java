@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The depth is cut into blocks of at most {@link #KC} (a panel then stays near the core), the rows of op(A) into
  * blocks of {@link #MC} and the columns of op(B) into blocks of {@link #NC} (the copies stay a few megabytes).
  * Every multiply-add of one element of C runs in depth order within a block, so a result does not depend on the
- * blocking of rows or columns. Operands are direct buffers in the platform's byte order, as ND4J's.
+ * blocking of rows or columns, nor on the threads a product is split over ({@link #threads}). Operands are direct buffers in the platform's byte order, as ND4J's.
  *
  * <p>The copies are this thread's scratch arrays, kept between calls: a product allocates nothing once the
  * arrays have grown to its size.
@@ -65,7 +65,7 @@ final class VectorGemm {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, ByteBuffer a, int aOff, int lda,
             ByteBuffer b, int bOff, int ldb, ByteBuffer c, int cOff, int ldc) {
         int parts = Math.min(threads, n / NR);
-        if (parts < 2 || (long) m * n * k < SPLIT_MULTIPLY_ADDS) {
+        if (parts < 2 || (long) m * n * k < splitMultiplyAdds) {
             single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
@@ -79,23 +79,46 @@ final class VectorGemm {
             others.add(pool().submit(() -> single(transA, transB, m, width, k, a, aOff, lda, b, bAt, ldb, c,
                     cOff + from, ldc)));
         }
-        single(transA, transB, m, n - j0, k, a, aOff, lda, b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0,
-                ldc);
+        RuntimeException failed = null;
+        try {
+            single(transA, transB, m, n - j0, k, a, aOff, lda, b, bOff + (transB ? j0 * ldb : j0), ldb, c,
+                    cOff + j0, ldc);
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        // every part finishes before this returns, interrupted or failed or not: a part still writing C after the
+        // caller has moved on would write into memory the caller may reuse
+        boolean interrupted = false;
         for (java.util.concurrent.Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted in a matrix product", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-                        : new IllegalStateException(e.getCause());
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failed == null) {
+                        failed = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+                                : new IllegalStateException(e.getCause());
+                    }
+                    break;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
-    /** Products of at least this many multiply-adds are split over {@link #threads} (the VAE's: 2^25.3). */
-    static final long SPLIT_MULTIPLY_ADDS = 1L << 22;
+    /**
+     * Products of at least this many multiply-adds (2^27: about a millisecond on one core here) are split over
+     * {@link #threads}. The VAE's (2^25.3) are not: split from 2^22 on, its step took 5.38 and 5.66 ms with two
+     * threads against 5.17 and 4.81 with one (docs/performance.md). A test makes it smaller.
+     */
+    static long splitMultiplyAdds = 1L << 27;
 
     /** Threads a large product is split over, by its columns: 1 (the default) runs every product here. */
     private static volatile int threads = 1;
