@@ -67,74 +67,18 @@ final class Nd4jKernels {
      */
     private static FloatKernels own = FloatKernels.live();
 
-    /** {@code -Dppl.products}: own, blas or auto (see {@link #ownProducts}). */
-    private static final String PRODUCTS = System.getProperty("ppl.products", "auto");
-
     /** Turns ppl4j's own kernels off (ND4J's run) or back to the JVM's choice; for tests that compare the two. */
     static void useOwnKernels(boolean on) {
         own = on ? FloatKernels.live() : null;
-        ownProducts = ownProducts(own);
+        ownProducts = Products.own(own);
     }
 
-    /**
-     * Whether float32 matrix products run on the own kernels' product ({@link FloatKernels#matmul}) rather than
-     * BLAS's {@code cblas_sgemm}: {@code -Dppl.products=own|blas|auto} (default auto). Auto takes the own product
-     * where the own kernels run, have one (512-bit vectors), and the bundled OpenBLAS is held by the environment's
-     * {@code OPENBLAS_CORETYPE} to a CPU type whose kernels are narrower (Haswell's AVX2 on an AVX-512 machine:
-     * the own product is 1.5 times as fast there, docs/kernels.md; with {@code PPL_THREADS=N} it splits a large
-     * product over N threads as OpenBLAS would). OpenBLAS's own AVX-512 kernels, which it picks when left to itself, are faster than the own
-     * product, so auto keeps them.
-     */
-    private static boolean ownProducts = ownProducts(own);
-
-    static boolean ownProducts(FloatKernels k) {
-        if (k == null || k.matmulName() == null) {
-            return false;
-        }
-        switch (PRODUCTS) {
-            case "own":
-                return true;
-            case "blas":
-                return false;
-            default:
-                return blasHeldBelow512(System.getenv("OPENBLAS_CORETYPE"));
-        }
-    }
-
-    /** Whether OpenBLAS's {@code OPENBLAS_CORETYPE} names a CPU type without AVX-512 matrix kernels. */
-    static boolean blasHeldBelow512(String coreType) {
-        if (coreType == null || coreType.isBlank()) {
-            return false; // OpenBLAS picks for the CPU itself: its AVX-512 kernels where the CPU has them
-        }
-        String c = coreType.trim().toUpperCase(java.util.Locale.ROOT);
-        return !(c.equals("SKYLAKEX") || c.equals("COOPERLAKE") || c.equals("SAPPHIRERAPIDS"));
-    }
+    /** Whether float32 matrix products run on the own kernels' product ({@link Products}). */
+    private static boolean ownProducts = Products.own(own);
 
     /** Own products on or off, or back to the JVM's choice (null); for tests that compare the two. */
     static void useOwnProducts(Boolean on) {
-        ownProducts = on == null ? ownProducts(own) : on && own != null && own.matmulName() != null;
-    }
-
-    /** What multiplies float32 matrices in this JVM, for {@code ppl --version}. */
-    static String describeProducts() {
-        String blas = "OpenBLAS " + blasVersion() + (System.getenv("OPENBLAS_CORETYPE") == null ? ""
-                : " (OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + ")");
-        if (ownProducts) {
-            return own.matmulName() + "; " + blas + " for float64";
-        }
-        if (own == null && !"blas".equals(PRODUCTS) && blasHeldBelow512(System.getenv("OPENBLAS_CORETYPE"))) {
-            return blas + "; ppl4j's own product in the large-tensor JVM where the CPU has 512-bit vectors";
-        }
-        return blas;
-    }
-
-    private static String blasVersion() {
-        try {
-            return String.valueOf(openblas.class.getField("OPENBLAS_VERSION").get(null)).trim()
-                    .replaceFirst("^OpenBLAS ", "");
-        } catch (ReflectiveOperationException e) {
-            return "(version unknown)";
-        }
+        ownProducts = on == null ? Products.own(own) : on && own != null && own.matmulName() != null;
     }
 
     /** The own kernels when they can run on all these arrays (dense float32, see {@link #dense}), else null. */

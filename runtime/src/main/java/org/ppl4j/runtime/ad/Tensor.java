@@ -685,7 +685,7 @@ public final class Tensor implements com.oracle.truffle.api.interop.TruffleObjec
 
     /** What multiplies float32 matrices in this JVM, for {@code --version}. */
     public static String products() {
-        return Nd4jKernels.describeProducts();
+        return Products.describe();
     }
 
     /** Which kernels compute large tensors' elementwise work in this JVM, for {@code --version}. */

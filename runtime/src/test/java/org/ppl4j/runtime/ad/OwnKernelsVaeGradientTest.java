@@ -124,21 +124,21 @@ class OwnKernelsVaeGradientTest {
     /** When the own product runs unasked: only where OpenBLAS is held to kernels narrower than AVX-512. */
     @Test
     void theOwnProductIsChosenOnlyOverNarrowerBlasKernels() {
-        assertTrue(Nd4jKernels.blasHeldBelow512("Haswell"));
-        assertTrue(Nd4jKernels.blasHeldBelow512(" zen "));
-        assertTrue(Nd4jKernels.blasHeldBelow512("SANDYBRIDGE"));
-        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512(null));
-        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512(""));
-        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512("SkylakeX"));
-        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512("cooperlake"));
-        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.blasHeldBelow512("SapphireRapids"));
-        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.ownProducts(null), "no own kernels, no own product");
-        org.junit.jupiter.api.Assertions.assertFalse(Nd4jKernels.ownProducts(FloatKernels.scalar()),
+        assertTrue(Products.blasHeldBelow512("Haswell"));
+        assertTrue(Products.blasHeldBelow512(" zen "));
+        assertTrue(Products.blasHeldBelow512("SANDYBRIDGE"));
+        org.junit.jupiter.api.Assertions.assertFalse(Products.blasHeldBelow512(null));
+        org.junit.jupiter.api.Assertions.assertFalse(Products.blasHeldBelow512(""));
+        org.junit.jupiter.api.Assertions.assertFalse(Products.blasHeldBelow512("SkylakeX"));
+        org.junit.jupiter.api.Assertions.assertFalse(Products.blasHeldBelow512("cooperlake"));
+        org.junit.jupiter.api.Assertions.assertFalse(Products.blasHeldBelow512("SapphireRapids"));
+        org.junit.jupiter.api.Assertions.assertFalse(Products.own(null), "no own kernels, no own product");
+        org.junit.jupiter.api.Assertions.assertFalse(Products.own(FloatKernels.scalar()),
                 "the scalar kernels have no product");
         FloatKernels vector = FloatKernels.vector();
         if (vector != null && vector.matmulName() != null) {
-            assertEquals(Nd4jKernels.blasHeldBelow512(System.getenv("OPENBLAS_CORETYPE")),
-                    Nd4jKernels.ownProducts(vector), "under auto, the environment's OPENBLAS_CORETYPE decides");
+            assertEquals(Products.blasHeldBelow512(System.getenv("OPENBLAS_CORETYPE")),
+                    Products.own(vector), "under auto, the environment's OPENBLAS_CORETYPE decides");
         }
     }
 
