@@ -11,7 +11,7 @@ import org.ppl4j.kernels.FloatKernels;
  * ({@link FloatKernels#matmul}), chosen by {@code -Dppl.products=own|blas|auto} (default auto). Auto takes the own
  * product where the own kernels run, have one (512-bit vectors), and the bundled OpenBLAS is held by the
  * environment's {@code OPENBLAS_CORETYPE} to a CPU type whose kernels are narrower (Haswell's AVX2 on an AVX-512
- * machine: the own product is about 1.5 times as fast there, docs/kernels.md). OpenBLAS's own AVX-512 kernels,
+ * machine: the own product is 1.3-1.6 times as fast there, docs/kernels.md). OpenBLAS's own AVX-512 kernels,
  * which it picks when left to itself, are faster than the own product, so auto keeps them.
  *
  * <p>Touches neither ND4J nor OpenBLAS's classes: {@code ppl --version} asks here without loading either.
