@@ -52,10 +52,15 @@ final class Nd4jKernels {
             // guards the process's memory before each large tensor instead.
             System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
         }
-        String threads = System.getProperty("ppl.threads", System.getenv().getOrDefault("PPL_THREADS", "1"));
-        Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(threads));
-        Nd4j.getEnvironment().setMaxThreads(Integer.parseInt(threads));
-        FloatKernels.setProductThreads(Integer.parseInt(threads));
+        int threads = Integer.parseInt(System.getProperty("ppl.threads",
+                System.getenv().getOrDefault("PPL_THREADS", "1")).trim());
+        // where ppl4j's own product multiplies, what is left to ND4J is small, and a second OpenMP thread cost more
+        // than it computed (a VAE step 8.76 and 7.22 ms with PPL_THREADS=2 against 5.01 and 5.10 with one,
+        // docs/performance.md): PPL_THREADS then splits the own product's large products only
+        int nd4jThreads = Products.own(FloatKernels.live()) ? 1 : threads;
+        Nd4j.getEnvironment().setMaxMasterThreads(nd4jThreads);
+        Nd4j.getEnvironment().setMaxThreads(nd4jThreads);
+        FloatKernels.setProductThreads(threads);
     }
 
     private Nd4jKernels() {
